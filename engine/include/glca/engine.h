@@ -1,0 +1,405 @@
+/*
+ * greenlca engine: the public interface of the computation core.
+ *
+ * Pure computation, no I/O: errors and memory, the unit table, the model builder that turns
+ * processes, flows and exchanges (by id, with units) into the matrices A, B, C, the background
+ * (KLU factorization of A and the precomputed Lambda = C·B·A^-1), the product model and its
+ * evaluation by life-cycle stage.  Readers in inventories/ fill the builders; nothing here
+ * touches a file.
+ *
+ * Conventions: functions return 0 (GLCA_OK) or a negative glca_code and fill the caller's
+ * glca_error; positive values are warnings.  An object returned through `out` belongs to the
+ * caller and has a _free that accepts NULL; a pointer returned directly is borrowed from its
+ * parent and lives as long as the parent.  Strings passed in are copied.
+ */
+#ifndef GLCA_ENGINE_H
+#define GLCA_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GLCA_VERSION "0.1.0"
+
+#if defined(__GNUC__)
+#define GLCA_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define GLCA_PRINTF(f, a)
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+typedef enum glca_code {
+    GLCA_OK = 0,
+    GLCA_ERROR = -1,     /* anything without a better name */
+    GLCA_ENOMEM = -2,
+    GLCA_EPARSE = -3,    /* malformed or invalid input */
+    GLCA_EUNIT = -4,     /* unknown unit, or conversion across dimensions */
+    GLCA_ENOTFOUND = -5, /* dangling or ambiguous reference */
+    GLCA_ESINGULAR = -6, /* technosphere matrix cannot be solved */
+    GLCA_EIO = -7,       /* file or database I/O */
+    GLCA_ELIMIT = -8     /* a size, depth or count limit was exceeded */
+} glca_code;
+
+typedef struct glca_error {
+    glca_code code;
+    char message[256]; /* one line, no location */
+    char file[256];    /* input file at fault, "" if none */
+    long line, column; /* 0 if unknown */
+} glca_error;
+
+#define GLCA_ERROR_INIT {GLCA_OK, "", "", 0, 0}
+
+/** Where something was read from.  `file` is borrowed and must outlive the use. */
+typedef struct glca_srcloc {
+    const char *file;
+    long line, column;
+} glca_srcloc;
+
+void glca_error_clear(glca_error *err);
+
+/**
+ * Fill `err` (which may be NULL) and return `code`.  `where` may be NULL.  The message is
+ * truncated to fit.
+ */
+int glca_error_set(glca_error *err, glca_code code, const glca_srcloc *where, const char *fmt,
+                   ...) GLCA_PRINTF(4, 5);
+
+/** Set GLCA_ENOMEM with a fixed message; returns GLCA_ENOMEM. */
+int glca_error_oom(glca_error *err);
+
+/** Add a location to an error that has none yet (lower layers do not know the file). */
+void glca_error_locate(glca_error *err, const glca_srcloc *where);
+
+/** "file:line:column: message", or "file: message", or "message". */
+void glca_error_format(const glca_error *err, char *buf, size_t size);
+
+/**
+ * Diagnostics sink for operations that report every problem (validation, linking).  Each call
+ * gets one complete error; the operation still returns the first error's code.
+ */
+typedef void (*glca_diag_fn)(const glca_error *e, void *payload);
+
+/* ---------------------------------------------------------------- memory */
+
+/* All allocation goes through these; sizes are checked for overflow. */
+void *glca_malloc(size_t size);
+void *glca_calloc(size_t n, size_t size);
+void *glca_mallocarray(size_t n, size_t size);
+void *glca_reallocarray(void *p, size_t n, size_t size);
+char *glca_strdup(const char *s);
+void glca_free(void *p);
+
+/* ---------------------------------------------------------------- units */
+
+/**
+ * A unit table: units grouped in dimensions, each unit a factor of its dimension's base unit.
+ * The built-in table holds at least the units of FORMATS.md; inventories may declare more.
+ */
+typedef struct glca_units glca_units;
+
+int glca_units_new(glca_units **out, glca_error *err); /* the built-in table */
+int glca_units_clone(glca_units **out, const glca_units *u, glca_error *err);
+void glca_units_free(glca_units *u);
+
+/**
+ * Declare `name` as `factor` base units of `dimension`.  A dimension that does not exist yet is
+ * created with `name` as its base (factor must then be 1).  Re-declaring a unit identically is
+ * fine; a conflicting declaration is GLCA_EUNIT.
+ */
+int glca_units_declare(glca_units *u, const char *name, const char *dimension, double factor,
+                       glca_error *err);
+
+/** Dimension index and factor of `name`; GLCA_ENOTFOUND (no error filled) if unknown. */
+int glca_units_lookup(const glca_units *u, const char *name, int *dimension, double *factor);
+const char *glca_units_dimension_name(const glca_units *u, int dimension);
+
+/**
+ * `out` = how many `to` one `from` is (value_in_to = value_in_from * out).  Unknown unit or
+ * different dimensions: GLCA_EUNIT naming both units and their dimensions.
+ */
+int glca_units_ratio(const glca_units *u, const char *from, const char *to, double *out,
+                     glca_error *err);
+int glca_units_convert(const glca_units *u, double value, const char *from, const char *to,
+                       double *out, glca_error *err);
+
+/* ---------------------------------------------------------------- stages */
+
+typedef enum glca_stage {
+    GLCA_STAGE_RAW_MATERIALS = 0,
+    GLCA_STAGE_PRODUCTION,
+    GLCA_STAGE_DISTRIBUTION,
+    GLCA_STAGE_USE,
+    GLCA_STAGE_END_OF_LIFE,
+    GLCA_NSTAGES
+} glca_stage;
+
+/** "raw-materials", "production", "distribution", "use", "end-of-life". */
+const char *glca_stage_name(glca_stage s);
+/** GLCA_ENOTFOUND (no error filled) for an unknown name. */
+int glca_stage_parse(const char *name, glca_stage *out);
+
+/* ---------------------------------------------------------------- uncertainty */
+
+typedef enum glca_dist {
+    GLCA_DIST_NONE = 0,
+    GLCA_DIST_LOGNORMAL, /* a = geometric standard deviation; the amount is the median */
+    GLCA_DIST_NORMAL,    /* a = standard deviation; the amount is the mean */
+    GLCA_DIST_TRIANGULAR, /* a = min, b = max; the amount is the mode */
+    GLCA_DIST_UNIFORM    /* a = min, b = max */
+} glca_dist;
+
+typedef struct glca_uncertainty {
+    glca_dist dist;
+    double a, b;
+} glca_uncertainty;
+
+/* ---------------------------------------------------------------- model builder */
+
+typedef enum glca_flow_kind { GLCA_FLOW_PRODUCT, GLCA_FLOW_ELEMENTARY } glca_flow_kind;
+typedef enum glca_direction { GLCA_INPUT, GLCA_OUTPUT } glca_direction;
+
+/**
+ * Collects flows, processes and exchanges by id (from one or several inventory files, in any
+ * order) and links them: resolves flow and provider references, converts every amount to the
+ * reference unit of its flow, and checks everything FORMATS.md requires.  Once linked it is the
+ * input of glca_background_new.
+ */
+typedef struct glca_model glca_model;
+
+int glca_model_new(glca_model **out, glca_error *err);
+void glca_model_free(glca_model *m);
+
+/** The model's unit table (borrowed), for unit declarations read from inventories. */
+glca_units *glca_model_units(glca_model *m);
+
+/** `name`, `compartment`, `cas` may be NULL.  A duplicate id is an error naming both places. */
+int glca_model_add_flow(glca_model *m, const char *id, glca_flow_kind kind, const char *name,
+                        const char *unit, const char *compartment, const char *cas,
+                        const glca_srcloc *loc, glca_error *err);
+
+/**
+ * A process making `amount` `unit` of `product_flow` (unit NULL = the flow's unit).  `name` and
+ * `location` may be NULL.  Exchanges added after this call belong to it until the next process.
+ */
+int glca_model_add_process(glca_model *m, const char *id, const char *name, const char *location,
+                           const char *product_flow, double amount, const char *unit,
+                           const glca_srcloc *loc, glca_error *err);
+
+/**
+ * An exchange of the most recently added process, per its reference amount.  `unit` NULL = the
+ * flow's unit; `provider` only for inputs of product flows (NULL = the unique producer);
+ * `unc` may be NULL.
+ */
+int glca_model_add_exchange(glca_model *m, glca_direction dir, const char *flow_id, double amount,
+                            const char *unit, const char *provider, const glca_uncertainty *unc,
+                            const glca_srcloc *loc, glca_error *err);
+
+/**
+ * Resolve every reference and unit.  Every problem goes to `diag` (may be NULL); the return is
+ * the first problem's code (its error in `err`) or 0.  Idempotent once it has succeeded.
+ */
+int glca_model_link(glca_model *m, glca_diag_fn diag, void *payload, glca_error *err);
+
+size_t glca_model_nprocesses(const glca_model *m);
+size_t glca_model_nflows(const glca_model *m); /* all flows, product and elementary */
+
+/* ---------------------------------------------------------------- LCIA method */
+
+/** Impact categories with characterization factors keyed by flow id. */
+typedef struct glca_method glca_method;
+
+int glca_method_new(glca_method **out, const char *id, const char *name, const char *version,
+                    glca_error *err);
+void glca_method_free(glca_method *m);
+int glca_method_add_category(glca_method *m, const char *id, const char *name, const char *unit,
+                             const glca_srcloc *loc, glca_error *err);
+/** A factor per `unit` of the flow (NULL = per the flow's reference unit). */
+int glca_method_add_factor(glca_method *m, const char *category_id, const char *flow_id,
+                           double value, const char *unit, const glca_srcloc *loc,
+                           glca_error *err);
+const char *glca_method_id(const glca_method *m);
+const char *glca_method_name(const glca_method *m);
+const char *glca_method_version(const glca_method *m);
+size_t glca_method_ncategories(const glca_method *m);
+
+/* ---------------------------------------------------------------- background */
+
+typedef struct glca_background_options {
+    int version;
+    bool use_btf;     /* KLU block triangular form: suits near-triangular LCA databases */
+    double pivot_tol; /* KLU partial pivoting tolerance */
+    int threads;      /* for the k transposed solves; 0 = OpenMP default */
+} glca_background_options;
+
+#define GLCA_BACKGROUND_OPTIONS_INIT {1, true, 0.001, 0}
+
+/**
+ * The background of a study: A, B, C assembled from a linked model and a method, A factorized
+ * with KLU, Lambda = C·B·A^-1 computed once (k transposed solves).  Read-only after creation and
+ * safe to share between threads (except glca_background_solve, see there).
+ *
+ * A singular A is GLCA_ESINGULAR naming the processes involved.  Factors for flows that are not
+ * in the model are ignored and counted (glca_background_unmatched_factors).
+ */
+typedef struct glca_background glca_background;
+
+int glca_background_new(glca_background **out, const glca_model *model, const glca_method *method,
+                        const glca_background_options *opts, glca_error *err);
+void glca_background_free(glca_background *bg);
+
+size_t glca_background_nprocesses(const glca_background *bg); /* n: columns of A */
+size_t glca_background_nflows(const glca_background *bg);     /* m: elementary flows, rows of B */
+size_t glca_background_ncategories(const glca_background *bg); /* k: rows of C */
+size_t glca_background_unmatched_factors(const glca_background *bg);
+
+/** Index of a process / elementary flow / category by id, or -1. */
+long glca_background_find_process(const glca_background *bg, const char *id);
+long glca_background_find_flow(const glca_background *bg, const char *id);
+long glca_background_find_category(const glca_background *bg, const char *id);
+
+const char *glca_background_process_id(const glca_background *bg, size_t p);
+const char *glca_background_process_name(const glca_background *bg, size_t p);
+const char *glca_background_process_unit(const glca_background *bg, size_t p); /* ref. unit */
+const char *glca_background_flow_id(const glca_background *bg, size_t f);
+const char *glca_background_flow_name(const glca_background *bg, size_t f);
+const char *glca_background_flow_unit(const glca_background *bg, size_t f);
+const char *glca_background_category_id(const glca_background *bg, size_t c);
+const char *glca_background_category_name(const glca_background *bg, size_t c);
+const char *glca_background_category_unit(const glca_background *bg, size_t c);
+const char *glca_background_method_id(const glca_background *bg);
+const glca_units *glca_background_units(const glca_background *bg);
+
+/** Lambda, k rows of n: lambda[c * n + p] = impact c per reference unit of process p. */
+const double *glca_background_lambda(const glca_background *bg);
+/** Characterization factors, m rows of k: cf[f * k + c], per the flow's reference unit. */
+const double *glca_background_cf(const glca_background *bg);
+
+/**
+ * Solve A x = b in place (b has n entries), using the nominal factorization.  KLU's solve writes
+ * workspace inside the factorization, so calls on one background must not overlap; callers that
+ * solve from several threads serialize or use one background per thread.
+ */
+int glca_background_solve(glca_background *bg, double *b, glca_error *err);
+
+/** g = B s (g has m entries). */
+void glca_background_inventory(const glca_background *bg, const double *s, double *g);
+
+/* ---------------------------------------------------------------- product */
+
+typedef enum glca_line_kind {
+    GLCA_LINE_MATERIAL, /* a BOM material: consumes a process, stage raw-materials */
+    GLCA_LINE_INPUT,    /* <input process=…>: consumes a process's reference product */
+    GLCA_LINE_EMISSION  /* <emission flow=…>: a direct elementary exchange */
+} glca_line_kind;
+
+/** One line of a product, in file order. */
+typedef struct glca_product_line {
+    glca_line_kind kind;
+    glca_stage stage;
+    const char *ref;  /* process id (material, input) or elementary flow id (emission) */
+    double amount;    /* as written; materials: mass × the enclosing quantities */
+    const char *unit; /* as written */
+    const char *path; /* materials: component path "outdoor/fan/blade"; else NULL */
+    glca_uncertainty unc;
+    glca_srcloc loc;
+    /* filled by glca_product_bind: */
+    long index;        /* process or flow index in the background */
+    double amount_ref; /* in the process's reference unit / the flow's unit */
+} glca_product_line;
+
+typedef struct glca_material {
+    const char *id, *name, *path;
+    size_t line;           /* its entry in the product's lines */
+    double mass;           /* as written, times the enclosing quantities */
+    const char *unit;      /* of mass */
+    double mass_kg;        /* filled by glca_product_bind */
+    bool recyclable;
+    double recycled_content; /* 0..1 */
+    size_t first_substance, nsubstances;
+} glca_material;
+
+typedef struct glca_substance {
+    const char *cas, *name;
+    double ppm;
+    size_t material;
+} glca_substance;
+
+typedef enum glca_value_kind { GLCA_VALUE_NUMBER, GLCA_VALUE_BOOL, GLCA_VALUE_STRING } glca_value_kind;
+
+/** A declared datum: numbers, true/false, or any other text as a string. */
+typedef struct glca_declare {
+    const char *name;
+    glca_value_kind kind;
+    double number;
+    bool boolean;
+    const char *string; /* the text as written, for every kind */
+    const char *unit;   /* NULL if none */
+    glca_srcloc loc;
+} glca_declare;
+
+/** A product: its lines by stage, BOM materials and substances, declared data. */
+typedef struct glca_product glca_product;
+
+/** `name`, `category`, `functional_unit` and `loc` may be NULL. */
+int glca_product_new(glca_product **out, const char *id, const char *name, const char *category,
+                     const char *functional_unit, const glca_srcloc *loc, glca_error *err);
+void glca_product_free(glca_product *p);
+
+/** Append a line (strings copied; `index` and `amount_ref` ignored). */
+int glca_product_add_line(glca_product *p, const glca_product_line *line, glca_error *err);
+/**
+ * Append a BOM material: a raw-materials line consuming `process`, amount = `mass` × `quantity`
+ * (the product of the enclosing components' quantities).
+ */
+int glca_product_add_material(glca_product *p, const char *id, const char *name, const char *path,
+                              const char *process, double mass, const char *unit, double quantity,
+                              bool recyclable, double recycled_content, const glca_uncertainty *unc,
+                              const glca_srcloc *loc, glca_error *err);
+/** A substance of the most recently added material. */
+int glca_product_add_substance(glca_product *p, const char *cas, const char *name, double ppm,
+                               const glca_srcloc *loc, glca_error *err);
+/** A duplicate name is an error naming both places. */
+int glca_product_declare(glca_product *p, const glca_declare *d, glca_error *err);
+
+const char *glca_product_id(const glca_product *p);
+const char *glca_product_name(const glca_product *p);     /* may be NULL */
+const char *glca_product_category(const glca_product *p); /* may be NULL */
+const char *glca_product_functional_unit(const glca_product *p); /* may be NULL */
+glca_srcloc glca_product_loc(const glca_product *p);
+const glca_product_line *glca_product_lines(const glca_product *p, size_t *n);
+const glca_material *glca_product_materials(const glca_product *p, size_t *n);
+const glca_substance *glca_product_substances(const glca_product *p, size_t *n);
+const glca_declare *glca_product_declares(const glca_product *p, size_t *n);
+const glca_declare *glca_product_find_declare(const glca_product *p, const char *name);
+
+/**
+ * Resolve every line against the background: process / flow ids to indexes, amounts to
+ * reference units (a material's provider must have a mass reference unit), material masses to
+ * kg.  Every problem goes to `diag` with its location; returns the first one's code.
+ */
+int glca_product_bind(glca_product *p, const glca_background *bg, glca_diag_fn diag,
+                      void *payload, glca_error *err);
+
+/* ---------------------------------------------------------------- evaluation */
+
+/**
+ * Impacts of a bound product by category and stage:
+ * impacts[c * GLCA_NSTAGES + s] = sum over lines of stage s, in file order, of
+ * amount_ref · Lambda[c][process] (inputs, materials) or amount_ref · CF[flow][c] (emissions).
+ * `impacts` has k × GLCA_NSTAGES entries.  Thread-safe; no allocation.
+ */
+int glca_evaluate(const glca_background *bg, const glca_product *p, double *impacts,
+                  glca_error *err);
+
+/** Totals over stages: totals[c]. */
+void glca_impacts_totals(size_t ncategories, const double *impacts, double *totals);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
