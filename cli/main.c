@@ -1,10 +1,54 @@
-/* Temporary entry point until the CLI lands. */
+/*
+ * greenlca command line: dispatches to a subcommand.  All logic lives in the libraries; the
+ * subcommands only parse arguments, call them and print.
+ */
 #include <stdio.h>
+#include <string.h>
 
 #include <glca/engine.h>
 
-int main(void)
+#include "args.h"
+#include "commands.h"
+
+static const cli_command commands[] = {
+    {"assess", "life-cycle impacts of products by category and stage", cmd_assess},
+    {"validate", "check input files and list every problem", cmd_validate},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
 {
-    puts("greenlca " GLCA_VERSION);
-    return 0;
+    const cli_command *c;
+
+    fputs("usage: greenlca <command> [options]   (greenlca <command> --help for details)\n\n"
+          "commands:\n",
+          f);
+    for (c = commands; c->name; c++)
+        fprintf(f, "  %-12s %s\n", c->name, c->summary);
+    fputs("\nexit status: 0 success, 1 the input is wrong, 2 usage error\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    const cli_command *c;
+
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("greenlca %s\n", GLCA_VERSION);
+        return 0;
+    }
+    for (c = commands; c->name; c++)
+        if (strcmp(argv[1], c->name) == 0)
+            return c->run(argc - 2, argv + 2);
+    fprintf(stderr, "greenlca: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return CLI_EXIT_USAGE;
 }
