@@ -399,6 +399,12 @@ int glca_evaluate(const glca_background *bg, const glca_product *p, double *impa
 /** Totals over stages: totals[c]. */
 void glca_impacts_totals(size_t ncategories, const double *impacts, double *totals);
 
+/* ---------------------------------------------------------------- background blobs (batch developer) */
+/* (end of section) */
+
+/* ---------------------------------------------------------------- contributions, Monte Carlo, sensitivity (design-analysis developer) */
+/* (end of section) */
+
 #ifdef __cplusplus
 }
 #endif

@@ -172,6 +172,9 @@ void glca_write_json_string(FILE *f, const char *s);
 /** CSV rows "product,category,unit,stage,value" for each category and stage plus "total". */
 int glca_write_impacts_csv(FILE *f, const glca_assessment *a, bool header, glca_error *err);
 
+/* ---------------------------------------------------------------- batch, results store, content hashes (batch developer) */
+/* (end of section) */
+
 #ifdef __cplusplus
 }
 #endif
