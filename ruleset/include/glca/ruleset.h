@@ -1,0 +1,170 @@
+/*
+ * greenlca ruleset: GB/T 32161 eco-design certification of one product.
+ *
+ * A ruleset file (FORMATS.md "Ruleset", namespace urn:greenlca:ruleset:1) lists the basic
+ * requirements and the indicators of one product category.  Loading it reads the file through
+ * the safe XML reader of inventories.h and compiles every expression once, with static checks;
+ * evaluating it against a bound product, its background and the impacts from glca_evaluate
+ * gives a verdict: every item with its value, the baseline that applied, the outcome, a reason
+ * sentence and the evidence it rests on, plus the list of reasons the product is not certified.
+ *
+ * A loaded ruleset is read-only and can be shared by threads; each evaluation allocates its own
+ * verdict.  Rendering (HTML report, CLI) lives elsewhere; this header gives them every datum.
+ */
+#ifndef GLCA_RULESET_H
+#define GLCA_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <glca/engine.h>
+#include <glca/inventories.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- ruleset */
+
+typedef struct glca_ruleset glca_ruleset;
+
+/**
+ * Read and compile a ruleset file.  Every problem (XML, unknown element or attribute, bad
+ * comparator, missing baseline, duplicate id, expression syntax or type error, ...) goes to
+ * `diag` (may be NULL) as file:line:column: message; the return is the first problem's code with
+ * its error in `err`, or 0 with `*out` set (caller frees).  Expression errors carry the line of
+ * their element and say the character offset within the expression in the message.
+ * `limits` may be NULL for the defaults.
+ */
+int glca_ruleset_load(glca_ruleset **out, const char *path, const glca_xml_limits *limits,
+                      glca_diag_fn diag, void *payload, glca_error *err);
+void glca_ruleset_free(glca_ruleset *rs);
+
+/* Root attributes, borrowed from the ruleset.  `standard` and `method` may be NULL. */
+const char *glca_ruleset_id(const glca_ruleset *rs);
+const char *glca_ruleset_version(const glca_ruleset *rs);
+const char *glca_ruleset_standard(const glca_ruleset *rs);
+const char *glca_ruleset_category(const glca_ruleset *rs);
+const char *glca_ruleset_method(const glca_ruleset *rs);
+const char *glca_ruleset_path(const glca_ruleset *rs);
+/** Basic requirements plus indicators. */
+size_t glca_ruleset_nitems(const glca_ruleset *rs);
+
+/**
+ * GLCA_EPARSE when the product's category is not the ruleset's (or the product has none); the
+ * error is located at the product (when its location is known) and names the ruleset file:line.
+ */
+int glca_ruleset_check_category(const glca_ruleset *rs, const glca_product *p, glca_error *err);
+
+/**
+ * GLCA_EPARSE when the ruleset names a method and the background was built with another one.
+ * Evaluating anyway makes every impact() not evaluable, never a silent pass.
+ */
+int glca_ruleset_check_method(const glca_ruleset *rs, const glca_background *bg,
+                              glca_error *err);
+
+/* ---------------------------------------------------------------- verdict */
+
+typedef enum glca_item_kind {
+    GLCA_ITEM_BASIC,    /* basic requirement (基本要求): its check must be true */
+    GLCA_ITEM_INDICATOR /* indicator (评价指标): value against a baseline */
+} glca_item_kind;
+
+/** First-level attribute of an indicator; GLCA_ATTRIBUTE_NONE for basic requirements. */
+typedef enum glca_attribute {
+    GLCA_ATTRIBUTE_NONE = 0,
+    GLCA_ATTRIBUTE_RESOURCE,    /* 资源属性 */
+    GLCA_ATTRIBUTE_ENERGY,      /* 能源属性 */
+    GLCA_ATTRIBUTE_ENVIRONMENT, /* 环境属性 */
+    GLCA_ATTRIBUTE_PRODUCT      /* 产品属性 */
+} glca_attribute;
+
+/** Basic requirements use GLCA_CMP_EQ against the baseline true. */
+typedef enum glca_comparator {
+    GLCA_CMP_GE = 0,
+    GLCA_CMP_LE,
+    GLCA_CMP_GT,
+    GLCA_CMP_LT,
+    GLCA_CMP_EQ,
+    GLCA_CMP_REPORT /* value shown, no pass or fail */
+} glca_comparator;
+
+typedef enum glca_outcome {
+    GLCA_OUTCOME_PASS = 0,
+    GLCA_OUTCOME_FAIL,
+    GLCA_OUTCOME_NOT_EVALUABLE, /* a datum is missing or of the wrong type: never a pass */
+    GLCA_OUTCOME_REPORT         /* comparator report with a value */
+} glca_outcome;
+
+/** A value: `present` false means missing (not evaluable); `string` is set for every kind. */
+typedef struct glca_rule_value {
+    bool present;
+    glca_value_kind kind; /* engine.h: number, bool, string */
+    double number;
+    bool boolean;
+    const char *string;   /* the value as text ("4.8", "true", "R32"); "" when missing */
+} glca_rule_value;
+
+/** One evaluated item.  All strings belong to the verdict. */
+typedef struct glca_verdict_item {
+    const char *id, *name;
+    glca_item_kind kind;
+    glca_attribute attribute;
+    bool has_stage;      /* the rule names a life-cycle stage */
+    glca_stage stage;
+    const char *unit;    /* NULL if the rule gives none */
+    glca_comparator comparator;
+    const char *expression;   /* the check or value expression as written */
+    glca_rule_value value;    /* not present when not evaluable */
+    glca_rule_value baseline; /* the baseline that applied; not present if none did / report */
+    const char *baseline_when; /* condition of the <baseline when> that applied, else NULL */
+    glca_outcome outcome;
+    const char *reason;       /* one sentence, always set, e.g. "E1: ... 4.8 < 5.0 (baseline)" */
+    const char *evidence;     /* the data used: declared values with their source, BOM and LCA
+                                 figures; "" if none */
+    const char *verification; /* how the rule says it is verified ("test report"), or NULL */
+    long rule_line;           /* line of the rule in the ruleset file */
+} glca_verdict_item;
+
+typedef struct glca_verdict glca_verdict;
+
+/**
+ * Evaluate `rs` on a product bound to `bg` (glca_product_bind) whose impacts are `impacts`
+ * (k × GLCA_NSTAGES, from glca_evaluate).  The category is not checked here (see
+ * glca_ruleset_check_category).  Missing data never fail the call: they make items not
+ * evaluable.  Returns 0 with `*out` set (caller frees), or GLCA_ENOMEM.  Thread-safe.
+ */
+int glca_ruleset_evaluate(glca_verdict **out, const glca_ruleset *rs, const glca_product *product,
+                          const glca_background *bg, const double *impacts, glca_error *err);
+void glca_verdict_free(glca_verdict *v);
+
+/** True iff every basic requirement passes and every non-report indicator passes. */
+bool glca_verdict_certified(const glca_verdict *v);
+const char *glca_verdict_product_id(const glca_verdict *v);
+const char *glca_verdict_ruleset_id(const glca_verdict *v);
+const char *glca_verdict_ruleset_version(const glca_verdict *v);
+const char *glca_verdict_standard(const glca_verdict *v); /* may be NULL */
+/** Items in file order (borrowed from the verdict). */
+const glca_verdict_item *glca_verdict_items(const glca_verdict *v, size_t *n);
+/** One sentence per failing or not-evaluable item, in file order (borrowed). */
+const char *const *glca_verdict_reasons(const glca_verdict *v, size_t *n);
+
+/* Names used in files and JSON: "basic", "resource", ">=", "not-evaluable", ... */
+const char *glca_item_kind_name(glca_item_kind k);
+const char *glca_attribute_name(glca_attribute a); /* NULL for GLCA_ATTRIBUTE_NONE */
+const char *glca_comparator_name(glca_comparator c);
+const char *glca_outcome_name(glca_outcome o);
+
+/**
+ * Write the `"verdict": {...}` member of FORMATS.md's machine interface (no surrounding
+ * braces): ruleset, version, standard, certified, items (id, name, kind, attribute, stage, unit,
+ * comparator, value, baseline, baseline_when, outcome, reason, evidence, verification) and
+ * reasons.  Missing values are null.  Returns GLCA_EIO if the stream failed.
+ */
+int glca_write_verdict_json(FILE *f, const glca_verdict *v, glca_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
