@@ -1,0 +1,360 @@
+/*
+ * The background of a study: A and B assembled from a linked model, the characterization
+ * matrix from a method, A factorized once with KLU, and Lambda = C·B·A^-1 computed with one
+ * transposed solve of k right-hand sides (A^T Lambda^T = (C·B)^T).  KLU's solve writes
+ * workspace inside the numeric factorization, so the k solves are not split over threads:
+ * a single klu_tsolve call with nrhs = k already works through four right-hand sides per
+ * pass over the factors, which beats k threads each re-factorizing for its own workspace on
+ * the sizes LCA databases have.  `threads` in the options is accepted and reserved.
+ *
+ * Accessors are in background_get.c.
+ */
+#include <glca/engine.h>
+
+#include "background_int.h"
+#include "method_int.h"
+#include "model_int.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* How many processes a singular-matrix message names before "and N more". */
+#define BG_MAX_NAMED 5
+
+void glca_background_free(glca_background *bg)
+{
+    if (!bg)
+        return;
+    glca_units_free(bg->units);
+    glca_engine__arena_free(&bg->strings);
+    glca_free(bg->process_id);
+    glca_free(bg->process_name);
+    glca_free(bg->process_unit);
+    glca_free(bg->flow_id);
+    glca_free(bg->flow_name);
+    glca_free(bg->flow_unit);
+    glca_free(bg->category_id);
+    glca_free(bg->category_name);
+    glca_free(bg->category_unit);
+    glca_engine__strmap_free(&bg->process_ids);
+    glca_engine__strmap_free(&bg->flow_ids);
+    glca_engine__strmap_free(&bg->category_ids);
+    glca_engine__csc_free(bg->a);
+    glca_engine__csc_free(bg->b);
+    glca_free(bg->cf);
+    glca_free(bg->lambda);
+    glca_engine__solver_free(bg->solver);
+    glca_free(bg->uncertain);
+    glca_free(bg);
+}
+
+/* Arena copy; NULL stays NULL.  False if out of memory. */
+static bool copy(glca_background *bg, const char *s, const char **out)
+{
+    *out = NULL;
+    return !s || (*out = glca_engine__arena_strdup(&bg->strings, s)) != NULL;
+}
+
+static int alloc_names(const char ***a, const char ***b, const char ***c, size_t n)
+{
+    *a = glca_calloc(n, sizeof **a);
+    *b = glca_calloc(n, sizeof **b);
+    *c = glca_calloc(n, sizeof **c);
+    return *a && *b && *c ? 0 : GLCA_ENOMEM;
+}
+
+/* Ids, names and units of processes, elementary flows and categories, and their id maps. */
+static int copy_names(glca_background *bg, const glca_model *model, const glca_method *method)
+{
+    size_t i;
+
+    if (alloc_names(&bg->process_id, &bg->process_name, &bg->process_unit, bg->n) < 0 ||
+        alloc_names(&bg->flow_id, &bg->flow_name, &bg->flow_unit, bg->m) < 0 ||
+        alloc_names(&bg->category_id, &bg->category_name, &bg->category_unit, bg->k) < 0 ||
+        !copy(bg, method->id, &bg->method_id) ||
+        glca_engine__strmap_reserve(&bg->process_ids, bg->n) < 0 ||
+        glca_engine__strmap_reserve(&bg->flow_ids, bg->m) < 0 ||
+        glca_engine__strmap_reserve(&bg->category_ids, bg->k) < 0)
+        return GLCA_ENOMEM;
+    for (i = 0; i < model->nprocesses; i++) {
+        const glca_engine__process *p = &model->processes[i];
+
+        if (!copy(bg, p->id, &bg->process_id[i]) || !copy(bg, p->name, &bg->process_name[i]) ||
+            !copy(bg, model->flows[p->flow].unit, &bg->process_unit[i]) ||
+            glca_engine__strmap_put(&bg->process_ids, bg->process_id[i], i, NULL) < 0)
+            return GLCA_ENOMEM;
+    }
+    for (i = 0; i < model->nflows; i++) {
+        const glca_engine__flow *f = &model->flows[i];
+        size_t e = f->elementary;
+
+        if (f->kind != GLCA_FLOW_ELEMENTARY)
+            continue;
+        if (!copy(bg, f->id, &bg->flow_id[e]) || !copy(bg, f->name, &bg->flow_name[e]) ||
+            !copy(bg, f->unit, &bg->flow_unit[e]) ||
+            glca_engine__strmap_put(&bg->flow_ids, bg->flow_id[e], e, NULL) < 0)
+            return GLCA_ENOMEM;
+    }
+    for (i = 0; i < method->ncategories; i++) {
+        const glca_engine__category *c = &method->categories[i];
+
+        if (!copy(bg, c->id, &bg->category_id[i]) || !copy(bg, c->name, &bg->category_name[i]) ||
+            !copy(bg, c->unit, &bg->category_unit[i]) ||
+            glca_engine__strmap_put(&bg->category_ids, bg->category_id[i], i, NULL) < 0)
+            return GLCA_ENOMEM;
+    }
+    return 0;
+}
+
+typedef struct pending_unc {
+    bool in_a;
+    size_t row, col;
+    double amount, scale;
+    glca_uncertainty unc;
+} pending_unc;
+
+/* A and B from the linked model, columns per reference unit, plus where uncertainties go. */
+static int assemble(glca_background *bg, const glca_model *model, glca_error *err)
+{
+    glca_engine__triplets ta, tb;
+    pending_unc *pend = NULL;
+    size_t npend = 0, cappend = 0, i, j;
+    int rc = 0;
+
+    glca_engine__triplets_init(&ta, bg->n, bg->n);
+    glca_engine__triplets_init(&tb, bg->m, bg->n);
+    for (i = 0; i < model->nprocesses; i++) {
+        const glca_engine__process *p = &model->processes[i];
+        const double ref = p->amount_ref;
+
+        /* ref / ref is exactly 1; kept as a division so self-use sums stay in one scale */
+        if (glca_engine__triplets_add(&ta, i, i, ref / ref) < 0)
+            goto oom;
+        for (j = 0; j < p->nexchanges; j++) {
+            const glca_engine__exchange *x = &model->exchanges[p->first_exchange + j];
+            const glca_engine__flow *f = &model->flows[x->flow];
+            pending_unc u;
+            double v;
+
+            if (f->kind == GLCA_FLOW_ELEMENTARY) {
+                v = x->amount_ref / ref;
+                u.in_a = false;
+                u.row = f->elementary;
+                if (glca_engine__triplets_add(&tb, f->elementary, i, v) < 0)
+                    goto oom;
+            } else {
+                /* inputs subtract from the provider's row; an extra own output adds */
+                double sign = x->dir == GLCA_INPUT ? -1.0 : 1.0;
+
+                assert(x->provider_index >= 0);
+                v = sign * (x->amount_ref / ref);
+                u.in_a = true;
+                u.row = (size_t)x->provider_index;
+                if (glca_engine__triplets_add(&ta, u.row, i, v) < 0)
+                    goto oom;
+            }
+            if (x->unc.dist == GLCA_DIST_NONE)
+                continue;
+            u.col = i;
+            u.amount = x->amount;
+            u.scale = x->amount != 0 ? v / x->amount : 0;
+            u.unc = x->unc;
+            if (glca_engine__reserve(&pend, &cappend, npend, sizeof *pend) < 0)
+                goto oom;
+            pend[npend++] = u;
+        }
+    }
+    if ((rc = glca_engine__csc_from_triplets(&bg->a, &ta, err)) < 0 ||
+        (rc = glca_engine__csc_from_triplets(&bg->b, &tb, err)) < 0)
+        goto cleanup;
+    if (npend && !(bg->uncertain = glca_mallocarray(npend, sizeof *bg->uncertain)))
+        goto oom;
+    for (i = 0; i < npend; i++) {
+        glca_engine__uncertain *u = &bg->uncertain[i];
+        long e = glca_engine__csc_find(pend[i].in_a ? bg->a : bg->b, pend[i].row, pend[i].col);
+
+        assert(e >= 0);
+        u->in_a = pend[i].in_a;
+        u->entry = (size_t)e;
+        u->amount = pend[i].amount;
+        u->scale = pend[i].scale;
+        u->unc = pend[i].unc;
+    }
+    bg->nuncertain = npend;
+    goto cleanup;
+oom:
+    rc = glca_error_oom(err);
+cleanup:
+    glca_free(pend);
+    glca_engine__triplets_free(&ta);
+    glca_engine__triplets_free(&tb);
+    return rc;
+}
+
+/* C (as cf, m × k) from the method's factors, per each flow's reference unit. */
+static int characterize(glca_background *bg, const glca_model *model, const glca_method *method,
+                        glca_error *err)
+{
+    unsigned char *seen = NULL;
+    size_t i;
+    int rc = 0;
+
+    if (bg->k && bg->m > SIZE_MAX / bg->k)
+        return glca_error_set(err, GLCA_ELIMIT, NULL, "%zu flows × %zu categories is too many",
+                              bg->m, bg->k);
+    if (!(bg->cf = glca_calloc(bg->m * bg->k, sizeof *bg->cf)) ||
+        !(seen = glca_calloc(bg->m * bg->k, 1))) {
+        rc = glca_error_oom(err);
+        goto cleanup;
+    }
+    for (i = 0; i < method->nfactors; i++) {
+        const glca_engine__factor *fa = &method->factors[i];
+        const glca_engine__flow *f;
+        size_t fi, e;
+        double r = 1;
+
+        if (!glca_engine__strmap_get(&model->flow_ids, fa->flow_id, &fi) ||
+            model->flows[fi].kind != GLCA_FLOW_ELEMENTARY) {
+            bg->unmatched++;
+            continue;
+        }
+        f = &model->flows[fi];
+        e = f->elementary;
+        /* value per `unit`; per reference unit it is value × (units per reference unit) */
+        if (fa->unit && (rc = glca_units_ratio(model->units, f->unit, fa->unit, &r, err)) < 0) {
+            glca_error_locate(err, &fa->loc);
+            goto cleanup;
+        }
+        if (seen[e * bg->k + fa->category]) {
+            rc = glca_error_set(err, GLCA_EPARSE, &fa->loc,
+                                "second factor for flow '%s' in category '%s'", f->id,
+                                bg->category_id[fa->category]);
+            goto cleanup;
+        }
+        seen[e * bg->k + fa->category] = 1;
+        bg->cf[e * bg->k + fa->category] = fa->value * r;
+    }
+cleanup:
+    glca_free(seen);
+    return rc;
+}
+
+/* "technosphere matrix is singular; processes involved: 'a', 'b' and 3 more" */
+static int singular(const glca_background *bg, const glca_engine__singular *sing,
+                    glca_error *err)
+{
+    char names[200];
+    size_t i, used = 0;
+
+    names[0] = '\0';
+    for (i = 0; i < sing->ncols && i < BG_MAX_NAMED; i++) {
+        int w = snprintf(names + used, sizeof names - used, "%s'%s'", i ? ", " : "",
+                         bg->process_id[sing->cols[i]]);
+
+        if (w < 0 || (size_t)w >= sizeof names - used)
+            break;
+        used += (size_t)w;
+    }
+    if (sing->total > i)
+        snprintf(names + used, sizeof names - used, " and %zu more", sing->total - i);
+    if (!sing->ncols)
+        return glca_error_set(err, GLCA_ESINGULAR, NULL, "technosphere matrix is singular");
+    return glca_error_set(err, GLCA_ESINGULAR, NULL,
+                          "technosphere matrix is singular; processes involved: %s", names);
+}
+
+/* Lambda = C·B·A^-1: rows of C·B, then A^T x = (C·B)^T for all k at once. */
+static int compute_lambda(glca_background *bg, glca_error *err)
+{
+    const glca_engine__csc *b = bg->b;
+    size_t p, q, c, n = bg->n, k = bg->k;
+    int rc;
+
+    if (!(bg->lambda = glca_calloc(k * n, sizeof *bg->lambda)))
+        return glca_error_oom(err);
+    for (p = 0; p < n; p++) {
+        for (q = b->colptr[p]; q < b->colptr[p + 1]; q++) {
+            const double *cf = &bg->cf[b->rowidx[q] * k];
+
+            for (c = 0; c < k; c++)
+                bg->lambda[c * n + p] += cf[c] * b->values[q];
+        }
+    }
+    if ((rc = glca_engine__solver_tsolve(bg->solver, bg->lambda, k, err)) < 0)
+        return rc;
+    for (q = 0; q < k * n; q++) {
+        if (!isfinite(bg->lambda[q])) {
+            p = q % n;
+            return glca_error_set(err, GLCA_ESINGULAR, NULL,
+                                  "technosphere matrix is numerically singular: impacts of "
+                                  "process '%s' are not finite",
+                                  bg->process_id[p]);
+        }
+    }
+    return 0;
+}
+
+int glca_background_new(glca_background **out, const glca_model *model, const glca_method *method,
+                        const glca_background_options *opts, glca_error *err)
+{
+    static const glca_background_options defaults = GLCA_BACKGROUND_OPTIONS_INIT;
+    glca_engine__solver_options so = GLCA_ENGINE__SOLVER_OPTIONS_INIT;
+    glca_engine__singular sing;
+    glca_background *bg = NULL;
+    double kg;
+    int rc;
+
+    if (!opts)
+        opts = &defaults;
+    if (!model->linked)
+        return glca_error_set(err, GLCA_ERROR, NULL, "model must be linked before use");
+    if (!isfinite(opts->pivot_tol) || opts->pivot_tol < 0 || opts->pivot_tol > 1)
+        return glca_error_set(err, GLCA_ERROR, NULL, "pivot tolerance %g is not in [0, 1]",
+                              opts->pivot_tol);
+    if (!(bg = glca_calloc(1, sizeof *bg)))
+        return glca_error_oom(err);
+    bg->n = model->nprocesses;
+    bg->m = model->nelementary;
+    bg->k = method->ncategories;
+    if (bg->k && bg->n > SIZE_MAX / bg->k) {
+        rc = glca_error_set(err, GLCA_ELIMIT, NULL, "Lambda of %zu × %zu is too large", bg->k,
+                            bg->n);
+        goto cleanup;
+    }
+    if ((rc = glca_units_clone(&bg->units, model->units, err)) < 0)
+        goto cleanup;
+    if (glca_units_lookup(bg->units, "kg", &bg->mass_dimension, &kg) < 0)
+        bg->mass_dimension = -1;
+    if ((rc = copy_names(bg, model, method)) < 0) {
+        glca_error_oom(err);
+        goto cleanup;
+    }
+    if ((rc = assemble(bg, model, err)) < 0 || (rc = characterize(bg, model, method, err)) < 0)
+        goto cleanup;
+    so.use_btf = opts->use_btf;
+    so.pivot_tol = opts->pivot_tol;
+    if ((rc = glca_engine__solver_new(&bg->solver, bg->a, &so, &sing, err)) < 0) {
+        if (rc == GLCA_ESINGULAR)
+            singular(bg, &sing, err);
+        goto cleanup;
+    }
+    if ((rc = compute_lambda(bg, err)) < 0)
+        goto cleanup;
+    *out = bg;
+    bg = NULL;
+cleanup:
+    glca_background_free(bg);
+    return rc;
+}
+
+int glca_background_solve(glca_background *bg, double *b, glca_error *err)
+{
+    return glca_engine__solver_solve(bg->solver, b, 1, err);
+}
+
+void glca_background_inventory(const glca_background *bg, const double *s, double *g)
+{
+    glca_engine__csc_mv(bg->b, s, g);
+}

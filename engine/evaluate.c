@@ -1,0 +1,78 @@
+/*
+ * Evaluation of a bound product: impacts by category and stage as sums over its lines in file
+ * order, of amount × Lambda column (inputs, materials) or amount × characterization factors
+ * (direct emissions).  No solve and no allocation: this is the per-product cost of a batch.
+ * The fixed summation order makes results bitwise identical whatever thread evaluates them.
+ *
+ * Also the demand solve s = A^-1 f used by contribution analysis (background_int.h).
+ */
+#include <glca/engine.h>
+
+#include "background_int.h"
+#include "product_int.h"
+
+#include <assert.h>
+#include <string.h>
+
+int glca_evaluate(const glca_background *bg, const glca_product *p, double *impacts,
+                  glca_error *err)
+{
+    const size_t n = bg->n, k = bg->k;
+    size_t i, c;
+
+    if (p->bound != bg)
+        return glca_error_set(err, GLCA_ERROR, &p->loc,
+                              "product '%s' is not bound to this background", p->id);
+    for (i = 0; i < k * GLCA_NSTAGES; i++)
+        impacts[i] = 0;
+    for (i = 0; i < p->nlines; i++) {
+        const glca_product_line *l = &p->lines[i];
+        double *out = impacts + l->stage;
+        const double a = l->amount_ref;
+
+        assert(l->index >= 0);
+        if (l->kind == GLCA_LINE_EMISSION) {
+            const double *cf = bg->cf + (size_t)l->index * k;
+
+            for (c = 0; c < k; c++)
+                out[c * GLCA_NSTAGES] += a * cf[c];
+        } else {
+            const double *lambda = bg->lambda + (size_t)l->index;
+
+            for (c = 0; c < k; c++)
+                out[c * GLCA_NSTAGES] += a * lambda[c * n];
+        }
+    }
+    return 0;
+}
+
+void glca_impacts_totals(size_t ncategories, const double *impacts, double *totals)
+{
+    size_t c, s;
+
+    for (c = 0; c < ncategories; c++) {
+        double t = 0;
+
+        for (s = 0; s < GLCA_NSTAGES; s++)
+            t += impacts[c * GLCA_NSTAGES + s];
+        totals[c] = t;
+    }
+}
+
+int glca_engine__background_demand(glca_background *bg, const glca_product *p, double *s,
+                                   glca_error *err)
+{
+    size_t i;
+
+    if (p->bound != bg)
+        return glca_error_set(err, GLCA_ERROR, &p->loc,
+                              "product '%s' is not bound to this background", p->id);
+    memset(s, 0, bg->n * sizeof *s);
+    for (i = 0; i < p->nlines; i++) {
+        const glca_product_line *l = &p->lines[i];
+
+        if (l->kind != GLCA_LINE_EMISSION)
+            s[l->index] += l->amount_ref;
+    }
+    return glca_engine__solver_solve(bg->solver, s, 1, err);
+}
