@@ -61,8 +61,7 @@ int glca_ruleset_check_category(const glca_ruleset *rs, const glca_product *p, g
  * GLCA_EPARSE when the ruleset names a method and the background was built with another one.
  * Evaluating anyway makes every impact() not evaluable, never a silent pass.
  */
-int glca_ruleset_check_method(const glca_ruleset *rs, const glca_background *bg,
-                              glca_error *err);
+int glca_ruleset_check_method(const glca_ruleset *rs, const glca_background *bg, glca_error *err);
 
 /* ---------------------------------------------------------------- verdict */
 
@@ -103,7 +102,7 @@ typedef struct glca_rule_value {
     glca_value_kind kind; /* engine.h: number, bool, string */
     double number;
     bool boolean;
-    const char *string;   /* the value as text ("4.8", "true", "R32"); "" when missing */
+    const char *string; /* the value as text ("4.8", "true", "R32"); "" when missing */
 } glca_rule_value;
 
 /** One evaluated item.  All strings belong to the verdict. */
@@ -111,13 +110,13 @@ typedef struct glca_verdict_item {
     const char *id, *name;
     glca_item_kind kind;
     glca_attribute attribute;
-    bool has_stage;      /* the rule names a life-cycle stage */
+    bool has_stage; /* the rule names a life-cycle stage */
     glca_stage stage;
-    const char *unit;    /* NULL if the rule gives none */
+    const char *unit; /* NULL if the rule gives none */
     glca_comparator comparator;
-    const char *expression;   /* the check or value expression as written */
-    glca_rule_value value;    /* not present when not evaluable */
-    glca_rule_value baseline; /* the baseline that applied; not present if none did / report */
+    const char *expression;    /* the check or value expression as written */
+    glca_rule_value value;     /* not present when not evaluable */
+    glca_rule_value baseline;  /* the baseline that applied; not present if none did / report */
     const char *baseline_when; /* condition of the <baseline when> that applied, else NULL */
     glca_outcome outcome;
     const char *reason;       /* one sentence, always set, e.g. "E1: ... 4.8 < 5.0 (baseline)" */
