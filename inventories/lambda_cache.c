@@ -1,0 +1,255 @@
+/*
+ * The Lambda cache: a prepared background (ids, names, units, Lambda, CF: everything binding and
+ * evaluation read) kept on disk so a second run with the same inputs skips parsing, linking,
+ * factorization and the k transposed solves.
+ *
+ * Key: SHA-256 over the greenlca version, the background options that change numbers, and each
+ * inventory file's and the method file's length and bytes, in order.  Any changed byte gives a
+ * new key, so a stale entry is never found rather than detected.  File: DIR/<key>.lambda =
+ * magic (8 bytes), payload length (8 bytes, little endian), SHA-256 of the payload (32 bytes),
+ * payload (engine/background_blob.c).  A file whose length or checksum does not match is
+ * ignored with a warning and rewritten.  Files are written to a temporary name and renamed, so
+ * a reader never sees half a file, even with several batches sharing the directory.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glca/inventories.h>
+
+static const char magic[8] = {'G', 'L', 'C', 'A', 'L', 'A', 'M', '1'};
+#define HEADER_SIZE (8 + 8 + GLCA_SHA256_SIZE)
+
+static int feed_file(glca_sha256 *s, const char *path, glca_error *err)
+{
+    struct stat st;
+    char len[32];
+    glca_srcloc where = {path, 0, 0};
+
+    if (stat(path, &st) != 0)
+        return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
+    snprintf(len, sizeof len, "%lld\n", (long long)st.st_size);
+    glca_sha256_update(s, len, strlen(len));
+    return glca_sha256_update_file(s, path, err);
+}
+
+int glca_lambda_cache_key(unsigned char out[GLCA_SHA256_SIZE], const char *const *inventory_paths,
+                          size_t ninventories, const char *method_path,
+                          const glca_background_options *opts, glca_error *err)
+{
+    glca_background_options dflt = GLCA_BACKGROUND_OPTIONS_INIT;
+    char head[160];
+    glca_sha256 s;
+    size_t i;
+    int rc;
+
+    if (!opts)
+        opts = &dflt;
+    /* the thread count does not change Lambda (each solve is independent), so it is not here */
+    snprintf(head, sizeof head, "greenlca-lambda-1\n%s\nbtf=%d pivot=%.17g\n", GLCA_VERSION,
+             (int)opts->use_btf, opts->pivot_tol);
+    glca_sha256_init(&s);
+    glca_sha256_update(&s, head, strlen(head));
+    for (i = 0; i < ninventories; i++)
+        if ((rc = feed_file(&s, inventory_paths[i], err)) < 0)
+            return rc;
+    glca_sha256_update(&s, "method\n", 7);
+    if ((rc = feed_file(&s, method_path, err)) < 0)
+        return rc;
+    glca_sha256_final(&s, out);
+    return 0;
+}
+
+int glca_lambda_cache_default_dir(char *buf, size_t size, glca_error *err)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int n;
+
+    if (xdg && *xdg)
+        n = snprintf(buf, size, "%s/greenlca", xdg);
+    else if (home && *home)
+        n = snprintf(buf, size, "%s/.cache/greenlca", home);
+    else
+        return glca_error_set(err, GLCA_ENOTFOUND, NULL,
+                              "no cache directory: neither XDG_CACHE_HOME nor HOME is set");
+    if (n < 0 || (size_t)n >= size)
+        return glca_error_set(err, GLCA_ELIMIT, NULL, "cache directory name too long");
+    return 0;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *dir, glca_error *err)
+{
+    char path[4096];
+    glca_srcloc where = {dir, 0, 0};
+    size_t i, n = strlen(dir);
+
+    if (n >= sizeof path)
+        return glca_error_set(err, GLCA_ELIMIT, &where, "cache directory name too long");
+    memcpy(path, dir, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        path[i] = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST)
+            return glca_error_set(err, GLCA_EIO, &where, "cannot create %s: %s", path,
+                                  strerror(errno));
+        path[i] = dir[i];
+    }
+    return 0;
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    int i;
+
+    for (i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    int i;
+
+    for (i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/*
+ * Read DIR/<key>.lambda.  Returns 1 with *out set on a hit, 0 on a miss (no file, or an
+ * unusable one described in `warning`).
+ */
+static int cache_read(glca_background **out, const char *path, char *warning, size_t wsize)
+{
+    unsigned char header[HEADER_SIZE], sum[GLCA_SHA256_SIZE], *payload = NULL;
+    glca_error e = GLCA_ERROR_INIT;
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    uint64_t len;
+    int hit = 0;
+
+    *out = NULL;
+    if (!f)
+        return 0;
+    if (fstat(fileno(f), &st) != 0 || fread(header, 1, sizeof header, f) != sizeof header ||
+        memcmp(header, magic, sizeof magic) != 0) {
+        snprintf(warning, wsize, "%s: not a greenlca cache file, ignored", path);
+        goto cleanup;
+    }
+    len = get_u64(header + 8);
+    if ((uint64_t)st.st_size != HEADER_SIZE + len) {
+        snprintf(warning, wsize, "%s: truncated cache file (%lld of %llu bytes), ignored", path,
+                 (long long)st.st_size, (unsigned long long)(HEADER_SIZE + len));
+        goto cleanup;
+    }
+    if (!(payload = glca_malloc(len ? (size_t)len : 1)) ||
+        fread(payload, 1, (size_t)len, f) != (size_t)len) {
+        snprintf(warning, wsize, "%s: cannot read cache file, ignored", path);
+        goto cleanup;
+    }
+    glca_sha256_buffer(sum, payload, (size_t)len);
+    if (memcmp(sum, header + 16, sizeof sum) != 0) {
+        snprintf(warning, wsize, "%s: corrupt cache file (checksum mismatch), ignored", path);
+        goto cleanup;
+    }
+    if (glca_background_from_blob(out, payload, (size_t)len, &e) < 0) {
+        char msg[300];
+
+        glca_error_format(&e, msg, sizeof msg);
+        snprintf(warning, wsize, "%s: unusable cache file (%s), ignored", path, msg);
+        goto cleanup;
+    }
+    hit = 1;
+cleanup:
+    glca_free(payload);
+    fclose(f);
+    return hit;
+}
+
+static int cache_write(const glca_background *bg, const char *dir, const char *path,
+                       glca_error *err)
+{
+    unsigned char header[HEADER_SIZE], *blob = NULL;
+    glca_srcloc where = {path, 0, 0};
+    char tmp[4200];
+    size_t size = 0;
+    FILE *f = NULL;
+    int rc;
+
+    if ((rc = make_dirs(dir, err)) < 0 || (rc = glca_background_to_blob(&blob, &size, bg, err)) < 0)
+        goto cleanup;
+    memcpy(header, magic, sizeof magic);
+    put_u64(header + 8, size);
+    glca_sha256_buffer(header + 16, blob, size);
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    if (!(f = fopen(tmp, "wb"))) {
+        rc = glca_error_set(err, GLCA_EIO, &where, "cannot write cache: %s", strerror(errno));
+        goto cleanup;
+    }
+    if (fwrite(header, 1, sizeof header, f) != sizeof header ||
+        fwrite(blob, 1, size, f) != size || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        rc = glca_error_set(err, GLCA_EIO, &where, "cannot write cache: %s", strerror(errno));
+        goto cleanup;
+    }
+    fclose(f);
+    f = NULL;
+    if (rename(tmp, path) != 0) {
+        rc = glca_error_set(err, GLCA_EIO, &where, "cannot write cache: %s", strerror(errno));
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    if (f)
+        fclose(f);
+    if (rc < 0)
+        remove(tmp);
+    glca_free(blob);
+    return rc;
+}
+
+int glca_load_background_cached(glca_background **out, glca_cache_report *report,
+                                const char *cache_dir, const char *const *inventory_paths,
+                                size_t ninventories, const char *method_path,
+                                const glca_background_options *opts, glca_diag_fn diag,
+                                void *payload, glca_error *err)
+{
+    unsigned char key[GLCA_SHA256_SIZE];
+    char hex[GLCA_SHA256_HEX], path[4200];
+    glca_cache_report dummy;
+    glca_error werr = GLCA_ERROR_INIT;
+    int rc;
+
+    *out = NULL;
+    if (!report)
+        report = &dummy;
+    memset(report, 0, sizeof *report);
+    if (!cache_dir)
+        return glca_load_background(out, inventory_paths, ninventories, method_path, opts, diag,
+                                    payload, err);
+    if ((rc = glca_lambda_cache_key(key, inventory_paths, ninventories, method_path, opts, err)) <
+        0)
+        return rc;
+    glca_sha256_hex(key, hex);
+    snprintf(path, sizeof path, "%s/%s.lambda", cache_dir, hex);
+    if (cache_read(out, path, report->warning, sizeof report->warning)) {
+        report->hit = true;
+        return 0;
+    }
+    if ((rc = glca_load_background(out, inventory_paths, ninventories, method_path, opts, diag,
+                                   payload, err)) < 0)
+        return rc;
+    if (cache_write(*out, cache_dir, path, &werr) < 0) {
+        char msg[300];
+
+        glca_error_format(&werr, msg, sizeof msg);
+        snprintf(report->warning, sizeof report->warning, "Lambda cache not written: %s", msg);
+    } else {
+        report->stored = true;
+    }
+    return 0;
+}

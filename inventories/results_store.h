@@ -1,0 +1,84 @@
+/*
+ * The SQLite results store of a batch, inside inventories/ (batch.c writes it, the export in
+ * results_store.c reads it).  Schema (PRAGMA user_version = 1):
+ *
+ *   run        (id, key, started, finished, catalog + sha256, method + sha256, method_id,
+ *               ruleset_version, greenlca_version, status running/stopped/done)
+ *   run_input  (run, position, role inventory/method/catalog, path, sha256)
+ *   category   (run, idx, id, name, unit)                 the method's categories, in order
+ *   product    (run, ordinal, id, source "file:line", status ok/error, message)
+ *   impact     (run, ordinal, category idx, one column per stage, total)
+ *   indicator  (run, ordinal, position, id, value, baseline, comparator, outcome, reason)
+ *   verdict    (run, ordinal, ruleset, certified, reasons)
+ *   view impact_by_stage (run, ordinal, product, category, stage, value): the long form
+ *
+ * impact holds one row per category with the five stages as columns rather than one row per
+ * stage: a 25-category method makes 25 rows per product instead of 150, which is what lets a
+ * single writer keep up with the evaluating threads.  The view gives the long form back.
+ */
+#ifndef GLCA_INVENTORIES_RESULTS_STORE_H
+#define GLCA_INVENTORIES_RESULTS_STORE_H
+
+#include <glca/inventories.h>
+
+#define GLCA_INVENTORIES__SCHEMA_VERSION 1
+
+typedef struct glca_inventories__store glca_inventories__store;
+
+/** What identifies a run and what is recorded with it (strings borrowed). */
+typedef struct glca_inventories__run_desc {
+    const char *key; /* hex SHA-256 over everything that defines the results */
+    const char *catalog, *catalog_sha256;
+    const char *method, *method_sha256, *method_id;
+    const char *const *inventories;
+    const char *const *inventory_sha256;
+    size_t ninventories;
+    const char *ruleset_version; /* may be NULL */
+} glca_inventories__run_desc;
+
+/** One product of a chunk: what the batch read and computed, what the store writes. */
+typedef struct glca_inventories__slot {
+    size_t ordinal;
+    glca_product *product; /* NULL when the catalog could not read it */
+    bool skip;             /* already stored by an earlier attempt: write nothing */
+    bool ok;
+    char source[320];  /* "file:line" */
+    char message[600]; /* "file:line: message" when !ok */
+    double *impacts;   /* k × GLCA_NSTAGES, valid when ok */
+    glca_verdict_rows verdict;
+} glca_inventories__slot;
+
+int glca_inventories__store_open(glca_inventories__store **out, const char *path,
+                                 glca_error *err);
+void glca_inventories__store_close(glca_inventories__store *s);
+
+/**
+ * Find the latest run with `d->key` (resumed = true) or create one; `fresh` deletes earlier runs
+ * with that key first.  A new run records the categories of `bg`.
+ */
+int glca_inventories__store_begin_run(glca_inventories__store *s,
+                                      const glca_inventories__run_desc *d,
+                                      const glca_background *bg, bool fresh, long long *run_id,
+                                      bool *resumed, glca_error *err);
+
+/**
+ * The ordinals already stored for `run` as a bitmap (bit i of byte i/8), `*nbits` long; the
+ * caller frees it.  One bit per product keeps a million-product resume at 125 kB.
+ */
+int glca_inventories__store_stored(glca_inventories__store *s, long long run,
+                                   unsigned char **bitmap, size_t *nbits, glca_error *err);
+
+/** Write the slots that are not `skip` in one transaction. */
+int glca_inventories__store_write_chunk(glca_inventories__store *s, long long run,
+                                        const glca_inventories__slot *slots, size_t n,
+                                        size_t ncategories, glca_error *err);
+
+/** status: "running", "stopped" or "done" (done also sets finished). */
+int glca_inventories__store_set_status(glca_inventories__store *s, long long run,
+                                       const char *status, glca_error *err);
+
+/** Counts over the whole run. */
+int glca_inventories__store_counts(glca_inventories__store *s, long long run, size_t *ok,
+                                   size_t *errors, size_t *certified, glca_error *err);
+
+#endif
