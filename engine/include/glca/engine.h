@@ -400,6 +400,28 @@ int glca_evaluate(const glca_background *bg, const glca_product *p, double *impa
 void glca_impacts_totals(size_t ncategories, const double *impacts, double *totals);
 
 /* ---------------------------------------------------------------- background blobs (batch developer) */
+
+/**
+ * A background as bytes, for the Lambda cache (the file I/O is in inventories/): ids, names and
+ * units of processes, flows and categories, the unit table, the method id, Lambda and CF.  The
+ * format is versioned and little-endian; it holds no pointers.  `*out` belongs to the caller
+ * (glca_free).  Pure computation, no I/O.
+ */
+int glca_background_to_blob(unsigned char **out, size_t *size, const glca_background *bg,
+                            glca_error *err);
+
+/**
+ * The inverse.  The background has everything binding and evaluation need, but no A, B and no
+ * factorization: glca_background_has_factorization is false and functions that need a solve
+ * must not be called on it.  A malformed or foreign blob is GLCA_EPARSE (never a crash: every
+ * length is checked against `size`).
+ */
+int glca_background_from_blob(glca_background **out, const void *blob, size_t size,
+                              glca_error *err);
+
+/** False for a background restored from a blob (no A, no factorization). */
+bool glca_background_has_factorization(const glca_background *bg);
+
 /* (end of section) */
 
 /* ---------------------------------------------------------------- contributions, Monte Carlo, sensitivity (design-analysis developer) */

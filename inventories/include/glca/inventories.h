@@ -173,6 +173,199 @@ void glca_write_json_string(FILE *f, const char *s);
 int glca_write_impacts_csv(FILE *f, const glca_assessment *a, bool header, glca_error *err);
 
 /* ---------------------------------------------------------------- batch, results store, content hashes (batch developer) */
+
+/* -- SHA-256 (FIPS 180-4): content hashes of inputs, keys of the Lambda cache */
+
+#define GLCA_SHA256_SIZE 32
+#define GLCA_SHA256_HEX 65 /* 64 hex digits and a NUL */
+
+/** An incremental SHA-256; fields are private (on the stack so hashing never allocates). */
+typedef struct glca_sha256 {
+    uint32_t h[8];
+    uint64_t length; /* bytes so far */
+    unsigned char buf[64];
+    size_t nbuf;
+} glca_sha256;
+
+void glca_sha256_init(glca_sha256 *s);
+void glca_sha256_update(glca_sha256 *s, const void *data, size_t n);
+void glca_sha256_final(glca_sha256 *s, unsigned char out[GLCA_SHA256_SIZE]);
+void glca_sha256_buffer(unsigned char out[GLCA_SHA256_SIZE], const void *data, size_t n);
+/** Feed a whole file; GLCA_EIO naming the file when it cannot be read. */
+int glca_sha256_update_file(glca_sha256 *s, const char *path, glca_error *err);
+int glca_sha256_file(unsigned char out[GLCA_SHA256_SIZE], const char *path, glca_error *err);
+/** Lower-case hex, NUL-terminated. */
+void glca_sha256_hex(const unsigned char digest[GLCA_SHA256_SIZE], char out[GLCA_SHA256_HEX]);
+
+/* -- verdict rows: what a rule engine hands the results store, in neutral terms */
+
+/**
+ * One indicator (or basic requirement) of a verdict.  Strings are copied by
+ * glca_verdict_rows_add; `comparator`, `outcome` and `reason` may be NULL.
+ */
+typedef struct glca_indicator_row {
+    const char *id;
+    bool has_value;
+    double value;
+    bool has_baseline;
+    double baseline;
+    const char *comparator; /* ">=", "<=", ">", "<", "==", "report" */
+    const char *outcome;    /* "pass", "fail", "not-evaluable", "report" */
+    const char *reason;     /* why it failed or could not be evaluated */
+} glca_indicator_row;
+
+/**
+ * The verdict of one product.  Filled by a glca_verdict_fn through the functions below; the
+ * batch owns it, clears it between products and frees it.  Read the public fields; leave the
+ * private ones alone.
+ */
+typedef struct glca_verdict_rows {
+    bool has_verdict;  /* false: no ruleset applies to this product (nothing is stored) */
+    bool certified;
+    const char *ruleset; /* id of the ruleset applied, may be NULL */
+    const char *reasons; /* one reason per line, "" if none */
+    glca_indicator_row *rows;
+    size_t nrows;
+    /* private */
+    size_t caprows;
+    char **strings; /* copies, freed by clear */
+    size_t nstrings, capstrings;
+    char *reasons_buf;
+    size_t reasons_len, reasons_cap;
+} glca_verdict_rows;
+
+void glca_verdict_rows_init(glca_verdict_rows *v);
+/** Forget the content, keep the memory (so a batch allocates little per product). */
+void glca_verdict_rows_clear(glca_verdict_rows *v);
+/** Release the memory; `v` itself belongs to the caller.  NULL is fine. */
+void glca_verdict_rows_free(glca_verdict_rows *v);
+/** Record the overall verdict (`ruleset` copied, may be NULL). */
+int glca_verdict_rows_set(glca_verdict_rows *v, bool certified, const char *ruleset,
+                          glca_error *err);
+int glca_verdict_rows_add(glca_verdict_rows *v, const glca_indicator_row *row, glca_error *err);
+/** Append one line to `reasons`. */
+int glca_verdict_rows_add_reason(glca_verdict_rows *v, const char *reason, glca_error *err);
+
+/**
+ * Applies rules to one evaluated product: fills `out` (already cleared) or leaves
+ * `out->has_verdict` false when no rule applies.  Called concurrently for different products
+ * from several threads, so it must only read shared state.  A negative return stores the
+ * product with status error and `err`'s message; the batch carries on.
+ */
+typedef int (*glca_verdict_fn)(glca_verdict_rows *out, const glca_product *p,
+                               const glca_background *bg, const double *impacts, glca_error *err,
+                               void *payload);
+
+/* -- Lambda cache: the background serialized, keyed by the content of its inputs */
+
+/**
+ * The cache key: SHA-256 of the inventory files' bytes in order, the method file's bytes, the
+ * greenlca version and the background options that change numbers.  Any byte changed in any
+ * input gives another key.
+ */
+int glca_lambda_cache_key(unsigned char out[GLCA_SHA256_SIZE], const char *const *inventory_paths,
+                          size_t ninventories, const char *method_path,
+                          const glca_background_options *opts, glca_error *err);
+
+/** $XDG_CACHE_HOME/greenlca, else $HOME/.cache/greenlca; GLCA_ENOTFOUND if neither is set. */
+int glca_lambda_cache_default_dir(char *buf, size_t size, glca_error *err);
+
+/** What glca_load_background_cached did, for messages and benchmarks. */
+typedef struct glca_cache_report {
+    bool hit;      /* loaded from the cache: no parsing, no factorization */
+    bool stored;   /* a new cache file was written */
+    char warning[512]; /* a cache file that was unusable (corrupt, unwritable), "" if none */
+} glca_cache_report;
+
+/**
+ * glca_load_background through the cache in `cache_dir` (created if missing; NULL = no cache).
+ * A hit gives a background without a factorization (glca_background_has_factorization is false;
+ * Lambda, CF, ids, names and units are all there, which is what binding and evaluation need).
+ * A miss loads normally and stores the result atomically (temp file + rename).  A corrupt or
+ * truncated cache file, or one that cannot be written, is a warning in `report`, not an error.
+ */
+int glca_load_background_cached(glca_background **out, glca_cache_report *report,
+                                const char *cache_dir, const char *const *inventory_paths,
+                                size_t ninventories, const char *method_path,
+                                const glca_background_options *opts, glca_diag_fn diag,
+                                void *payload, glca_error *err);
+
+/* -- batch: a catalog through the engine into the SQLite results store */
+
+/** Where a batch stands, handed to the progress callback. */
+typedef struct glca_batch_progress {
+    size_t done;       /* products handled by this invocation */
+    size_t skipped;    /* products found already stored by an earlier attempt */
+    size_t ok, errors, certified; /* handled by this invocation */
+    double elapsed;    /* seconds since the catalog was opened */
+    long long bytes_done, bytes_total; /* catalog bytes; bytes_done < 0 when unknown */
+    bool final;        /* the last call */
+} glca_batch_progress;
+
+typedef struct glca_batch_options {
+    int version;
+    const char *catalog;
+    const char *const *inventories;
+    size_t ninventories;
+    const char *method;
+    const char *results; /* the SQLite results store, created if missing */
+    int threads;         /* 0 = OpenMP default */
+    size_t chunk;        /* products per transaction; 0 = 512 */
+    bool fresh;          /* drop an earlier attempt of the same run and start over */
+    const char *cache_dir; /* Lambda cache directory; NULL = none */
+    glca_background_options background;
+    const glca_xml_limits *limits; /* NULL = defaults */
+    glca_verdict_fn verdict;       /* NULL = impacts only */
+    void *verdict_payload;
+    /** Recorded with the run and part of its identity (ruleset ids and versions, or a hash of
+     *  the rule files); NULL when there are no rules. */
+    const char *ruleset_version;
+    void (*progress)(const glca_batch_progress *p, void *payload); /* NULL = silent */
+    void *progress_payload;
+    double progress_interval; /* seconds between progress calls; 0 = every chunk */
+    /** Polled between chunks: true stops after committing the current chunk (SIGINT). */
+    bool (*should_stop)(void *payload);
+    void *stop_payload;
+    glca_diag_fn diag; /* problems loading the background; may be NULL */
+    void *diag_payload;
+} glca_batch_options;
+
+#define GLCA_BATCH_OPTIONS_INIT                                                                 \
+    {                                                                                           \
+        .version = 1, .chunk = 512, .background = GLCA_BACKGROUND_OPTIONS_INIT                  \
+    }
+
+typedef struct glca_batch_summary {
+    long long run_id;
+    size_t ok, errors, certified; /* the whole run, earlier attempts included */
+    size_t processed, skipped;    /* this invocation */
+    bool complete;                /* false when stopped early */
+    glca_cache_report cache;
+    double background_seconds, seconds; /* preparing the background; the whole call */
+} glca_batch_summary;
+
+/**
+ * Run a catalog: the background once (through the cache if `cache_dir`), the catalog as a
+ * stream in chunks, each chunk bound, evaluated and judged in parallel and committed in one
+ * transaction.  Re-running the same inputs and options resumes the stored run: products already
+ * committed are skipped, never redone.  A bad product is stored with status error and
+ * "file:line: message"; the batch goes on.  Results do not depend on the thread count.
+ * Errors: the background, the catalog file or the store could not be used.
+ */
+int glca_batch_run(glca_batch_summary *out, const glca_batch_options *opts, glca_error *err);
+
+/** Export formats of a results store. */
+typedef enum glca_export_format { GLCA_EXPORT_CSV, GLCA_EXPORT_JSON } glca_export_format;
+
+/**
+ * Write a stored run's products, impacts and verdicts to `f`: CSV rows
+ * "product,ordinal,status,category,unit,stage,value" (errors have an empty category and the
+ * message in the unit column's place? no: see results_store.c) or one JSON object per product
+ * per line.  `run_id` 0 = the latest run.
+ */
+int glca_results_export(FILE *f, const char *db_path, glca_export_format format,
+                        long long run_id, glca_error *err);
+
 /* (end of section) */
 
 #ifdef __cplusplus
