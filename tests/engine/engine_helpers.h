@@ -10,6 +10,7 @@
 #include <glca/engine.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Assert a call returned 0, printing the error otherwise. */
