@@ -425,6 +425,166 @@ bool glca_background_has_factorization(const glca_background *bg);
 /* (end of section) */
 
 /* ---------------------------------------------------------------- contributions, Monte Carlo, sensitivity (design-analysis developer) */
+/*
+ * Contributions (hotspots) of one bound product: its impacts broken down four ways, each of
+ * which sums to the total of every category (up to rounding; the process and flow breakdowns
+ * come from one solve s = A^-1 f instead of Lambda, so they agree to solver precision).
+ */
+typedef struct glca_contributions {
+    size_t ncategories, nlines, nprocesses, nflows; /* k, product lines, n, m */
+    double *total;   /* k: totals over stages, as glca_impacts_totals */
+    double *stage;   /* k × GLCA_NSTAGES, as glca_evaluate */
+    double *line;    /* k × nlines: line[c * nlines + l], the product's lines in file order */
+    double *process; /* k × n: (C·B)[c][p]·s[p], what process p emits for the product */
+    double *direct;  /* k: the product's own emissions, which no process accounts for */
+    double *flow;    /* k × m: C[c][f]·g[f] with g = B·s + the product's emissions */
+    double *scaling; /* n: s = A^-1 f, f the product's demand on each process */
+} glca_contributions;
+
+/**
+ * Contributions of `p` (bound to `bg`).  Uses the background's solver (one solve), so it must
+ * not run concurrently with another solve on `bg`.  `*out` belongs to the caller.
+ */
+int glca_contributions_compute(glca_contributions **out, glca_background *bg,
+                               const glca_product *p, glca_error *err);
+void glca_contributions_free(glca_contributions *c);
+
+/**
+ * The indexes of the `top` entries of `values` (n of them, read with `stride`) with the largest
+ * absolute values, largest first, ties in index order; entries equal to 0 are left out.  `idx`
+ * has room for `top`; returns how many were written.  GLCA_ENOMEM as a negative return.
+ */
+long glca_rank_by_magnitude(const double *values, size_t n, size_t stride, size_t top,
+                            size_t *idx);
+
+/* What changed between two designs of a product (both bound to the same background). */
+typedef enum glca_line_change {
+    GLCA_LINE_SAME = 0,
+    GLCA_LINE_CHANGED, /* matched, but the process or the amount differs */
+    GLCA_LINE_ADDED,   /* only in the second design */
+    GLCA_LINE_REMOVED  /* only in the first design */
+} glca_line_change;
+
+typedef struct glca_line_diff {
+    glca_line_change change;
+    long a, b;       /* line index in each design, -1 where absent */
+    const char *key; /* what matched them: "material PATH/ID" or "STAGE input|emission REF",
+                        with " #n" for the n-th repeat; owned by the comparison */
+} glca_line_diff;
+
+typedef struct glca_comparison {
+    size_t ncategories;
+    double *a, *b;  /* k × GLCA_NSTAGES: impacts of each design (glca_evaluate) */
+    double *change; /* k × (GLCA_NSTAGES + 1): b − a per stage, then of the totals */
+    double *relative; /* same layout: (b − a) / |a|; 0 when both are 0, NaN when only a is 0 */
+    glca_line_diff *lines; /* matched lines: first design's order, then added ones */
+    size_t nlines;
+    double *line_change; /* k × nlines: line impact in b − in a, per category */
+} glca_comparison;
+
+/**
+ * Compare design `b` with design `a`.  Material lines match by component path and material id,
+ * other lines by stage, kind and the process or flow they name (the n-th repeat with the n-th).
+ * Amounts are compared in reference units, so "3 kg" and "3000 g" are the same.
+ */
+int glca_compare_products(glca_comparison **out, const glca_background *bg,
+                          const glca_product *a, const glca_product *b, glca_error *err);
+void glca_comparison_free(glca_comparison *c);
+const char *glca_line_change_name(glca_line_change c); /* "same", "changed", "added", ... */
+
+/*
+ * Monte Carlo: each iteration draws every uncertain line of the product and (optionally) every
+ * uncertain exchange of the background, solves the perturbed system and keeps the impacts by
+ * category and stage.  Draw (iteration i, parameter j) comes from the Philox counter
+ * (j, i) under the key seed, so the results are bitwise identical for any thread count.
+ */
+typedef enum glca_mc_solver {
+    GLCA_MC_SOLVER_AUTO = 0, /* the faster one measured on our benchmark (see montecarlo.c) */
+    GLCA_MC_SOLVER_REFACTOR, /* klu_refactor with the nominal symbolic analysis and pivots */
+    GLCA_MC_SOLVER_REFINE    /* iterative refinement preconditioned by the nominal LU */
+} glca_mc_solver;
+
+typedef struct glca_montecarlo_options {
+    int version;
+    size_t iterations;
+    uint64_t seed;
+    int threads;           /* 0 = OpenMP default */
+    bool foreground;       /* draw the product's uncertain lines */
+    bool background;       /* draw the background's uncertain exchanges (A and B) */
+    glca_mc_solver solver; /* how a perturbed A is solved */
+    double refine_tol;     /* refinement stops when the step is below tol × |x| (max norm) */
+    int refine_max;        /* steps before falling back to refactoring */
+} glca_montecarlo_options;
+
+#define GLCA_MONTECARLO_OPTIONS_INIT {1, 1000, 1, 0, true, true, GLCA_MC_SOLVER_AUTO, 1e-13, 40}
+
+/** The results of a run; it borrows the background and the product, which must outlive it. */
+typedef struct glca_montecarlo glca_montecarlo;
+
+/**
+ * Run a Monte Carlo analysis of `p` (bound to `bg`).  Bad uncertainty parameters are
+ * GLCA_EPARSE at the line; a perturbed A that stays singular after refactoring from scratch is
+ * GLCA_ESINGULAR naming the iteration.
+ */
+int glca_montecarlo_run(glca_montecarlo **out, const glca_background *bg, const glca_product *p,
+                        const glca_montecarlo_options *opts, glca_error *err);
+void glca_montecarlo_free(glca_montecarlo *mc);
+
+size_t glca_montecarlo_iterations(const glca_montecarlo *mc);
+/** Impacts of iteration i, k × GLCA_NSTAGES as glca_evaluate (borrowed). */
+const double *glca_montecarlo_impacts(const glca_montecarlo *mc, size_t i);
+
+typedef struct glca_mc_summary {
+    double mean, sd, median, p025, p975; /* percentiles interpolate between order statistics */
+} glca_mc_summary;
+
+/** Statistics of category c over the iterations: of stage `stage`, or of the total if < 0. */
+int glca_montecarlo_summary(const glca_montecarlo *mc, size_t c, int stage,
+                            glca_mc_summary *out, glca_error *err);
+
+typedef struct glca_mc_stats {
+    size_t foreground, background; /* uncertain parameters drawn */
+    glca_mc_solver solver;         /* the one used (never AUTO) */
+    size_t refine_steps;           /* refinement steps over all iterations */
+    size_t fallbacks;              /* iterations solved by refactoring from scratch */
+    double seconds;                /* wall time of the draws */
+} glca_mc_stats;
+
+void glca_montecarlo_stats(const glca_montecarlo *mc, glca_mc_stats *out);
+
+typedef enum glca_param_kind {
+    GLCA_PARAM_LINE,         /* a line of the product */
+    GLCA_PARAM_TECHNOSPHERE, /* an exchange in A: product of process `row` into process `col` */
+    GLCA_PARAM_INTERVENTION  /* an exchange in B: flow `row` of process `col` */
+} glca_param_kind;
+
+typedef struct glca_mc_parameter {
+    glca_param_kind kind;
+    size_t line;     /* GLCA_PARAM_LINE */
+    size_t row, col; /* the others */
+    double amount;   /* nominal, as written */
+    glca_uncertainty unc;
+} glca_mc_parameter;
+
+/** Parameters in draw order: the background's exchanges first, then the product's lines. */
+size_t glca_montecarlo_nparameters(const glca_montecarlo *mc);
+void glca_montecarlo_parameter(const glca_montecarlo *mc, size_t j, glca_mc_parameter *out);
+/** The `iterations` values parameter j took (regenerated from the counter, not stored). */
+void glca_montecarlo_parameter_draws(const glca_montecarlo *mc, size_t j, double *out);
+
+/** Sensitivity of one category's total to one parameter. */
+typedef struct glca_sensitivity {
+    size_t parameter;
+    double rho; /* Spearman rank correlation; rho² ranks the parameters */
+} glca_sensitivity;
+
+/**
+ * Spearman rank correlation between every parameter's draws and the total of category `c`,
+ * sorted by rho² (largest first, ties by parameter).  `*out` (nparameters entries) belongs to
+ * the caller (glca_free).  A constant result or parameter gives rho = 0.
+ */
+int glca_sensitivity_compute(glca_sensitivity **out, const glca_montecarlo *mc, size_t c,
+                             int threads, glca_error *err);
 /* (end of section) */
 
 #ifdef __cplusplus

@@ -1,0 +1,581 @@
+/*
+ * Monte Carlo over the uncertain lines of a product and the uncertain exchanges of its
+ * background.  Iteration i draws parameter j from the Philox block (seed, i, j) (rng.h), solves,
+ * and stores the impacts by category and stage in its own slot: nothing is reduced across
+ * threads, so the results are bitwise the same for any thread count and schedule.
+ *
+ * Without background uncertainty an iteration is glca_evaluate with drawn amounts: Lambda
+ * stays valid.  With it, A and B change every iteration and the product's demand by stage is
+ * solved on the perturbed A (one multi-right-hand-side solve), then characterized through the
+ * perturbed B.  Two ways to solve, each thread with its own KLU objects (a solve writes
+ * workspace inside them):
+ *
+ *   REFACTOR  klu_refactor on the thread's copy of the factorization: the symbolic analysis and
+ *             the pivot order of the nominal A are reused, only the numbers are recomputed.
+ *             A perturbed A that the nominal pivots cannot handle shows up as a singular
+ *             refactorization or a large backward error; that iteration is factorized from
+ *             scratch (a fresh pivot order), the thread's copy keeps the nominal one.
+ *   REFINE    x0 = A0^-1 f, then x += A0^-1 (f - A x) with the nominal factorization until the
+ *             step is below refine_tol relative to x; converges when the perturbation is small
+ *             relative to A0, which LCA uncertainties usually are.  Not converged after
+ *             refine_max steps: refactor as above.
+ *
+ * Measured on bench_montecarlo (20,000 processes, every exchange uncertain): see
+ * bench/README.md and AUTO below, which names the faster.
+ */
+#include "analysis.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "background_int.h"
+#include "product_int.h"
+#include "rng.h"
+
+/* Counter ids of product lines start here, so background exchanges never share a stream. */
+#define LINE_STREAM (UINT64_C(1) << 40)
+/* Backward error above which a refactorized solution is not trusted. */
+#define MAX_BACKWARD_ERROR 1e-10
+
+struct glca_montecarlo {
+    const glca_background *bg;
+    const glca_product *product;
+    glca_montecarlo_options opts;
+    size_t k, nlines;
+    double *impacts; /* iterations × k × GLCA_NSTAGES */
+    size_t nbg;      /* background parameters: bg->uncertain[0..nbg) */
+    size_t nfg;      /* product lines drawn: fg_line[0..nfg) */
+    size_t *fg_line;
+    double *line_factor; /* nlines: reference units per unit as written */
+    int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
+    size_t nrhs;
+    glca_mc_stats stats;
+};
+
+typedef struct worker {
+    glca_engine__solver *solver; /* REFACTOR: refactored each draw; REFINE: stays nominal */
+    glca_engine__solver *spare;  /* REFINE: refactored when refinement does not converge */
+    double *avals, *bvals, *amount, *x, *f, *r, *t, *g;
+    size_t refine_steps, fallbacks;
+    int rc;
+    size_t failed_at;
+    glca_error err;
+} worker;
+
+static glca_mc_solver auto_solver(void)
+{
+    /* bench_montecarlo, 2 threads: see bench/README.md for the figures behind this choice. */
+    return GLCA_MC_SOLVER_REFACTOR;
+}
+
+void glca_montecarlo_free(glca_montecarlo *mc)
+{
+    if (!mc)
+        return;
+    glca_free(mc->impacts);
+    glca_free(mc->fg_line);
+    glca_free(mc->line_factor);
+    glca_free(mc);
+}
+
+size_t glca_montecarlo_iterations(const glca_montecarlo *mc)
+{
+    return mc->opts.iterations;
+}
+
+const double *glca_montecarlo_impacts(const glca_montecarlo *mc, size_t i)
+{
+    return mc->impacts + i * mc->k * GLCA_NSTAGES;
+}
+
+void glca_montecarlo_stats(const glca_montecarlo *mc, glca_mc_stats *out)
+{
+    *out = mc->stats;
+}
+
+size_t glca_montecarlo_nparameters(const glca_montecarlo *mc)
+{
+    return mc->nbg + mc->nfg;
+}
+
+/* Column of CSC entry e (binary search in colptr). */
+static size_t entry_column(const glca_engine__csc *a, size_t e)
+{
+    size_t lo = 0, hi = a->ncols;
+
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (a->colptr[mid] <= e)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void glca_montecarlo_parameter(const glca_montecarlo *mc, size_t j, glca_mc_parameter *out)
+{
+    memset(out, 0, sizeof *out);
+    if (j < mc->nbg) {
+        const glca_engine__uncertain *u = &mc->bg->uncertain[j];
+        const glca_engine__csc *m = u->in_a ? mc->bg->a : mc->bg->b;
+
+        out->kind = u->in_a ? GLCA_PARAM_TECHNOSPHERE : GLCA_PARAM_INTERVENTION;
+        out->row = m->rowidx[u->entry];
+        out->col = entry_column(m, u->entry);
+        out->amount = u->amount;
+        out->unc = u->unc;
+    } else {
+        size_t nl;
+        const glca_product_line *lines = glca_product_lines(mc->product, &nl);
+        const glca_product_line *l = &lines[mc->fg_line[j - mc->nbg]];
+
+        out->kind = GLCA_PARAM_LINE;
+        out->line = mc->fg_line[j - mc->nbg];
+        out->amount = l->amount;
+        out->unc = l->unc;
+    }
+}
+
+/* The Philox counter id and nominal value of parameter j. */
+static uint64_t param_stream(const glca_montecarlo *mc, size_t j)
+{
+    return j < mc->nbg ? (uint64_t)j : LINE_STREAM + mc->fg_line[j - mc->nbg];
+}
+
+void glca_montecarlo_parameter_draws(const glca_montecarlo *mc, size_t j, double *out)
+{
+    glca_mc_parameter par;
+    uint64_t stream = param_stream(mc, j);
+    size_t i;
+
+    glca_montecarlo_parameter(mc, j, &par);
+    for (i = 0; i < mc->opts.iterations; i++) {
+        glca_engine__rng_block b = glca_engine__rng_draw(mc->opts.seed, i, stream);
+
+        out[i] = glca_engine__dist_sample(&par.unc, par.amount, &b);
+    }
+}
+
+/* Parameters, conversion factors, right-hand-side layout; checks every distribution. */
+static int setup(glca_montecarlo *mc, glca_error *err)
+{
+    const glca_background *bg = mc->bg;
+    const glca_product_line *lines = glca_product_lines(mc->product, &mc->nlines);
+    size_t l, j;
+    int rc, s;
+
+    mc->fg_line = glca_calloc(mc->nlines + 1, sizeof *mc->fg_line);
+    mc->line_factor = glca_calloc(mc->nlines + 1, sizeof *mc->line_factor);
+    if (!mc->fg_line || !mc->line_factor)
+        return glca_error_oom(err);
+    for (s = 0; s < GLCA_NSTAGES; s++)
+        mc->stage_col[s] = -1;
+    for (l = 0; l < mc->nlines; l++) {
+        if ((rc = glca_engine__line_factor(bg, &lines[l], &mc->line_factor[l], err)) < 0)
+            return rc;
+        if (lines[l].kind != GLCA_LINE_EMISSION && mc->stage_col[lines[l].stage] < 0)
+            mc->stage_col[lines[l].stage] = (int)mc->nrhs++;
+        if (!mc->opts.foreground || lines[l].unc.dist == GLCA_DIST_NONE)
+            continue;
+        if ((rc = glca_engine__dist_check(&lines[l].unc, lines[l].amount, &lines[l].loc, err)) < 0)
+            return rc;
+        mc->fg_line[mc->nfg++] = l;
+    }
+    if (mc->opts.background) {
+        for (j = 0; j < bg->nuncertain; j++) {
+            const glca_engine__uncertain *u = &bg->uncertain[j];
+
+            if ((rc = glca_engine__dist_check(&u->unc, u->amount, NULL, err)) < 0) {
+                size_t col = entry_column(u->in_a ? bg->a : bg->b, u->entry);
+
+                glca_error_set(err, rc, NULL, "process '%s': %s", bg->process_id[col],
+                               err ? err->message : "bad uncertainty");
+                return rc;
+            }
+        }
+        mc->nbg = bg->nuncertain;
+    }
+    mc->stats.foreground = mc->nfg;
+    mc->stats.background = mc->nbg;
+    return 0;
+}
+
+static void worker_free(worker *w)
+{
+    glca_engine__solver_free(w->solver);
+    glca_engine__solver_free(w->spare);
+    glca_free(w->avals);
+    glca_free(w->bvals);
+    glca_free(w->amount);
+    glca_free(w->x);
+    glca_free(w->f);
+    glca_free(w->r);
+    glca_free(w->t);
+    glca_free(w->g);
+}
+
+static int worker_init(worker *w, const glca_montecarlo *mc)
+{
+    const glca_background *bg = mc->bg;
+    size_t nr = mc->nrhs ? mc->nrhs : 1;
+
+    memset(w, 0, sizeof *w);
+    w->amount = glca_calloc(mc->nlines + 1, sizeof *w->amount);
+    if (!w->amount)
+        return glca_error_oom(&w->err);
+    if (mc->nbg == 0)
+        return 0;
+    w->avals = glca_mallocarray(bg->a->nnz + 1, sizeof *w->avals);
+    w->bvals = glca_mallocarray(bg->b->nnz + 1, sizeof *w->bvals);
+    w->x = glca_calloc(bg->n * nr + 1, sizeof *w->x);
+    w->f = glca_calloc(bg->n * nr + 1, sizeof *w->f);
+    w->r = glca_calloc(bg->n * nr + 1, sizeof *w->r);
+    w->t = glca_calloc(bg->n + 1, sizeof *w->t);
+    w->g = glca_calloc(bg->m + 1, sizeof *w->g);
+    if (!w->avals || !w->bvals || !w->x || !w->f || !w->r || !w->t || !w->g)
+        return glca_error_oom(&w->err);
+    return glca_engine__solver_clone(&w->solver, bg->solver, &w->err);
+}
+
+/* Largest componentwise backward error max |f - A x| / (|A| |x| + |f|) over the columns. */
+static double backward_error(const glca_engine__csc *a, const double *avals, const double *x,
+                             const double *f, double *r, double *t, size_t nrhs)
+{
+    size_t n = a->ncols, q, j, e, i;
+    double worst = 0;
+
+    for (q = 0; q < nrhs; q++) {
+        const double *xq = x + q * n, *fq = f + q * n;
+
+        for (i = 0; i < n; i++) {
+            r[i] = fq[i];
+            t[i] = fabs(fq[i]);
+        }
+        for (j = 0; j < n; j++)
+            for (e = a->colptr[j]; e < a->colptr[j + 1]; e++) {
+                r[a->rowidx[e]] -= avals[e] * xq[j];
+                t[a->rowidx[e]] += fabs(avals[e] * xq[j]);
+            }
+        for (i = 0; i < n; i++)
+            if (r[i] != 0) {
+                double be = t[i] > 0 ? fabs(r[i]) / t[i] : INFINITY;
+
+                if (!(be <= worst))
+                    worst = be;
+            }
+    }
+    return worst;
+}
+
+/* Solve the perturbed A x = f from scratch: a pivot order of its own. */
+static int solve_from_scratch(worker *w, const glca_montecarlo *mc)
+{
+    glca_engine__csc view = *mc->bg->a;
+    glca_engine__solver *s = NULL;
+    glca_engine__solver_options so = GLCA_ENGINE__SOLVER_OPTIONS_INIT;
+    int rc;
+
+    view.values = w->avals;
+    w->fallbacks++;
+    memcpy(w->x, w->f, mc->bg->n * mc->nrhs * sizeof *w->x);
+    if ((rc = glca_engine__solver_new(&s, &view, &so, NULL, &w->err)) == 0)
+        rc = glca_engine__solver_solve(s, w->x, mc->nrhs, &w->err);
+    glca_engine__solver_free(s);
+    return rc;
+}
+
+static int solve_refactor(worker *w, glca_engine__solver *s, const glca_montecarlo *mc)
+{
+    const glca_engine__csc *a = mc->bg->a;
+    size_t len = a->ncols * mc->nrhs;
+    int rc;
+
+    rc = glca_engine__solver_refactor(s, w->avals, NULL, &w->err);
+    if (rc == 0) {
+        memcpy(w->x, w->f, len * sizeof *w->x);
+        rc = glca_engine__solver_solve(s, w->x, mc->nrhs, &w->err);
+    }
+    if (rc == GLCA_ESINGULAR ||
+        (rc == 0 && !(backward_error(a, w->avals, w->x, w->f, w->r, w->t, mc->nrhs) <=
+                      MAX_BACKWARD_ERROR)))
+        return solve_from_scratch(w, mc);
+    return rc;
+}
+
+static double max_abs(const double *v, size_t n)
+{
+    double m = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (fabs(v[i]) > m)
+            m = fabs(v[i]);
+    return m;
+}
+
+static int solve_refine(worker *w, const glca_montecarlo *mc)
+{
+    const glca_engine__csc *a = mc->bg->a;
+    size_t n = a->ncols, len = n * mc->nrhs, q, j, e;
+    int step, rc;
+
+    memcpy(w->x, w->f, len * sizeof *w->x);
+    if ((rc = glca_engine__solver_solve(w->solver, w->x, mc->nrhs, &w->err)) < 0)
+        return rc;
+    for (step = 0; step < mc->opts.refine_max; step++) {
+        memcpy(w->r, w->f, len * sizeof *w->r);
+        for (q = 0; q < mc->nrhs; q++)
+            for (j = 0; j < n; j++) {
+                double xj = w->x[q * n + j];
+
+                if (xj == 0)
+                    continue;
+                for (e = a->colptr[j]; e < a->colptr[j + 1]; e++)
+                    w->r[q * n + a->rowidx[e]] -= w->avals[e] * xj;
+            }
+        if ((rc = glca_engine__solver_solve(w->solver, w->r, mc->nrhs, &w->err)) < 0)
+            return rc;
+        for (q = 0; q < len; q++)
+            w->x[q] += w->r[q];
+        w->refine_steps++;
+        if (max_abs(w->r, len) <= mc->opts.refine_tol * max_abs(w->x, len))
+            return 0;
+    }
+    if (!w->spare && (rc = glca_engine__solver_clone(&w->spare, mc->bg->solver, &w->err)) < 0)
+        return rc;
+    w->fallbacks++; /* counted as a fallback even when the refactorization is good */
+    return solve_refactor(w, w->spare, mc);
+}
+
+/* Iteration i: draw, solve, characterize; impacts into h (k × GLCA_NSTAGES). */
+static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
+{
+    const glca_background *bg = mc->bg;
+    const glca_product_line *lines;
+    const uint64_t seed = mc->opts.seed;
+    size_t nl, l, j, c, q, k = mc->k, n = bg->n;
+    int rc, s;
+
+    lines = glca_product_lines(mc->product, &nl);
+    for (l = 0; l < nl; l++)
+        w->amount[l] = lines[l].amount_ref;
+    for (j = 0; j < mc->nfg; j++) {
+        const glca_product_line *line = &lines[mc->fg_line[j]];
+        glca_engine__rng_block b = glca_engine__rng_draw(seed, i, LINE_STREAM + mc->fg_line[j]);
+
+        w->amount[mc->fg_line[j]] =
+            glca_engine__dist_sample(&line->unc, line->amount, &b) * mc->line_factor[mc->fg_line[j]];
+    }
+    memset(h, 0, k * GLCA_NSTAGES * sizeof *h);
+    if (mc->nbg == 0) {
+        /* Lambda still holds: glca_evaluate with the drawn amounts. */
+        for (l = 0; l < nl; l++)
+            for (c = 0; c < k; c++)
+                h[c * GLCA_NSTAGES + lines[l].stage] +=
+                    w->amount[l] * glca_engine__line_unit_impact(bg, &lines[l], c);
+        return 0;
+    }
+    memcpy(w->avals, bg->a->values, bg->a->nnz * sizeof *w->avals);
+    memcpy(w->bvals, bg->b->values, bg->b->nnz * sizeof *w->bvals);
+    for (j = 0; j < mc->nbg; j++) {
+        const glca_engine__uncertain *u = &bg->uncertain[j];
+        glca_engine__rng_block b = glca_engine__rng_draw(seed, i, j);
+        double x = glca_engine__dist_sample(&u->unc, u->amount, &b);
+
+        (u->in_a ? w->avals : w->bvals)[u->entry] += u->scale * (x - u->amount);
+    }
+    if (mc->nrhs) {
+        memset(w->f, 0, n * mc->nrhs * sizeof *w->f);
+        for (l = 0; l < nl; l++)
+            if (lines[l].kind != GLCA_LINE_EMISSION)
+                w->f[(size_t)mc->stage_col[lines[l].stage] * n + (size_t)lines[l].index] +=
+                    w->amount[l];
+        rc = mc->opts.solver == GLCA_MC_SOLVER_REFINE ? solve_refine(w, mc)
+                                                      : solve_refactor(w, w->solver, mc);
+        if (rc < 0)
+            return rc;
+    }
+    for (s = 0; s < GLCA_NSTAGES; s++) {
+        const glca_engine__csc *b = bg->b;
+
+        if (mc->stage_col[s] < 0)
+            continue;
+        q = (size_t)mc->stage_col[s];
+        memset(w->g, 0, bg->m * sizeof *w->g);
+        for (j = 0; j < n; j++) {
+            double xj = w->x[q * n + j];
+            size_t e;
+
+            if (xj == 0)
+                continue;
+            for (e = b->colptr[j]; e < b->colptr[j + 1]; e++)
+                w->g[b->rowidx[e]] += w->bvals[e] * xj;
+        }
+        for (j = 0; j < bg->m; j++)
+            if (w->g[j] != 0)
+                for (c = 0; c < k; c++)
+                    h[c * GLCA_NSTAGES + s] += bg->cf[j * k + c] * w->g[j];
+    }
+    for (l = 0; l < nl; l++)
+        if (lines[l].kind == GLCA_LINE_EMISSION)
+            for (c = 0; c < k; c++)
+                h[c * GLCA_NSTAGES + lines[l].stage] +=
+                    w->amount[l] * bg->cf[(size_t)lines[l].index * k + c];
+    return 0;
+}
+
+static int run_draws(glca_montecarlo *mc, glca_error *err)
+{
+    const size_t iters = mc->opts.iterations, stride = mc->k * GLCA_NSTAGES;
+    int nthreads = mc->opts.threads > 0 ? mc->opts.threads : omp_get_max_threads();
+    worker *workers;
+    int failed = 0, t, rc = 0, best = -1;
+    double t0 = omp_get_wtime();
+
+    if (!(workers = glca_calloc((size_t)nthreads, sizeof *workers)))
+        return glca_error_oom(err);
+#pragma omp parallel num_threads(nthreads)
+    {
+        worker *w = &workers[omp_get_thread_num()];
+        long i;
+        int stop;
+
+        if (worker_init(w, mc) < 0) {
+            w->rc = w->err.code ? (int)w->err.code : GLCA_ERROR;
+            w->failed_at = 0;
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp barrier
+#pragma omp for schedule(dynamic, 8)
+        for (i = 0; i < (long)iters; i++) {
+#pragma omp atomic read
+            stop = failed;
+            if (stop)
+                continue;
+            if ((w->rc = draw(w, mc, (size_t)i, mc->impacts + (size_t)i * stride)) < 0) {
+                w->failed_at = (size_t)i;
+#pragma omp atomic write
+                failed = 1;
+            }
+        }
+    }
+    mc->stats.seconds = omp_get_wtime() - t0;
+    for (t = 0; t < nthreads; t++) {
+        mc->stats.refine_steps += workers[t].refine_steps;
+        mc->stats.fallbacks += workers[t].fallbacks;
+        if (workers[t].rc < 0 && (best < 0 || workers[t].failed_at < workers[best].failed_at))
+            best = t;
+    }
+    if (best >= 0) {
+        rc = workers[best].rc;
+        if (err) {
+            *err = workers[best].err;
+            if (rc == GLCA_ESINGULAR)
+                glca_error_set(err, rc, NULL, "Monte Carlo iteration %zu: %s",
+                               workers[best].failed_at, workers[best].err.message);
+        }
+    }
+    for (t = 0; t < nthreads; t++)
+        worker_free(&workers[t]);
+    glca_free(workers);
+    return rc;
+}
+
+int glca_montecarlo_run(glca_montecarlo **out, const glca_background *bg, const glca_product *p,
+                        const glca_montecarlo_options *opts, glca_error *err)
+{
+    glca_montecarlo_options defaults = GLCA_MONTECARLO_OPTIONS_INIT;
+    glca_montecarlo *mc;
+    int rc;
+
+    if (!(mc = glca_calloc(1, sizeof *mc)))
+        return glca_error_oom(err);
+    mc->bg = bg;
+    mc->product = p;
+    mc->opts = opts ? *opts : defaults;
+    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO)
+        mc->opts.solver = auto_solver();
+    mc->stats.solver = mc->opts.solver;
+    mc->k = bg->k;
+    if (p->bound != bg) {
+        rc = glca_error_set(err, GLCA_ERROR, NULL, "product '%s' is not bound to this background", p->id);
+        goto cleanup;
+    }
+    if (mc->opts.iterations == 0 ||
+        mc->opts.iterations > SIZE_MAX / sizeof(double) / (mc->k * GLCA_NSTAGES + 1)) {
+        rc = glca_error_set(err, GLCA_ELIMIT, NULL, "Monte Carlo needs 1 to %zu iterations",
+                            SIZE_MAX / sizeof(double) / (mc->k * GLCA_NSTAGES + 1));
+        goto cleanup;
+    }
+    if ((rc = setup(mc, err)) < 0)
+        goto cleanup;
+    if (!(mc->impacts = glca_calloc(mc->opts.iterations * mc->k * GLCA_NSTAGES + 1,
+                                    sizeof *mc->impacts))) {
+        rc = glca_error_oom(err);
+        goto cleanup;
+    }
+    if ((rc = run_draws(mc, err)) < 0)
+        goto cleanup;
+    *out = mc;
+    mc = NULL;
+cleanup:
+    glca_montecarlo_free(mc);
+    return rc;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+
+    return (a > b) - (a < b);
+}
+
+static double percentile(const double *sorted, size_t n, double p)
+{
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)floor(h);
+
+    if (lo + 1 >= n)
+        return sorted[n - 1];
+    return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+int glca_montecarlo_summary(const glca_montecarlo *mc, size_t c, int stage,
+                            glca_mc_summary *out, glca_error *err)
+{
+    size_t n = mc->opts.iterations, i;
+    double *v, sum = 0, ss = 0, mean;
+    int s;
+
+    if (!(v = glca_mallocarray(n, sizeof *v)))
+        return glca_error_oom(err);
+    for (i = 0; i < n; i++) {
+        const double *h = glca_montecarlo_impacts(mc, i) + c * GLCA_NSTAGES;
+
+        if (stage >= 0) {
+            v[i] = h[stage];
+        } else {
+            v[i] = 0;
+            for (s = 0; s < GLCA_NSTAGES; s++)
+                v[i] += h[s];
+        }
+        sum += v[i];
+    }
+    mean = sum / (double)n;
+    for (i = 0; i < n; i++)
+        ss += (v[i] - mean) * (v[i] - mean);
+    qsort(v, n, sizeof *v, cmp_double);
+    out->mean = mean;
+    out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+    out->median = percentile(v, n, 0.5);
+    out->p025 = percentile(v, n, 0.025);
+    out->p975 = percentile(v, n, 0.975);
+    glca_free(v);
+    return 0;
+}
