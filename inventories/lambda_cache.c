@@ -138,30 +138,30 @@ static int cache_read(glca_background **out, const char *path, char *warning, si
         return 0;
     if (fstat(fileno(f), &st) != 0 || fread(header, 1, sizeof header, f) != sizeof header ||
         memcmp(header, magic, sizeof magic) != 0) {
-        snprintf(warning, wsize, "%s: not a greenlca cache file, ignored", path);
+        snprintf(warning, wsize, "%.300s: not a greenlca cache file, ignored", path);
         goto cleanup;
     }
     len = get_u64(header + 8);
     if ((uint64_t)st.st_size != HEADER_SIZE + len) {
-        snprintf(warning, wsize, "%s: truncated cache file (%lld of %llu bytes), ignored", path,
+        snprintf(warning, wsize, "%.300s: truncated cache file (%lld of %llu bytes), ignored", path,
                  (long long)st.st_size, (unsigned long long)(HEADER_SIZE + len));
         goto cleanup;
     }
     if (!(payload = glca_malloc(len ? (size_t)len : 1)) ||
         fread(payload, 1, (size_t)len, f) != (size_t)len) {
-        snprintf(warning, wsize, "%s: cannot read cache file, ignored", path);
+        snprintf(warning, wsize, "%.300s: cannot read cache file, ignored", path);
         goto cleanup;
     }
     glca_sha256_buffer(sum, payload, (size_t)len);
     if (memcmp(sum, header + 16, sizeof sum) != 0) {
-        snprintf(warning, wsize, "%s: corrupt cache file (checksum mismatch), ignored", path);
+        snprintf(warning, wsize, "%.300s: corrupt cache file (checksum mismatch), ignored", path);
         goto cleanup;
     }
     if (glca_background_from_blob(out, payload, (size_t)len, &e) < 0) {
         char msg[300];
 
         glca_error_format(&e, msg, sizeof msg);
-        snprintf(warning, wsize, "%s: unusable cache file (%s), ignored", path, msg);
+        snprintf(warning, wsize, "%.280s: unusable cache file (%.150s), ignored", path, msg);
         goto cleanup;
     }
     hit = 1;
@@ -176,7 +176,7 @@ static int cache_write(const glca_background *bg, const char *dir, const char *p
 {
     unsigned char header[HEADER_SIZE], *blob = NULL;
     glca_srcloc where = {path, 0, 0};
-    char tmp[4200];
+    char tmp[4300];
     size_t size = 0;
     FILE *f = NULL;
     int rc;
