@@ -4,7 +4,8 @@
  * added, removed) with each line's impact change.  Pure computation; printing is the CLI's.
  *
  * A line's key says what it is in the design, not how much of it there is: a BOM material is
- * "material PATH/ID" (component path and material id), any other line "STAGE KIND REF".  The
+ * "material PATH" (the material's path: components then its own id), any other line
+ * "STAGE KIND REF".  The
  * n-th repeat of a key gets " #n" so repeated lines pair up in file order.
  */
 #include "analysis.h"
@@ -74,8 +75,9 @@ static char **line_keys(const glca_product *p, size_t *count)
         int len;
 
         if (mat)
-            len = snprintf(buf, sizeof buf, "material %s%s%s", mat->path ? mat->path : "",
-                           mat->path && *mat->path ? "/" : "", mat->id ? mat->id : lines[i].ref);
+            /* the path ends with the material's own id: "outdoor/fan/blade" */
+            len = snprintf(buf, sizeof buf, "material %s",
+                           mat->path && *mat->path ? mat->path : mat->id ? mat->id : lines[i].ref);
         else
             len = snprintf(buf, sizeof buf, "%s %s %s", glca_stage_name(lines[i].stage),
                            lines[i].kind == GLCA_LINE_EMISSION ? "emission" : "input",

@@ -468,7 +468,7 @@ typedef enum glca_line_change {
 typedef struct glca_line_diff {
     glca_line_change change;
     long a, b;       /* line index in each design, -1 where absent */
-    const char *key; /* what matched them: "material PATH/ID" or "STAGE input|emission REF",
+    const char *key; /* what matched them: "material PATH" or "STAGE input|emission REF",
                         with " #n" for the n-th repeat; owned by the comparison */
 } glca_line_diff;
 
@@ -483,7 +483,7 @@ typedef struct glca_comparison {
 } glca_comparison;
 
 /**
- * Compare design `b` with design `a`.  Material lines match by component path and material id,
+ * Compare design `b` with design `a`.  Material lines match by path (components, material id),
  * other lines by stage, kind and the process or flow they name (the n-th repeat with the n-th).
  * Amounts are compared in reference units, so "3 kg" and "3000 g" are the same.
  */
