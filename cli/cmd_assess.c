@@ -1,27 +1,46 @@
 /*
- * greenlca assess PRODUCT.xml…: loads the background once, then reads, binds and evaluates each
- * product and prints its impacts by category and stage as a table, JSON or CSV.
+ * greenlca assess PRODUCT.xml…: loads the background (and rules) once, then evaluates each
+ * product and prints its impacts by category and stage, and its verdict when rules are given,
+ * as a table, JSON (FORMATS.md "Machine interface") or CSV.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include <glca/inventories.h>
-
 #include "args.h"
 #include "commands.h"
+#include "study.h"
 
 static const char help[] =
     "usage: greenlca assess PRODUCT.xml [PRODUCT.xml…] --inventory FILE [--inventory FILE…]\n"
-    "                       --method FILE [--format table|json|csv]\n"
+    "                       --method FILE [--ruleset FILE | --rules-dir DIR]\n"
+    "                       [--format table|json|csv]\n"
     "\n"
-    "Life-cycle impacts of each product per impact category and life-cycle stage.\n"
+    "Life-cycle impacts of each product per impact category and life-cycle stage, and its\n"
+    "GB/T 32161 verdict when rules are given.\n"
     "  --inventory FILE   process inventory (repeatable; references may cross files)\n"
     "  --method FILE      LCIA method\n"
-    "  --format F         table (default), json (one object per product, one per line), csv\n"
+    "  --ruleset FILE     category ruleset; every product must be of its category\n"
+    "  --rules-dir DIR    rulesets picked by each product's category (none: no verdict)\n"
+    "  --format F         table (default); json: one object per product, one per line;\n"
+    "                     csv: impacts only\n"
     "Exit status 0 success, 1 an input is wrong (message on stderr), 2 usage error.\n";
 
-static void print_table(const glca_product *p, const glca_background *bg, const double *impacts)
+static void print_verdict_table(const glca_verdict *v)
 {
+    const glca_verdict_item *items;
+    size_t n, i;
+
+    items = glca_verdict_items(v, &n);
+    printf("  verdict (%s %s): %s\n", glca_verdict_ruleset_id(v), glca_verdict_ruleset_version(v),
+           glca_verdict_certified(v) ? "CERTIFIED" : "NOT CERTIFIED");
+    for (i = 0; i < n; i++)
+        printf("    %-6s %-14s %s\n", items[i].id, glca_outcome_name(items[i].outcome),
+               items[i].reason);
+}
+
+static void print_table(const cli_product *cp, const glca_background *bg)
+{
+    const glca_product *p = cp->p;
     size_t c, k = glca_background_ncategories(bg);
     const char *name = glca_product_name(p), *fu = glca_product_functional_unit(p);
     int s;
@@ -38,68 +57,66 @@ static void print_table(const glca_product *p, const glca_background *bg, const 
         printf("  %-16s %-14s", glca_background_category_id(bg, c),
                glca_background_category_unit(bg, c));
         for (s = 0; s < GLCA_NSTAGES; s++) {
-            total += impacts[c * GLCA_NSTAGES + s];
-            printf(" %14.6g", impacts[c * GLCA_NSTAGES + s]);
+            total += cp->impacts[c * GLCA_NSTAGES + s];
+            printf(" %14.6g", cp->impacts[c * GLCA_NSTAGES + s]);
         }
         printf(" %14.6g\n", total);
     }
+    if (cp->verdict)
+        print_verdict_table(cp->verdict);
 }
 
-static int assess_one(const char *path, glca_background *bg, const char *format, bool first,
-                      double *impacts)
+static int print_json(const cli_product *cp, const glca_background *bg)
 {
+    glca_assessment a = {cp->p, bg, cp->impacts};
     glca_error err = GLCA_ERROR_INIT;
-    glca_product *p = NULL;
-    size_t problems = 0;
     int rc;
 
-    if ((rc = glca_read_product(&p, path, NULL, cli_diag_print, &problems, &err)) < 0)
-        goto cleanup;
-    if ((rc = glca_product_bind(p, bg, cli_diag_print, &problems, &err)) < 0)
-        goto cleanup;
-    if ((rc = glca_evaluate(bg, p, impacts, &err)) < 0)
-        goto cleanup;
-    if (strcmp(format, "json") == 0) {
-        glca_assessment a = {p, bg, impacts};
-
-        fputs("{\"product\": ", stdout);
-        glca_write_json_string(stdout, glca_product_id(p));
+    fputs("{\"product\": ", stdout);
+    glca_write_json_string(stdout, glca_product_id(cp->p));
+    fputs(", ", stdout);
+    if ((rc = glca_write_impacts_json(stdout, &a, &err)) == 0 && cp->verdict) {
         fputs(", ", stdout);
-        if ((rc = glca_write_impacts_json(stdout, &a, &err)) < 0)
-            goto cleanup;
-        fputs("}\n", stdout);
+        rc = glca_write_verdict_json(stdout, cp->verdict, &err);
+    }
+    fputs("}\n", stdout);
+    if (rc < 0)
+        cli_print_error(&err);
+    return rc;
+}
+
+static int assess_one(const cli_study *s, const char *path, const char *format, bool first)
+{
+    cli_product cp;
+    int rc;
+
+    if ((rc = cli_product_load(&cp, s, path)) < 0)
+        return rc;
+    if (strcmp(format, "json") == 0) {
+        rc = print_json(&cp, s->bg);
     } else if (strcmp(format, "csv") == 0) {
-        glca_assessment a = {p, bg, impacts};
+        glca_assessment a = {cp.p, s->bg, cp.impacts};
+        glca_error err = GLCA_ERROR_INIT;
 
         if ((rc = glca_write_impacts_csv(stdout, &a, first, &err)) < 0)
-            goto cleanup;
+            cli_print_error(&err);
     } else {
         if (!first)
             putchar('\n');
-        print_table(p, bg, impacts);
+        print_table(&cp, s->bg);
     }
-cleanup:
-    if (rc < 0 && problems == 0)
-        cli_print_error(&err);
-    glca_product_free(p);
+    cli_product_free(&cp);
     return rc;
 }
 
 int cmd_assess(int argc, char **argv)
 {
-    cli_option opts[] = {
-        {"help", false, false, 0, {0}},      {"inventory", true, true, 0, {0}},
-        {"method", true, false, 0, {0}},     {"format", true, false, 0, {0}},
-        {0},
-    };
+    cli_option opts[] = {{"help", false, false, 0, {0}}, {"format", true, false, 0, {0}},
+                         CLI_STUDY_OPTIONS, {0}};
     cli_args a = {opts, 0, {0}};
-    glca_background_options bopts = GLCA_BACKGROUND_OPTIONS_INIT;
-    glca_error err = GLCA_ERROR_INIT;
-    glca_background *bg = NULL;
-    const cli_option *inv;
-    const char *format, *method;
-    double *impacts = NULL;
-    size_t i, problems = 0, failed = 0;
+    cli_study s;
+    const char *format;
+    size_t i, failed = 0;
     int rc;
 
     if ((rc = cli_parse(&a, "assess", argc, argv)))
@@ -108,34 +125,19 @@ int cmd_assess(int argc, char **argv)
         fputs(help, stdout);
         return 0;
     }
-    inv = cli_find(&a, "inventory");
-    method = cli_value(&a, "method");
     format = cli_value(&a, "format");
     if (!format)
         format = "table";
-    if (a.npositional == 0 || !inv->count || !method ||
+    if (a.npositional == 0 ||
         (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))) {
         fputs(help, stderr);
         return CLI_EXIT_USAGE;
     }
-    rc = glca_load_background(&bg, inv->values, inv->count, method, &bopts, cli_diag_print,
-                              &problems, &err);
-    if (rc < 0) {
-        if (problems == 0)
-            cli_print_error(&err);
-        return CLI_EXIT_INPUT;
-    }
-    impacts = glca_mallocarray(glca_background_ncategories(bg) * GLCA_NSTAGES, sizeof *impacts);
-    if (!impacts) {
-        glca_error_oom(&err);
-        cli_print_error(&err);
-        glca_background_free(bg);
-        return CLI_EXIT_INPUT;
-    }
+    if ((rc = cli_study_open(&s, &a, "assess", true)))
+        return rc;
     for (i = 0; i < a.npositional; i++)
-        if (assess_one(a.positional[i], bg, format, i == 0, impacts) < 0)
+        if (assess_one(&s, a.positional[i], format, i == 0) < 0)
             failed++;
-    glca_free(impacts);
-    glca_background_free(bg);
+    cli_study_close(&s);
     return failed ? CLI_EXIT_INPUT : 0;
 }

@@ -10,6 +10,7 @@ typedef struct cli_command {
 
 int cmd_assess(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 

@@ -13,6 +13,7 @@
 static const cli_command commands[] = {
     {"assess", "life-cycle impacts of products by category and stage", cmd_assess},
     {"validate", "check input files and list every problem", cmd_validate},
+    {"report", "the GB/T 32161 self-evaluation report of a product (HTML, JSON)", cmd_report},
     {"batch", "a whole catalog into a resumable SQLite results store", cmd_batch},
     {"export", "a stored batch run as CSV or JSON", cmd_export},
     {NULL, NULL, NULL},

@@ -163,6 +163,82 @@ const char *glca_outcome_name(glca_outcome o);
  */
 int glca_write_verdict_json(FILE *f, const glca_verdict *v, glca_error *err);
 
+/* ---------------------------------------------------------------- self-evaluation report, rulebooks (lead) */
+
+/**
+ * What a self-evaluation report (自评价报告) is made of.  Everything is borrowed.  The product
+ * must be bound to `bg`; `impacts` comes from glca_evaluate; `ruleset` and `verdict` may be NULL
+ * (an LCA report without certification).  Paths are shown and their files hashed (SHA-256), so
+ * an assessor can check that the numbers come from the files named.
+ */
+typedef struct glca_report_input {
+    int version;
+    const glca_product *product;
+    const glca_background *bg;
+    const double *impacts;
+    const glca_ruleset *ruleset;
+    const glca_verdict *verdict;
+    const char *product_path;
+    const char *const *inventory_paths;
+    size_t ninventories;
+    const char *method_path;
+    const char *generated; /* when, as text (ISO 8601); NULL leaves it out */
+    size_t top_lines;      /* lines listed per category in the interpretation */
+} glca_report_input;
+
+#define GLCA_REPORT_INPUT_INIT {1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 5}
+
+/**
+ * Write the report as one self-contained HTML file (inline CSS and SVG, no scripts, no
+ * fetches): basic information, goal and scope with the system boundary, inventory (data sources
+ * with content hashes, product lines, materials), impact assessment by stage with charts, every
+ * basic requirement and indicator with value, baseline, outcome and evidence, the verdict, and
+ * interpretation with improvement points.  GLCA_EIO when a file cannot be hashed or written.
+ */
+int glca_report_write_html(FILE *f, const glca_report_input *in, glca_error *err);
+
+/** The same content as one JSON object. */
+int glca_report_write_json(FILE *f, const glca_report_input *in, glca_error *err);
+
+/**
+ * A rulebook: the rulesets that apply to products by their `category`, from one file (every
+ * product must then be of its category) or a directory of rule files (a product whose category
+ * has no ruleset gets no verdict).  Read-only once loaded; safe to share between threads.
+ */
+typedef struct glca_rulebook glca_rulebook;
+
+/** Every *.xml file of `dir`, in name order; two rulesets for one category is an error. */
+int glca_rulebook_load_dir(glca_rulebook **out, const char *dir, const glca_xml_limits *limits,
+                           glca_diag_fn diag, void *payload, glca_error *err);
+/** One ruleset file, applied to every product (a product of another category is an error). */
+int glca_rulebook_load_file(glca_rulebook **out, const char *path, const glca_xml_limits *limits,
+                            glca_diag_fn diag, void *payload, glca_error *err);
+void glca_rulebook_free(glca_rulebook *rb);
+size_t glca_rulebook_count(const glca_rulebook *rb);
+
+/**
+ * The ruleset for product `p` (borrowed): 0 with `*out` NULL when a directory has none for its
+ * category; GLCA_EPARSE (located at the product) when a single-file rulebook does not match.
+ */
+int glca_rulebook_select(const glca_ruleset **out, const glca_rulebook *rb, const glca_product *p,
+                         glca_error *err);
+
+/**
+ * Evaluate the matching ruleset: `*out` NULL when none applies.  Method mismatches are errors
+ * (glca_ruleset_check_method).
+ */
+int glca_rulebook_evaluate(glca_verdict **out, const glca_rulebook *rb, const glca_product *p,
+                           const glca_background *bg, const double *impacts, glca_error *err);
+
+/** A glca_verdict_fn for glca_batch_run: `payload` is the glca_rulebook. */
+int glca_rulebook_verdict_rows(glca_verdict_rows *out, const glca_product *p,
+                               const glca_background *bg, const double *impacts, glca_error *err,
+                               void *payload);
+/* (end of section) */
+
+/* ---------------------------------------------------------------- verdict comparison (design-analysis developer) */
+/* (end of section) */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,92 @@
+/* Loading a study and taking products through it, for the subcommands (see study.h). */
+#include "study.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_allowed)
+{
+    glca_background_options opts = GLCA_BACKGROUND_OPTIONS_INIT;
+    glca_error err = GLCA_ERROR_INIT;
+    const cli_option *inv = cli_find(a, "inventory");
+    const char *ruleset = cli_value(a, "ruleset"), *dir = cli_value(a, "rules-dir");
+    size_t problems = 0;
+    int rc;
+
+    memset(s, 0, sizeof *s);
+    s->method = cli_value(a, "method");
+    if (!inv || !inv->count || !s->method) {
+        fprintf(stderr, "greenlca %s: --inventory and --method are required (see --help)\n", cmd);
+        return CLI_EXIT_USAGE;
+    }
+    if (ruleset && dir) {
+        fprintf(stderr, "greenlca %s: give --ruleset or --rules-dir, not both\n", cmd);
+        return CLI_EXIT_USAGE;
+    }
+    if (!rules_allowed && (ruleset || dir)) {
+        fprintf(stderr, "greenlca %s: this command takes no rules\n", cmd);
+        return CLI_EXIT_USAGE;
+    }
+    s->inventories = inv->values;
+    s->ninventories = inv->count;
+    if (ruleset)
+        rc = glca_rulebook_load_file(&s->rules, ruleset, NULL, cli_diag_print, &problems, &err);
+    else if (dir)
+        rc = glca_rulebook_load_dir(&s->rules, dir, NULL, cli_diag_print, &problems, &err);
+    else
+        rc = 0;
+    if (rc == 0)
+        rc = glca_load_background(&s->bg, s->inventories, s->ninventories, s->method, &opts,
+                                  cli_diag_print, &problems, &err);
+    if (rc < 0) {
+        if (problems == 0)
+            cli_print_error(&err);
+        cli_study_close(s);
+        return CLI_EXIT_INPUT;
+    }
+    return 0;
+}
+
+void cli_study_close(cli_study *s)
+{
+    glca_rulebook_free(s->rules);
+    glca_background_free(s->bg);
+    s->rules = NULL;
+    s->bg = NULL;
+}
+
+int cli_product_load(cli_product *out, const cli_study *s, const char *path)
+{
+    glca_error err = GLCA_ERROR_INIT;
+    size_t problems = 0, k = glca_background_ncategories(s->bg);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = glca_read_product(&out->p, path, NULL, cli_diag_print, &problems, &err)) < 0)
+        goto cleanup;
+    if ((rc = glca_product_bind(out->p, s->bg, cli_diag_print, &problems, &err)) < 0)
+        goto cleanup;
+    if (!(out->impacts = glca_mallocarray(k * GLCA_NSTAGES, sizeof *out->impacts))) {
+        rc = glca_error_oom(&err);
+        goto cleanup;
+    }
+    if ((rc = glca_evaluate(s->bg, out->p, out->impacts, &err)) < 0)
+        goto cleanup;
+    if (s->rules)
+        rc = glca_rulebook_evaluate(&out->verdict, s->rules, out->p, s->bg, out->impacts, &err);
+cleanup:
+    if (rc < 0) {
+        if (problems == 0)
+            cli_print_error(&err);
+        cli_product_free(out);
+    }
+    return rc;
+}
+
+void cli_product_free(cli_product *cp)
+{
+    glca_verdict_free(cp->verdict);
+    glca_free(cp->impacts);
+    glca_product_free(cp->p);
+    memset(cp, 0, sizeof *cp);
+}

@@ -1,0 +1,41 @@
+/*
+ * What several subcommands share: the --inventory/--method/--ruleset/--rules-dir options, loading
+ * the background and rulebook once, and taking one product file through read, bind, evaluate
+ * and (with rules) verdict.  Only calls into the libraries; prints errors as they come.
+ */
+#ifndef GLCA_CLI_STUDY_H
+#define GLCA_CLI_STUDY_H
+
+#include <glca/ruleset.h>
+
+#include "args.h"
+
+typedef struct cli_study {
+    glca_background *bg;
+    glca_rulebook *rules; /* NULL without --ruleset / --rules-dir */
+    const char *const *inventories;
+    size_t ninventories;
+    const char *method;
+} cli_study;
+
+/** The options a study needs, for a subcommand's option table (copy them in). */
+#define CLI_STUDY_OPTIONS                                                                     \
+    {"inventory", true, true, 0, {0}}, {"method", true, false, 0, {0}},                      \
+        {"ruleset", true, false, 0, {0}}, {"rules-dir", true, false, 0, {0}}
+
+/** Loads the study from parsed options; prints problems; returns 0 or a CLI exit status. */
+int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_allowed);
+void cli_study_close(cli_study *s);
+
+/** One product of a study, evaluated (and judged when the study has rules). */
+typedef struct cli_product {
+    glca_product *p;
+    double *impacts;       /* k × GLCA_NSTAGES */
+    glca_verdict *verdict; /* NULL without rules or when none applies */
+} cli_product;
+
+/** Read, bind, evaluate, judge; prints problems; returns 0 or a negative glca_code. */
+int cli_product_load(cli_product *out, const cli_study *s, const char *path);
+void cli_product_free(cli_product *cp);
+
+#endif

@@ -1,0 +1,280 @@
+/*
+ * Rulebooks: which ruleset applies to which product.  A directory of rule files is matched by
+ * each product's `category`; a single file applies to all and refuses other categories.  Also
+ * the adapter that lets the batch (in inventories/, which cannot depend on us) store verdicts.
+ */
+#include <glca/ruleset.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct glca_rulebook {
+    glca_ruleset **sets;
+    size_t n;
+    bool single; /* loaded from one file: applies to every product */
+};
+
+void glca_rulebook_free(glca_rulebook *rb)
+{
+    size_t i;
+
+    if (!rb)
+        return;
+    for (i = 0; i < rb->n; i++)
+        glca_ruleset_free(rb->sets[i]);
+    glca_free(rb->sets);
+    glca_free(rb);
+}
+
+size_t glca_rulebook_count(const glca_rulebook *rb)
+{
+    return rb->n;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_xml_name(const char *name)
+{
+    size_t len = strlen(name);
+
+    return name[0] != '.' && len > 4 && strcmp(name + len - 4, ".xml") == 0;
+}
+
+/* The sorted *.xml names of `dir`: rule files are applied the same way on every machine. */
+static int list_xml(char ***out, size_t *n, const char *dir, glca_error *err)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **names = NULL;
+    size_t cap = 0;
+    glca_srcloc where = {dir, 0, 0};
+
+    *n = 0;
+    if (!d)
+        return glca_error_set(err, GLCA_EIO, &where, "cannot open rules directory");
+    while ((e = readdir(d))) {
+        if (!is_xml_name(e->d_name))
+            continue;
+        if (*n == cap) {
+            char **grown = glca_reallocarray(names, cap ? cap * 2 : 16, sizeof *names);
+
+            if (!grown)
+                goto oom;
+            names = grown;
+            cap = cap ? cap * 2 : 16;
+        }
+        if (!(names[*n] = glca_malloc(strlen(dir) + strlen(e->d_name) + 2)))
+            goto oom;
+        sprintf(names[(*n)++], "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    if (*n)
+        qsort(names, *n, sizeof *names, cmp_names);
+    *out = names;
+    return 0;
+oom:
+    closedir(d);
+    while (*n)
+        glca_free(names[--*n]);
+    glca_free(names);
+    return glca_error_oom(err);
+}
+
+static int add_set(glca_rulebook *rb, glca_ruleset *rs, glca_error *err)
+{
+    glca_ruleset **grown = glca_reallocarray(rb->sets, rb->n + 1, sizeof *rb->sets);
+
+    if (!grown) {
+        glca_ruleset_free(rs);
+        return glca_error_oom(err);
+    }
+    rb->sets = grown;
+    rb->sets[rb->n++] = rs;
+    return 0;
+}
+
+static int check_unique(const glca_rulebook *rb, const glca_ruleset *rs, glca_error *err)
+{
+    size_t i;
+
+    for (i = 0; i < rb->n; i++) {
+        if (strcmp(glca_ruleset_category(rb->sets[i]), glca_ruleset_category(rs)) == 0) {
+            glca_srcloc where = {glca_ruleset_path(rs), 0, 0};
+
+            return glca_error_set(err, GLCA_EPARSE, &where,
+                                  "a second ruleset for category '%s' (the first is %s)",
+                                  glca_ruleset_category(rs), glca_ruleset_path(rb->sets[i]));
+        }
+    }
+    return 0;
+}
+
+int glca_rulebook_load_dir(glca_rulebook **out, const char *dir, const glca_xml_limits *limits,
+                           glca_diag_fn diag, void *payload, glca_error *err)
+{
+    glca_rulebook *rb = NULL;
+    char **names = NULL;
+    size_t n = 0, i;
+    int rc, first = 0;
+
+    *out = NULL;
+    if ((rc = list_xml(&names, &n, dir, err)) < 0)
+        return rc;
+    if (!(rb = glca_calloc(1, sizeof *rb))) {
+        rc = glca_error_oom(err);
+        goto cleanup;
+    }
+    for (i = 0; i < n; i++) {
+        glca_ruleset *rs = NULL;
+        glca_error e = GLCA_ERROR_INIT;
+
+        rc = glca_ruleset_load(&rs, names[i], limits, diag, payload, &e);
+        if (rc == 0 && (rc = check_unique(rb, rs, &e)) < 0) {
+            if (diag)
+                diag(&e, payload);
+            glca_ruleset_free(rs);
+        } else if (rc == 0 && (rc = add_set(rb, rs, &e)) < 0) {
+            break;
+        }
+        if (rc < 0 && !first) {
+            first = rc;
+            if (err)
+                *err = e;
+        }
+    }
+    if (first) {
+        rc = first;
+        goto cleanup;
+    }
+    if (rb->n == 0) {
+        glca_srcloc where = {dir, 0, 0};
+
+        rc = glca_error_set(err, GLCA_ENOTFOUND, &where, "no ruleset files (*.xml) in directory");
+        goto cleanup;
+    }
+    *out = rb;
+    rb = NULL;
+    rc = 0;
+cleanup:
+    for (i = 0; i < n; i++)
+        glca_free(names[i]);
+    glca_free(names);
+    glca_rulebook_free(rb);
+    return rc;
+}
+
+int glca_rulebook_load_file(glca_rulebook **out, const char *path, const glca_xml_limits *limits,
+                            glca_diag_fn diag, void *payload, glca_error *err)
+{
+    glca_rulebook *rb;
+    glca_ruleset *rs = NULL;
+    int rc;
+
+    *out = NULL;
+    if ((rc = glca_ruleset_load(&rs, path, limits, diag, payload, err)) < 0)
+        return rc;
+    if (!(rb = glca_calloc(1, sizeof *rb))) {
+        glca_ruleset_free(rs);
+        return glca_error_oom(err);
+    }
+    rb->single = true;
+    if ((rc = add_set(rb, rs, err)) < 0) {
+        glca_rulebook_free(rb);
+        return rc;
+    }
+    *out = rb;
+    return 0;
+}
+
+int glca_rulebook_select(const glca_ruleset **out, const glca_rulebook *rb, const glca_product *p,
+                         glca_error *err)
+{
+    const char *category = glca_product_category(p);
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (rb->single) {
+        if ((rc = glca_ruleset_check_category(rb->sets[0], p, err)) < 0)
+            return rc;
+        *out = rb->sets[0];
+        return 0;
+    }
+    if (!category)
+        return 0;
+    for (i = 0; i < rb->n; i++) {
+        if (strcmp(glca_ruleset_category(rb->sets[i]), category) == 0) {
+            *out = rb->sets[i];
+            return 0;
+        }
+    }
+    return 0;
+}
+
+int glca_rulebook_evaluate(glca_verdict **out, const glca_rulebook *rb, const glca_product *p,
+                           const glca_background *bg, const double *impacts, glca_error *err)
+{
+    const glca_ruleset *rs;
+    int rc;
+
+    *out = NULL;
+    if ((rc = glca_rulebook_select(&rs, rb, p, err)) < 0 || !rs)
+        return rc;
+    if ((rc = glca_ruleset_check_method(rs, bg, err)) < 0)
+        return rc;
+    return glca_ruleset_evaluate(out, rs, p, bg, impacts, err);
+}
+
+static int add_item_row(glca_verdict_rows *out, const glca_verdict_item *it, glca_error *err)
+{
+    glca_indicator_row row;
+
+    memset(&row, 0, sizeof row);
+    row.id = it->id;
+    row.has_value = it->value.present;
+    if (it->value.present)
+        row.value = it->value.kind == GLCA_VALUE_BOOL ? (double)it->value.boolean
+                                                      : it->value.number;
+    row.has_baseline = it->baseline.present;
+    if (it->baseline.present)
+        row.baseline = it->baseline.kind == GLCA_VALUE_BOOL ? (double)it->baseline.boolean
+                                                            : it->baseline.number;
+    row.comparator = glca_comparator_name(it->comparator);
+    row.outcome = glca_outcome_name(it->outcome);
+    row.reason = it->reason;
+    return glca_verdict_rows_add(out, &row, err);
+}
+
+int glca_rulebook_verdict_rows(glca_verdict_rows *out, const glca_product *p,
+                               const glca_background *bg, const double *impacts, glca_error *err,
+                               void *payload)
+{
+    const glca_rulebook *rb = payload;
+    glca_verdict *v = NULL;
+    const glca_verdict_item *items;
+    const char *const *reasons;
+    size_t n, i;
+    int rc;
+
+    if ((rc = glca_rulebook_evaluate(&v, rb, p, bg, impacts, err)) < 0 || !v)
+        return rc;
+    if ((rc = glca_verdict_rows_set(out, glca_verdict_certified(v), glca_verdict_ruleset_id(v),
+                                    err)) < 0)
+        goto cleanup;
+    items = glca_verdict_items(v, &n);
+    for (i = 0; i < n; i++)
+        if ((rc = add_item_row(out, &items[i], err)) < 0)
+            goto cleanup;
+    reasons = glca_verdict_reasons(v, &n);
+    for (i = 0; i < n; i++)
+        if ((rc = glca_verdict_rows_add_reason(out, reasons[i], err)) < 0)
+            goto cleanup;
+cleanup:
+    glca_verdict_free(v);
+    return rc;
+}
