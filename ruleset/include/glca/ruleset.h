@@ -239,6 +239,32 @@ int glca_rulebook_verdict_rows(glca_verdict_rows *out, const glca_product *p,
 /* ---------------------------------------------------------------- verdict comparison (design-analysis developer) */
 /* (end of section) */
 
+/* ---- verdict comparison (design-analysis developer) */
+
+/** An item whose outcome differs between two verdicts of the same ruleset. */
+typedef struct glca_outcome_flip {
+    size_t item_a, item_b; /* index in each verdict's items (matched by id) */
+    glca_outcome from, to;
+} glca_outcome_flip;
+
+/**
+ * Items of `a` whose outcome in `b` (the item with the same id) is different, in `a`'s order.
+ * `*out` (caller frees with glca_free; NULL when none) and `*n` receive them.  Returns 0 or
+ * GLCA_ENOMEM.
+ */
+int glca_verdict_flips(glca_outcome_flip **out, size_t *n, const glca_verdict *a,
+                       const glca_verdict *b, glca_error *err);
+
+/**
+ * For every item of `rs` (file order; glca_ruleset_nitems entries in `pass`): the share of the
+ * Monte Carlo iterations of `mc` in which it passes, the ruleset evaluated on `p` with each
+ * iteration's impacts (declared data and BOM as in the file: only impacts vary).  NaN for
+ * report-only items.  Returns 0 or a negative code.
+ */
+int glca_ruleset_pass_probability(double *pass, const glca_ruleset *rs, const glca_product *p,
+                                  const glca_background *bg, const glca_montecarlo *mc,
+                                  int threads, glca_error *err);
+
 #ifdef __cplusplus
 }
 #endif
