@@ -1,0 +1,520 @@
+/*
+ * The batch driver end to end over the worked example of the spec (loop.inventory.xml,
+ * gwp.method.xml, heater.product.xml, copied into tests/fixtures/xml): impacts and error rows in
+ * the store, resume after kill -9, thread-count identity, the Lambda cache and its
+ * invalidation, and the CLI's batch + export round trip.
+ *
+ * Expected numbers come from the worked example's README (spec/examples/README.md):
+ *   A = [[1, -0.5], [-0.001, 1]], det A = 0.9995, C·B = [0.6098, 1.9],
+ *   Lambda = [0.6117, 2.2049] / 0.9995 = [0.612006003002, 2.206003001501] kg CO2-eq per kWh
+ *   (grid) and per kg (steel-sheet).
+ *   heater: raw-materials 7.721010505253, production 1.224012006003, use 619.716003001501,
+ *           total 628.661025512757.
+ *   "grid-10" (10 kWh in use): 10 × 0.6117 / 0.9995 = 6.12006003002 (use).
+ *   "steel-2" (2 kg steel-sheet in production): 2 × 2.2049 / 0.9995 = 4.412006003002.
+ *   With the CO2 factor changed from 1 to 2: C·B = [2·0.58 + 29.8·0.001, 2·1.9] = [1.1898, 3.8],
+ *   Lambda_grid = (1.1898 + 0.001·3.8) / 0.9995 = 1.1936 / 0.9995, so grid-10 = 11.941970985493.
+ */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include <glca/inventories.h>
+
+#include "runcmd_impl.h"
+
+#define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
+
+static void sleep_us(long us)
+{
+    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+
+    nanosleep(&ts, NULL);
+}
+
+typedef struct study {
+    char *dir, *inventory, *method, *heater;
+} study;
+
+static char *copy_fixture(const char *dir, const char *name)
+{
+    char src[1024];
+    char *text, *path;
+
+    snprintf(src, sizeof src, "%s%s", FIXTURES, name);
+    cr_assert_not_null(text = read_whole_file(src, NULL), "fixture %s", src);
+    path = write_temp_file(dir, name, text);
+    free(text);
+    return path;
+}
+
+static void study_init(study *s)
+{
+    cr_assert_not_null(s->dir = make_temp_dir());
+    s->inventory = copy_fixture(s->dir, "loop.inventory.xml");
+    s->method = copy_fixture(s->dir, "gwp.method.xml");
+    s->heater = copy_fixture(s->dir, "heater.product.xml");
+}
+
+static char *in_dir(const study *s, const char *name)
+{
+    char *p = malloc(strlen(s->dir) + strlen(name) + 2);
+
+    sprintf(p, "%s/%s", s->dir, name);
+    return p;
+}
+
+/* The worked example's catalog: line numbers matter (the bad input is on line 8). */
+static const char example_catalog[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"c\">\n"
+    "  <include href=\"heater.product.xml\"/>\n"
+    "  <product xmlns=\"urn:greenlca:product:1\" id=\"grid-10\" category=\"x\">\n"
+    "    <use><input process=\"grid\" amount=\"10\" unit=\"kWh\"/></use>\n"
+    "  </product>\n"
+    "  <product xmlns=\"urn:greenlca:product:1\" id=\"bad\" category=\"x\">\n"
+    "    <use><input process=\"nope\" amount=\"10\" unit=\"kWh\"/></use>\n"
+    "  </product>\n"
+    "  <product xmlns=\"urn:greenlca:product:1\" id=\"steel-2\" category=\"x\">\n"
+    "    <production><input process=\"steel-sheet\" amount=\"2\" unit=\"kg\"/></production>\n"
+    "  </product>\n"
+    "</catalog>\n";
+
+/* n products: product i uses (i + 1) kWh of grid and (i % 7) kg of steel in production. */
+static char *write_big_catalog(const study *s, const char *name, size_t n)
+{
+    char *path = in_dir(s, name);
+    FILE *f = fopen(path, "w");
+    size_t i;
+
+    cr_assert_not_null(f);
+    fputs("<?xml version=\"1.0\"?>\n<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"big\">\n", f);
+    for (i = 0; i < n; i++)
+        fprintf(f,
+                "<product xmlns=\"urn:greenlca:product:1\" id=\"p%zu\" category=\"x\">"
+                "<production><input process=\"steel-sheet\" amount=\"%zu\" unit=\"kg\"/>"
+                "</production><use><input process=\"grid\" amount=\"%zu\" unit=\"kWh\"/></use>"
+                "</product>\n",
+                i, i % 7, i + 1);
+    fputs("</catalog>\n", f);
+    fclose(f);
+    return path;
+}
+
+static void options_for(glca_batch_options *o, const study *s, const char *const *inv,
+                        const char *catalog, const char *results)
+{
+    glca_batch_options init = GLCA_BATCH_OPTIONS_INIT;
+
+    *o = init;
+    o->catalog = catalog;
+    o->inventories = inv;
+    o->ninventories = 1;
+    o->method = s->method;
+    o->results = results;
+    o->threads = 2;
+}
+
+static sqlite3 *open_db(const char *path)
+{
+    sqlite3 *db = NULL;
+
+    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+static long long query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    long long v = -1;
+
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
+                 sqlite3_errmsg(db));
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static double impact_of(sqlite3 *db, const char *product, const char *column)
+{
+    char sql[256];
+    sqlite3_stmt *st;
+    double v = -1;
+
+    snprintf(sql, sizeof sql,
+             "SELECT i.%s FROM impact i JOIN product p USING (run, ordinal) WHERE p.id = '%s'"
+             " AND i.run = (SELECT max(id) FROM run)",
+             column, product);
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "no impact for %s", product);
+    v = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void assert_rel(double got, double want, double tol, const char *what)
+{
+    cr_assert(fabs(got - want) <= tol * fabs(want), "%s: got %.17g, want %.17g", what, got, want);
+}
+
+/* How many rows of the impacts of two stores' latest runs are bitwise equal. */
+static long long same_impacts(const char *a, const char *b)
+{
+    sqlite3 *db = open_db(a);
+    char sql[1024];
+    long long n;
+
+    snprintf(sql, sizeof sql, "ATTACH '%s' AS other", b);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    n = query_int(db,
+                  "SELECT count(*) FROM impact x JOIN other.impact y USING (ordinal, category)"
+                  " WHERE x.run = (SELECT max(id) FROM main.run)"
+                  " AND y.run = (SELECT max(id) FROM other.run)"
+                  " AND x.raw_materials = y.raw_materials AND x.production = y.production"
+                  " AND x.distribution = y.distribution AND x.use = y.use"
+                  " AND x.end_of_life = y.end_of_life AND x.total = y.total");
+    sqlite3_close(db);
+    return n;
+}
+
+Test(inventories_batch, worked_example_impacts_and_error_row, .timeout = 60)
+{
+    study s;
+    glca_batch_options o;
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    char *catalog, *results, msg[1024];
+    const char *inv[1];
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    study_init(&s);
+    inv[0] = s.inventory;
+    catalog = write_temp_file(s.dir, "catalog.xml", example_catalog);
+    results = in_dir(&s, "out.sqlite");
+    options_for(&o, &s, inv, catalog, results);
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(sum.complete);
+    cr_assert_eq(sum.ok, 3);
+    cr_assert_eq(sum.errors, 1);
+    cr_assert_eq(sum.processed, 4);
+
+    db = open_db(results);
+    assert_rel(impact_of(db, "heater", "total"), 628.661025512757, 1e-11, "heater total");
+    assert_rel(impact_of(db, "heater", "raw_materials"), 7.721010505253, 1e-11, "heater raw");
+    assert_rel(impact_of(db, "heater", "production"), 1.224012006003, 1e-11, "heater prod");
+    assert_rel(impact_of(db, "heater", "use"), 619.716003001501, 1e-11, "heater use");
+    cr_assert_eq(impact_of(db, "heater", "distribution"), 0.0);
+    assert_rel(impact_of(db, "grid-10", "use"), 6.12006003002, 1e-11, "grid-10");
+    assert_rel(impact_of(db, "steel-2", "production"), 4.412006003002, 1e-11, "steel-2");
+    cr_assert_eq(query_int(db, "PRAGMA user_version"), 1);
+    /* the bad product: ordinal 2, status error, message with file:line of the bad input */
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT ordinal, message FROM product WHERE status = 'error'",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(st, 0), 2);
+    snprintf(msg, sizeof msg, "%s", (const char *)sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+    cr_assert_not_null(strstr(msg, "catalog.xml:8:"), "message: %s", msg);
+    cr_assert_not_null(strstr(msg, "nope"), "message: %s", msg);
+    /* the run records the content hashes of its inputs */
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM run_input WHERE length(sha256) = 64"), 3);
+    sqlite3_close(db);
+    free(catalog);
+    free(results);
+}
+
+/* A verdict callback that only slows the batch down, so the test can kill it mid-run. */
+static int slow_judge(glca_verdict_rows *out, const glca_product *p, const glca_background *bg,
+                      const double *impacts, glca_error *err, void *payload)
+{
+    (void)out, (void)p, (void)bg, (void)impacts, (void)err, (void)payload;
+    sleep_us(300);
+    return 0;
+}
+
+Test(inventories_batch, resumes_after_kill_9_without_redoing_or_losing, .timeout = 120)
+{
+    const size_t n = 3000;
+    study s;
+    glca_batch_options o;
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    char *catalog, *results, *reference;
+    const char *inv[1];
+    long long stored = 0;
+    int status, polls;
+    sqlite3 *db;
+    pid_t child;
+
+    study_init(&s);
+    inv[0] = s.inventory;
+    catalog = write_big_catalog(&s, "big.xml", n);
+    results = in_dir(&s, "resume.sqlite");
+    reference = in_dir(&s, "reference.sqlite");
+    options_for(&o, &s, inv, catalog, results);
+    o.chunk = 50;
+
+    /* fork before this process has started any OpenMP thread */
+    child = fork();
+    cr_assert(child >= 0);
+    if (child == 0) {
+        o.verdict = slow_judge;
+        _exit(glca_batch_run(&sum, &o, &err) < 0 ? 1 : 0);
+    }
+    /* wait until at least one chunk is committed, then kill without warning */
+    for (polls = 0; polls < 20000 && stored < 50; polls++) {
+        sleep_us(1000);
+        if (access(results, F_OK) != 0)
+            continue;
+        db = open_db(results);
+        if (query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'product'") == 1)
+            stored = query_int(db, "SELECT count(*) FROM product");
+        sqlite3_close(db);
+    }
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    cr_assert(WIFSIGNALED(status), "the child finished before it could be killed");
+    db = open_db(results);
+    stored = query_int(db, "SELECT count(*) FROM product");
+    sqlite3_close(db);
+    cr_assert(stored >= 50 && stored < (long long)n, "stored %lld", stored);
+    cr_assert_eq(stored % 50, 0, "a chunk was half-written: %lld", stored);
+
+    /* the same command again: skips what is stored, does the rest */
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(sum.complete);
+    cr_assert_eq(sum.skipped, (size_t)stored);
+    cr_assert_eq(sum.processed, n - (size_t)stored);
+    cr_assert_eq(sum.ok, n);
+    db = open_db(results);
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM run"), 1);
+    cr_assert_eq(query_int(db, "SELECT count(DISTINCT ordinal) FROM product"), (long long)n);
+    cr_assert_eq(query_int(db, "SELECT max(ordinal) FROM product"), (long long)n - 1);
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM impact"), (long long)n);
+    cr_assert_eq(query_int(db, "SELECT status = 'done' FROM run"), 1);
+    /* product p41: 42 kWh grid in use = 42 × 0.6117 / 0.9995 */
+    assert_rel(impact_of(db, "p41", "use"), 42 * 0.6117 / 0.9995, 1e-12, "p41 use");
+    sqlite3_close(db);
+
+    /* equal, bitwise, to a run that was never interrupted */
+    o.results = reference;
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert_eq(same_impacts(results, reference), (long long)n);
+
+    /* --fresh starts over */
+    o.results = results;
+    o.fresh = true;
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert_eq(sum.skipped, 0);
+    cr_assert_eq(sum.processed, n);
+    db = open_db(results);
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM product"), (long long)n);
+    sqlite3_close(db);
+    free(catalog);
+    free(results);
+    free(reference);
+}
+
+Test(inventories_batch, one_and_two_threads_are_bitwise_identical, .timeout = 60)
+{
+    const size_t n = 2000;
+    study s;
+    glca_batch_options o;
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    char *catalog, *one, *two;
+    const char *inv[1];
+
+    study_init(&s);
+    inv[0] = s.inventory;
+    catalog = write_big_catalog(&s, "big.xml", n);
+    one = in_dir(&s, "one.sqlite");
+    two = in_dir(&s, "two.sqlite");
+    options_for(&o, &s, inv, catalog, one);
+    o.chunk = 64;
+    o.threads = 1;
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    o.results = two;
+    o.threads = 2;
+    o.chunk = 37; /* other chunk boundaries too */
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert_eq(same_impacts(one, two), (long long)n);
+    free(catalog);
+    free(one);
+    free(two);
+}
+
+static void rewrite(const char *path, const char *from, const char *to)
+{
+    char *text = read_whole_file(path, NULL), *at;
+    FILE *f;
+
+    cr_assert_not_null(text);
+    cr_assert_not_null(at = strstr(text, from), "'%s' not in %s", from, path);
+    cr_assert_not_null(f = fopen(path, "w"));
+    fwrite(text, 1, (size_t)(at - text), f);
+    fputs(to, f);
+    fputs(at + strlen(from), f);
+    fclose(f);
+    free(text);
+}
+
+Test(inventories_batch, lambda_cache_hits_and_any_input_change_misses, .timeout = 60)
+{
+    study s;
+    glca_batch_options o;
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    char *catalog, *r1, *r2, *r3, *cache, path[2048], hex[GLCA_SHA256_HEX];
+    unsigned char key[GLCA_SHA256_SIZE];
+    const char *inv[1];
+    sqlite3 *db;
+    FILE *f;
+
+    study_init(&s);
+    inv[0] = s.inventory;
+    catalog = write_temp_file(s.dir, "catalog.xml", example_catalog);
+    r1 = in_dir(&s, "r1.sqlite");
+    r2 = in_dir(&s, "r2.sqlite");
+    r3 = in_dir(&s, "r3.sqlite");
+    cache = in_dir(&s, "cache/nested");
+    options_for(&o, &s, inv, catalog, r1);
+    o.cache_dir = cache;
+
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(!sum.cache.hit);
+    cr_assert(sum.cache.stored, "%s", sum.cache.warning);
+    o.results = r2;
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(sum.cache.hit, "%s", sum.cache.warning);
+    /* the cached background gives the same numbers, bitwise */
+    cr_assert_eq(same_impacts(r1, r2), 3);
+
+    /* a byte appended to the method that changes no number still changes the key */
+    f = fopen(s.method, "a");
+    fputs("<!-- edited -->\n", f);
+    fclose(f);
+    o.results = r3;
+    o.fresh = true;
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(!sum.cache.hit);
+    cr_assert(sum.cache.stored);
+    /* a changed factor misses and the new numbers are the new method's */
+    rewrite(s.method, "flow=\"co2-fossil\" value=\"1\"", "flow=\"co2-fossil\" value=\"2\"");
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(!sum.cache.hit);
+    db = open_db(r3);
+    assert_rel(impact_of(db, "grid-10", "use"), 11.941970985493, 1e-11, "grid-10, CO2 = 2");
+    sqlite3_close(db);
+
+    /* a truncated cache file is ignored with a warning, and rewritten */
+    cr_assert_eq(glca_lambda_cache_key(key, inv, 1, s.method, &o.background, &err), 0);
+    glca_sha256_hex(key, hex);
+    snprintf(path, sizeof path, "%s/%s.lambda", cache, hex);
+    cr_assert_eq(truncate(path, 100), 0, "cache file %s", path);
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(!sum.cache.hit);
+    cr_assert_not_null(strstr(sum.cache.warning, "truncated"), "%s", sum.cache.warning);
+    cr_assert(sum.cache.stored);
+    /* one flipped byte in the payload: checksum mismatch */
+    f = fopen(path, "r+b");
+    fseek(f, 200, SEEK_SET);
+    fputc(0x55 ^ fgetc(f), f);
+    fseek(f, 200, SEEK_SET);
+    fputc('X', f);
+    fclose(f);
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(!sum.cache.hit);
+    cr_assert_not_null(strstr(sum.cache.warning, "checksum"), "%s", sum.cache.warning);
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(sum.cache.hit);
+    free(catalog);
+    free(r1);
+    free(r2);
+    free(r3);
+    free(cache);
+}
+
+Test(inventories_batch, cli_batch_then_export_round_trips_values, .timeout = 60)
+{
+    study s;
+    run_result r;
+    char cmd[4096], *catalog, *results, *line;
+    size_t rows = 0;
+    sqlite3 *db;
+
+    study_init(&s);
+    catalog = write_temp_file(s.dir, "catalog.xml", example_catalog);
+    results = in_dir(&s, "cli.sqlite");
+    snprintf(cmd, sizeof cmd,
+             "'%s' batch '%s' --inventory '%s' --method '%s' --results '%s' --no-cache",
+             GLCA_CLI, catalog, s.inventory, s.method, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    /* one product is bad: stored, reported, exit status 1 */
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "3 ok, 1 error"), "stderr: %s", r.err);
+    run_result_free(&r);
+
+    snprintf(cmd, sizeof cmd, "'%s' export '%s' --format csv", GLCA_CLI, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    db = open_db(results);
+    /* every impact value printed reads back as the stored double */
+    for (line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
+        char product[64], category[64], stage[64], column[64], sql[512];
+        double value, stored;
+        char *p;
+        sqlite3_stmt *st;
+
+        if (sscanf(line, "%*d,%63[^,],ok,impact,%63[^,],%63[^,],%lf", product, category, stage,
+                   &value) != 4)
+            continue;
+        snprintf(column, sizeof column, "%s", stage);
+        for (p = column; *p; p++)
+            if (*p == '-')
+                *p = '_';
+        snprintf(sql, sizeof sql,
+                 "SELECT i.%s FROM impact i JOIN product p USING (run, ordinal)"
+                 " JOIN category c ON c.run = i.run AND c.idx = i.category"
+                 " WHERE p.id = '%s' AND c.id = '%s'",
+                 column, product, category);
+        cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
+        cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+        stored = sqlite3_column_double(st, 0);
+        sqlite3_finalize(st);
+        cr_assert(memcmp(&stored, &value, sizeof value) == 0, "%s: %.17g vs %.17g", line,
+                  value, stored);
+        rows++;
+    }
+    sqlite3_close(db);
+    /* 3 good products × 1 category × (5 stages + total) */
+    cr_assert_eq(rows, 18);
+    run_result_free(&r);
+
+    snprintf(cmd, sizeof cmd, "'%s' export '%s' --format json", GLCA_CLI, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0);
+    line = strstr(r.out, "\"product\": \"heater\"");
+    cr_assert_not_null(line);
+    line = strstr(line, "\"total\": ");
+    cr_assert_not_null(line);
+    assert_rel(strtod(line + 9, NULL), 628.661025512757, 1e-11, "heater total from JSON");
+    cr_assert_not_null(strstr(r.out, "\"status\": \"error\", \"message\": \""));
+    run_result_free(&r);
+    free(catalog);
+    free(results);
+}
