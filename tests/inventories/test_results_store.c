@@ -1,0 +1,152 @@
+/*
+ * The results store on its own (internal API, results_store.h): schema version, verdict rows
+ * written and exported, a store from a newer greenlca refused, the bitmap of stored ordinals.
+ * The background is the spec's worked example (one category, gwp100, "kg CO2-eq").
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "inventories/results_store.h"
+
+#define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
+
+static glca_background *example_background(void)
+{
+    const char *inv[] = {FIXTURES "loop.inventory.xml"};
+    glca_background *bg = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+
+    cr_assert_eq(glca_load_background(&bg, inv, 1, FIXTURES "gwp.method.xml", NULL, NULL, NULL,
+                                      &err),
+                 0, "%s", err.message);
+    return bg;
+}
+
+static char *temp_db(const char *name)
+{
+    char *dir = malloc(64), *path = malloc(128);
+
+    snprintf(dir, 64, "/tmp/glca-store-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, 128, "%s/%s", dir, name);
+    free(dir);
+    return path;
+}
+
+static const glca_inventories__run_desc desc = {
+    "k1", "cat.xml", "c0", "m.xml", "m0", "example-gwp", NULL, NULL, 0, "rules@1"};
+
+Test(inventories_results_store, verdict_rows_are_stored_and_exported)
+{
+    glca_background *bg = example_background();
+    glca_inventories__store *s = NULL;
+    glca_inventories__slot slots[3];
+    glca_error err = GLCA_ERROR_INIT;
+    glca_indicator_row row = {"R1", true, 90, true, 85, ">=", "pass", NULL};
+    glca_indicator_row missing = {"E1", false, 0, true, 5, ">=", "not-evaluable",
+                                  "E1: apf not declared"};
+    double impacts[3][GLCA_NSTAGES] = {{1, 2, 3, 4, 5}, {0.5, 0, 0, 0, 0}, {0}};
+    char *path = temp_db("s.sqlite"), *out = NULL;
+    unsigned char *bits = NULL;
+    size_t nbits = 0, len = 0, i;
+    long long run;
+    bool resumed;
+    FILE *f;
+
+    cr_assert_eq(glca_inventories__store_open(&s, path, &err), 0, "%s", err.message);
+    cr_assert_eq(glca_inventories__store_begin_run(s, &desc, bg, false, &run, &resumed, &err), 0);
+    cr_assert(!resumed);
+    memset(slots, 0, sizeof slots);
+    for (i = 0; i < 3; i++) {
+        glca_verdict_rows_init(&slots[i].verdict);
+        slots[i].ordinal = i;
+        slots[i].ok = true;
+        slots[i].impacts = impacts[i];
+    }
+    cr_assert_eq(glca_verdict_rows_set(&slots[0].verdict, false, "rules", &err), 0);
+    cr_assert_eq(glca_verdict_rows_add(&slots[0].verdict, &row, &err), 0);
+    cr_assert_eq(glca_verdict_rows_add(&slots[0].verdict, &missing, &err), 0);
+    cr_assert_eq(glca_verdict_rows_add_reason(&slots[0].verdict, "E1: apf not declared", &err),
+                 0);
+    cr_assert_eq(glca_verdict_rows_add_reason(&slots[0].verdict, "second reason", &err), 0);
+    cr_assert_str_eq(slots[0].verdict.reasons, "E1: apf not declared\nsecond reason");
+    slots[1].ok = false;
+    snprintf(slots[1].message, sizeof slots[1].message, "cat.xml:7:3: broken");
+    snprintf(slots[1].source, sizeof slots[1].source, "cat.xml:7");
+    slots[2].skip = true; /* stored by an earlier attempt: not written */
+    cr_assert_eq(glca_inventories__store_write_chunk(s, run, slots, 3, 1, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(glca_inventories__store_stored(s, run, &bits, &nbits, &err), 0);
+    cr_assert_eq(nbits, 2); /* ordinals 0 and 1 */
+    cr_assert_eq(bits[0], 3);
+    glca_free(bits);
+    glca_inventories__store_close(s);
+
+    /* reopening finds the run by its key */
+    cr_assert_eq(glca_inventories__store_open(&s, path, &err), 0);
+    cr_assert_eq(glca_inventories__store_begin_run(s, &desc, bg, false, &run, &resumed, &err), 0);
+    cr_assert(resumed);
+    glca_inventories__store_close(s);
+
+    f = open_memstream(&out, &len);
+    cr_assert_eq(glca_results_export(f, path, GLCA_EXPORT_JSON, 0, &err), 0, "%s", err.message);
+    fclose(f);
+    /* total = 1 + 2 + 3 + 4 + 5 = 15, stages in order */
+    cr_assert_not_null(strstr(out, "\"gwp100\": {\"unit\": \"kg CO2-eq\", \"total\": 15, "
+                                   "\"stages\": {\"raw-materials\": 1, \"production\": 2, "
+                                   "\"distribution\": 3, \"use\": 4, \"end-of-life\": 5}}"),
+                       "%s", out);
+    cr_assert_not_null(strstr(out, "\"verdict\": {\"ruleset\": \"rules\", \"certified\": false"),
+                       "%s", out);
+    cr_assert_not_null(strstr(out, "{\"id\": \"E1\", \"value\": null, \"baseline\": 5, "
+                                   "\"comparator\": \">=\", \"outcome\": \"not-evaluable\"}"),
+                       "%s", out);
+    cr_assert_not_null(strstr(out, "\"reasons\": [\"E1: apf not declared\", \"second reason\"]"),
+                       "%s", out);
+    cr_assert_not_null(strstr(out, "{\"ordinal\": 1, \"product\": null, \"source\": \"cat.xml:7\","
+                                   " \"status\": \"error\", \"message\": \"cat.xml:7:3: broken\"}"),
+                       "%s", out);
+    cr_assert_null(strstr(out, "\"ordinal\": 2"), "a skipped slot was written");
+    free(out);
+
+    f = open_memstream(&out, &len);
+    cr_assert_eq(glca_results_export(f, path, GLCA_EXPORT_CSV, 0, &err), 0);
+    fclose(f);
+    cr_assert_not_null(strstr(out, "0,,ok,indicator,R1,,90,,85,>=,pass,\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "0,,ok,verdict,rules,,0,,,,not-certified,\"E1: apf not "
+                                   "declared\nsecond reason\"\n"),
+                       "%s", out);
+    cr_assert_not_null(strstr(out, "1,,error,error,,,,,,,,cat.xml:7:3: broken\n"), "%s", out);
+    free(out);
+    for (i = 0; i < 3; i++)
+        glca_verdict_rows_free(&slots[i].verdict);
+    glca_background_free(bg);
+    free(path);
+}
+
+Test(inventories_results_store, newer_schema_is_refused_and_missing_run_reported)
+{
+    glca_inventories__store *s = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+    char *path = temp_db("new.sqlite");
+    sqlite3 *db;
+    FILE *f = fopen("/dev/null", "w");
+
+    cr_assert_eq(glca_inventories__store_open(&s, path, &err), 0);
+    glca_inventories__store_close(s);
+    cr_assert_eq(glca_results_export(f, path, GLCA_EXPORT_CSV, 0, &err), GLCA_ENOTFOUND);
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(glca_inventories__store_open(&s, path, &err), GLCA_EIO);
+    cr_assert_not_null(strstr(err.message, "schema version 2"), "%s", err.message);
+    cr_assert_null(s);
+    fclose(f);
+    free(path);
+}
