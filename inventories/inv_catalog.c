@@ -33,6 +33,7 @@ typedef struct level {
     char *dir;            /* directory of the file ("." if none), for relative includes */
     char *real;           /* realpath of the file, for cycle detection */
     bool pending_product; /* the root is a <product> not yet read */
+    bool failure_sent;    /* its XML failure already went to the diagnostics sink */
 } level;
 
 struct glca_catalog {
@@ -174,12 +175,13 @@ int glca_catalog_open(glca_catalog **out, const char *path, const glca_xml_limit
 }
 
 /* A bad entry: counted, reported, returned. */
-static int bad_entry(glca_catalog *c, const glca_error *e, size_t *ordinal, glca_error *err)
+static int bad_entry(glca_catalog *c, const glca_error *e, bool sent, size_t *ordinal,
+                     glca_error *err)
 {
     if (ordinal)
         *ordinal = c->ordinal;
     c->ordinal++;
-    if (c->diag)
+    if (c->diag && !sent)
         c->diag(e, c->payload);
     if (err)
         *err = *e;
@@ -197,8 +199,15 @@ static int read_one(glca_catalog *c, glca_product **out, size_t *ordinal, glca_e
     if (ordinal)
         *ordinal = c->ordinal;
     c->ordinal++;
-    if (r.broken)
-        pop(c);
+    if (r.broken) {
+        /* The XML broke inside the product.  If that was its first problem it is the error
+         * returned now; otherwise the failure is returned on the next call (glca_xml keeps
+         * returning it), without sending it to the diagnostics sink a second time. */
+        if (r.first.code == rc && r.nproblems == 1)
+            pop(c);
+        else
+            l->failure_sent = true;
+    }
     if (rc < 0) {
         if (err)
             *err = r.first;
@@ -263,8 +272,9 @@ int glca_catalog_next(glca_catalog *c, glca_product **out, size_t *ordinal, glca
         }
         if ((ev = glca_xml_next(l->x, &e)) < 0) {
             /* malformed XML: this file cannot go on, the including one can */
+            bool sent = l->failure_sent;
             pop(c);
-            return bad_entry(c, &e, ordinal, err);
+            return bad_entry(c, &e, sent, ordinal, err);
         }
         if (ev == GLCA_XML_EOF) {
             pop(c);
@@ -279,10 +289,13 @@ int glca_catalog_next(glca_catalog *c, glca_product **out, size_t *ordinal, glca
             strcmp(glca_xml_name(l->x), "include") == 0) {
             bool broken = false;
             if ((rc = include(c, &broken, &e)) < 0) {
-                /* still on the <include> start when its attributes were wrong */
-                if (broken || glca_xml_skip(l->x, NULL) < 0)
-                    pop(c);
-                return bad_entry(c, &e, ordinal, err);
+                /* still on the <include> start when its attributes were wrong; a skip that
+                 * fails leaves the failure for the next call */
+                if (broken)
+                    pop(c); /* the failure is the error returned */
+                else
+                    glca_xml_skip(l->x, NULL);
+                return bad_entry(c, &e, false, ordinal, err);
             }
             continue;
         }
@@ -294,9 +307,8 @@ int glca_catalog_next(glca_catalog *c, glca_product **out, size_t *ordinal, glca
             else
                 glca_error_set(&e, GLCA_EPARSE, &loc, "unknown element <%s> in namespace '%s'",
                                glca_xml_name(l->x), glca_xml_ns(l->x));
-            if (glca_xml_skip(l->x, NULL) < 0)
-                pop(c);
-            return bad_entry(c, &e, ordinal, err);
+            glca_xml_skip(l->x, NULL); /* a failure comes out at the next call */
+            return bad_entry(c, &e, false, ordinal, err);
         }
     }
     return 0;
