@@ -1,6 +1,6 @@
 /*
- * The bundled category rules (the .ruleset.xml files of ruleset/rules) load and judge products as their
- * tables say.  Products are the worked heater of spec/examples (3.5 kg steel, 3 kg of it
+ * The bundled category rules (the .ruleset.xml files of ruleset/rules) load and judge products as
+ * their tables say.  Products are the worked heater of spec/examples (3.5 kg steel, 3 kg of it
  * recyclable: recyclable rate 85.714 %, lead 40 ppm, 628.661025512757 kg CO2-eq) with the
  * declared data of each category; every expected outcome is read off the rule tables in
  * design/GBT32161.md against the declared numbers.
