@@ -160,7 +160,8 @@ static int material_attrs(product_reader *s, material_attrs_copy *m, glca_error 
     idlen = strlen(id);
     if (!(m->path = glca_malloc(s->pathlen + idlen + 1)))
         return glca_error_oom(e);
-    memcpy(m->path, s->path, s->pathlen);
+    if (s->pathlen)
+        memcpy(m->path, s->path, s->pathlen);
     memcpy(m->path + s->pathlen, id, idlen + 1);
     if (same_path_exists(s->p, m->path))
         return glca_error_set(e, GLCA_EPARSE, &loc, "duplicate material '%s'", m->path);
