@@ -6,6 +6,8 @@
  */
 #include <criterion/criterion.h>
 
+#include <pthread.h>
+
 #include "inv_test_util.h"
 
 static glca_product *read_heater(void)
@@ -332,4 +334,37 @@ Test(inventories_product, declared_value_kinds_and_uncertainty)
     cr_assert_eq(l[1].unc.a, -3);
     cr_assert_eq(l[1].unc.b, -1);
     glca_product_free(p);
+}
+
+/* Readers share no state: several threads reading the same file at once all succeed. */
+static void *read_many(void *arg)
+{
+    size_t i, *ok = arg;
+    char path[1024]; /* not inv_fixture: its buffer is shared */
+
+    snprintf(path, sizeof path, "%s/fixtures/xml/heater.product.xml", GLCA_TEST_DIR);
+    for (i = 0; i < 50; i++) {
+        glca_error err = GLCA_ERROR_INIT;
+        glca_product *p = NULL;
+        size_t n;
+        if (glca_read_product(&p, path, NULL, NULL, NULL, &err) == 0 &&
+            glca_product_lines(p, &n) && n == 5)
+            (*ok)++;
+        glca_product_free(p);
+    }
+    return NULL;
+}
+
+Test(inventories_product, readers_in_parallel_threads, .timeout = 20)
+{
+    pthread_t t[4];
+    size_t ok[4] = {0, 0, 0, 0};
+    int i;
+
+    for (i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&t[i], NULL, read_many, &ok[i]), 0);
+    for (i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert_eq(ok[i], 50, "thread %d: %zu of 50", i, ok[i]);
+    }
 }
