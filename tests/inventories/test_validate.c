@@ -199,3 +199,48 @@ Test(inventories_validate, load_background_reports_problems_of_all_files)
     free(inv);
     free(method);
 }
+
+Test(inventories_validate, every_formats_md_example_reads)
+{
+    glca_error err = GLCA_ERROR_INIT;
+    glca_model *m = NULL;
+    glca_method *meth = NULL;
+    glca_product *p = NULL;
+    const glca_product_line *l;
+    const glca_material *mat;
+    size_t n;
+
+    /* the XML blocks of FORMATS.md, saved verbatim as tests/fixtures/xml/formats-*.xml */
+    expect_kind(inv_fixture("formats-inventory.xml"), GLCA_DOC_INVENTORY);
+    expect_kind(inv_fixture("formats-method.xml"), GLCA_DOC_METHOD);
+    expect_kind(inv_fixture("formats-product.xml"), GLCA_DOC_PRODUCT);
+    cr_assert_eq(glca_model_new(&m, &err), 0);
+    cr_assert_eq(glca_read_inventory(m, inv_fixture("formats-inventory.xml"), NULL, NULL, NULL,
+                                     &err),
+                 0, "%s", inv_fmt(&err));
+    cr_assert_eq(glca_model_link(m, NULL, NULL, &err), 0, "%s", inv_fmt(&err));
+    cr_assert_eq(glca_read_method(&meth, inv_fixture("formats-method.xml"), NULL, NULL, NULL,
+                                  &err),
+                 0, "%s", inv_fmt(&err));
+    cr_assert_eq(glca_read_product(&p, inv_fixture("formats-product.xml"), NULL, NULL, NULL,
+                                   &err),
+                 0, "%s", inv_fmt(&err));
+    /* ac-35: housing 9.8 kg; blade 150 g in fan (quantity 2) in outdoor (quantity 1) = 300 g;
+     * then production 15 kWh, distribution 0.04 t*km, use 8200 kWh + 0.05 kg, eol 38 kg */
+    l = glca_product_lines(p, &n);
+    cr_assert_eq(n, 7);
+    cr_assert_str_eq(l[1].path, "outdoor/fan/blade");
+    cr_assert_eq(l[1].amount, 300);
+    cr_assert_str_eq(l[3].unit, "t*km");
+    cr_assert_eq(l[3].stage, GLCA_STAGE_DISTRIBUTION);
+    cr_assert_eq(l[5].kind, GLCA_LINE_EMISSION);
+    cr_assert_eq(l[6].amount, 38);
+    mat = glca_product_materials(p, &n);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(mat[0].recycled_content, 0.15);
+    cr_assert_eq(glca_product_find_declare(p, "energy-label")->kind, GLCA_VALUE_BOOL);
+    cr_assert_eq(glca_product_find_declare(p, "refrigerant")->kind, GLCA_VALUE_STRING);
+    glca_product_free(p);
+    glca_method_free(meth);
+    glca_model_free(m);
+}
