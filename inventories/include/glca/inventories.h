@@ -31,8 +31,10 @@ typedef struct glca_xml_limits {
 /* ---------------------------------------------------------------- safe XML */
 
 /**
- * A safe, streaming XML element reader over libxml2's xmlTextReader: no network, no entity
- * substitution, no DTD loading (a DOCTYPE is an error), size and depth limits.  It hands out
+ * A safe, streaming XML element reader over libxml2's SAX2 push parser, fed by our own reads so
+ * that every element's location is exact and a DOCTYPE is stopped before its internal subset:
+ * no network, no entity substitution, no DTD loading (a DOCTYPE is an error), size and depth
+ * limits.  It hands out
  * start and end element events only (an empty element gives both); comments, processing
  * instructions and whitespace are skipped, other text is an error unless asked for.  Every
  * error carries file:line:column.  Other modules (ruleset/) read their files through it.
@@ -358,10 +360,13 @@ int glca_batch_run(glca_batch_summary *out, const glca_batch_options *opts, glca
 typedef enum glca_export_format { GLCA_EXPORT_CSV, GLCA_EXPORT_JSON } glca_export_format;
 
 /**
- * Write a stored run's products, impacts and verdicts to `f`: CSV rows
- * "product,ordinal,status,category,unit,stage,value" (errors have an empty category and the
- * message in the unit column's place? no: see results_store.c) or one JSON object per product
- * per line.  `run_id` 0 = the latest run.
+ * Write a stored run to `f`, products in catalog order.  CSV: a header and rows
+ * "ordinal,product,status,record,name,stage,value,unit,baseline,comparator,outcome,message"
+ * where record is impact (one row per category and stage plus stage "total"), indicator,
+ * verdict (value 1 certified / 0 not, reasons in message) or error (message "file:line:
+ * message").  JSON: one object per product per line, {"ordinal", "product", "source",
+ * "status", "impacts" as FORMATS.md's machine interface, "verdict"} or "message" for errors.
+ * Numbers with 17 significant digits (they read back bitwise).  `run_id` 0 = the latest run.
  */
 int glca_results_export(FILE *f, const char *db_path, glca_export_format format,
                         long long run_id, glca_error *err);
