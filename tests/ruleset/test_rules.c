@@ -213,3 +213,35 @@ Test(ruleset_rules, every_rule_file_says_its_thresholds_are_provisional, .timeou
         cr_assert_geq(provisional, 3, "%s", path);
     }
 }
+
+/* PBB and PBDE have no single CAS number: the rules read the group key and the CAS the example
+ * products use, and judge the higher (1200 ppm > 1000 ppm fails, whichever key carries it). */
+Test(ruleset_rules, pbb_and_pbde_by_group_key_or_cas_number, .timeout = 20)
+{
+    static const struct {
+        const char *cas, *failing;
+    } cases[] = {{"PBB", "V5"}, {"59536-65-1", "V5"}, {"PBDE", "V6"}, {"32534-81-9", "V6"}};
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        glca_ruleset *rs = NULL;
+        glca_verdict *v = NULL;
+        example ex = {0};
+        size_t n;
+        const char *const *reasons;
+
+        TRY(glca_ruleset_load(&rs, RULES "/personal-computer.ruleset.xml", NULL, NULL, NULL, &e_));
+        ex.bg = example_background("ipcc-ar6-gwp100");
+        example_product(&ex, "personal-computer", pc_ok);
+        /* joins the plates, the last material added */
+        TRY(glca_product_add_substance(ex.product, cases[i].cas, NULL, 1200, NULL, &e_));
+        TRY(glca_ruleset_evaluate(&v, rs, ex.product, ex.bg, ex.impacts, &e_));
+        reasons = glca_verdict_reasons(v, &n);
+        cr_assert_eq(n, 1, "%s", cases[i].cas);
+        cr_assert(strncmp(reasons[0], cases[i].failing, 2) == 0, "%s", reasons[0]);
+        cr_assert(strstr(reasons[0], "1200 ppm > 1000 ppm (baseline)"), "%s", reasons[0]);
+        glca_verdict_free(v);
+        glca_ruleset_free(rs);
+        example_free(&ex);
+    }
+}
