@@ -253,3 +253,20 @@ int glca_load_background_cached(glca_background **out, glca_cache_report *report
     }
     return 0;
 }
+
+int glca_lambda_cache_store(const glca_background *bg, const char *cache_dir,
+                            const char *const *inventory_paths, size_t ninventories,
+                            const char *method_path, const glca_background_options *opts,
+                            glca_error *err)
+{
+    unsigned char key[GLCA_SHA256_SIZE];
+    char hex[GLCA_SHA256_HEX], path[4200];
+    int rc;
+
+    if ((rc = glca_lambda_cache_key(key, inventory_paths, ninventories, method_path, opts, err)) <
+        0)
+        return rc;
+    glca_sha256_hex(key, hex);
+    snprintf(path, sizeof path, "%s/%s.lambda", cache_dir, hex);
+    return cache_write(bg, cache_dir, path, err);
+}

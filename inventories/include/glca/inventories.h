@@ -292,6 +292,15 @@ int glca_load_background_cached(glca_background **out, glca_cache_report *report
                                 const glca_background_options *opts, glca_diag_fn diag,
                                 void *payload, glca_error *err);
 
+/**
+ * Store an already prepared background in the cache under the key of these inputs (what a miss
+ * of glca_load_background_cached does), for callers that built it themselves (benchmarks).
+ */
+int glca_lambda_cache_store(const glca_background *bg, const char *cache_dir,
+                            const char *const *inventory_paths, size_t ninventories,
+                            const char *method_path, const glca_background_options *opts,
+                            glca_error *err);
+
 /* -- batch: a catalog through the engine into the SQLite results store */
 
 /** Where a batch stands, handed to the progress callback. */
