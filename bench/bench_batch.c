@@ -255,7 +255,7 @@ static int child_main(char **argv)
 
 static double peer_rate(const config *c, size_t *peer_products)
 {
-    char cmd[4096], line[1024], path[1024], *slash;
+    char cmd[8192], line[1024], path[1024], *slash;
     double rate = -1;
     FILE *p;
 
