@@ -17,8 +17,8 @@
  * parse_only and peer are rate ratios (ours / theirs): parse_only 0.5 means half the speed of
  * merely walking the XML.
  *
- *   bench_batch [--dir DIR] [--products N] [--rss-products N] [--runs R] [--rules-dir DIR]
- *               [--peer-limit N] [--no-peer] [--no-rss]
+ *   bench_batch [--dir DIR] [--processes N] [--products N] [--rss-products N] [--runs R]
+ *               [--rules-dir DIR] [--peer-limit N] [--no-peer] [--no-rss]
  */
 #include "bench_util.h"
 #include "synth.h"
@@ -37,7 +37,7 @@
 
 typedef struct config {
     const char *dir;
-    size_t products, rss_products, peer_limit;
+    size_t processes, products, rss_products, peer_limit;
     int runs;
     const char *rules_dir;
     bool peer, rss;
@@ -69,6 +69,7 @@ static void generate(const config *c, const char *catalog, size_t products, size
     glca_error err = GLCA_ERROR_INIT;
     glca_synth *s = NULL;
 
+    so.processes = c->processes;
     so.products = products;
     so.lines = lines;
     if (glca_synth_new(&s, &so, &err) < 0)
@@ -296,7 +297,7 @@ static size_t size_arg(const char *s)
 
 int main(int argc, char **argv)
 {
-    config c = {"/tmp/glca-bench-batch", 10000, 1000000, 300, 3, NULL, true, true,
+    config c = {"/tmp/glca-bench-batch", 20000, 10000, 1000000, 300, 3, NULL, true, true,
                 "", "", "", ""};
     double parse_s, prep_s, t2, t1, tparse, e2e_rate, parse_rate, speedup, peer = -1;
     char rss_small[1100], rss_big[1100], db1[1100], db2[1100];
@@ -310,6 +311,8 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
             c.dir = argv[++i];
+        else if (strcmp(argv[i], "--processes") == 0 && i + 1 < argc)
+            c.processes = size_arg(argv[++i]);
         else if (strcmp(argv[i], "--products") == 0 && i + 1 < argc)
             c.products = size_arg(argv[++i]);
         else if (strcmp(argv[i], "--rss-products") == 0 && i + 1 < argc)
@@ -325,8 +328,9 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--no-rss") == 0)
             c.rss = false;
         else {
-            fprintf(stderr, "usage: bench_batch [--dir DIR] [--products N] [--rss-products N]"
-                            " [--runs R] [--peer-limit N] [--no-peer] [--no-rss]\n");
+            fprintf(stderr, "usage: bench_batch [--dir DIR] [--processes N] [--products N]"
+                            " [--rss-products N] [--runs R] [--peer-limit N] [--no-peer]"
+                            " [--no-rss]\n");
             return 2;
         }
     }
