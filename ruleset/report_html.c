@@ -1,12 +1,16 @@
 /*
- * The self-evaluation report as one self-contained HTML file: inline CSS, inline SVG bar charts,
- * no scripts and nothing fetched, so it reads the same offline, printed, or archived with the
- * certification file.  Sections follow the LCA report GB/T 32161 asks for (basic information,
+ * The self-evaluation report as one self-contained HTML file: inline CSS, SVG bar charts embedded
+ * as data: images, no scripts and nothing fetched, so it reads the same offline, printed, or
+ * archived with the certification file.  It keeps to the HTML 4 element set (div, not section;
+ * SVG inside <img>, not as <svg> elements) so that a strict HTML parser such as
+ * `xmllint --html` accepts it without a complaint.  Sections follow the LCA report GB/T 32161 asks for (basic information,
  * goal and scope, inventory, impact assessment, evaluation, interpretation).
  */
 #include "report_int.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void esc(FILE *f, const char *s)
@@ -75,10 +79,10 @@ static void verdict_section(FILE *f, const glca_report_input *in)
 {
     const char *std;
 
-    fputs("<section id=\"verdict\">\n<h2>Verdict 评价结论</h2>\n", f);
+    fputs("<div class=\"section\" id=\"verdict\">\n<h2>Verdict 评价结论</h2>\n", f);
     if (!in->verdict) {
         fputs("<p>No ruleset was given: this is a life-cycle assessment without a certification "
-              "verdict.</p>\n</section>\n",
+              "verdict.</p>\n</div>\n",
               f);
         return;
     }
@@ -113,7 +117,7 @@ static void verdict_section(FILE *f, const glca_report_input *in)
             fputs("</ul>\n", f);
         }
     }
-    fputs("</section>\n", f);
+    fputs("</div>\n", f);
 }
 
 static void product_section(FILE *f, const glca_report_input *in)
@@ -123,7 +127,7 @@ static void product_section(FILE *f, const glca_report_input *in)
     const glca_declare *d;
     size_t n, i;
 
-    fputs("<section id=\"product\">\n<h2>1. Basic information 基本信息</h2>\n<table>\n", f);
+    fputs("<div class=\"section\" id=\"product\">\n<h2>1. Basic information 基本信息</h2>\n<table>\n", f);
     fputs("<tr><th>Product id</th><td><code>", f);
     esc(f, glca_product_id(p));
     fputs("</code></td></tr>\n", f);
@@ -156,7 +160,7 @@ static void product_section(FILE *f, const glca_report_input *in)
         }
         fputs("</table>\n", f);
     }
-    fputs("</section>\n", f);
+    fputs("</div>\n", f);
 }
 
 static void scope_section(FILE *f, const glca_report_model *m)
@@ -165,7 +169,7 @@ static void scope_section(FILE *f, const glca_report_model *m)
     size_t c;
     int s;
 
-    fputs("<section id=\"goal-scope\">\n<h2>2. Goal and scope 目的与范围</h2>\n", f);
+    fputs("<div class=\"section\" id=\"goal-scope\">\n<h2>2. Goal and scope 目的与范围</h2>\n", f);
     fputs("<p>Goal: evaluate the product over its life cycle for the eco-design product "
           "evaluation of GB/T 32161, following GB/T 24040/24044. Functional unit: ",
           f);
@@ -193,7 +197,7 @@ static void scope_section(FILE *f, const glca_report_model *m)
         esc(f, glca_background_category_unit(in->bg, c));
         fputs(")", f);
     }
-    fputs(".</p>\n</section>\n", f);
+    fputs(".</p>\n</div>\n", f);
 }
 
 static void sources_table(FILE *f, const glca_report_model *m)
@@ -298,7 +302,7 @@ static void materials_table(FILE *f, const glca_report_model *m)
 }
 
 /* One horizontal bar per stage, scaled to the largest magnitude, negatives left of the axis. */
-static void stage_chart(FILE *f, const glca_report_model *m, size_t c)
+static void stage_svg(FILE *f, const glca_report_model *m, size_t c)
 {
     const double *row = m->in->impacts + c * GLCA_NSTAGES;
     const int w = 640, label = 150, bar_h = 22, gap = 6, value_w = 110;
@@ -331,13 +335,60 @@ static void stage_chart(FILE *f, const glca_report_model *m, size_t c)
             zero, GLCA_NSTAGES * (bar_h + gap) + gap);
 }
 
-static void impacts_section(FILE *f, const glca_report_model *m)
+static void base64(FILE *f, const unsigned char *p, size_t n)
+{
+    static const char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i;
+
+    for (i = 0; i + 2 < n; i += 3) {
+        unsigned long v = (unsigned long)p[i] << 16 | (unsigned long)p[i + 1] << 8 | p[i + 2];
+
+        fputc(digits[v >> 18 & 63], f);
+        fputc(digits[v >> 12 & 63], f);
+        fputc(digits[v >> 6 & 63], f);
+        fputc(digits[v & 63], f);
+    }
+    if (i < n) {
+        unsigned long v = (unsigned long)p[i] << 16 | (i + 1 < n ? (unsigned long)p[i + 1] << 8 : 0);
+
+        fputc(digits[v >> 18 & 63], f);
+        fputc(digits[v >> 12 & 63], f);
+        fputc(i + 1 < n ? digits[v >> 6 & 63] : '=', f);
+        fputc('=', f);
+    }
+}
+
+/* The chart as an <img> with the SVG in a data: URI, so the file stays self-contained. */
+static int stage_chart(FILE *f, const glca_report_model *m, size_t c, glca_error *err)
+{
+    char *svg = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&svg, &len);
+
+    if (!mem)
+        return glca_error_oom(err);
+    stage_svg(mem, m, c);
+    if (fclose(mem) != 0) {
+        free(svg);
+        return glca_error_oom(err);
+    }
+    fputs("<img alt=\"", f);
+    esc(f, glca_background_category_id(m->in->bg, c));
+    fputs(" by life-cycle stage\" src=\"data:image/svg+xml;base64,", f);
+    base64(f, (const unsigned char *)svg, len);
+    fputs("\">\n", f);
+    free(svg); /* open_memstream allocates with malloc */
+    return 0;
+}
+
+static int impacts_section(FILE *f, const glca_report_model *m, glca_error *err)
 {
     const glca_background *bg = m->in->bg;
     size_t c;
-    int s;
+    int s, rc;
 
-    fputs("<section id=\"impacts\">\n<h2>4. Impact assessment 影响评价</h2>\n<table>\n"
+    fputs("<div class=\"section\" id=\"impacts\">\n<h2>4. Impact assessment 影响评价</h2>\n<table>\n"
           "<tr><th>category</th><th>unit</th>",
           f);
     for (s = 0; s < GLCA_NSTAGES; s++)
@@ -361,15 +412,17 @@ static void impacts_section(FILE *f, const glca_report_model *m)
     }
     fputs("</table>\n", f);
     for (c = 0; c < m->k; c++) {
-        fputs("<figure><figcaption>", f);
+        fputs("<div class=\"figure\"><p>", f);
         esc(f, glca_background_category_name(bg, c));
         fputs(" (", f);
         esc(f, glca_background_category_unit(bg, c));
-        fputs(") by stage</figcaption>\n", f);
-        stage_chart(f, m, c);
-        fputs("</figure>\n", f);
+        fputs(") by stage</p>\n", f);
+        if ((rc = stage_chart(f, m, c, err)) < 0)
+            return rc;
+        fputs("</div>\n", f);
     }
-    fputs("</section>\n", f);
+    fputs("</div>\n", f);
+    return 0;
 }
 
 static void items_table(FILE *f, const glca_verdict *v, glca_item_kind kind)
@@ -435,16 +488,16 @@ static void items_table(FILE *f, const glca_verdict *v, glca_item_kind kind)
 
 static void evaluation_section(FILE *f, const glca_report_input *in)
 {
-    fputs("<section id=\"evaluation\">\n<h2>5. Evaluation 评价</h2>\n", f);
+    fputs("<div class=\"section\" id=\"evaluation\">\n<h2>5. Evaluation 评价</h2>\n", f);
     if (!in->verdict) {
-        fputs("<p>No ruleset was given.</p>\n</section>\n", f);
+        fputs("<p>No ruleset was given.</p>\n</div>\n", f);
         return;
     }
     fputs("<h3>Basic requirements 基本要求</h3>\n", f);
     items_table(f, in->verdict, GLCA_ITEM_BASIC);
     fputs("<h3>Evaluation indicators 评价指标</h3>\n", f);
     items_table(f, in->verdict, GLCA_ITEM_INDICATOR);
-    fputs("</section>\n", f);
+    fputs("</div>\n", f);
 }
 
 static void interpretation_section(FILE *f, const glca_report_model *m)
@@ -454,7 +507,7 @@ static void interpretation_section(FILE *f, const glca_report_model *m)
     size_t n, c, i;
 
     lines = glca_product_lines(m->in->product, &n);
-    fputs("<section id=\"interpretation\">\n<h2>6. Interpretation and improvement "
+    fputs("<div class=\"section\" id=\"interpretation\">\n<h2>6. Interpretation and improvement "
           "结果解释与改进建议</h2>\n",
           f);
     for (c = 0; c < m->k; c++) {
@@ -503,7 +556,7 @@ static void interpretation_section(FILE *f, const glca_report_model *m)
             fputs("</ul>\n", f);
         }
     }
-    fputs("</section>\n", f);
+    fputs("</div>\n", f);
 }
 
 int glca_report_write_html(FILE *f, const glca_report_input *in, glca_error *err)
@@ -517,21 +570,22 @@ int glca_report_write_html(FILE *f, const glca_report_input *in, glca_error *err
     verdict_section(f, in);
     product_section(f, in);
     scope_section(f, &m);
-    fputs("<section id=\"inventory\">\n<h2>3. Life-cycle inventory 生命周期清单</h2>\n", f);
+    fputs("<div class=\"section\" id=\"inventory\">\n<h2>3. Life-cycle inventory 生命周期清单</h2>\n", f);
     sources_table(f, &m);
     lines_table(f, &m);
     materials_table(f, &m);
-    fputs("</section>\n", f);
-    impacts_section(f, &m);
+    fputs("</div>\n", f);
+    if ((rc = impacts_section(f, &m, err)) < 0)
+        goto cleanup;
     evaluation_section(f, in);
     interpretation_section(f, &m);
-    fprintf(f, "<footer class=\"small\"><p>Generated by greenlca %s", GLCA_VERSION);
+    fprintf(f, "<div class=\"small footer\"><p>Generated by greenlca %s", GLCA_VERSION);
     if (in->generated) {
         fputs(" on ", f);
         esc(f, in->generated);
     }
     fputs(". Baselines are those of the ruleset file named above; its comments say which are "
-          "provisional (not yet confirmed against the published standard).</p></footer>\n"
+          "provisional (not yet confirmed against the published standard).</p></div>\n"
           "</body>\n</html>\n",
           f);
     if (ferror(f))

@@ -9,8 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "runcmd_impl.h"
+#include "runcmd.h"
 
 #define FIX GLCA_TEST_DIR "/fixtures/xml/"
 #define WORKED "--inventory " FIX "loop.inventory.xml --method " FIX "gwp.method.xml "
