@@ -7,7 +7,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${GLCA_BUILD_DIR:-$root/build}
 out=${1:-$root/build/render}
 mkdir -p "$out"
-command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+# Chromium, and a CJK font so the Chinese headings render (report text is UTF-8 either way).
+for p in chromium fonts-wqy-microhei; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="${missing:-} $p"
+done
+if [ -n "${missing:-}" ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+fi
 "$root/scripts/build.sh"
 cd "$root"
 "$build/cli/greenlca" report examples/room-air-conditioner.product.xml \
