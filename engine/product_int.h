@@ -23,7 +23,9 @@ struct glca_product {
     size_t nsubstances, capsubstances;
     glca_declare *declares;
     size_t ndeclares, capdeclares;
-    /* the background of the last successful glca_product_bind, NULL if none (or stale) */
+    /* The background of the last successful glca_product_bind, NULL if none; any change to
+     * the lines resets it.  Only compared, never dereferenced: a product must not outlive
+     * use with a freed background (its indexes would be meaningless). */
     const glca_background *bound;
 };
 

@@ -165,7 +165,7 @@ Test(engine_link, many_candidates_are_summarized)
 {
     glca_error err = GLCA_ERROR_INIT;
     glca_model *m = new_model();
-    char id[16];
+    char id[32];
     int i;
 
     for (i = 0; i < 7; i++) {
