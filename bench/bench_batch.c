@@ -67,6 +67,7 @@ static void generate(const config *c, const char *catalog, size_t products, size
 {
     glca_synth_options so = GLCA_SYNTH_OPTIONS_INIT;
     glca_error err = GLCA_ERROR_INIT;
+    glca_synth_stats st;
     glca_synth *s = NULL;
 
     so.processes = c->processes;
@@ -74,10 +75,10 @@ static void generate(const config *c, const char *catalog, size_t products, size
     so.lines = lines;
     if (glca_synth_new(&s, &so, &err) < 0)
         die("generator", &err);
-    if (background && (glca_synth_write_inventory(s, c->inventory, NULL, &err) < 0 ||
-                       glca_synth_write_method(s, c->method, NULL, &err) < 0))
+    if (background && (glca_synth_write_inventory(s, c->inventory, &st, &err) < 0 ||
+                       glca_synth_write_method(s, c->method, &st, &err) < 0))
         die("generator", &err);
-    if (glca_synth_write_catalog(s, catalog, NULL, NULL, &err) < 0)
+    if (glca_synth_write_catalog(s, catalog, NULL, &st, &err) < 0)
         die("generator", &err);
     glca_synth_free(s);
 }
