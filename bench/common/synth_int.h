@@ -93,6 +93,9 @@ void glca_synth__process_id(glca_bench_out *o, const glca_synth *s, size_t p);
 void glca_synth__product_flow_id(glca_bench_out *o, const glca_synth *s, size_t p);
 void glca_synth__eflow_id(glca_bench_out *o, const glca_synth *s, size_t f);
 
+/** Hubs: the first processes, which supply nearly everything and each other (see synth.h). */
+size_t glca_synth__nhubs(const glca_synth *s);
+
 /** A process index of family `fam` (SYNTH_NPCLASSES: any), skewed to the first ones; -1 if none. */
 long glca_synth__pick_process(const glca_synth *s, glca_bench_rng *r, int fam);
 

@@ -84,11 +84,21 @@ static bool contains(const size_t *a, size_t n, size_t x)
     return false;
 }
 
-/* Providers of process j: mostly upstream (lower index, skewed to the basic commodities),
- * about 3 % downstream, which closes loops. */
+/*
+ * Providers of process j.  The first nhubs processes are hubs (electricity, heat, transport,
+ * basic materials): they supply each other in both directions, which forms the big loops of
+ * real databases (electricity needs coal, coal mining needs electricity).  Every other process
+ * takes mostly from upstream (lower index, skewed towards the hubs) and about 2 % of its inputs
+ * from a near neighbour downstream (index j+1 .. j+BACK_WINDOW), the small loops between
+ * related products.  Loops through arbitrary far-away processes would be unrealistic and would
+ * make any LU factorization fill in almost completely.
+ */
+#define BACK_SHARE 0.02
+#define BACK_WINDOW 50
+
 static size_t pick_providers(const glca_synth *s, glca_bench_rng *r, size_t j, size_t *q)
 {
-    const size_t n = s->opt.processes;
+    const size_t n = s->opt.processes, nhubs = glca_synth__nhubs(s);
     size_t want = 8 + glca_bench_rng_below(r, 15), k, nq = 0;
     int tries;
 
@@ -96,13 +106,13 @@ static size_t pick_providers(const glca_synth *s, glca_bench_rng *r, size_t j, s
         for (tries = 0; tries < 4; tries++) {
             size_t c;
 
-            if (j + 1 < n && (j == 0 || glca_bench_rng_chance(r, 0.03)))
-                c = j + 1 + glca_bench_rng_below(r, n - j - 1);
-            else if (j > 0)
-                c = glca_bench_rng_skewed(r, j, 2.0);
+            if (j < nhubs && (j == 0 || glca_bench_rng_chance(r, 0.5)))
+                c = glca_bench_rng_below(r, nhubs);
+            else if (j >= nhubs && j + 1 < n && glca_bench_rng_chance(r, BACK_SHARE))
+                c = j + 1 + glca_bench_rng_below(r, n - j - 1 < BACK_WINDOW ? n - j - 1 : BACK_WINDOW);
             else
-                break;
-            if (!contains(q, nq, c)) {
+                c = glca_bench_rng_skewed(r, j, 2.0);
+            if (c != j && !contains(q, nq, c)) {
                 q[nq++] = c;
                 break;
             }

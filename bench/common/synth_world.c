@@ -207,6 +207,13 @@ void glca_synth__eflow_id(glca_bench_out *o, const glca_synth *s, size_t f)
     glca_bench_out_uint(o, f, s->fwidth);
 }
 
+size_t glca_synth__nhubs(const glca_synth *s)
+{
+    const size_t n = s->opt.processes, h = n / 200;
+
+    return h > SYNTH_NPCLASSES ? h : (n < SYNTH_NPCLASSES ? n : SYNTH_NPCLASSES);
+}
+
 long glca_synth__pick_process(const glca_synth *s, glca_bench_rng *r, int fam)
 {
     size_t n;
