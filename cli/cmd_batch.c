@@ -1,14 +1,12 @@
 /*
  * greenlca batch CATALOG.xml: a catalog through the batch driver into a SQLite results store,
- * with progress on stderr and a summary at the end.  Also the glue that lets the batch apply
- * GB/T 32161 rulesets without inventories/ depending on ruleset/: the rulesets of --rules-dir
- * are loaded here and turned into the store's neutral verdict rows (judge_product).
+ * with progress on stderr and a summary at the end.  Verdicts come from a rulebook
+ * (ruleset/), handed to the driver as a callback so that inventories/ need not depend on it.
  *
  * SIGINT sets a flag the driver polls between chunks, so an interrupted batch commits the chunk
  * in hand and stops; a second SIGINT kills as usual (SA_RESETHAND).  The flag is the one
  * mutable global of the program: a signal handler has nowhere else to write.
  */
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,139 +52,6 @@ static bool should_stop(void *payload)
 {
     (void)payload;
     return interrupted != 0;
-}
-
-/* ---------------------------------------------------------------- rulesets */
-
-typedef struct rules {
-    glca_ruleset **sets;
-    size_t n;
-    char version[1024]; /* "id@version,…" in file-name order: part of the run's identity */
-} rules;
-
-static void rules_free(rules *r)
-{
-    size_t i;
-
-    for (i = 0; i < r->n; i++)
-        glca_ruleset_free(r->sets[i]);
-    free(r->sets);
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int rules_load(rules *r, const char *dir)
-{
-    glca_error err = GLCA_ERROR_INIT;
-    char **names = NULL, path[4096];
-    size_t n = 0, i, problems = 0, used = 0;
-    struct dirent *e;
-    DIR *d = opendir(dir);
-    int rc = 0;
-
-    memset(r, 0, sizeof *r);
-    if (!d) {
-        fprintf(stderr, "greenlca: %s: cannot open rules directory\n", dir);
-        return -1;
-    }
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        char **grown;
-
-        if (len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
-            continue;
-        if (!(grown = realloc(names, (n + 1) * sizeof *names)) ||
-            !(grown[n] = strdup(e->d_name))) {
-            names = grown ? grown : names;
-            rc = -1;
-            break;
-        }
-        names = grown;
-        n++;
-    }
-    closedir(d);
-    if (rc == 0 && n)
-        qsort(names, n, sizeof *names, by_name);
-    if (rc == 0 && !(r->sets = calloc(n ? n : 1, sizeof *r->sets)))
-        rc = -1;
-    for (i = 0; rc == 0 && i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (glca_ruleset_load(&r->sets[r->n], path, NULL, cli_diag_print, &problems, &err) < 0) {
-            if (problems == 0)
-                cli_print_error(&err);
-            rc = -1;
-            break;
-        }
-        used += (size_t)snprintf(r->version + used, used < sizeof r->version
-                                                        ? sizeof r->version - used : 0,
-                                 "%s%s@%s", r->n ? "," : "", glca_ruleset_id(r->sets[r->n]),
-                                 glca_ruleset_version(r->sets[r->n]));
-        r->n++;
-    }
-    for (i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    if (rc == 0 && r->n == 0) {
-        fprintf(stderr, "greenlca: %s: no rulesets (*.xml) found\n", dir);
-        rc = -1;
-    }
-    return rc;
-}
-
-static void rule_value(const glca_rule_value *v, bool *has, double *out)
-{
-    *has = v->present && v->kind != GLCA_VALUE_STRING;
-    *out = !*has ? 0 : v->kind == GLCA_VALUE_BOOL ? (v->boolean ? 1 : 0) : v->number;
-}
-
-/* glca_verdict_fn: the ruleset of the product's category, as neutral rows.  Thread-safe: it
- * only reads the rulesets (glca_ruleset_evaluate is thread-safe). */
-static int judge_product(glca_verdict_rows *out, const glca_product *p, const glca_background *bg,
-                         const double *impacts, glca_error *err, void *payload)
-{
-    const rules *r = payload;
-    const glca_ruleset *rs = NULL;
-    const glca_verdict_item *items;
-    const char *const *reasons;
-    glca_verdict *v = NULL;
-    size_t i, n, nreasons;
-    int rc;
-
-    for (i = 0; i < r->n && !rs; i++)
-        if (glca_ruleset_check_category(r->sets[i], p, NULL) == 0)
-            rs = r->sets[i];
-    if (!rs)
-        return 0; /* no ruleset for this category: impacts only */
-    if ((rc = glca_ruleset_evaluate(&v, rs, p, bg, impacts, err)) < 0)
-        return rc;
-    if ((rc = glca_verdict_rows_set(out, glca_verdict_certified(v), glca_ruleset_id(rs), err)) <
-        0)
-        goto cleanup;
-    items = glca_verdict_items(v, &n);
-    for (i = 0; i < n; i++) {
-        const glca_verdict_item *it = &items[i];
-        glca_indicator_row row;
-
-        row.id = it->id;
-        rule_value(&it->value, &row.has_value, &row.value);
-        rule_value(&it->baseline, &row.has_baseline, &row.baseline);
-        row.comparator = glca_comparator_name(it->comparator);
-        row.outcome = glca_outcome_name(it->outcome);
-        row.reason = it->reason;
-        if ((rc = glca_verdict_rows_add(out, &row, err)) < 0)
-            goto cleanup;
-    }
-    reasons = glca_verdict_reasons(v, &nreasons);
-    for (i = 0; i < nreasons; i++)
-        if ((rc = glca_verdict_rows_add_reason(out, reasons[i], err)) < 0)
-            goto cleanup;
-    rc = 0;
-cleanup:
-    glca_verdict_free(v);
-    return rc;
 }
 
 /* ---------------------------------------------------------------- progress */
@@ -240,8 +105,9 @@ int cmd_batch(int argc, char **argv)
     char cache_dir[4096];
     const cli_option *inv;
     const char *rules_dir;
-    rules r;
-    bool quiet, have_rules = false;
+    glca_rulebook *rules = NULL;
+    char rules_identity[1024];
+    bool quiet;
     size_t problems = 0;
     long threads, chunk;
     int rc;
@@ -280,14 +146,15 @@ int cmd_batch(int argc, char **argv)
         o.cache_dir = cache_dir[0] ? cache_dir : NULL;
     }
     if ((rules_dir = cli_value(&a, "rules-dir"))) {
-        if (rules_load(&r, rules_dir) < 0) {
-            rules_free(&r);
+        if (glca_rulebook_load_dir(&rules, rules_dir, NULL, cli_diag_print, &problems, &err) < 0) {
+            if (problems == 0)
+                cli_print_error(&err);
             return CLI_EXIT_INPUT;
         }
-        have_rules = true;
-        o.verdict = judge_product;
-        o.verdict_payload = &r;
-        o.ruleset_version = r.version;
+        glca_rulebook_identity(rules, rules_identity, sizeof rules_identity);
+        o.verdict = glca_rulebook_verdict_rows;
+        o.verdict_payload = rules;
+        o.ruleset_version = rules_identity;
     }
     if (!quiet) {
         ps.tty = isatty(STDERR_FILENO);
@@ -304,8 +171,7 @@ int cmd_batch(int argc, char **argv)
 
     rc = glca_batch_run(&sum, &o, &err);
     signal(SIGINT, SIG_DFL);
-    if (have_rules)
-        rules_free(&r);
+    glca_rulebook_free(rules);
     if (sum.cache.warning[0])
         fprintf(stderr, "greenlca: warning: %s\n", sum.cache.warning);
     if (rc < 0) {

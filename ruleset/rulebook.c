@@ -33,6 +33,23 @@ size_t glca_rulebook_count(const glca_rulebook *rb)
     return rb->n;
 }
 
+void glca_rulebook_identity(const glca_rulebook *rb, char *buf, size_t size)
+{
+    size_t i, used = 0;
+
+    if (!size)
+        return;
+    buf[0] = '\0';
+    for (i = 0; i < rb->n && used < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%s@%s", i ? "," : "",
+                         glca_ruleset_id(rb->sets[i]), glca_ruleset_version(rb->sets[i]));
+
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -230,20 +247,22 @@ int glca_rulebook_evaluate(glca_verdict **out, const glca_rulebook *rb, const gl
     return glca_ruleset_evaluate(out, rs, p, bg, impacts, err);
 }
 
+/* The store keeps numbers: booleans as 0/1; a string value (a reported refrigerant name, say)
+ * has no number and is left out, its text stays in the reason. */
+static void row_value(const glca_rule_value *v, bool *has, double *out)
+{
+    *has = v->present && v->kind != GLCA_VALUE_STRING;
+    *out = !*has ? 0 : v->kind == GLCA_VALUE_BOOL ? (v->boolean ? 1 : 0) : v->number;
+}
+
 static int add_item_row(glca_verdict_rows *out, const glca_verdict_item *it, glca_error *err)
 {
     glca_indicator_row row;
 
     memset(&row, 0, sizeof row);
     row.id = it->id;
-    row.has_value = it->value.present;
-    if (it->value.present)
-        row.value = it->value.kind == GLCA_VALUE_BOOL ? (double)it->value.boolean
-                                                      : it->value.number;
-    row.has_baseline = it->baseline.present;
-    if (it->baseline.present)
-        row.baseline = it->baseline.kind == GLCA_VALUE_BOOL ? (double)it->baseline.boolean
-                                                            : it->baseline.number;
+    row_value(&it->value, &row.has_value, &row.value);
+    row_value(&it->baseline, &row.has_baseline, &row.baseline);
     row.comparator = glca_comparator_name(it->comparator);
     row.outcome = glca_outcome_name(it->outcome);
     row.reason = it->reason;

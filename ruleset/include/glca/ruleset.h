@@ -215,6 +215,11 @@ int glca_rulebook_load_file(glca_rulebook **out, const char *path, const glca_xm
                             glca_diag_fn diag, void *payload, glca_error *err);
 void glca_rulebook_free(glca_rulebook *rb);
 size_t glca_rulebook_count(const glca_rulebook *rb);
+/**
+ * "id@version,…" of the rulesets in load order, truncated to `size`: what identifies the rules
+ * of a batch run, so that resuming with other rules is a new run.
+ */
+void glca_rulebook_identity(const glca_rulebook *rb, char *buf, size_t size);
 
 /**
  * The ruleset for product `p` (borrowed): 0 with `*out` NULL when a directory has none for its
