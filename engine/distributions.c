@@ -1,9 +1,9 @@
 /*
  * The uncertainty distributions of FORMATS.md as transformations of one random block: lognormal
  * (amount = median, parameter the geometric standard deviation), normal (amount = mean,
- * parameter the standard deviation), triangular (min, max, mode = amount) by inverting its
- * distribution function, uniform (min, max).  One random block per value keeps the stream layout
- * trivial: the value of parameter j in iteration i never depends on any other parameter.
+ * parameter the standard deviation), triangular (min, max, mode = amount), uniform (min, max),
+ * each as its quantile function of one uniform: the value of parameter j in iteration i depends
+ * on its own uniform only, and ranks of values are ranks of uniforms.
  */
 #include "rng.h"
 
@@ -78,37 +78,35 @@ static double triangular(double lo, double hi, double mode, double u)
     return hi - sqrt((1.0 - u) * width * (hi - mode));
 }
 
-double glca_engine__dist_sample(const glca_uncertainty *u, double amount,
-                                const glca_engine__rng_block *b)
+glca_engine__dist_ready glca_engine__dist_prepare(const glca_uncertainty *u)
 {
-    switch (u->dist) {
+    glca_engine__dist_ready d = {u->dist, u->a, u->b};
+
+    if (u->dist == GLCA_DIST_LOGNORMAL)
+        d.a = log(u->a);
+    return d;
+}
+
+double glca_engine__dist_sample_ready(const glca_engine__dist_ready *d, double amount, double x)
+{
+    switch (d->dist) {
     case GLCA_DIST_LOGNORMAL:
-        return amount * exp(log(u->a) * glca_engine__rng_normal(b));
+        return amount * exp(d->a * glca_engine__normal_quantile(x));
     case GLCA_DIST_NORMAL:
-        return amount + u->a * glca_engine__rng_normal(b);
+        return amount + d->a * glca_engine__normal_quantile(x);
     case GLCA_DIST_TRIANGULAR:
-        return triangular(u->a, u->b, amount, glca_engine__rng_u01(b, 0));
+        return triangular(d->a, d->b, amount, x);
     case GLCA_DIST_UNIFORM:
-        return u->a + (u->b - u->a) * glca_engine__rng_u01(b, 0);
+        return d->a + (d->b - d->a) * x;
     case GLCA_DIST_NONE:
         break;
     }
     return amount;
 }
 
-double glca_engine__dist_score(const glca_uncertainty *u, double amount,
-                               const glca_engine__rng_block *b)
+double glca_engine__dist_sample(const glca_uncertainty *u, double amount, double x)
 {
-    switch (u->dist) {
-    case GLCA_DIST_LOGNORMAL:
-        return amount < 0 ? -glca_engine__rng_normal(b) : glca_engine__rng_normal(b);
-    case GLCA_DIST_NORMAL:
-        return glca_engine__rng_normal(b);
-    case GLCA_DIST_TRIANGULAR:
-    case GLCA_DIST_UNIFORM:
-        return glca_engine__rng_u01(b, 0);
-    case GLCA_DIST_NONE:
-        break;
-    }
-    return 0.0;
+    glca_engine__dist_ready d = glca_engine__dist_prepare(u);
+
+    return glca_engine__dist_sample_ready(&d, amount, x);
 }

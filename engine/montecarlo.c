@@ -1,6 +1,6 @@
 /*
  * Monte Carlo over the uncertain lines of a product and the uncertain exchanges of its
- * background.  Iteration i draws parameter j from the Philox block (seed, i, j) (rng.h), solves,
+ * background.  Iteration i draws parameter j from its own half of a Philox block (rng.h), solves,
  * and stores the impacts by category and stage in its own slot: nothing is reduced across
  * threads, so the results are bitwise the same for any thread count and schedule.
  *
@@ -50,6 +50,7 @@ struct glca_montecarlo {
     size_t nfg;      /* product lines drawn: fg_line[0..nfg) */
     size_t *fg_line;
     double *line_factor; /* nlines: reference units per unit as written */
+    glca_engine__dist_ready *ready; /* nbg: the background's distributions, prepared */
     int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
     size_t nrhs;
     glca_mc_stats stats;
@@ -78,6 +79,7 @@ void glca_montecarlo_free(glca_montecarlo *mc)
     glca_free(mc->impacts);
     glca_free(mc->fg_line);
     glca_free(mc->line_factor);
+    glca_free(mc->ready);
     glca_free(mc);
 }
 
@@ -154,11 +156,9 @@ void glca_montecarlo_parameter_draws(const glca_montecarlo *mc, size_t j, double
     size_t i;
 
     glca_montecarlo_parameter(mc, j, &par);
-    for (i = 0; i < mc->opts.iterations; i++) {
-        glca_engine__rng_block b = glca_engine__rng_draw(mc->opts.seed, i, stream);
-
-        out[i] = glca_engine__dist_sample(&par.unc, par.amount, &b);
-    }
+    for (i = 0; i < mc->opts.iterations; i++)
+        out[i] = glca_engine__dist_sample(&par.unc, par.amount,
+                                          glca_engine__rng_uniform(mc->opts.seed, i, stream));
 }
 
 /* Parameters, conversion factors, right-hand-side layout; checks every distribution. */
@@ -198,6 +198,11 @@ static int setup(glca_montecarlo *mc, glca_error *err)
                 return rc;
             }
         }
+        if (bg->nuncertain &&
+            !(mc->ready = glca_mallocarray(bg->nuncertain, sizeof *mc->ready)))
+            return glca_error_oom(err);
+        for (j = 0; j < bg->nuncertain; j++)
+            mc->ready[j] = glca_engine__dist_prepare(&bg->uncertain[j].unc);
         mc->nbg = bg->nuncertain;
     }
     mc->stats.foreground = mc->nfg;
@@ -365,11 +370,11 @@ static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
     for (l = 0; l < nl; l++)
         w->amount[l] = lines[l].amount_ref;
     for (j = 0; j < mc->nfg; j++) {
-        const glca_product_line *line = &lines[mc->fg_line[j]];
-        glca_engine__rng_block b = glca_engine__rng_draw(seed, i, LINE_STREAM + mc->fg_line[j]);
+        const size_t l0 = mc->fg_line[j];
+        double x = glca_engine__rng_uniform(seed, i, LINE_STREAM + l0);
 
-        w->amount[mc->fg_line[j]] =
-            glca_engine__dist_sample(&line->unc, line->amount, &b) * mc->line_factor[mc->fg_line[j]];
+        w->amount[l0] = glca_engine__dist_sample(&lines[l0].unc, lines[l0].amount, x) *
+                        mc->line_factor[l0];
     }
     memset(h, 0, k * GLCA_NSTAGES * sizeof *h);
     if (mc->nbg == 0) {
@@ -382,12 +387,18 @@ static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
     }
     memcpy(w->avals, bg->a->values, bg->a->nnz * sizeof *w->avals);
     memcpy(w->bvals, bg->b->values, bg->b->nnz * sizeof *w->bvals);
-    for (j = 0; j < mc->nbg; j++) {
-        const glca_engine__uncertain *u = &bg->uncertain[j];
-        glca_engine__rng_block b = glca_engine__rng_draw(seed, i, j);
-        double x = glca_engine__dist_sample(&u->unc, u->amount, &b);
+    /* Two parameters per Philox block (rng.h): the block's halves are theirs alone. */
+    for (j = 0; j < mc->nbg; j += 2) {
+        glca_engine__rng_block b = glca_engine__rng_draw(seed, i, j >> 1);
+        size_t h2;
 
-        (u->in_a ? w->avals : w->bvals)[u->entry] += u->scale * (x - u->amount);
+        for (h2 = 0; h2 < 2 && j + h2 < mc->nbg; h2++) {
+            const glca_engine__uncertain *u = &bg->uncertain[j + h2];
+            double x = glca_engine__dist_sample_ready(&mc->ready[j + h2], u->amount,
+                                                      glca_engine__rng_u01(&b, (int)h2));
+
+            (u->in_a ? w->avals : w->bvals)[u->entry] += u->scale * (x - u->amount);
+        }
     }
     if (mc->nrhs) {
         memset(w->f, 0, n * mc->nrhs * sizeof *w->f);

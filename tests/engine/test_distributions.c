@@ -28,9 +28,7 @@ static void moments(const glca_uncertainty *u, double amount, uint64_t seed, dou
     size_t i;
 
     for (i = 0; i < N; i++) {
-        glca_engine__rng_block b = glca_engine__rng_draw(seed, i, 7);
-
-        values[i] = glca_engine__dist_sample(u, amount, &b);
+        values[i] = glca_engine__dist_sample(u, amount, glca_engine__rng_uniform(seed, i, 7));
         sum += values[i];
     }
     *mean = sum / N;
@@ -49,7 +47,7 @@ Test(engine_distributions, philox_matches_random123_known_answers)
     cr_assert_eq(b.w[2], 0xbc57ac4cu);
     cr_assert_eq(b.w[3], 0x9b00dbd8u);
     /* counter (243f6a88 85a308d3 13198a2e 03707344), key (a4093822 299f31d0): the counter is
-       (param low, param high, iteration low, iteration high), the key (seed low, seed high). */
+       (block low, block high, iteration low, iteration high), the key (seed low, seed high). */
     b = glca_engine__rng_draw(0x299f31d0a4093822ull, 0x0370734413198a2eull,
                               0x85a308d3243f6a88ull);
     cr_assert_eq(b.w[0], 0xd16cfe09u);
@@ -89,16 +87,38 @@ Test(engine_distributions, draws_depend_only_on_seed_iteration_and_parameter)
     cr_assert_neq(memcmp(&a, &b, sizeof a), 0);
 }
 
+Test(engine_distributions, parameters_pair_up_on_block_halves)
+{
+    /* Parameters 2q and 2q + 1 are the two halves of block q. */
+    glca_engine__rng_block b = glca_engine__rng_draw(5, 77, 21);
+
+    cr_assert_eq(glca_engine__rng_uniform(5, 77, 42), glca_engine__rng_u01(&b, 0));
+    cr_assert_eq(glca_engine__rng_uniform(5, 77, 43), glca_engine__rng_u01(&b, 1));
+}
+
+Test(engine_distributions, normal_quantile_at_known_points)
+{
+    /* Standard normal quantiles from tables: 0.975 -> 1.959963984540054 (centre region),
+       0.001 -> -3.090232306167813 (tail); the approximation is good to 1.2e-9 relative. */
+    cr_assert_eq(glca_engine__normal_quantile(0.5), 0);
+    cr_assert_float_eq(glca_engine__normal_quantile(0.975), 1.959963984540054, 2.4e-9);
+    cr_assert_float_eq(glca_engine__normal_quantile(0.025), -1.959963984540054, 2.4e-9);
+    cr_assert_float_eq(glca_engine__normal_quantile(0.001), -3.090232306167813, 3.8e-9);
+    cr_assert_float_eq(glca_engine__normal_quantile(0.999), 3.090232306167813, 3.8e-9);
+}
+
 Test(engine_distributions, triangular_inverts_its_distribution_function)
 {
     /* min 0, mode 1, max 4: F(mode) = 1/4.  u = 0.5 + 2^-54 is above it, so
-       x = 4 - sqrt((1 - u) * 4 * 3) = 4 - sqrt(6 - 12 * 2^-54) = 1.550510257216822 (to 1e-15).
-       u = (0.5 + 0.5) / 2^53 near 0 is below it: x = sqrt(u * 4 * 1) = 2 * sqrt(u). */
+       x = 4 - sqrt((1 - u) * 4 * 3) = 4 - sqrt(6 - 12 * 2^-54) = 4 - sqrt(6) to 1e-15.
+       u = 2^-54 is below it: x = sqrt(u * 4 * 1) = 2 * 2^-27 = 2^-26. */
     glca_uncertainty t = {GLCA_DIST_TRIANGULAR, 0, 4};
-    glca_engine__rng_block half = {{0x80000000u, 0, 0, 0}}, zero = {{0, 0, 0, 0}};
 
-    cr_assert_float_eq(glca_engine__dist_sample(&t, 1, &half), 4 - sqrt(6.0), 1e-14);
-    cr_assert_float_eq(glca_engine__dist_sample(&t, 1, &zero), 2 * sqrt(0.5 * 0x1p-53), 1e-20);
+    cr_assert_float_eq(glca_engine__dist_sample(&t, 1, 0.5 + 0x1p-54), 4 - sqrt(6.0), 1e-14);
+    cr_assert_float_eq(glca_engine__dist_sample(&t, 1, 0x1p-54), 0x1p-26, 1e-22);
+    /* a degenerate triangle is its mode */
+    t.a = t.b = 1;
+    cr_assert_eq(glca_engine__dist_sample(&t, 1, 0.3), 1);
 }
 
 Test(engine_distributions, lognormal_median_and_gsd_within_bounds)
@@ -113,9 +133,7 @@ Test(engine_distributions, lognormal_median_and_gsd_within_bounds)
 
     cr_assert_not_null(v);
     for (i = 0; i < N; i++) {
-        glca_engine__rng_block b = glca_engine__rng_draw(20240601, i, 0);
-
-        v[i] = log(glca_engine__dist_sample(&u, 2.5, &b));
+        v[i] = log(glca_engine__dist_sample(&u, 2.5, glca_engine__rng_uniform(20240601, i, 0)));
         sum += v[i];
     }
     mean = sum / N;
@@ -134,11 +152,8 @@ Test(engine_distributions, lognormal_keeps_sign_of_negative_median)
     glca_uncertainty u = {GLCA_DIST_LOGNORMAL, 2, 0};
     size_t i;
 
-    for (i = 0; i < 1000; i++) {
-        glca_engine__rng_block b = glca_engine__rng_draw(1, i, 0);
-
-        cr_assert_lt(glca_engine__dist_sample(&u, -3, &b), 0);
-    }
+    for (i = 0; i < 1000; i++)
+        cr_assert_lt(glca_engine__dist_sample(&u, -3, glca_engine__rng_uniform(1, i, 0)), 0);
 }
 
 Test(engine_distributions, normal_mean_and_sd_within_bounds)
@@ -193,9 +208,8 @@ Test(engine_distributions, uniform_mean_and_range)
 Test(engine_distributions, none_returns_the_amount)
 {
     glca_uncertainty u = {GLCA_DIST_NONE, 0, 0};
-    glca_engine__rng_block b = glca_engine__rng_draw(1, 2, 3);
 
-    cr_assert_eq(glca_engine__dist_sample(&u, 4.25, &b), 4.25);
+    cr_assert_eq(glca_engine__dist_sample(&u, 4.25, 0.9), 4.25);
 }
 
 Test(engine_distributions, rejects_impossible_parameters)
