@@ -30,7 +30,7 @@ cover the products: reading each product from the catalog, building its demand, 
 characterizing; factor_seconds is the one-off splu) or, with --montecarlo,
 "peer_mc draws=N seconds=T rate=R/s ...": per draw every uncertain background exchange is
 sampled, A and B rebuilt, A refactorized and one product solved (the naive way, as Brightway's
-MonteCarloLCA does).  The results CSV has the columns of greenlca's writer:
+MonteCarloLCA does); the product's own uncertain inputs and emissions are sampled too.  The results CSV has the columns of greenlca's writer:
 product,category,unit,stage,value with 17 significant digits, stages plus "total".
 """
 
@@ -316,6 +316,7 @@ class Product:
         self.category = category
         self.demand = {}   # (process index, stage) -> amount in the process's flow unit
         self.direct = {}   # (elementary flow index, stage) -> amount in the flow's unit
+        self.uncertain = []  # (is_input, index, written amount, conversion, uncertainty)
         self.error = None
 
 
@@ -401,6 +402,7 @@ def add_line(bg, prod, el, stage, qty):
     if stage is None:
         raise InputError("%s: outside a stage" % where)
     amount = number(required(el, "amount", where), where + " amount")
+    unc = read_uncertainty(el, amount, where)
     if kind == "input":
         pid = required(el, "process", where)
         p = bg.pindex.get(pid)
@@ -408,8 +410,10 @@ def add_line(bg, prod, el, stage, qty):
             raise InputError("%s: unknown process %s" % (where, pid))
         funit = bg.punit[p]
         key = (p, stage)
-        prod.demand[key] = prod.demand.get(key, 0.0) + amount * bg.units.ratio(
-            el.get("unit") or funit, funit, where)
+        conv = bg.units.ratio(el.get("unit") or funit, funit, where)
+        prod.demand[key] = prod.demand.get(key, 0.0) + amount * conv
+        if unc is not None:
+            prod.uncertain.append((True, p, amount, conv, unc))
     else:
         fid = required(el, "flow", where)
         f = bg.eindex.get(fid)
@@ -417,8 +421,10 @@ def add_line(bg, prod, el, stage, qty):
             raise InputError("%s: unknown elementary flow %s" % (where, fid))
         funit = bg.flows[fid][1]
         key = (f, stage)
-        prod.direct[key] = prod.direct.get(key, 0.0) + amount * bg.units.ratio(
-            el.get("unit") or funit, funit, where)
+        conv = bg.units.ratio(el.get("unit") or funit, funit, where)
+        prod.direct[key] = prod.direct.get(key, 0.0) + amount * conv
+        if unc is not None:
+            prod.uncertain.append((False, f, amount, conv, unc))
 
 
 def impacts(bg, prod, solve):
@@ -451,7 +457,9 @@ def run_products(args):
     t0 = time.perf_counter()
     bg.factor(args.permc)
     factor_s = time.perf_counter() - t0
-    out = open(args.out, "w") if args.out and not args.time_only else None
+    out = None
+    if args.out and not args.time_only:
+        out = sys.stdout if args.out == "-" else open(args.out, "w")
     if out:
         out.write("product,category,unit,stage,value\n")
     lam = None
@@ -487,7 +495,7 @@ def run_products(args):
                     out.write("%s,%s,%s,%s,%.17g\n" % (prod.id, cid, cunit, st, H[c, s]))
                 out.write("%s,%s,%s,total,%.17g\n" % (prod.id, cid, cunit, H[c].sum()))
     seconds = time.perf_counter() - t0
-    if out:
+    if out and out is not sys.stdout:
         out.close()
     print("peer_brightway products=%d seconds=%.3f rate=%.1f/s factor_seconds=%.3f "
           "parse_seconds=%.2f build_seconds=%.2f solve_seconds=%.3f errors=%d n=%d nnz_a=%d "
@@ -550,6 +558,15 @@ def run_montecarlo(args):
         direct[j] += v
     draw_a, na = sampler(bg.a_amt, bg.a_unc)
     draw_b, nb = sampler(bg.b_amt, bg.b_unc)
+    # the product's own uncertain lines: drawn each time, replacing their nominal share
+    fg = prod.uncertain
+    fg_amt = np.array([u[2] for u in fg])
+    draw_f, nf = sampler(fg_amt, [u[4] for u in fg])
+    fg_conv = np.array([u[3] for u in fg])
+    fg_idx = np.array([u[1] for u in fg], dtype=np.int64)
+    fg_input = np.array([u[0] for u in fg], dtype=bool)
+    for is_input, i, amount, conv, _ in fg:
+        (f if is_input else direct)[i] -= amount * conv
     rng = np.random.default_rng(args.seed)
     n, m = bg.n, bg.m
     scores = np.empty((args.montecarlo, len(bg.categories)))
@@ -557,13 +574,19 @@ def run_montecarlo(args):
     for d in range(args.montecarlo):
         A = sp.csc_matrix((draw_a(rng) * bg.a_conv, (bg.a_rows, bg.a_cols)), shape=(n, n))
         B = sp.csc_matrix((draw_b(rng) * bg.b_conv, (bg.b_rows, bg.b_cols)), shape=(m, n))
-        s = spla.splu(A, permc_spec=args.permc).solve(f)
-        scores[d] = bg.C @ (B @ s + direct)
+        fd, dd = f.copy(), direct.copy()
+        if nf:
+            v = draw_f(rng) * fg_conv
+            np.add.at(fd, fg_idx[fg_input], v[fg_input])
+            np.add.at(dd, fg_idx[~fg_input], v[~fg_input])
+        s = spla.splu(A, permc_spec=args.permc).solve(fd)
+        scores[d] = bg.C @ (B @ s + dd)
     seconds = time.perf_counter() - t0
     print("peer_mc draws=%d seconds=%.3f rate=%.2f/s product=%s uncertain_a=%d uncertain_b=%d "
+          "uncertain_product=%d "
           "%s_mean=%.6g %s_sd=%.6g parse_seconds=%.2f"
           % (args.montecarlo, seconds, args.montecarlo / seconds if seconds > 0 else 0.0,
-             prod.id, na, nb, bg.categories[0][0], scores[:, 0].mean(), bg.categories[0][0],
+             prod.id, na, nb, nf, bg.categories[0][0], scores[:, 0].mean(), bg.categories[0][0],
              scores[:, 0].std(ddof=1) if args.montecarlo > 1 else 0.0, parse_s))
     return 0
 
@@ -575,7 +598,7 @@ def main(argv):
     ap.add_argument("--method")
     ap.add_argument("--catalog", help="catalog or single product file")
     ap.add_argument("--limit", type=int, help="products to assess (default all)")
-    ap.add_argument("--out", help="results CSV")
+    ap.add_argument("--out", help="results CSV ('-': standard output)")
     ap.add_argument("--time-only", action="store_true", help="do not write results")
     ap.add_argument("--check", action="store_true",
                     help="also compute every product through a dense Lambda and compare")
