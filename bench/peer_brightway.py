@@ -53,8 +53,9 @@ NS_CAT = "{urn:greenlca:catalog:1}"
 STAGES = ["raw-materials", "production", "distribution", "use", "end-of-life"]
 STAGE_INDEX = {name: i for i, name in enumerate(STAGES)}
 
-# FORMATS.md "Units": dimension -> {unit: how many base units one of it is}.  Time units are
-# left out on purpose: the spec does not say how long a year is, so a peer must not guess.
+# FORMATS.md "Units": dimension -> {unit: how many base units one of it is}.  The year (a, year)
+# is left out on purpose: the spec does not say how long a year is, so a peer must not guess;
+# seconds, hours and days are unambiguous (the bundled USLCI data uses h).
 BUILTIN_UNITS = {
     "mass": {"kg": 1.0, "g": 1e-3, "mg": 1e-6, "t": 1e3, "lb": 0.45359237},
     "energy": {"J": 1.0, "kJ": 1e3, "MJ": 1e6, "GJ": 1e9, "Wh": 3600.0, "kWh": 3.6e6,
@@ -65,6 +66,7 @@ BUILTIN_UNITS = {
     "transport": {"kg*km": 1.0, "t*km": 1e3},
     "count": {"unit": 1.0, "piece": 1.0, "item": 1.0, "p": 1.0},
     "radioactivity": {"Bq": 1.0, "kBq": 1e3},
+    "time": {"s": 1.0, "h": 3600.0, "d": 86400.0},
 }
 
 
