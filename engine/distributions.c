@@ -66,7 +66,7 @@ int glca_engine__dist_check(const glca_uncertainty *u, double amount, const glca
     return 0;
 }
 
-static double triangular(double lo, double hi, double mode, double u)
+double glca_engine__triangular(double lo, double hi, double mode, double u)
 {
     double width = hi - lo;
 
@@ -85,23 +85,6 @@ glca_engine__dist_ready glca_engine__dist_prepare(const glca_uncertainty *u)
     if (u->dist == GLCA_DIST_LOGNORMAL)
         d.a = log(u->a);
     return d;
-}
-
-double glca_engine__dist_sample_ready(const glca_engine__dist_ready *d, double amount, double x)
-{
-    switch (d->dist) {
-    case GLCA_DIST_LOGNORMAL:
-        return amount * exp(d->a * glca_engine__normal_quantile(x));
-    case GLCA_DIST_NORMAL:
-        return amount + d->a * glca_engine__normal_quantile(x);
-    case GLCA_DIST_TRIANGULAR:
-        return triangular(d->a, d->b, amount, x);
-    case GLCA_DIST_UNIFORM:
-        return d->a + (d->b - d->a) * x;
-    case GLCA_DIST_NONE:
-        break;
-    }
-    return amount;
 }
 
 double glca_engine__dist_sample(const glca_uncertainty *u, double amount, double x)

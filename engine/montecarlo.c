@@ -59,7 +59,7 @@ struct glca_montecarlo {
 typedef struct worker {
     glca_engine__solver *solver; /* REFACTOR: refactored each draw; REFINE: stays nominal */
     glca_engine__solver *spare;  /* REFINE: refactored when refinement does not converge */
-    double *avals, *bvals, *amount, *x, *f, *r, *t, *g;
+    double *avals, *bvals, *amount, *x, *f, *r, *t, *g, *xs, *fs;
     size_t refine_steps, fallbacks;
     int rc;
     size_t failed_at;
@@ -222,6 +222,8 @@ static void worker_free(worker *w)
     glca_free(w->r);
     glca_free(w->t);
     glca_free(w->g);
+    glca_free(w->xs);
+    glca_free(w->fs);
 }
 
 static int worker_init(worker *w, const glca_montecarlo *mc)
@@ -241,39 +243,59 @@ static int worker_init(worker *w, const glca_montecarlo *mc)
     w->f = glca_calloc(bg->n * nr + 1, sizeof *w->f);
     w->r = glca_calloc(bg->n * nr + 1, sizeof *w->r);
     w->t = glca_calloc(bg->n + 1, sizeof *w->t);
-    w->g = glca_calloc(bg->m + 1, sizeof *w->g);
-    if (!w->avals || !w->bvals || !w->x || !w->f || !w->r || !w->t || !w->g)
+    w->g = glca_calloc(bg->m * nr + 1, sizeof *w->g);
+    w->xs = glca_calloc(bg->n + 1, sizeof *w->xs);
+    w->fs = glca_calloc(bg->n + 1, sizeof *w->fs);
+    if (!w->avals || !w->bvals || !w->x || !w->f || !w->r || !w->t || !w->g || !w->xs || !w->fs)
         return glca_error_oom(&w->err);
     return glca_engine__solver_clone(&w->solver, bg->solver, &w->err);
 }
 
-/* Largest componentwise backward error max |f - A x| / (|A| |x| + |f|) over the columns. */
+/*
+ * Componentwise backward error max |f - A x| / (|A| |x| + |f|) of the summed right-hand sides
+ * (by linearity x_1 + ... + x_q solves A x = f_1 + ... + f_q): one product with A instead of
+ * one per stage.  A factorization gone bad with stale pivots spoils every column, so the sum
+ * shows it.  r and t are workspaces of n; xs and fs receive the sums.
+ */
 static double backward_error(const glca_engine__csc *a, const double *avals, const double *x,
-                             const double *f, double *r, double *t, size_t nrhs)
+                             const double *f, size_t nrhs, double *xs, double *fs, double *r,
+                             double *t)
 {
     size_t n = a->ncols, q, j, e, i;
     double worst = 0;
 
-    for (q = 0; q < nrhs; q++) {
-        const double *xq = x + q * n, *fq = f + q * n;
-
-        for (i = 0; i < n; i++) {
-            r[i] = fq[i];
-            t[i] = fabs(fq[i]);
-        }
-        for (j = 0; j < n; j++)
-            for (e = a->colptr[j]; e < a->colptr[j + 1]; e++) {
-                r[a->rowidx[e]] -= avals[e] * xq[j];
-                t[a->rowidx[e]] += fabs(avals[e] * xq[j]);
-            }
-        for (i = 0; i < n; i++)
-            if (r[i] != 0) {
-                double be = t[i] > 0 ? fabs(r[i]) / t[i] : INFINITY;
-
-                if (!(be <= worst))
-                    worst = be;
-            }
+    for (i = 0; i < n; i++) {
+        xs[i] = x[i];
+        fs[i] = f[i];
     }
+    for (q = 1; q < nrhs; q++)
+        for (i = 0; i < n; i++) {
+            xs[i] += x[q * n + i];
+            fs[i] += f[q * n + i];
+        }
+    for (i = 0; i < n; i++) {
+        r[i] = fs[i];
+        t[i] = fabs(fs[i]);
+    }
+    for (j = 0; j < n; j++) {
+        double xj = xs[j];
+
+        if (xj == 0)
+            continue;
+        for (e = a->colptr[j]; e < a->colptr[j + 1]; e++) {
+            double v = avals[e] * xj;
+
+            r[a->rowidx[e]] -= v;
+            t[a->rowidx[e]] += fabs(v);
+        }
+    }
+    for (i = 0; i < n; i++)
+        if (r[i] != 0) {
+            double be = t[i] > 0 ? fabs(r[i]) / t[i] : INFINITY;
+
+            if (!(be <= worst))
+                worst = be;
+        }
     return worst;
 }
 
@@ -306,8 +328,8 @@ static int solve_refactor(worker *w, glca_engine__solver *s, const glca_montecar
         rc = glca_engine__solver_solve(s, w->x, mc->nrhs, &w->err);
     }
     if (rc == GLCA_ESINGULAR ||
-        (rc == 0 && !(backward_error(a, w->avals, w->x, w->f, w->r, w->t, mc->nrhs) <=
-                      MAX_BACKWARD_ERROR)))
+        (rc == 0 && !(backward_error(a, w->avals, w->x, w->f, mc->nrhs, w->xs, w->fs, w->r,
+                                     w->t) <= MAX_BACKWARD_ERROR)))
         return solve_from_scratch(w, mc);
     return rc;
 }
@@ -411,26 +433,32 @@ static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
         if (rc < 0)
             return rc;
     }
-    for (s = 0; s < GLCA_NSTAGES; s++) {
+    /* g_q = B x_q for every stage's column q in one pass over B, then h = C g. */
+    memset(w->g, 0, bg->m * mc->nrhs * sizeof *w->g);
+    for (j = 0; j < n; j++) {
         const glca_engine__csc *b = bg->b;
+        size_t e;
 
-        if (mc->stage_col[s] < 0)
-            continue;
-        q = (size_t)mc->stage_col[s];
-        memset(w->g, 0, bg->m * sizeof *w->g);
-        for (j = 0; j < n; j++) {
+        for (q = 0; q < mc->nrhs; q++) {
             double xj = w->x[q * n + j];
-            size_t e;
+            double *g = w->g + q * bg->m;
 
             if (xj == 0)
                 continue;
             for (e = b->colptr[j]; e < b->colptr[j + 1]; e++)
-                w->g[b->rowidx[e]] += w->bvals[e] * xj;
+                g[b->rowidx[e]] += w->bvals[e] * xj;
         }
+    }
+    for (s = 0; s < GLCA_NSTAGES; s++) {
+        const double *g;
+
+        if (mc->stage_col[s] < 0)
+            continue;
+        g = w->g + (size_t)mc->stage_col[s] * bg->m;
         for (j = 0; j < bg->m; j++)
-            if (w->g[j] != 0)
+            if (g[j] != 0)
                 for (c = 0; c < k; c++)
-                    h[c * GLCA_NSTAGES + s] += bg->cf[j * k + c] * w->g[j];
+                    h[c * GLCA_NSTAGES + s] += bg->cf[j * k + c] * g[j];
     }
     for (l = 0; l < nl; l++)
         if (lines[l].kind == GLCA_LINE_EMISSION)
