@@ -589,7 +589,7 @@ int glca_montecarlo_summary(const glca_montecarlo *mc, size_t c, int stage,
                             glca_mc_summary *out, glca_error *err)
 {
     size_t n = mc->opts.iterations, i;
-    double *v, sum = 0, ss = 0, mean;
+    double *v, sd = 0, ssd = 0, mean;
     int s;
 
     if (!(v = glca_mallocarray(n, sizeof *v)))
@@ -604,14 +604,19 @@ int glca_montecarlo_summary(const glca_montecarlo *mc, size_t c, int stage,
             for (s = 0; s < GLCA_NSTAGES; s++)
                 v[i] += h[s];
         }
-        sum += v[i];
     }
-    mean = sum / (double)n;
-    for (i = 0; i < n; i++)
-        ss += (v[i] - mean) * (v[i] - mean);
+    /* Moments of the deviations from the first value: a constant result has mean exactly
+       that value and sd exactly 0, and no cancellation between large sums. */
+    for (i = 0; i < n; i++) {
+        double d = v[i] - v[0];
+
+        sd += d;
+        ssd += d * d;
+    }
+    mean = v[0] + sd / (double)n;
     qsort(v, n, sizeof *v, cmp_double);
     out->mean = mean;
-    out->sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+    out->sd = n > 1 ? sqrt(fmax(0.0, (ssd - sd * sd / (double)n) / (double)(n - 1))) : 0;
     out->median = percentile(v, n, 0.5);
     out->p025 = percentile(v, n, 0.025);
     out->p975 = percentile(v, n, 0.975);
