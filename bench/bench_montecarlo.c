@@ -199,6 +199,7 @@ int main(int argc, char **argv)
     ref.opts.background = true;
     ref.opts.refine_tol = 1e-13;
     ref.opts.refine_max = 40;
+    ref.opts.stages = false; /* totals, as the peer computes */
     fine = ref;
     ref.opts.solver = GLCA_MC_SOLVER_REFACTOR;
     fine.opts.solver = GLCA_MC_SOLVER_REFINE;
@@ -210,6 +211,18 @@ int main(int argc, char **argv)
     if (glca_bench_best_of((int)o.runs, run_once, &ref, &t_ref) < 0 ||
         glca_bench_best_of((int)o.runs, run_once, &fine, &t_fine) < 0)
         goto cleanup;
+    {
+        mc_run staged = ref;
+        double t_staged;
+
+        staged.mc = NULL;
+        staged.opts.stages = true;
+        if (glca_bench_best_of(1, run_once, &staged, &t_staged) < 0)
+            goto cleanup;
+        fprintf(stderr, "refactor with impacts by stage (one solve per stage): %.1f/s\n",
+                o.iterations / t_staged);
+        glca_montecarlo_free(staged.mc);
+    }
     glca_montecarlo_stats(ref.mc, &st_ref);
     glca_montecarlo_stats(fine.mc, &st_fine);
     fprintf(stderr,

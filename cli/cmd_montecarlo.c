@@ -233,6 +233,7 @@ int cmd_montecarlo(int argc, char **argv)
         cli_study_close(&st);
         return CLI_EXIT_INPUT;
     }
+    mo.stages = st.rules != NULL; /* rules may look at stages; the table shows totals */
     if ((rc = glca_montecarlo_run(&mc, st.bg, cp.p, &mo, &err)) < 0)
         cli_print_error(&err);
     if (rc == 0)

@@ -131,6 +131,7 @@ int cmd_sensitivity(int argc, char **argv)
         cli_study_close(&st);
         return CLI_EXIT_INPUT;
     }
+    mo.stages = false; /* totals are all it ranks */
     if ((rc = glca_montecarlo_run(&mc, st.bg, cp.p, &mo, &err)) < 0) {
         cli_print_error(&err);
     } else {

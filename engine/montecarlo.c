@@ -52,6 +52,8 @@ struct glca_montecarlo {
     double *line_factor; /* nlines: reference units per unit as written */
     glca_engine__dist_ready *ready; /* nbg: the background's distributions, prepared */
     int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
+    int col_slot[GLCA_NSTAGES];  /* the stage whose impacts right-hand side q gives */
+    int slot[GLCA_NSTAGES];      /* where a line of stage s goes: s, or 0 without stages */
     size_t nrhs;
     glca_mc_stats stats;
 };
@@ -173,13 +175,21 @@ static int setup(glca_montecarlo *mc, glca_error *err)
     mc->line_factor = glca_calloc(mc->nlines + 1, sizeof *mc->line_factor);
     if (!mc->fg_line || !mc->line_factor)
         return glca_error_oom(err);
-    for (s = 0; s < GLCA_NSTAGES; s++)
+    for (s = 0; s < GLCA_NSTAGES; s++) {
         mc->stage_col[s] = -1;
+        mc->slot[s] = mc->opts.stages ? s : 0;
+    }
     for (l = 0; l < mc->nlines; l++) {
         if ((rc = glca_engine__line_factor(bg, &lines[l], &mc->line_factor[l], err)) < 0)
             return rc;
-        if (lines[l].kind != GLCA_LINE_EMISSION && mc->stage_col[lines[l].stage] < 0)
-            mc->stage_col[lines[l].stage] = (int)mc->nrhs++;
+        /* Without stages every stage shares right-hand side 0: one solve per draw. */
+        if (lines[l].kind != GLCA_LINE_EMISSION && mc->stage_col[lines[l].stage] < 0) {
+            if (mc->opts.stages || mc->nrhs == 0) {
+                mc->col_slot[mc->nrhs] = mc->slot[lines[l].stage];
+                mc->nrhs++;
+            }
+            mc->stage_col[lines[l].stage] = (int)mc->nrhs - 1;
+        }
         if (!mc->opts.foreground || lines[l].unc.dist == GLCA_DIST_NONE)
             continue;
         if ((rc = glca_engine__dist_check(&lines[l].unc, lines[l].amount, &lines[l].loc, err)) < 0)
@@ -403,7 +413,7 @@ static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
         /* Lambda still holds: glca_evaluate with the drawn amounts. */
         for (l = 0; l < nl; l++)
             for (c = 0; c < k; c++)
-                h[c * GLCA_NSTAGES + lines[l].stage] +=
+                h[c * GLCA_NSTAGES + mc->slot[lines[l].stage]] +=
                     w->amount[l] * glca_engine__line_unit_impact(bg, &lines[l], c);
         return 0;
     }
@@ -449,12 +459,10 @@ static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
                 g[b->rowidx[e]] += w->bvals[e] * xj;
         }
     }
-    for (s = 0; s < GLCA_NSTAGES; s++) {
-        const double *g;
+    for (q = 0; q < mc->nrhs; q++) {
+        const double *g = w->g + q * bg->m;
 
-        if (mc->stage_col[s] < 0)
-            continue;
-        g = w->g + (size_t)mc->stage_col[s] * bg->m;
+        s = mc->col_slot[q];
         for (j = 0; j < bg->m; j++)
             if (g[j] != 0)
                 for (c = 0; c < k; c++)
@@ -463,7 +471,7 @@ static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
     for (l = 0; l < nl; l++)
         if (lines[l].kind == GLCA_LINE_EMISSION)
             for (c = 0; c < k; c++)
-                h[c * GLCA_NSTAGES + lines[l].stage] +=
+                h[c * GLCA_NSTAGES + mc->slot[lines[l].stage]] +=
                     w->amount[l] * bg->cf[(size_t)lines[l].index * k + c];
     return 0;
 }
@@ -592,6 +600,8 @@ int glca_montecarlo_summary(const glca_montecarlo *mc, size_t c, int stage,
     double *v, sd = 0, ssd = 0, mean;
     int s;
 
+    if (stage >= 0 && !mc->opts.stages)
+        return glca_error_set(err, GLCA_ERROR, NULL, "this Monte Carlo run kept totals only");
     if (!(v = glca_mallocarray(n, sizeof *v)))
         return glca_error_oom(err);
     for (i = 0; i < n; i++) {

@@ -275,6 +275,37 @@ Test(engine_montecarlo, refine_matches_closed_form_every_draw, .timeout = 30)
     check_closed_form(GLCA_MC_SOLVER_REFINE);
 }
 
+Test(engine_montecarlo, totals_only_run_matches_stage_run, .timeout = 30)
+{
+    /* Same draws, one right-hand side instead of one per stage: totals agree to rounding,
+       the total sits in the first slot, and per-stage statistics are refused. */
+    glca_montecarlo_options o = GLCA_MONTECARLO_OPTIONS_INIT;
+    glca_error err = GLCA_ERROR_INIT;
+    glca_background *bg = NULL;
+    glca_product *p = NULL;
+    glca_montecarlo *a, *b = NULL;
+    glca_mc_summary sum;
+    size_t i;
+
+    load_uncertain_heater(&bg, &p);
+    a = run(bg, p, 8, 2, GLCA_MC_SOLVER_REFACTOR, 200);
+    o.iterations = 200;
+    o.seed = 8;
+    o.threads = 2;
+    o.solver = GLCA_MC_SOLVER_REFACTOR;
+    o.stages = false;
+    cr_assert_eq(glca_montecarlo_run(&b, bg, p, &o, &err), 0, "%s", err.message);
+    for (i = 0; i < 200; i++) {
+        cr_assert(fabs(total(a, i) - total(b, i)) <= 1e-12 * total(a, i));
+        cr_assert_eq(glca_montecarlo_impacts(b, i)[0], total(b, i));
+    }
+    cr_assert_eq(glca_montecarlo_summary(b, 0, GLCA_STAGE_USE, &sum, &err), GLCA_ERROR);
+    glca_montecarlo_free(a);
+    glca_montecarlo_free(b);
+    glca_product_free(p);
+    glca_background_free(bg);
+}
+
 Test(engine_montecarlo, same_seed_same_draws_any_thread_count, .timeout = 30)
 {
     glca_background *bg = NULL;

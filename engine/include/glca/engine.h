@@ -514,9 +514,12 @@ typedef struct glca_montecarlo_options {
     glca_mc_solver solver; /* how a perturbed A is solved */
     double refine_tol;     /* refinement stops when the step is below tol × |x| (max norm) */
     int refine_max;        /* steps before falling back to refactoring */
+    bool stages;           /* impacts by stage (a solve per stage); false: totals only, one
+                              solve, each iteration's total in the raw-materials slot */
 } glca_montecarlo_options;
 
-#define GLCA_MONTECARLO_OPTIONS_INIT {1, 1000, 1, 0, true, true, GLCA_MC_SOLVER_AUTO, 1e-13, 40}
+#define GLCA_MONTECARLO_OPTIONS_INIT                                                           \
+    {1, 1000, 1, 0, true, true, GLCA_MC_SOLVER_AUTO, 1e-13, 40, true}
 
 /** The results of a run; it borrows the background and the product, which must outlive it. */
 typedef struct glca_montecarlo glca_montecarlo;
@@ -538,7 +541,10 @@ typedef struct glca_mc_summary {
     double mean, sd, median, p025, p975; /* percentiles interpolate between order statistics */
 } glca_mc_summary;
 
-/** Statistics of category c over the iterations: of stage `stage`, or of the total if < 0. */
+/**
+ * Statistics of category c over the iterations: of stage `stage`, or of the total if < 0.  A
+ * run without stages has only totals: a stage is then GLCA_ERROR.
+ */
 int glca_montecarlo_summary(const glca_montecarlo *mc, size_t c, int stage,
                             glca_mc_summary *out, glca_error *err);
 
