@@ -58,20 +58,23 @@ int glca_sensitivity_compute(glca_sensitivity **out, const glca_montecarlo *mc, 
                              int threads, glca_error *err)
 {
     size_t n = glca_montecarlo_iterations(mc), np = glca_montecarlo_nparameters(mc), i;
+    size_t big = n > np ? n : np + 1;
     glca_sensitivity *res = NULL;
     double *y = NULL, *ry = NULL, *rho = NULL;
     size_t *idx = NULL, *tmp = NULL, *order = NULL;
-    int nthreads = threads > 0 ? threads : omp_get_max_threads(), failed = 0, s;
+    int nthreads = threads > 0 ? threads : omp_get_max_threads(), failed = 0, s, rc = 0;
 
     res = glca_calloc(np + 1, sizeof *res);
     rho = glca_calloc(np + 1, sizeof *rho);
     order = glca_mallocarray(np + 1, sizeof *order);
     y = glca_mallocarray(n, sizeof *y);
     ry = glca_mallocarray(n, sizeof *ry);
-    idx = glca_mallocarray(n > np ? n : np + 1, sizeof *idx);
-    tmp = glca_mallocarray(n > np ? n : np + 1, sizeof *tmp);
-    if (!res || !rho || !order || !y || !ry || !idx || !tmp)
-        goto oom;
+    idx = glca_mallocarray(big, sizeof *idx);
+    tmp = glca_mallocarray(big, sizeof *tmp);
+    if (!res || !rho || !order || !y || !ry || !idx || !tmp) {
+        rc = glca_error_oom(err);
+        goto cleanup;
+    }
     for (i = 0; i < n; i++) {
         const double *h = glca_montecarlo_impacts(mc, i) + c * GLCA_NSTAGES;
 
@@ -81,19 +84,21 @@ int glca_sensitivity_compute(glca_sensitivity **out, const glca_montecarlo *mc, 
     }
     average_ranks(y, n, idx, tmp, ry);
 
+    /* Each parameter is independent of the others: one per loop iteration, no reduction. */
 #pragma omp parallel num_threads(nthreads)
     {
         double *x = glca_mallocarray(n, sizeof *x), *rx = glca_mallocarray(n, sizeof *rx);
         size_t *wi = glca_mallocarray(n, sizeof *wi), *wt = glca_mallocarray(n, sizeof *wt);
+        bool ok = x && rx && wi && wt;
         long j;
 
-        if (!x || !rx || !wi || !wt) {
+        if (!ok) {
 #pragma omp atomic write
             failed = 1;
         }
 #pragma omp for schedule(dynamic, 16)
         for (j = 0; j < (long)np; j++) {
-            if (!x || !rx || !wi || !wt)
+            if (!ok)
                 continue;
             glca_montecarlo_parameter_draws(mc, (size_t)j, x);
             average_ranks(x, n, wi, wt, rx);
@@ -104,8 +109,10 @@ int glca_sensitivity_compute(glca_sensitivity **out, const glca_montecarlo *mc, 
         glca_free(wi);
         glca_free(wt);
     }
-    if (failed)
-        goto oom;
+    if (failed) {
+        rc = glca_error_oom(err);
+        goto cleanup;
+    }
     for (i = 0; i < np; i++)
         order[i] = i;
     glca_engine__argsort(order, tmp, np, rho, 1, true);
@@ -115,14 +122,7 @@ int glca_sensitivity_compute(glca_sensitivity **out, const glca_montecarlo *mc, 
     }
     *out = res;
     res = NULL;
-    glca_free(rho);
-    glca_free(order);
-    glca_free(y);
-    glca_free(ry);
-    glca_free(idx);
-    glca_free(tmp);
-    return 0;
-oom:
+cleanup:
     glca_free(res);
     glca_free(rho);
     glca_free(order);
@@ -130,5 +130,5 @@ oom:
     glca_free(ry);
     glca_free(idx);
     glca_free(tmp);
-    return glca_error_oom(err);
+    return rc;
 }
