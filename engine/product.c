@@ -137,8 +137,18 @@ int glca_product_add_material(glca_product *p, const char *id, const char *name,
     line.amount = mass * quantity;
     line.unit = unit;
     line.path = path;
-    if (unc)
+    if (unc) {
+        /* The parameters are written beside the mass of one item; the line is the mass times
+         * the enclosing quantities, so absolute parameters scale with it (a geometric sd does
+         * not). */
         line.unc = *unc;
+        if (unc->dist == GLCA_DIST_NORMAL) {
+            line.unc.a *= quantity;
+        } else if (unc->dist == GLCA_DIST_TRIANGULAR || unc->dist == GLCA_DIST_UNIFORM) {
+            line.unc.a *= quantity;
+            line.unc.b *= quantity;
+        }
+    }
     if (loc)
         line.loc = *loc;
 
