@@ -10,38 +10,10 @@
 #include "background_int.h"
 #include "product_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-typedef struct binder {
-    glca_diag_fn diag;
-    void *payload;
-    glca_error *err;
-    int first;
-} binder;
-
-static void problem(binder *b, glca_code code, const glca_srcloc *where, const char *fmt, ...)
-    GLCA_PRINTF(4, 5);
-
-static void problem(binder *b, glca_code code, const glca_srcloc *where, const char *fmt, ...)
-{
-    glca_error e = GLCA_ERROR_INIT;
-    char message[sizeof e.message];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    glca_error_set(&e, code, where, "%s", message);
-    if (b->diag)
-        b->diag(&e, b->payload);
-    if (!b->first) {
-        b->first = code;
-        if (b->err)
-            *b->err = e;
-    }
-}
+typedef glca_diag_sink binder; /* every problem is reported, the first one kept */
 
 static const char *describe(const glca_product_line *l)
 {
@@ -65,21 +37,21 @@ static bool bind_line(binder *b, const glca_background *bg, glca_product_line *l
 
     if (l->kind == GLCA_LINE_EMISSION) {
         if ((idx = glca_background_find_flow(bg, l->ref)) < 0) {
-            problem(b, GLCA_ENOTFOUND, &l->loc, "emission of unknown elementary flow '%s'",
+            glca_diag_problem(b, GLCA_ENOTFOUND, &l->loc, "emission of unknown elementary flow '%s'",
                     l->ref);
             return false;
         }
         target_unit = bg->flow_unit[idx];
     } else {
         if ((idx = glca_background_find_process(bg, l->ref)) < 0) {
-            problem(b, GLCA_ENOTFOUND, &l->loc, "%s of unknown process '%s'", describe(l),
+            glca_diag_problem(b, GLCA_ENOTFOUND, &l->loc, "%s of unknown process '%s'", describe(l),
                     l->ref);
             return false;
         }
         target_unit = bg->process_unit[idx];
     }
     if (l->unit && glca_units_ratio(bg->units, l->unit, target_unit, &r, &conv) < 0) {
-        problem(b, conv.code, &l->loc, "%s of '%s': %s", describe(l), l->ref, conv.message);
+        glca_diag_problem(b, conv.code, &l->loc, "%s of '%s': %s", describe(l), l->ref, conv.message);
         return false;
     }
     l->index = idx;
@@ -98,14 +70,14 @@ static bool bind_material(binder *b, const glca_background *bg, glca_product *p,
     int dim;
 
     if (glca_units_ratio(bg->units, mat->unit, "kg", &r, &conv) < 0) {
-        problem(b, conv.code, &l->loc, "material '%s' mass: %s", name, conv.message);
+        glca_diag_problem(b, conv.code, &l->loc, "material '%s' mass: %s", name, conv.message);
         return false;
     }
     mat->mass_kg = mat->mass * r;
     if ((idx = glca_background_find_process(bg, l->ref)) >= 0 &&
         (glca_units_lookup(bg->units, bg->process_unit[idx], &dim, NULL) < 0 ||
          dim != bg->mass_dimension)) {
-        problem(b, GLCA_EUNIT, &l->loc,
+        glca_diag_problem(b, GLCA_EUNIT, &l->loc,
                 "material '%s': process '%s' makes '%s' (%s), not a mass", name, l->ref,
                 bg->process_unit[idx],
                 glca_units_dimension_name(bg->units, dim) ? glca_units_dimension_name(bg->units, dim)
@@ -121,10 +93,7 @@ int glca_product_bind(glca_product *p, const glca_background *bg, glca_diag_fn d
     binder b;
     size_t i;
 
-    memset(&b, 0, sizeof b);
-    b.diag = diag;
-    b.payload = payload;
-    b.err = err;
+    glca_diag_init(&b, diag, payload, err);
     p->bound = NULL;
     for (i = 0; i < p->nmaterials; i++)
         bind_material(&b, bg, p, &p->materials[i]);

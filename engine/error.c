@@ -70,3 +70,39 @@ void glca_error_format(const glca_error *err, char *buf, size_t size)
     else
         snprintf(buf, size, "%s", err->message);
 }
+
+void glca_diag_init(glca_diag_sink *s, glca_diag_fn fn, void *payload, glca_error *err)
+{
+    s->fn = fn;
+    s->payload = payload;
+    s->err = err;
+    s->first = 0;
+    s->count = 0;
+}
+
+int glca_diag_report(glca_diag_sink *s, const glca_error *e)
+{
+    if (s->fn)
+        s->fn(e, s->payload);
+    if (!s->first) {
+        s->first = e->code;
+        if (s->err)
+            *s->err = *e;
+    }
+    s->count++;
+    return e->code;
+}
+
+int glca_diag_problem(glca_diag_sink *s, glca_code code, const glca_srcloc *where,
+                      const char *fmt, ...)
+{
+    glca_error e = GLCA_ERROR_INIT;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(e.message, sizeof e.message, fmt, ap);
+    va_end(ap);
+    e.code = code;
+    glca_error_locate(&e, where);
+    return glca_diag_report(s, &e);
+}

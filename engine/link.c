@@ -14,7 +14,6 @@
 
 #include <assert.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,47 +22,15 @@
 
 typedef struct linker {
     glca_model *m;
-    glca_diag_fn diag;
-    void *payload;
-    glca_error *err;
-    int first; /* code of the first problem, 0 if none */
+    glca_diag_sink sink; /* every problem is reported, the first one kept */
     /* producers of flow f: by_flow[start[f] .. start[f + 1]) */
     size_t *start, *by_flow;
 } linker;
 
-/* Report one problem: to the callback, and into the caller's error if it is the first. */
-static void report(linker *l, const glca_error *e)
-{
-    if (l->diag)
-        l->diag(e, l->payload);
-    if (!l->first) {
-        l->first = e->code;
-        if (l->err)
-            *l->err = *e;
-    }
-}
-
-static void problem(linker *l, glca_code code, const glca_srcloc *where, const char *fmt, ...)
-    GLCA_PRINTF(4, 5);
-
-static void problem(linker *l, glca_code code, const glca_srcloc *where, const char *fmt, ...)
-{
-    glca_error e = GLCA_ERROR_INIT;
-    char message[sizeof e.message];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    glca_error_set(&e, code, where, "%s", message);
-    report(l, &e);
-}
-
-/* A unit conversion failure, with what was being converted put in front of the message. */
 static void unit_problem(linker *l, const glca_srcloc *where, const char *what,
                          const glca_error *conv)
 {
-    problem(l, conv->code, where, "%s: %s", what, conv->message);
+    glca_diag_problem(&l->sink, conv->code, where, "%s: %s", what, conv->message);
 }
 
 static int resolve_processes(linker *l)
@@ -80,13 +47,13 @@ static int resolve_processes(linker *l)
 
         p->flow = SIZE_MAX;
         if (!glca_engine__strmap_get(&m->flow_ids, p->product, &fi)) {
-            problem(l, GLCA_ENOTFOUND, &p->loc, "process '%s': reference product '%s' not found",
+            glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &p->loc, "process '%s': reference product '%s' not found",
                     p->id, p->product);
             continue;
         }
         f = &m->flows[fi];
         if (f->kind != GLCA_FLOW_PRODUCT) {
-            problem(l, GLCA_EPARSE, &p->loc,
+            glca_diag_problem(&l->sink, GLCA_EPARSE, &p->loc,
                     "process '%s': reference product '%s' is an elementary flow", p->id,
                     p->product);
             continue;
@@ -102,7 +69,7 @@ static int resolve_processes(linker *l)
         p->flow = fi;
         p->amount_ref = p->amount * r;
         if (!isfinite(p->amount_ref) || p->amount_ref <= 0)
-            problem(l, GLCA_EPARSE, &p->loc,
+            glca_diag_problem(&l->sink, GLCA_EPARSE, &p->loc,
                     "process '%s': reference amount %g %s is out of range in %s", p->id,
                     p->amount, p->unit, f->unit);
     }
@@ -163,14 +130,14 @@ static void resolve_provider(linker *l, const glca_engine__process *p, glca_engi
 
     if (x->provider) {
         if (!glca_engine__strmap_get(&m->process_ids, x->provider, &q)) {
-            problem(l, GLCA_ENOTFOUND, &x->loc, "input of '%s': provider '%s' not found", f->id,
+            glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc, "input of '%s': provider '%s' not found", f->id,
                     x->provider);
             return;
         }
         if (m->processes[q].flow == SIZE_MAX)
             return; /* its reference product is broken, reported with that process */
         if (m->processes[q].flow != x->flow) {
-            problem(l, GLCA_ENOTFOUND, &x->loc,
+            glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc,
                     "input of '%s': provider '%s' makes '%s', not '%s'", f->id, x->provider,
                     m->processes[q].product, f->id);
             return;
@@ -182,13 +149,13 @@ static void resolve_provider(linker *l, const glca_engine__process *p, glca_engi
     if (n == 1) {
         x->provider_index = (long)l->by_flow[l->start[x->flow]];
     } else if (n == 0) {
-        problem(l, GLCA_ENOTFOUND, &x->loc,
+        glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc,
                 "input of '%s' in process '%s': no process makes '%s'", f->id, p->id, f->id);
     } else {
         char names[200];
 
         name_candidates(l, x->flow, names, sizeof names);
-        problem(l, GLCA_ENOTFOUND, &x->loc,
+        glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc,
                 "input of '%s' in process '%s': %zu processes make it (%s); name one with "
                 "provider=",
                 f->id, p->id, n, names);
@@ -208,7 +175,7 @@ static void resolve_exchange(linker *l, size_t pi, glca_engine__exchange *x)
     assert(isfinite(x->amount));
     if (!glca_engine__strmap_get(&m->flow_ids, x->flow_id, &x->flow)) {
         x->flow = SIZE_MAX;
-        problem(l, GLCA_ENOTFOUND, &x->loc, "process '%s': flow '%s' not found", p->id,
+        glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc, "process '%s': flow '%s' not found", p->id,
                 x->flow_id);
         return;
     }
@@ -223,14 +190,14 @@ static void resolve_exchange(linker *l, size_t pi, glca_engine__exchange *x)
     }
     x->amount_ref = x->amount * r;
     if (!isfinite(x->amount_ref)) {
-        problem(l, GLCA_EPARSE, &x->loc, "process '%s': amount of '%s' overflows in %s", p->id,
+        glca_diag_problem(&l->sink, GLCA_EPARSE, &x->loc, "process '%s': amount of '%s' overflows in %s", p->id,
                 f->id, f->unit);
         x->flow = SIZE_MAX;
         return;
     }
     if (f->kind == GLCA_FLOW_ELEMENTARY) {
         if (x->provider)
-            problem(l, GLCA_EPARSE, &x->loc,
+            glca_diag_problem(&l->sink, GLCA_EPARSE, &x->loc,
                     "process '%s': '%s' is elementary and takes no provider", p->id, f->id);
         return;
     }
@@ -243,7 +210,7 @@ static void resolve_exchange(linker *l, size_t pi, glca_engine__exchange *x)
             x->provider_index = (long)pi;
             return;
         }
-        problem(l, GLCA_EPARSE, &x->loc,
+        glca_diag_problem(&l->sink, GLCA_EPARSE, &x->loc,
                 "process '%s': co-product output of '%s' not supported; model it as a negative "
                 "input (avoided product)",
                 p->id, f->id);
@@ -262,9 +229,7 @@ int glca_model_link(glca_model *m, glca_diag_fn diag, void *payload, glca_error 
         return 0;
     memset(&l, 0, sizeof l);
     l.m = m;
-    l.diag = diag;
-    l.payload = payload;
-    l.err = err;
+    glca_diag_init(&l.sink, diag, payload, err);
     resolve_processes(&l);
     if ((rc = index_producers(&l)) < 0) {
         glca_error_oom(err);
@@ -280,7 +245,7 @@ int glca_model_link(glca_model *m, glca_diag_fn diag, void *payload, glca_error 
     for (i = 0; i < m->nflows; i++)
         if (m->flows[i].kind == GLCA_FLOW_ELEMENTARY)
             m->flows[i].elementary = m->nelementary++;
-    rc = l.first;
+    rc = l.sink.first;
     m->linked = rc == 0;
 cleanup:
     glca_free(l.start);

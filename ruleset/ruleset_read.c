@@ -21,24 +21,14 @@
 typedef struct reader {
     glca_xml *x;
     glca_ruleset *rs;
-    glca_diag_fn diag;
-    void *payload;
-    glca_error *err;
-    int first;   /* code of the first problem, 0 if none */
-    bool broken; /* the XML itself failed: nothing more can be read */
+    glca_diag_sink sink; /* every problem is reported, the first one kept */
+    bool broken;         /* the XML itself failed: nothing more can be read */
 } reader;
 
 /* Report a problem already in `e`; returns its code. */
 static int problem(reader *r, const glca_error *e)
 {
-    if (r->diag)
-        r->diag(e, r->payload);
-    if (!r->first) {
-        r->first = e->code;
-        if (r->err)
-            *r->err = *e;
-    }
-    return e->code;
+    return glca_diag_report(&r->sink, e);
 }
 
 /* A problem of the file's content at `line` (0: the current element); GLCA_EPARSE. */
@@ -161,7 +151,7 @@ static int read_baseline_value(reader *r, const char *attr, glca_rule_value *out
             return problem(r, &e);
     }
     if (!(out->string = glca_strdup(glca_xml_attr(r->x, attr))))
-        return glca_error_oom(r->err);
+        return glca_error_oom(r->sink.err);
     return 0;
 }
 
@@ -171,7 +161,7 @@ static int add_baseline(reader *r, glca_ruleset__rule *rule, const glca_ruleset_
         glca_reallocarray(rule->baselines, rule->nbaselines + 1, sizeof *grown);
 
     if (!grown)
-        return glca_error_oom(r->err);
+        return glca_error_oom(r->sink.err);
     rule->baselines = grown;
     rule->baselines[rule->nbaselines++] = *b;
     return 0;
@@ -283,7 +273,7 @@ static int read_rule_head(reader *r, glca_ruleset__rule *rule, const char *const
     if (!(rule->id = glca_strdup(id)) || !(rule->name = glca_strdup(name ? name : id)) ||
         (glca_xml_attr(r->x, "evidence") &&
          !(rule->verification = glca_strdup(glca_xml_attr(r->x, "evidence")))))
-        return glca_error_oom(r->err);
+        return glca_error_oom(r->sink.err);
     return compile(r, &rule->expr, expr, expr_attr);
 }
 
@@ -333,7 +323,7 @@ static int read_indicator_attrs(reader *r, glca_ruleset__rule *rule)
         rule->has_stage = true;
     }
     if ((unit = glca_xml_attr(r->x, "unit")) && !(rule->unit = glca_strdup(unit)))
-        return glca_error_oom(r->err);
+        return glca_error_oom(r->sink.err);
     if (glca_xml_attr(r->x, "baseline")) {
         glca_ruleset__baseline b;
 
@@ -421,7 +411,7 @@ static int read_rule(reader *r, const char *elem)
 
         if (!grown) {
             glca_ruleset__rule_clear(&rule);
-            return glca_error_oom(r->err);
+            return glca_error_oom(r->sink.err);
         }
         rs->rules = grown;
         rs->cap = cap;
@@ -454,7 +444,7 @@ static int read_root(reader *r)
          !(rs->standard = dup_or_null(glca_xml_attr(r->x, "standard")))) ||
         (glca_xml_attr(r->x, "method") &&
          !(rs->method = dup_or_null(glca_xml_attr(r->x, "method")))))
-        return glca_error_oom(r->err);
+        return glca_error_oom(r->sink.err);
     return 0;
 }
 
@@ -478,16 +468,16 @@ static int read_document(reader *r)
         if (ev == GLCA_XML_START && (rc = read_rule(r, glca_xml_name(r->x))) == GLCA_ENOMEM)
             return rc;
         if (r->broken)
-            return r->first;
+            return r->sink.first;
     }
-    if (r->rs->nrules == 0 && !r->first) {
+    if (r->rs->nrules == 0 && !r->sink.first) {
         glca_srcloc where = {glca_xml_path(r->x), r->rs->line, 0};
 
         glca_error_set(&e, GLCA_EPARSE, &where,
                        "ruleset '%s' has no basic requirement and no indicator", r->rs->id);
         return problem(r, &e);
     }
-    return r->first;
+    return r->sink.first;
 }
 
 int glca_ruleset_load(glca_ruleset **out, const char *path, const glca_xml_limits *limits,
@@ -498,9 +488,7 @@ int glca_ruleset_load(glca_ruleset **out, const char *path, const glca_xml_limit
     int rc;
 
     memset(&r, 0, sizeof r);
-    r.diag = diag;
-    r.payload = payload;
-    r.err = err;
+    glca_diag_init(&r.sink, diag, payload, err);
     if (!(rs = glca_calloc(1, sizeof *rs)) || !(rs->path = glca_strdup(path))) {
         rc = glca_error_oom(err);
         goto cleanup;

@@ -84,6 +84,25 @@ void glca_error_format(const glca_error *err, char *buf, size_t size);
  */
 typedef void (*glca_diag_fn)(const glca_error *e, void *payload);
 
+/**
+ * What every "report all problems" operation does with its problems: hand each to `fn` (may be
+ * NULL) and keep the first in `err` (may be NULL) and its code in `first`.
+ */
+typedef struct glca_diag_sink {
+    glca_diag_fn fn;
+    void *payload;
+    glca_error *err;
+    int first;    /* code of the first problem, 0 while there is none */
+    size_t count; /* problems so far */
+} glca_diag_sink;
+
+void glca_diag_init(glca_diag_sink *s, glca_diag_fn fn, void *payload, glca_error *err);
+/** Report `e`; returns its code. */
+int glca_diag_report(glca_diag_sink *s, const glca_error *e);
+/** Report a new problem; returns `code`. */
+int glca_diag_problem(glca_diag_sink *s, glca_code code, const glca_srcloc *where,
+                      const char *fmt, ...) GLCA_PRINTF(4, 5);
+
 /* ---------------------------------------------------------------- memory */
 
 /* All allocation goes through these; sizes are checked for overflow. */
