@@ -1,6 +1,7 @@
 /* Argument scanning and error printing for the subcommands (see args.h). */
 #include "args.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,57 @@ int cli_parse(cli_args *a, const char *cmd, int argc, char **argv)
         o->values[o->count++] = value;
     }
     return 0;
+}
+
+/* Whether `value` is one of the '|'-separated `choices`. */
+static bool one_of(const char *value, const char *choices)
+{
+    size_t len = strlen(value);
+    const char *at = choices;
+
+    while (at) {
+        if (strncmp(at, value, len) == 0 && (at[len] == '|' || at[len] == '\0'))
+            return true;
+        at = strchr(at, '|');
+        at = at ? at + 1 : NULL;
+    }
+    return false;
+}
+
+int cli_begin(cli_args *a, const char *cmd, int argc, char **argv, const char *help, size_t min,
+              size_t max, const char *formats, const char **format)
+{
+    static const char *const names[] = {"table", "json", "csv", "html"};
+    const char *f;
+    size_t i;
+    int rc;
+
+    if ((rc = cli_parse(a, cmd, argc, argv)))
+        return rc;
+    if (cli_flag(a, "help")) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (formats) {
+        f = cli_value(a, "format");
+        if (!f) {
+            size_t n = strcspn(formats, "|");
+
+            for (i = 0; i < sizeof names / sizeof *names; i++)
+                if (strlen(names[i]) == n && strncmp(names[i], formats, n) == 0)
+                    f = names[i];
+            assert(f); /* the default must be a known format name */
+        } else if (!one_of(f, formats)) {
+            fprintf(stderr, "greenlca %s: --format is one of %s, not '%s'\n", cmd, formats, f);
+            return CLI_EXIT_USAGE;
+        }
+        *format = f;
+    }
+    if (a->npositional < min || a->npositional > max) {
+        fputs(help, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    return -1;
 }
 
 const cli_option *cli_find(const cli_args *a, const char *name)

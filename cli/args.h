@@ -35,6 +35,15 @@ typedef struct cli_args {
 /** Returns 0, or prints a usage error naming `cmd` and returns CLI_EXIT_USAGE. */
 int cli_parse(cli_args *a, const char *cmd, int argc, char **argv);
 
+/**
+ * The common start of a subcommand: scan `argv`, answer --help with `help` on stdout, check
+ * that there are `min`..`max` positionals and that --format, when `formats` is given
+ * ("table|json|csv"), is one of them; `*format` gets it, or the first one by default.  A usage
+ * error prints `help` on stderr.  Returns -1 to go on, else the exit status to return.
+ */
+int cli_begin(cli_args *a, const char *cmd, int argc, char **argv, const char *help, size_t min,
+              size_t max, const char *formats, const char **format);
+
 /** The option's last value, or NULL. */
 const char *cli_value(const cli_args *a, const char *name);
 bool cli_flag(const cli_args *a, const char *name);

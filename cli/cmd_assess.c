@@ -119,20 +119,9 @@ int cmd_assess(int argc, char **argv)
     size_t i, failed = 0;
     int rc;
 
-    if ((rc = cli_parse(&a, "assess", argc, argv)))
+    if ((rc = cli_begin(&a, "assess", argc, argv, help, 1, CLI_MAX_VALUES, "table|json|csv",
+                        &format)) >= 0)
         return rc;
-    if (cli_flag(&a, "help")) {
-        fputs(help, stdout);
-        return 0;
-    }
-    format = cli_value(&a, "format");
-    if (!format)
-        format = "table";
-    if (a.npositional == 0 ||
-        (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))) {
-        fputs(help, stderr);
-        return CLI_EXIT_USAGE;
-    }
     if ((rc = cli_study_open(&s, &a, "assess", true)))
         return rc;
     for (i = 0; i < a.npositional; i++)

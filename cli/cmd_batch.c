@@ -112,15 +112,10 @@ int cmd_batch(int argc, char **argv)
     long threads, chunk;
     int rc;
 
-    if ((rc = cli_parse(&a, "batch", argc, argv)))
+    if ((rc = cli_begin(&a, "batch", argc, argv, help, 1, 1, NULL, NULL)) >= 0)
         return rc;
-    if (cli_flag(&a, "help")) {
-        fputs(help, stdout);
-        return 0;
-    }
     inv = cli_find(&a, "inventory");
-    if (a.npositional != 1 || !inv->count || !cli_value(&a, "method") ||
-        !cli_value(&a, "results")) {
+    if (!inv->count || !cli_value(&a, "method") || !cli_value(&a, "results")) {
         fputs(help, stderr);
         return CLI_EXIT_USAGE;
     }

@@ -193,17 +193,8 @@ int cmd_compare(int argc, char **argv)
     bool json, all;
     int rc;
 
-    if ((rc = cli_parse(&a, "compare", argc, argv)))
+    if ((rc = cli_begin(&a, "compare", argc, argv, help, 2, 2, "table|json", &format)) >= 0)
         return rc;
-    if (cli_flag(&a, "help")) {
-        fputs(help, stdout);
-        return 0;
-    }
-    format = cli_value(&a, "format") ? cli_value(&a, "format") : "table";
-    if (a.npositional != 2 || (strcmp(format, "table") && strcmp(format, "json"))) {
-        fputs(help, stderr);
-        return CLI_EXIT_USAGE;
-    }
     json = strcmp(format, "json") == 0;
     all = cli_flag(&a, "all");
     if ((rc = cli_study_open(&st, &a, "compare", true)))

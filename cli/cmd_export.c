@@ -34,18 +34,9 @@ int cmd_export(int argc, char **argv)
     long run;
     int rc;
 
-    if ((rc = cli_parse(&a, "export", argc, argv)))
+    if ((rc = cli_begin(&a, "export", argc, argv, help, 1, 1, "csv|json", &f)) >= 0)
         return rc;
-    if (cli_flag(&a, "help")) {
-        fputs(help, stdout);
-        return 0;
-    }
-    f = cli_value(&a, "format");
-    if (a.npositional != 1 || (f && strcmp(f, "csv") && strcmp(f, "json"))) {
-        fputs(help, stderr);
-        return CLI_EXIT_USAGE;
-    }
-    if (f && strcmp(f, "json") == 0)
+    if (strcmp(f, "json") == 0)
         format = GLCA_EXPORT_JSON;
     if (!cli_int_value(&a, "export", "run", 0, 1, &run))
         return CLI_EXIT_USAGE;

@@ -183,18 +183,8 @@ int cmd_hotspots(int argc, char **argv)
     long top;
     int rc;
 
-    if ((rc = cli_parse(&a, "hotspots", argc, argv)))
+    if ((rc = cli_begin(&a, "hotspots", argc, argv, help, 1, 1, "table|json|csv", &format)) >= 0)
         return rc;
-    if (cli_flag(&a, "help")) {
-        fputs(help, stdout);
-        return 0;
-    }
-    format = cli_value(&a, "format") ? cli_value(&a, "format") : "table";
-    if (a.npositional != 1 ||
-        (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))) {
-        fputs(help, stderr);
-        return CLI_EXIT_USAGE;
-    }
     if (!cli_int_value(&a, "hotspots", "top", 10, 0, &top))
         return CLI_EXIT_USAGE;
     if ((rc = cli_study_open(&st, &a, "hotspots", false)))

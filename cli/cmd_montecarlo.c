@@ -209,18 +209,8 @@ int cmd_montecarlo(int argc, char **argv)
     size_t first, last;
     int rc;
 
-    if ((rc = cli_parse(&a, "montecarlo", argc, argv)))
+    if ((rc = cli_begin(&a, "montecarlo", argc, argv, help, 1, 1, "table|json|csv", &format)) >= 0)
         return rc;
-    if (cli_flag(&a, "help")) {
-        fputs(help, stdout);
-        return 0;
-    }
-    format = cli_value(&a, "format") ? cli_value(&a, "format") : "table";
-    if (a.npositional != 1 ||
-        (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))) {
-        fputs(help, stderr);
-        return CLI_EXIT_USAGE;
-    }
     if (!cli_montecarlo_options(&a, "montecarlo", &mo))
         return CLI_EXIT_USAGE;
     if ((rc = cli_study_open(&st, &a, "montecarlo", true)))

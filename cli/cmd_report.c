@@ -43,19 +43,9 @@ int cmd_report(int argc, char **argv)
     for (rc = 0; rc < argc; rc++)
         if (strcmp(argv[rc], "-o") == 0)
             argv[rc] = "--o";
-    if ((rc = cli_parse(&a, "report", argc, argv)))
+    if ((rc = cli_begin(&a, "report", argc, argv, help, 1, 1, "html|json", &format)) >= 0)
         return rc;
-    if (cli_flag(&a, "help")) {
-        fputs(help, stdout);
-        return 0;
-    }
-    format = cli_value(&a, "format");
-    format = format ? format : "html";
     output = cli_value(&a, "output") ? cli_value(&a, "output") : cli_value(&a, "o");
-    if (a.npositional != 1 || (strcmp(format, "html") && strcmp(format, "json"))) {
-        fputs(help, stderr);
-        return CLI_EXIT_USAGE;
-    }
     if ((rc = cli_study_open(&s, &a, "report", true)))
         return rc;
     if (cli_product_load(&cp, &s, a.positional[0]) < 0) {

@@ -106,18 +106,8 @@ int cmd_sensitivity(int argc, char **argv)
     long top;
     int rc;
 
-    if ((rc = cli_parse(&a, "sensitivity", argc, argv)))
+    if ((rc = cli_begin(&a, "sensitivity", argc, argv, help, 1, 1, "table|json|csv", &format)) >= 0)
         return rc;
-    if (cli_flag(&a, "help")) {
-        fputs(help, stdout);
-        return 0;
-    }
-    format = cli_value(&a, "format") ? cli_value(&a, "format") : "table";
-    if (a.npositional != 1 ||
-        (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))) {
-        fputs(help, stderr);
-        return CLI_EXIT_USAGE;
-    }
     if (!cli_montecarlo_options(&a, "sensitivity", &mo) ||
         !cli_int_value(&a, "sensitivity", "top", 10, 0, &top))
         return CLI_EXIT_USAGE;

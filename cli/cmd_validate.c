@@ -39,16 +39,8 @@ int cmd_validate(int argc, char **argv)
     size_t i, problems_total = 0;
     int rc;
 
-    if ((rc = cli_parse(&a, "validate", argc, argv)))
+    if ((rc = cli_begin(&a, "validate", argc, argv, help, 1, CLI_MAX_VALUES, NULL, NULL)) >= 0)
         return rc;
-    if (cli_flag(&a, "help")) {
-        fputs(help, stdout);
-        return 0;
-    }
-    if (a.npositional == 0) {
-        fputs(help, stderr);
-        return CLI_EXIT_USAGE;
-    }
     for (i = 0; i < a.npositional; i++) {
         glca_error err = GLCA_ERROR_INIT;
         glca_doc_kind kind = GLCA_DOC_UNKNOWN;
