@@ -1,13 +1,15 @@
 /*
  * The batch driver: a catalog, read as a stream, through the engine into the results store.
  *
- * The catalog is taken in chunks (512 products by default).  While one chunk is bound,
- * evaluated, judged and committed, the next one is being parsed: thread 0 reads, every thread
- * then takes products of the current chunk from a shared cursor, and the last thread commits the
- * chunk in one transaction once all its products are done.  Parsing is serial (one XML stream)
- * and so is SQLite, so overlapping the two is where a second core pays; binding and evaluation
- * spread over all threads.  Each product is computed by exactly one thread into its own slot,
- * with sums in line order, so the numbers do not depend on the thread count.
+ * The catalog is taken in chunks (512 products by default).  Parsing is most of the work, so
+ * it is shared out: the splitter (catalog_split.h) cuts the next chunk's bytes into blocks of
+ * whole products, and every thread takes blocks from a shared cursor, parses each with its own
+ * parser and binds, evaluates and judges its products at once; meanwhile the last thread commits
+ * the previous chunk in one transaction (SQLite is serial) before it joins in.  Where the
+ * splitter is not sure (includes, malformed XML, ...) the serial reader takes over from that
+ * ordinal to the end: thread 0 reads the next chunk while every thread evaluates the current
+ * one.  Each product is computed by exactly one thread into its own slot, with sums in line
+ * order, so the numbers do not depend on the thread count.
  *
  * Memory: the background, two chunks of products and their impacts, and one bit per catalog
  * product for resuming.  Resuming: a run is identified by the content hashes of its inputs and
@@ -22,7 +24,12 @@
 
 #include <omp.h>
 
+#include "catalog_split.h"
 #include "results_store.h"
+
+/* Products per block of the parallel reader: enough to amortize a parser, few enough that
+ * the blocks of a chunk spread evenly over the threads. */
+#define PER_BLOCK 16
 
 typedef struct chunk {
     glca_inventories__slot *slots;
@@ -30,6 +37,9 @@ typedef struct chunk {
     double *impacts; /* cap × k × GLCA_NSTAGES */
     bool eof;
     size_t next_eval, evaluated; /* shared cursor and completion count while evaluating */
+    /* blocks to parse in parallel (the splitter's, valid until its next call) */
+    const glca_inventories__block *blocks;
+    size_t nblocks, next_block, failed_block;
 } chunk;
 
 typedef struct batch {
@@ -38,6 +48,9 @@ typedef struct batch {
     size_t k;
     glca_catalog *cat;
     size_t expected; /* ordinal of the next product the catalog should hand out */
+    glca_inventories__split *split; /* NULL once (or if) the serial reader has taken over */
+    size_t serial_from;             /* where the serial reader takes over (SIZE_MAX: not yet) */
+    size_t serial_at;               /* ordinal the serial reader hands out next */
     const unsigned char *stored;
     size_t nstored;
     glca_inventories__store *store;
@@ -170,6 +183,29 @@ static void slot_fail(glca_inventories__slot *s, const glca_error *e)
         snprintf(s->source, sizeof s->source, "%s:%ld", e->file, e->line);
 }
 
+/* A slot for product `p` or, when `e` is not NULL, a bad entry. */
+static void fill_slot(const batch *b, glca_inventories__slot *s, size_t ordinal, glca_product *p,
+                      const glca_error *e)
+{
+    s->product = NULL;
+    s->source[0] = '\0';
+    s->message[0] = '\0';
+    s->ok = true;
+    s->ordinal = ordinal;
+    s->skip = already_stored(b, ordinal);
+    if (e) {
+        slot_fail(s, e);
+    } else if (s->skip) {
+        glca_product_free(p);
+    } else {
+        glca_srcloc loc = glca_product_loc(p);
+
+        s->product = p;
+        if (loc.file)
+            snprintf(s->source, sizeof s->source, "%s:%ld", loc.file, loc.line);
+    }
+}
+
 /*
  * Read up to c->cap products.  A bad product becomes an error slot; a catalog that cannot go
  * on (the reader reports an error without moving to a new ordinal) ends the stream with one
@@ -191,29 +227,13 @@ static int read_chunk(batch *b, chunk *c, glca_error *fatal)
         }
         if (rc < 0 && e.code == GLCA_ENOMEM)
             return glca_error_set(fatal, GLCA_ENOMEM, NULL, "out of memory reading the catalog");
-        s->product = NULL;
-        s->source[0] = '\0';
-        s->message[0] = '\0';
-        s->ok = true;
         if (rc < 0 && ordinal < b->expected) {
             /* no new product: the stream cannot recover */
             ordinal = b->expected;
             c->eof = true;
         }
-        s->ordinal = ordinal;
-        b->expected = ordinal + 1;
-        s->skip = already_stored(b, ordinal);
-        if (rc < 0) {
-            slot_fail(s, &e);
-        } else if (s->skip) {
-            glca_product_free(p);
-        } else {
-            glca_srcloc loc = glca_product_loc(p);
-
-            s->product = p;
-            if (loc.file)
-                snprintf(s->source, sizeof s->source, "%s:%ld", loc.file, loc.line);
-        }
+        b->expected = b->serial_at = ordinal + 1;
+        fill_slot(b, s, ordinal, p, rc < 0 ? &e : NULL);
         c->n++;
     }
     return 0;
@@ -245,6 +265,110 @@ static void evaluate_slot(const batch *b, glca_inventories__slot *s)
     }
 }
 
+/* ---------------------------------------------------------------- the parallel reader */
+
+/* Cut the next chunk into blocks (parsed in step); nothing is read into the slots yet. */
+static int split_chunk(batch *b, chunk *c, glca_error *err)
+{
+    const size_t per = c->cap < PER_BLOCK ? c->cap : PER_BLOCK;
+    size_t i;
+    bool eof;
+    int rc;
+
+    c->nblocks = c->next_block = 0;
+    c->failed_block = SIZE_MAX;
+    if ((rc = glca_inventories__split_next(b->split, c->cap, per, &c->blocks, &c->nblocks,
+                                           &b->serial_from, &eof, err)) < 0)
+        return rc;
+    for (i = 0; i < c->nblocks; i++)
+        c->n += c->blocks[i].n;
+    if (eof && b->serial_from == SIZE_MAX)
+        c->eof = true;
+    return 0;
+}
+
+/* Parse block k of `c` and evaluate its products; a block that cannot be read on its own is
+ * marked, and it and everything after it is left to the serial reader. */
+static void parse_block(const batch *b, chunk *c, size_t k, char **scratch, size_t *scratch_cap)
+{
+    const glca_inventories__block *blk = &c->blocks[k];
+    const size_t base = blk->first - c->blocks[0].first;
+    glca_product *products[PER_BLOCK];
+    glca_error errors[PER_BLOCK];
+    size_t i;
+
+    if (glca_inventories__split_parse(b->split, blk, scratch, scratch_cap, products, errors) <
+        0) {
+#pragma omp critical(glca_batch_failed_block)
+        if (k < c->failed_block)
+            c->failed_block = k;
+        return;
+    }
+    for (i = 0; i < blk->n; i++) {
+        glca_inventories__slot *s = &c->slots[base + i];
+
+        fill_slot(b, s, blk->first + i, products[i], errors[i].code ? &errors[i] : NULL);
+        evaluate_slot(b, s);
+    }
+}
+
+/* The serial reader, moved on to hand out `ordinal` next (the products before it are parsed
+ * again and dropped: this only happens where the splitter gave up). */
+static int serial_skip_to(batch *b, size_t ordinal, glca_error *fatal)
+{
+    while (b->serial_at < ordinal) {
+        glca_error e = GLCA_ERROR_INIT;
+        glca_product *p = NULL;
+        size_t got = b->serial_at;
+        int rc = glca_catalog_next(b->cat, &p, &got, &e);
+
+        glca_product_free(p);
+        if (rc == 0)
+            break;
+        if (rc < 0 && e.code == GLCA_ENOMEM)
+            return glca_error_set(fatal, GLCA_ENOMEM, NULL, "out of memory reading the catalog");
+        if (rc < 0 && got < b->serial_at)
+            break;
+        b->serial_at = got + 1;
+    }
+    return 0;
+}
+
+/*
+ * After the blocks of `c` were parsed: drop the blocks from the first failed one on, and when
+ * the serial reader takes over, let it fill the rest of the chunk (evaluated in the next step).
+ */
+static int finish_chunk(batch *b, chunk *c, glca_error *fatal)
+{
+    size_t i;
+    int rc;
+
+    if (c->failed_block != SIZE_MAX) {
+        const size_t keep = c->blocks[c->failed_block].first - c->blocks[0].first;
+
+        for (i = keep; i < c->n; i++) {
+            glca_product_free(c->slots[i].product);
+            c->slots[i].product = NULL;
+            glca_verdict_rows_clear(&c->slots[i].verdict);
+        }
+        b->serial_from = c->blocks[c->failed_block].first;
+        c->n = keep;
+        c->eof = false;
+    }
+    c->next_eval = c->evaluated = c->n;
+    if (c->nblocks)
+        b->expected = c->blocks[0].first + c->n;
+    c->nblocks = 0;
+    if (b->serial_from == SIZE_MAX)
+        return 0;
+    glca_inventories__split_free(b->split);
+    b->split = NULL;
+    b->expected = b->serial_from;
+    if ((rc = serial_skip_to(b, b->serial_from, fatal)) < 0)
+        return rc;
+    return read_chunk(b, c, fatal);
+}
+
 static void count_chunk(batch *b, const chunk *c)
 {
     size_t i;
@@ -267,20 +391,25 @@ static void count_chunk(batch *b, const chunk *c)
 }
 
 /*
- * One step of the pipeline: evaluate and commit `cur` while thread 0 reads `next`.
- * With one thread the same code runs read, evaluate, write in turn.
+ * One step of the pipeline: evaluate and commit `cur` while `next` is read: by all threads in
+ * blocks (which evaluates it too) or by thread 0 with the serial reader.  With one thread the
+ * same code runs in turn.
  */
 static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 {
     glca_error read_err = GLCA_ERROR_INIT, write_err = GLCA_ERROR_INIT;
-    int read_rc = 0, write_rc = 0;
-    const bool more = !cur->eof;
+    int read_rc = 0, write_rc = 0, rc;
+    const bool more = !cur->eof, split = more && b->split;
 
+    if (split && (rc = split_chunk(b, next, err)) < 0)
+        return rc;
 #pragma omp parallel num_threads(threads)
     {
         const int me = omp_get_thread_num(), nt = omp_get_num_threads();
+        char *scratch = NULL;
+        size_t scratch_cap = 0;
 
-        if (me == 0 && more)
+        if (me == 0 && more && !split)
             read_rc = read_chunk(b, next, &read_err);
         for (;;) {
             size_t i;
@@ -300,9 +429,20 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 #pragma omp atomic read
                 done = cur->evaluated;
             } while (done < cur->n);
-            write_rc = glca_inventories__store_write_chunk(b->store, b->run, cur->slots, cur->n,
-                                                           b->k, &write_err);
+            if (cur->n)
+                write_rc = glca_inventories__store_write_chunk(b->store, b->run, cur->slots,
+                                                               cur->n, b->k, &write_err);
         }
+        while (split) {
+            size_t k;
+
+#pragma omp atomic capture
+            k = next->next_block++;
+            if (k >= next->nblocks)
+                break;
+            parse_block(b, next, k, &scratch, &scratch_cap);
+        }
+        glca_free(scratch);
     }
     if (write_rc < 0) {
         *err = write_err;
@@ -312,6 +452,8 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
         *err = read_err;
         return read_rc;
     }
+    if (split && (rc = finish_chunk(b, next, err)) < 0)
+        return rc;
     if (!more)
         next->eof = true;
     return 0;
@@ -342,7 +484,8 @@ static int run_catalog(batch *b, bool *complete, glca_error *err)
     b->progress.bytes_total = stat(o->catalog, &st) == 0 ? (long long)st.st_size : -1;
     if ((rc = chunk_init(cur, cap, b->k, err)) < 0 || (rc = chunk_init(next, cap, b->k, err)) < 0)
         goto cleanup;
-    if ((rc = read_chunk(b, cur, err)) < 0)
+    /* the first chunk, with nothing to commit yet */
+    if ((rc = step(b, next, cur, threads, err)) < 0)
         goto cleanup;
     while (cur->n > 0) {
         chunk *t;
@@ -404,6 +547,7 @@ int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_er
     memset(out, 0, sizeof *out);
     memset(&b, 0, sizeof b);
     b.o = o;
+    b.serial_from = SIZE_MAX;
     if (!o->catalog || !o->method || !o->results || !o->ninventories)
         return glca_error_set(err, GLCA_ERROR, NULL,
                               "a batch needs a catalog, inventories, a method and a results file");
@@ -463,7 +607,8 @@ int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_er
     }
     if ((rc = glca_inventories__store_stored(b.store, b.run, &stored, &b.nstored, err)) < 0 ||
         (rc = glca_inventories__store_set_status(b.store, b.run, "running", err)) < 0 ||
-        (rc = glca_catalog_open(&b.cat, o->catalog, o->limits, err)) < 0)
+        (rc = glca_catalog_open(&b.cat, o->catalog, o->limits, err)) < 0 ||
+        (rc = glca_inventories__split_open(&b.split, o->catalog, o->limits, err)) < 0)
         goto cleanup;
     b.stored = stored;
     rc = run_catalog(&b, &complete, err);
@@ -484,6 +629,7 @@ cleanup:
     if (rc < 0 && b.store && b.run)
         glca_inventories__store_set_status(b.store, b.run, "stopped", NULL);
     glca_catalog_free(b.cat);
+    glca_inventories__split_free(b.split);
     glca_inventories__store_close(b.store);
     glca_background_free(b.bg);
     glca_free(stored);

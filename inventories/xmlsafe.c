@@ -56,12 +56,23 @@ static long utf8_chars(const xmlChar *from, const xmlChar *to)
     return n;
 }
 
+/* Parser line and column to file line and column (identity unless a buffer stands for a part
+ * of the file). */
+static void map_location(const glca_xml *x, long *line, long *column)
+{
+    if (!x->mem || *line <= 0)
+        return;
+    if (*line == x->body_line && *column > 0)
+        *column += x->file_column - 1;
+    *line += x->file_line - x->body_line;
+}
+
 /*
  * Where the tag that the parser has just finished starts.  The SAX callbacks run with the
  * input positioned at (or just after) the tag's closing '>'; '<' cannot occur inside a tag
  * (it is forbidden in attribute values), so the nearest '<' before that point opens it.
  */
-static void tag_location(const glca_xml *x, long *line, long *column)
+static void tag_location_raw(const glca_xml *x, long *line, long *column)
 {
     const xmlParserInput *in = x->ctxt->input;
     const xmlChar *lt, *bol;
@@ -87,11 +98,18 @@ static void tag_location(const glca_xml *x, long *line, long *column)
     *column = utf8_chars(bol, lt) + 1;
 }
 
+static void tag_location(const glca_xml *x, long *line, long *column)
+{
+    tag_location_raw(x, line, column);
+    map_location(x, line, column);
+}
+
 /* Where the parser is now: for problems found between tags (stray text, DOCTYPE). */
 static void parser_location(const glca_xml *x, long *line, long *column)
 {
     *line = x->ctxt->input ? x->ctxt->input->line : 0;
     *column = x->ctxt->input ? x->ctxt->input->col : 0;
+    map_location(x, line, column);
 }
 
 /* ---------------------------------------------------------------- problems */
@@ -121,6 +139,7 @@ static void on_structured_error(void *payload, xmlErrorPtr e)
 {
     glca_xml *x = payload;
     char msg[200];
+    long line, column;
     size_t len;
 
     if (!e || e->level == XML_ERR_WARNING || e->code == XML_ERR_USER_STOP)
@@ -129,12 +148,15 @@ static void on_structured_error(void *payload, xmlErrorPtr e)
     len = strlen(msg);
     while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
         msg[--len] = '\0';
+    line = e->line;
+    column = e->int2;
+    map_location(x, &line, &column);
     if (e->code == XML_ERR_NO_MEMORY) {
         x->oom = true;
-        fail_at(x, GLCA_ENOMEM, e->line, e->int2, "out of memory");
+        fail_at(x, GLCA_ENOMEM, line, column, "out of memory");
         return;
     }
-    fail_at(x, GLCA_EPARSE, e->line, e->int2, "malformed XML: %s", msg);
+    fail_at(x, GLCA_EPARSE, line, column, "malformed XML: %s", msg);
 }
 
 /* ---------------------------------------------------------------- event queue */
@@ -369,15 +391,12 @@ void glca_xml_free(glca_xml *x)
     glca_free(x);
 }
 
-int glca_xml_open(glca_xml **out, const char *path, const glca_xml_limits *limits,
-                  glca_error *err)
+/* A reader with no input yet: limits, path, buffers. */
+static int reader_new(glca_xml **out, const char *path, const glca_xml_limits *limits,
+                      glca_error *err)
 {
     static const glca_xml_limits defaults = GLCA_XML_LIMITS_INIT;
-    glca_xml *x = NULL;
-    xmlSAXHandler sax;
-    struct stat st;
-    glca_srcloc where = {path, 0, 0};
-    int rc = 0;
+    glca_xml *x;
 
     *out = NULL;
     pthread_once(&init_once, init_libxml);
@@ -390,9 +409,67 @@ int glca_xml_open(glca_xml **out, const char *path, const glca_xml_limits *limit
     if (x->limits.max_bytes <= 0)
         x->limits.max_bytes = defaults.max_bytes;
     if (!(x->path = glca_strdup(path)) || !(x->buf = glca_malloc(READ_CHUNK))) {
-        rc = glca_error_oom(err);
-        goto cleanup;
+        glca_xml_free(x);
+        return glca_error_oom(err);
     }
+    *out = x;
+    return 0;
+}
+
+/* The SAX2 push parser with our callbacks and options. */
+static int parser_new(glca_xml *x, glca_error *err)
+{
+    xmlSAXHandler sax;
+
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_text;
+    sax.ignorableWhitespace = on_text;
+    sax.cdataBlock = on_cdata;
+    sax.internalSubset = on_doctype;
+    sax.reference = on_reference;
+    sax.serror = on_structured_error;
+    if (!(x->ctxt = xmlCreatePushParserCtxt(&sax, x, NULL, 0, x->path)))
+        return glca_error_oom(err);
+    xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    return 0;
+}
+
+int glca_inventories__xml_open_buffer(glca_xml **out, const char *path, const char *data,
+                                      size_t len, long body_line, long file_line,
+                                      long file_column, const glca_xml_limits *limits,
+                                      glca_error *err)
+{
+    glca_xml *x = NULL;
+    int rc;
+
+    if ((rc = reader_new(&x, path, limits, err)) < 0)
+        return rc;
+    x->mem = data;
+    x->mem_len = len;
+    x->body_line = body_line;
+    x->file_line = file_line;
+    x->file_column = file_column;
+    if ((rc = parser_new(x, err)) < 0) {
+        glca_xml_free(x);
+        return rc;
+    }
+    *out = x;
+    return 0;
+}
+
+int glca_xml_open(glca_xml **out, const char *path, const glca_xml_limits *limits,
+                  glca_error *err)
+{
+    glca_xml *x = NULL;
+    struct stat st;
+    glca_srcloc where = {path, 0, 0};
+    int rc = 0;
+
+    if ((rc = reader_new(&x, path, limits, err)) < 0)
+        return rc;
     where.file = x->path;
     if ((x->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
         rc = glca_error_set(err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
@@ -415,21 +492,8 @@ int glca_xml_open(glca_xml **out, const char *path, const glca_xml_limits *limit
         }
     }
 
-    memset(&sax, 0, sizeof sax);
-    sax.initialized = XML_SAX2_MAGIC;
-    sax.startElementNs = on_start;
-    sax.endElementNs = on_end;
-    sax.characters = on_text;
-    sax.ignorableWhitespace = on_text;
-    sax.cdataBlock = on_cdata;
-    sax.internalSubset = on_doctype;
-    sax.reference = on_reference;
-    sax.serror = on_structured_error;
-    if (!(x->ctxt = xmlCreatePushParserCtxt(&sax, x, NULL, 0, x->path))) {
-        rc = glca_error_oom(err);
+    if ((rc = parser_new(x, err)) < 0)
         goto cleanup;
-    }
-    xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
     *out = x;
     x = NULL;
 cleanup:
@@ -440,11 +504,19 @@ cleanup:
 /* Read and parse one chunk; problems become the pending error. */
 static void feed(glca_xml *x)
 {
+    const char *data = x->buf;
     ssize_t n;
 
-    do
-        n = read(x->fd, x->buf, READ_CHUNK);
-    while (n < 0 && errno == EINTR);
+    if (x->mem) {
+        n = (ssize_t)(x->mem_len - x->mem_pos < READ_CHUNK ? x->mem_len - x->mem_pos
+                                                            : READ_CHUNK);
+        data = x->mem + x->mem_pos;
+        x->mem_pos += (size_t)n;
+    } else {
+        do
+            n = read(x->fd, x->buf, READ_CHUNK);
+        while (n < 0 && errno == EINTR);
+    }
     if (n < 0) {
         fail_at(x, GLCA_EIO, 0, 0, "read error: %s", strerror(errno));
         return;
@@ -467,7 +539,7 @@ static void feed(glca_xml *x)
                 x->limits.max_bytes);
         return;
     }
-    if (xmlParseChunk(x->ctxt, x->buf, (int)n, 0) != 0 && !x->has_pending) {
+    if (xmlParseChunk(x->ctxt, data, (int)n, 0) != 0 && !x->has_pending) {
         long line, column;
         parser_location(x, &line, &column);
         fail_at(x, GLCA_EPARSE, line, column, "malformed XML");

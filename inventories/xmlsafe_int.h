@@ -52,6 +52,13 @@ struct glca_xml {
     glca_error failure;
 
     char *buf; /* one read chunk */
+
+    /* A parser over a memory buffer (glca_inventories__xml_open_buffer) instead of fd. */
+    const char *mem;
+    size_t mem_len, mem_pos;
+    /* Location mapping for a buffer that stands for a part of the file: parser line
+     * `body_line` is file line `file_line`, and on that line column 1 is `file_column`. */
+    long body_line, file_line, file_column;
 };
 
 /* The current event, or NULL before the first one. */
@@ -64,6 +71,17 @@ static inline const char *glca_xml__str(const glca_xml *x, size_t offset)
 {
     return x->arena + offset;
 }
+
+/**
+ * A reader over `len` bytes at `data` (borrowed: they must outlive the reader) that stand for a
+ * part of the file `path`: from parser line `body_line` on, locations are shifted so that this
+ * line is `file_line` of the file and its column 1 is `file_column` (later lines keep their
+ * columns).  Used to parse parts of a catalog in parallel (catalog_split.h).
+ */
+int glca_inventories__xml_open_buffer(glca_xml **out, const char *path, const char *data,
+                                      size_t len, long body_line, long file_line,
+                                      long file_column, const glca_xml_limits *limits,
+                                      glca_error *err);
 
 /**
  * Parse a whole decimal number in the C locale: optional sign, digits with an optional '.',
