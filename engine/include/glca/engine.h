@@ -113,6 +113,13 @@ void *glca_reallocarray(void *p, size_t n, size_t size);
 char *glca_strdup(const char *s);
 void glca_free(void *p);
 
+/**
+ * For tests: on the calling thread, let `n` more allocations succeed and fail every one after
+ * (n < 0: never fail, the default).  glca_alloc_failures counts the failures since.
+ */
+void glca_alloc_fail_after(long n);
+size_t glca_alloc_failures(void);
+
 /* ---------------------------------------------------------------- units */
 
 /**
