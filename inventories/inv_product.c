@@ -31,6 +31,8 @@ typedef struct product_reader {
     char *path; /* enclosing component ids, each followed by '/' */
     size_t pathlen, pathcap;
     double quantity; /* product of the enclosing components' quantities */
+    uint64_t *path_hash; /* hash of each material's path so far, for the duplicate check */
+    size_t nhashed, caphash;
 } product_reader;
 
 typedef struct substance {
@@ -81,16 +83,39 @@ static int read_declare(product_reader *s)
 
 /* ---------------------------------------------------------------- bill of materials */
 
-static bool same_path_exists(const glca_product *p, const char *path)
+/* FNV-1a: material paths are compared by hash first, strcmp only on a match. */
+static uint64_t path_hash(const char *p)
+{
+    uint64_t h = 14695981039346656037ull;
+
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+/* Whether a material of the product already has `path`; 1, 0, or < 0 when out of memory.
+ * Without the hashes this was quadratic in strcmp calls, a visible share of catalog parsing. */
+static int same_path_exists(product_reader *s, const char *path)
 {
     const glca_material *m;
+    uint64_t h = path_hash(path);
     size_t n, i;
 
-    m = glca_product_materials(p, &n);
+    m = glca_product_materials(s->p, &n);
+    if (n > s->caphash) {
+        size_t cap = 2 * n;
+        uint64_t *grown = glca_reallocarray(s->path_hash, cap, sizeof *grown);
+        if (!grown)
+            return GLCA_ENOMEM;
+        s->path_hash = grown;
+        s->caphash = cap;
+    }
+    for (; s->nhashed < n; s->nhashed++)
+        s->path_hash[s->nhashed] = path_hash(m[s->nhashed].path);
     for (i = 0; i < n; i++)
-        if (strcmp(m[i].path, path) == 0)
-            return true;
-    return false;
+        if (s->path_hash[i] == h && strcmp(m[i].path, path) == 0)
+            return 1;
+    return 0;
 }
 
 static int read_substance(product_reader *s, substance **list, size_t *n, size_t *cap)
@@ -163,7 +188,9 @@ static int material_attrs(product_reader *s, material_attrs_copy *m, glca_error 
     if (s->pathlen)
         memcpy(m->path, s->path, s->pathlen);
     memcpy(m->path + s->pathlen, id, idlen + 1);
-    if (same_path_exists(s->p, m->path))
+    if ((rc = same_path_exists(s, m->path)) < 0)
+        return glca_error_oom(e);
+    if (rc)
         return glca_error_set(e, GLCA_EPARSE, &loc, "duplicate material '%s'", m->path);
     if ((rc = glca_inventories__dup(id, &m->id, e)) < 0 ||
         (rc = glca_inventories__dup(glca_xml_attr(x, "name"), &m->name, e)) < 0 ||
@@ -404,5 +431,6 @@ int glca_inventories__read_product(glca_rd *r, glca_product **out)
     r->ns = outer_ns;
     glca_product_free(s.p);
     glca_free(s.path);
+    glca_free(s.path_hash);
     return rc;
 }

@@ -106,7 +106,10 @@ const char *glca_xml_attr(glca_xml *x, const char *name)
         return NULL;
     for (i = 0; i < ev->nattrs; i++) {
         const xml_attr *a = &x->attrs[ev->first_attr + i];
-        if (!a->qualified && strcmp(glca_xml__str(x, a->name), name) == 0)
+        const char *an = glca_xml__str(x, a->name);
+
+        /* the first byte tells most names apart without a call */
+        if (!a->qualified && an[0] == name[0] && strcmp(an, name) == 0)
             return glca_xml__str(x, a->value);
     }
     return NULL;
@@ -125,7 +128,7 @@ int glca_xml_check_attrs(glca_xml *x, const char *const *allowed, glca_error *er
         const char *name = glca_xml__str(x, a->name);
         const char *const *ok = allowed;
         if (!a->qualified)
-            while (*ok && strcmp(*ok, name) != 0)
+            while (*ok && ((*ok)[0] != name[0] || strcmp(*ok, name) != 0))
                 ok++;
         if (a->qualified || !*ok)
             return glca_error_set(err, GLCA_EPARSE, &loc, "unknown attribute '%s' on <%s>", name,
