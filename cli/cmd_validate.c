@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <glca/inventories.h>
+#include <glca/ruleset.h>
 
 #include "args.h"
 #include "commands.h"
@@ -46,7 +46,7 @@ int cmd_validate(int argc, char **argv)
         glca_doc_kind kind = GLCA_DOC_UNKNOWN;
         size_t problems = 0;
 
-        rc = glca_validate_file(a.positional[i], NULL, &kind, cli_diag_print, &problems, &err);
+        rc = glca_validate_any(a.positional[i], NULL, &kind, cli_diag_print, &problems, &err);
         if (rc < 0 && problems == 0) {
             cli_print_error(&err);
             problems = 1;

@@ -1,7 +1,8 @@
 /*
  * Rulebooks: which ruleset applies to which product.  A directory of rule files is matched by
  * each product's `category`; a single file applies to all and refuses other categories.  Also
- * the adapter that lets the batch (in inventories/, which cannot depend on us) store verdicts.
+ * the adapter that lets the batch (in inventories/, which cannot depend on us) store verdicts,
+ * and validation of any of our files, rulesets included (only this module reads rulesets).
  */
 #include <glca/ruleset.h>
 
@@ -295,5 +296,21 @@ int glca_rulebook_verdict_rows(glca_verdict_rows *out, const glca_product *p,
             goto cleanup;
 cleanup:
     glca_verdict_free(v);
+    return rc;
+}
+
+int glca_validate_any(const char *path, const glca_xml_limits *limits, glca_doc_kind *kind,
+                      glca_diag_fn diag, void *payload, glca_error *err)
+{
+    glca_doc_kind k = GLCA_DOC_UNKNOWN;
+    glca_ruleset *rs = NULL;
+    int rc = glca_validate_file(path, limits, &k, diag, payload, err);
+
+    if (kind)
+        *kind = k;
+    if (rc < 0 || k != GLCA_DOC_RULESET)
+        return rc;
+    rc = glca_ruleset_load(&rs, path, limits, diag, payload, err);
+    glca_ruleset_free(rs);
     return rc;
 }

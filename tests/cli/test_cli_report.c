@@ -119,3 +119,21 @@ Test(cli_report, json_report_names_inputs_with_their_sha256, .timeout = 30)
     run_result_free(&r);
     run_result_free(&sum);
 }
+
+Test(cli_report, validate_lists_every_problem_of_a_ruleset, .timeout = 30)
+{
+    run_result r;
+
+    /* The fixture's header names its four problems: lines 6, 8, 10 and 12. */
+    cr_assert_eq(run_command(&r, GLCA_CLI " validate " GLCA_TEST_DIR
+                                           "/fixtures/ruleset/several-errors.ruleset.xml " RULES),
+                 0);
+    cr_assert_eq(r.status, 1, "stdout: %s stderr: %s", r.out, r.err);
+    cr_assert_not_null(strstr(r.err, "several-errors.ruleset.xml:6:"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "several-errors.ruleset.xml:8:"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "several-errors.ruleset.xml:10:"), "%s", r.err);
+    cr_assert_not_null(strstr(r.err, "several-errors.ruleset.xml:12:"), "%s", r.err);
+    cr_assert_not_null(strstr(r.out, "4 problems"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "example.ruleset.xml: ok (ruleset)"), "%s", r.out);
+    run_result_free(&r);
+}

@@ -235,6 +235,13 @@ int glca_rulebook_select(const glca_ruleset **out, const glca_rulebook *rb, cons
 int glca_rulebook_evaluate(glca_verdict **out, const glca_rulebook *rb, const glca_product *p,
                            const glca_background *bg, const double *impacts, glca_error *err);
 
+/**
+ * glca_validate_file for every kind of file, rulesets included: each problem goes to `diag`;
+ * `kind` (may be NULL) receives what the file is.
+ */
+int glca_validate_any(const char *path, const glca_xml_limits *limits, glca_doc_kind *kind,
+                      glca_diag_fn diag, void *payload, glca_error *err);
+
 /** A glca_verdict_fn for glca_batch_run: `payload` is the glca_rulebook. */
 int glca_rulebook_verdict_rows(glca_verdict_rows *out, const glca_product *p,
                                const glca_background *bg, const double *impacts, glca_error *err,
