@@ -39,11 +39,16 @@ static int broke(glca_rd *r, int rc, glca_error *e)
 
 int glca_inventories__next(glca_rd *r)
 {
-    glca_error e = GLCA_ERROR_INIT;
     int rc;
 
-    if ((rc = glca_xml_next(r->x, &e)) < 0)
+    /* no glca_error on the way: clearing one per event was a visible cost; a failure is
+     * sticky, so asking again fetches its details */
+    if ((rc = glca_xml_next(r->x, NULL)) < 0) {
+        glca_error e = GLCA_ERROR_INIT;
+
+        glca_xml_next(r->x, &e);
         return broke(r, rc, &e);
+    }
     return rc;
 }
 
@@ -60,7 +65,10 @@ int glca_inventories__reject(glca_rd *r, const glca_error *e)
 
 bool glca_inventories__is(const glca_rd *r, const char *name)
 {
-    return strcmp(glca_xml_ns(r->x), r->ns) == 0 && strcmp(glca_xml_name(r->x), name) == 0;
+    const char *n = glca_xml_name(r->x);
+
+    /* the name first, and its first byte before a call: it is what usually differs */
+    return n[0] == name[0] && strcmp(n, name) == 0 && strcmp(glca_xml_ns(r->x), r->ns) == 0;
 }
 
 int glca_inventories__unknown(glca_rd *r)
