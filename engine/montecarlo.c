@@ -1,6 +1,6 @@
 /*
  * Monte Carlo over the uncertain lines of a product and the uncertain exchanges of its
- * background.  Iteration i draws parameter j from its own half of a Philox block (rng.h), solves,
+ * background.  Iteration i draws parameter j from its own word of a Philox block (rng.h), solves,
  * and stores the impacts by category and stage in its own slot: nothing is reduced across
  * threads, so the results are bitwise the same for any thread count and schedule.
  *
@@ -55,7 +55,7 @@ struct glca_montecarlo {
     size_t nfg;      /* product lines drawn: fg_line[0..nfg) */
     size_t *fg_line;
     double *line_factor; /* nlines: reference units per unit as written */
-    glca_engine__dist_ready *ready; /* nbg: the background's distributions, prepared */
+    glca_engine__sampler *sampler;  /* the nbg background parameters, ready to draw */
     int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
     int col_slot[GLCA_NSTAGES];  /* the stage whose impacts right-hand side q gives */
     int slot[GLCA_NSTAGES];      /* where a line of stage s goes: s, or 0 without stages */
@@ -67,6 +67,7 @@ typedef struct worker {
     glca_engine__solver *solver; /* REFACTOR: refactored each draw; REFINE: stays nominal */
     glca_engine__solver *spare;  /* REFINE: refactored when refinement does not converge */
     double *avals, *bvals, *amount, *x, *f, *r, *t, *g, *xs, *fs;
+    uint32_t *words; /* the sampler's workspace */
     size_t refine_steps, fallbacks;
     int rc;
     size_t failed_at;
@@ -86,7 +87,7 @@ void glca_montecarlo_free(glca_montecarlo *mc)
     glca_free(mc->impacts);
     glca_free(mc->fg_line);
     glca_free(mc->line_factor);
-    glca_free(mc->ready);
+    glca_engine__sampler_free(mc->sampler);
     glca_free(mc);
 }
 
@@ -168,6 +169,18 @@ void glca_montecarlo_parameter_draws(const glca_montecarlo *mc, size_t j, double
                                           glca_engine__rng_uniform(mc->opts.seed, i, stream));
 }
 
+/* Background parameter j for the sampler. */
+static void sampler_param(const void *ctx, size_t j, glca_engine__sampler_param *p)
+{
+    const glca_engine__uncertain *u = &((const glca_background *)ctx)->uncertain[j];
+
+    p->in_b = !u->in_a;
+    p->entry = u->entry;
+    p->amount = u->amount;
+    p->scale = u->scale;
+    p->unc = u->unc;
+}
+
 /* Parameters, conversion factors, right-hand-side layout; checks every distribution. */
 static int setup(glca_montecarlo *mc, glca_error *err)
 {
@@ -213,11 +226,9 @@ static int setup(glca_montecarlo *mc, glca_error *err)
                 return rc;
             }
         }
-        if (bg->nuncertain &&
-            !(mc->ready = glca_mallocarray(bg->nuncertain, sizeof *mc->ready)))
-            return glca_error_oom(err);
-        for (j = 0; j < bg->nuncertain; j++)
-            mc->ready[j] = glca_engine__dist_prepare(&bg->uncertain[j].unc);
+        if ((rc = glca_engine__sampler_new(&mc->sampler, bg->nuncertain, sampler_param, bg,
+                                           err)) < 0)
+            return rc;
         mc->nbg = bg->nuncertain;
     }
     mc->stats.foreground = mc->nfg;
@@ -239,6 +250,7 @@ static void worker_free(worker *w)
     glca_free(w->g);
     glca_free(w->xs);
     glca_free(w->fs);
+    glca_free(w->words);
 }
 
 static int worker_init(worker *w, const glca_montecarlo *mc)
@@ -261,7 +273,9 @@ static int worker_init(worker *w, const glca_montecarlo *mc)
     w->g = glca_calloc(bg->m * nr + 1, sizeof *w->g);
     w->xs = glca_calloc(bg->n + 1, sizeof *w->xs);
     w->fs = glca_calloc(bg->n + 1, sizeof *w->fs);
-    if (!w->avals || !w->bvals || !w->x || !w->f || !w->r || !w->t || !w->g || !w->xs || !w->fs)
+    w->words = glca_mallocarray(glca_engine__sampler_workspace(mc->sampler), sizeof *w->words);
+    if (!w->avals || !w->bvals || !w->x || !w->f || !w->r || !w->t || !w->g || !w->xs || !w->fs ||
+        !w->words)
         return glca_error_oom(&w->err);
     return glca_engine__solver_clone(&w->solver, bg->solver, &w->err);
 }
@@ -424,19 +438,7 @@ static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
     }
     memcpy(w->avals, bg->a->values, bg->a->nnz * sizeof *w->avals);
     memcpy(w->bvals, bg->b->values, bg->b->nnz * sizeof *w->bvals);
-    /* Two parameters per Philox block (rng.h): the block's halves are theirs alone. */
-    for (j = 0; j < mc->nbg; j += 2) {
-        glca_engine__rng_block b = glca_engine__rng_draw(seed, i, j >> 1);
-        size_t h2;
-
-        for (h2 = 0; h2 < 2 && j + h2 < mc->nbg; h2++) {
-            const glca_engine__uncertain *u = &bg->uncertain[j + h2];
-            double x = glca_engine__dist_sample_ready(&mc->ready[j + h2], u->amount,
-                                                      glca_engine__rng_u01(&b, (int)h2));
-
-            (u->in_a ? w->avals : w->bvals)[u->entry] += u->scale * (x - u->amount);
-        }
-    }
+    glca_engine__sampler_apply(mc->sampler, seed, i, w->words, w->avals, w->bvals);
     if (mc->nrhs) {
         memset(w->f, 0, n * mc->nrhs * sizeof *w->f);
         for (l = 0; l < nl; l++)

@@ -2,24 +2,32 @@
  * Counter-based random numbers for Monte Carlo, and the distributions of FORMATS.md.
  *
  * Every value is a pure function of (seed, iteration, parameter): parameter j of iteration i is
- * the uniform made of half of the Philox4x32-10 block (Random123) with the counter
- * (j / 2, i) under the key (seed): the first 64 bits for even j, the last 64 for odd j.  No
- * generator state is carried from one draw to the next, so a draw comes out bitwise the same
- * whatever thread computes it and in whatever order, and sensitivity analysis can regenerate any
- * parameter's draws instead of storing them.  Each parameter owns its bits, so neighbours are
- * independent; sharing a block between two halves the cost of the generator.
+ * the uniform made of 32-bit word j % 4 of the Philox4x32-10 block (Random123) with the counter
+ * (j / 4, i) under the key (seed).  No generator state is carried from one draw to the next, so
+ * a draw comes out bitwise the same whatever thread computes it and in whatever order, and
+ * sensitivity analysis can regenerate any parameter's draws instead of storing them.  Each
+ * parameter owns its word, so neighbours are independent (every word of a Philox block is a
+ * uniform 32-bit value, the four jointly uniform); sharing a block among four quarters the cost
+ * of the generator, which with two per block was a third of a draw.
+ *
+ * 32 bits per uniform: (w + 1/2) / 2^32, a grid of step 2.3e-10 that stays inside (0, 1).  For
+ * Monte Carlo this is plenty: the grid is far below the sampling error of any run (1e-10 would
+ * need 1e20 draws to see), and the normal quantile of the extreme points, +-6.23, truncates the
+ * standard normal where its tail mass is 2.3e-10 per side, i.e. once in 2e9 draws of a parameter.
  *
  * Every distribution is drawn by inversion of its distribution function from that one uniform
  * (the normal through Acklam's rational approximation of the normal quantile, relative error
  * below 1.2e-9, which needs a logarithm only in the 5 % of tails): no rejection, one uniform per
  * value, and a value's rank is the rank of its uniform.
  *
- * rng.c holds the generator and the normal quantile, distributions.c the distributions.
+ * rng.c holds the generator and the normal quantile, distributions.c the distributions and the
+ * batch sampler Monte Carlo uses for the background (many parameters per call).
  */
 #ifndef GLCA_ENGINE_RNG_H
 #define GLCA_ENGINE_RNG_H
 
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <Random123/philox.h>
@@ -43,18 +51,23 @@ static inline glca_engine__rng_block glca_engine__rng_draw(uint64_t seed, uint64
     return b;
 }
 
-/** A uniform in the open interval (0, 1) from the first (`second` 0) or last 64 bits. */
-static inline double glca_engine__rng_u01(const glca_engine__rng_block *b, int second)
+/** The uniform in the open interval (0, 1) of one 32-bit word (see above). */
+static inline double glca_engine__rng_u01(uint32_t w)
 {
-    const uint32_t *w = b->w + (second ? 2 : 0);
-    uint64_t bits = ((uint64_t)w[0] << 32 | w[1]) >> 11; /* 53 bits: every double is exact */
-
-    /* The half step keeps both ends out: quantiles stay finite. */
-    return ((double)bits + 0.5) * 0x1p-53;
+    /* The half step keeps both ends out: quantiles stay finite.  Exact in a double. */
+    return ((double)w + 0.5) * 0x1p-32;
 }
 
 /** The uniform of parameter `param` in iteration `iteration` (see above). */
 double glca_engine__rng_uniform(uint64_t seed, uint64_t iteration, uint64_t param);
+
+/**
+ * Blocks first_block .. first_block + nblocks - 1 of iteration `iteration`, four words each,
+ * into out[0 .. 4 nblocks): the words of parameters 4 first_block onwards.  Bitwise the words
+ * of glca_engine__rng_draw, computed several blocks at a time (rng.c).
+ */
+void glca_engine__rng_fill(uint64_t seed, uint64_t iteration, uint64_t first_block,
+                           size_t nblocks, uint32_t *out);
 
 /** sqrt(-2 log p) mapped to the quantile of p < 0.02425 (rng.c). */
 double glca_engine__normal_tail(double p);
@@ -87,6 +100,61 @@ static inline double glca_engine__normal_quantile(double u)
 }
 
 /**
+ * e^x for the lognormal draws, within 2 ulp of the exact value (the engine tests compare with
+ * libm over [-40, 40]).  x = (64 m + j) ln 2 / 64 + r with |r| <= ln 2 / 128 (Cody and Waite:
+ * ln 2 / 64 split in a 33-bit head, so k times it is exact, and a tail), e^x = 2^m 2^(j/64) e^r,
+ * 2^(j/64) from a table (the doubles nearest to 2^(j/64), printed by Python's float.hex) and e^r
+ * by its Taylor polynomial of degree 5 (remainder below 0.0055^6 / 720 = 4e-17).  Short, with no
+ * call and no branch on the common path; glibc's exp with its error handling was the largest
+ * single cost of a draw.  Outside (-708, 709), where 2^m would leave the normal range, it hands
+ * over to libm's exp.
+ */
+static inline double glca_engine__exp(double x)
+{
+    static const double two_j64[64] = {
+        0x1.0000000000000p+0, 0x1.02c9a3e778061p+0, 0x1.059b0d3158574p+0,
+        0x1.0874518759bc8p+0, 0x1.0b5586cf9890fp+0, 0x1.0e3ec32d3d1a2p+0,
+        0x1.11301d0125b51p+0, 0x1.1429aaea92de0p+0, 0x1.172b83c7d517bp+0,
+        0x1.1a35beb6fcb75p+0, 0x1.1d4873168b9aap+0, 0x1.2063b88628cd6p+0,
+        0x1.2387a6e756238p+0, 0x1.26b4565e27cddp+0, 0x1.29e9df51fdee1p+0,
+        0x1.2d285a6e4030bp+0, 0x1.306fe0a31b715p+0, 0x1.33c08b26416ffp+0,
+        0x1.371a7373aa9cbp+0, 0x1.3a7db34e59ff7p+0, 0x1.3dea64c123422p+0,
+        0x1.4160a21f72e2ap+0, 0x1.44e086061892dp+0, 0x1.486a2b5c13cd0p+0,
+        0x1.4bfdad5362a27p+0, 0x1.4f9b2769d2ca7p+0, 0x1.5342b569d4f82p+0,
+        0x1.56f4736b527dap+0, 0x1.5ab07dd485429p+0, 0x1.5e76f15ad2148p+0,
+        0x1.6247eb03a5585p+0, 0x1.6623882552225p+0, 0x1.6a09e667f3bcdp+0,
+        0x1.6dfb23c651a2fp+0, 0x1.71f75e8ec5f74p+0, 0x1.75feb564267c9p+0,
+        0x1.7a11473eb0187p+0, 0x1.7e2f336cf4e62p+0, 0x1.82589994cce13p+0,
+        0x1.868d99b4492edp+0, 0x1.8ace5422aa0dbp+0, 0x1.8f1ae99157736p+0,
+        0x1.93737b0cdc5e5p+0, 0x1.97d829fde4e50p+0, 0x1.9c49182a3f090p+0,
+        0x1.a0c667b5de565p+0, 0x1.a5503b23e255dp+0, 0x1.a9e6b5579fdbfp+0,
+        0x1.ae89f995ad3adp+0, 0x1.b33a2b84f15fbp+0, 0x1.b7f76f2fb5e47p+0,
+        0x1.bcc1e904bc1d2p+0, 0x1.c199bdd85529cp+0, 0x1.c67f12e57d14bp+0,
+        0x1.cb720dcef9069p+0, 0x1.d072d4a07897cp+0, 0x1.d5818dcfba487p+0,
+        0x1.da9e603db3285p+0, 0x1.dfc97337b9b5fp+0, 0x1.e502ee78b3ff6p+0,
+        0x1.ea4afa2a490dap+0, 0x1.efa1bee615a27p+0, 0x1.f50765b6e4540p+0,
+        0x1.fa7c1819e90d8p+0,
+    };
+    const double head = 0x1.62e42fefp-7, tail = 0x1.473de6af278edp-40; /* ln 2 / 64 */
+    const double shifter = 0x1.8p52; /* adding it rounds to an integer */
+    double k, r, p;
+    int64_t ki;
+    union {
+        double d;
+        uint64_t u;
+    } two_m;
+
+    if (!(x > -708.0 && x < 709.0))
+        return exp(x);
+    k = (x * 0x1.71547652b82fep+6 + shifter) - shifter; /* round(64 x / ln 2) */
+    r = (x - k * head) - k * tail;
+    ki = (int64_t)k;
+    p = r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120)))));
+    two_m.u = (uint64_t)((ki - (ki & 63)) / 64 + 1023) << 52;
+    return (two_j64[ki & 63] + two_j64[ki & 63] * p) * two_m.d;
+}
+
+/**
  * GLCA_EPARSE (with `loc`, which may be NULL) when `u` cannot describe a value whose nominal is
  * `amount`: a geometric sd below 1, a negative sd, min > max, a triangular mode outside
  * [min, max], anything not finite.  GLCA_DIST_NONE is always fine.
@@ -101,34 +169,43 @@ int glca_engine__dist_check(const glca_uncertainty *u, double amount, const glca
  */
 double glca_engine__dist_sample(const glca_uncertainty *u, double amount, double x);
 
-/** A distribution made ready for many draws: a lognormal's `a` is ln(gsd) here. */
-typedef struct glca_engine__dist_ready {
-    glca_dist dist;
-    double a, b;
-} glca_engine__dist_ready;
-
-glca_engine__dist_ready glca_engine__dist_prepare(const glca_uncertainty *u);
-
 /** Inverse of the triangular distribution function (distributions.c). */
 double glca_engine__triangular(double lo, double hi, double mode, double u);
 
-/** glca_engine__dist_sample of the prepared distribution (bitwise the same value). */
-static inline double glca_engine__dist_sample_ready(const glca_engine__dist_ready *d,
-                                                    double amount, double x)
-{
-    switch (d->dist) {
-    case GLCA_DIST_LOGNORMAL:
-        return amount * exp(d->a * glca_engine__normal_quantile(x));
-    case GLCA_DIST_NORMAL:
-        return amount + d->a * glca_engine__normal_quantile(x);
-    case GLCA_DIST_TRIANGULAR:
-        return glca_engine__triangular(d->a, d->b, amount, x);
-    case GLCA_DIST_UNIFORM:
-        return d->a + (d->b - d->a) * x;
-    case GLCA_DIST_NONE:
-        break;
-    }
-    return amount;
-}
+/**
+ * The background's uncertain values made ready for many draws (distributions.c).  Parameter j
+ * adds scale_j (x_j - amount_j) to entry_j of A's or B's values, x_j drawn from its own uniform
+ * (above); several parameters may add to one entry, always in the order of j.  The per-parameter
+ * constants are computed once (ln gsd, scale times the bounds, ...), parameters are grouped by
+ * distribution and by matrix so that the loop over them has no switch, and the uniforms are
+ * made a chunk at a time so that they are used while in the first-level cache.
+ */
+typedef struct glca_engine__sampler glca_engine__sampler;
+
+/** One uncertain value for glca_engine__sampler_new (`unc` passed glca_engine__dist_check). */
+typedef struct glca_engine__sampler_param {
+    bool in_b;    /* else in A */
+    size_t entry; /* index into the values of A or B */
+    double amount, scale;
+    glca_uncertainty unc;
+} glca_engine__sampler_param;
+
+/** `get(ctx, j, &p)` describes parameter j of 0..n.  GLCA_ELIMIT beyond 2^32 parameters. */
+int glca_engine__sampler_new(glca_engine__sampler **out, size_t n,
+                             void (*get)(const void *ctx, size_t j,
+                                         glca_engine__sampler_param *p),
+                             const void *ctx, glca_error *err);
+void glca_engine__sampler_free(glca_engine__sampler *s);
+
+/** Words of workspace glca_engine__sampler_apply needs. */
+size_t glca_engine__sampler_workspace(const glca_engine__sampler *s);
+
+/**
+ * Iteration `iteration`: add every parameter's scale (x - amount) to avals (A) or bvals (B).
+ * `ws` has glca_engine__sampler_workspace words.  Reads nothing else that changes: threads may
+ * share one sampler.
+ */
+void glca_engine__sampler_apply(const glca_engine__sampler *s, uint64_t seed, uint64_t iteration,
+                                uint32_t *ws, double *avals, double *bvals);
 
 #endif

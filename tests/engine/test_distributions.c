@@ -9,6 +9,8 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include <Random123/philox.h>
+
 #include "engine/rng.h"
 
 #define N 200000
@@ -58,14 +60,11 @@ Test(engine_distributions, philox_matches_random123_known_answers)
 
 Test(engine_distributions, uniform_bits_map_to_open_interval)
 {
-    /* All-zero bits give half a step above 0, all-one bits half a step below 1; 2^63 gives
-       (2^52 + 0.5) / 2^53. */
-    glca_engine__rng_block zero = {{0, 0, 0, 0}}, ones = {{~0u, ~0u, ~0u, ~0u}};
-    glca_engine__rng_block half = {{0x80000000u, 0, 0, 0}};
-
-    cr_assert_eq(glca_engine__rng_u01(&zero, 0), 0.5 * 0x1p-53);
-    cr_assert_eq(glca_engine__rng_u01(&ones, 1), 1.0 - 0.5 * 0x1p-53);
-    cr_assert_eq(glca_engine__rng_u01(&half, 0), 0.5 + 0.5 * 0x1p-53);
+    /* 32-bit words: all-zero bits give half a step above 0, all-one bits half a step below 1;
+       2^31 gives (2^31 + 0.5) / 2^32 = 0.5 + 2^-33. */
+    cr_assert_eq(glca_engine__rng_u01(0), 0.5 * 0x1p-32);
+    cr_assert_eq(glca_engine__rng_u01(~0u), 1.0 - 0.5 * 0x1p-32);
+    cr_assert_eq(glca_engine__rng_u01(0x80000000u), 0.5 + 0x1p-33);
 }
 
 Test(engine_distributions, draws_depend_only_on_seed_iteration_and_parameter)
@@ -87,13 +86,108 @@ Test(engine_distributions, draws_depend_only_on_seed_iteration_and_parameter)
     cr_assert_neq(memcmp(&a, &b, sizeof a), 0);
 }
 
-Test(engine_distributions, parameters_pair_up_on_block_halves)
+Test(engine_distributions, parameters_share_blocks_by_fours)
 {
-    /* Parameters 2q and 2q + 1 are the two halves of block q. */
+    /* Parameters 4q .. 4q + 3 are the four words of block q. */
     glca_engine__rng_block b = glca_engine__rng_draw(5, 77, 21);
+    int w;
 
-    cr_assert_eq(glca_engine__rng_uniform(5, 77, 42), glca_engine__rng_u01(&b, 0));
-    cr_assert_eq(glca_engine__rng_uniform(5, 77, 43), glca_engine__rng_u01(&b, 1));
+    for (w = 0; w < 4; w++)
+        cr_assert_eq(glca_engine__rng_uniform(5, 77, 84 + (uint64_t)w),
+                     glca_engine__rng_u01(b.w[w]));
+}
+
+Test(engine_distributions, fill_matches_random123_block_by_block)
+{
+    /* The lane-parallel Philox of rng.c against Random123's own philox4x32 (the reference,
+       called directly here): 37 blocks (four groups of 8 lanes and a remainder of 5) starting
+       3 below 2^32, so the counter's high word changes inside the run. */
+    const uint64_t seed = 0x0123456789abcdefull, iteration = 0x00000002fffffffeull;
+    const uint64_t first = 0xfffffffdull;
+    uint32_t out[4 * 37];
+    size_t q;
+    int w;
+
+    glca_engine__rng_fill(seed, iteration, first, 37, out);
+    for (q = 0; q < 37; q++) {
+        uint64_t block = first + q;
+        philox4x32_ctr_t ctr = {{(uint32_t)block, (uint32_t)(block >> 32), (uint32_t)iteration,
+                                 (uint32_t)(iteration >> 32)}};
+        philox4x32_key_t key = {{(uint32_t)seed, (uint32_t)(seed >> 32)}};
+        philox4x32_ctr_t r = philox4x32(ctr, key);
+
+        for (w = 0; w < 4; w++)
+            cr_assert_eq(out[4 * q + (size_t)w], r.v[w], "block %zu word %d", q, w);
+    }
+}
+
+Test(engine_distributions, exp_within_two_ulp_of_libm)
+{
+    /* libm's exp is within 1 ulp of e^x, and ours is claimed within 2 ulp: they differ by at
+       most 3 ulp, i.e. 3 * 2^-52 relative.  Also outside (-708, 709), where libm takes over. */
+    const double xs[] = {-750, -708.5, -707.9, 0, 1e-300, -1e-300, 708.9, 709.5, 800};
+    size_t i;
+
+    for (i = 0; i <= 400000; i++) {
+        double x = -40 + 80.0 * (double)i / 400000, e = exp(x);
+
+        cr_assert_leq(fabs(glca_engine__exp(x) - e), 3 * 0x1p-52 * e, "x %.17g", x);
+    }
+    for (i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+        double e = exp(xs[i]);
+
+        cr_assert(glca_engine__exp(xs[i]) == e || fabs(glca_engine__exp(xs[i]) - e) <= 3 * 0x1p-52 * e,
+                  "x %g", xs[i]);
+    }
+}
+
+/* Parameters of the sampler test: one of each distribution, two on entry 1 of A. */
+static const glca_engine__sampler_param sampler_params[] = {
+    {false, 1, 2.5, -0.5, {GLCA_DIST_LOGNORMAL, 1.5, 0}},
+    {true, 0, 10, 2, {GLCA_DIST_NORMAL, 2, 0}},
+    {false, 1, 2, 1, {GLCA_DIST_TRIANGULAR, 1, 6}},
+    {true, 2, 3, 0.25, {GLCA_DIST_UNIFORM, 2, 5}},
+    {false, 0, 7, 1, {GLCA_DIST_NONE, 0, 0}},
+};
+
+static void sampler_get(const void *ctx, size_t j, glca_engine__sampler_param *p)
+{
+    (void)ctx;
+    *p = sampler_params[j];
+}
+
+Test(engine_distributions, sampler_adds_each_draw_to_its_entry)
+{
+    /* Entry e receives scale (x - amount) of each of its parameters, x from
+       glca_engine__dist_sample at the parameter's own uniform (the sampler's constants are the
+       same formulas rearranged: equal to rounding, 1e-13 relative to the terms). */
+    glca_engine__sampler *s = NULL;
+    uint32_t *ws;
+    size_t i, j;
+
+    cr_assert_eq(glca_engine__sampler_new(&s, 5, sampler_get, NULL, NULL), 0);
+    ws = malloc(glca_engine__sampler_workspace(s) * sizeof *ws);
+    cr_assert_not_null(ws);
+    for (i = 0; i < 200; i++) {
+        double a[3] = {1, 1, 1}, b[3] = {1, 1, 1}, ea[3] = {1, 1, 1}, eb[3] = {1, 1, 1};
+        int e;
+
+        glca_engine__sampler_apply(s, 31, i, ws, a, b);
+        for (j = 0; j < 5; j++) {
+            const glca_engine__sampler_param *p = &sampler_params[j];
+            double x = glca_engine__dist_sample(&p->unc, p->amount,
+                                                glca_engine__rng_uniform(31, i, j));
+
+            (p->in_b ? eb : ea)[p->entry] += p->scale * (x - p->amount);
+        }
+        for (e = 0; e < 3; e++) {
+            cr_assert_float_eq(a[e], ea[e], 1e-13 * (1 + fabs(ea[e])), "A %d draw %zu", e, i);
+            cr_assert_float_eq(b[e], eb[e], 1e-13 * (1 + fabs(eb[e])), "B %d draw %zu", e, i);
+        }
+        cr_assert_eq(a[2], 1); /* nothing there */
+    }
+    free(ws);
+    glca_engine__sampler_free(s);
 }
 
 Test(engine_distributions, normal_quantile_at_known_points)
