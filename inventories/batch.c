@@ -432,6 +432,11 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
             if (cur->n)
                 write_rc = glca_inventories__store_write_chunk(b->store, b->run, cur->slots,
                                                                cur->n, b->k, &write_err);
+            if (write_rc == 0) {
+                /* here rather than after the region: freeing products is not free */
+                count_chunk(b, cur);
+                chunk_empty(cur);
+            }
         }
         while (split) {
             size_t k;
@@ -492,8 +497,6 @@ static int run_catalog(batch *b, bool *complete, glca_error *err)
 
         if ((rc = step(b, cur, next, threads, err)) < 0)
             goto cleanup;
-        count_chunk(b, cur);
-        chunk_empty(cur);
         t = cur, cur = next, next = t;
         if (now_seconds() - last >= o->progress_interval) {
             report_progress(b, started, false);
