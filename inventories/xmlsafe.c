@@ -207,6 +207,18 @@ static size_t arena_cstr(glca_xml *x, const xmlChar *s)
     return arena_put(x, s ? s : (const xmlChar *)"", s ? strlen((const char *)s) : 0);
 }
 
+/* An element name or namespace: libxml2 interns them in its dictionary, which lives as long as
+ * the parser, so they need no copy (checked, not assumed: anything else goes to the arena). */
+static size_t intern(glca_xml *x, const xmlChar *s, const char **dict)
+{
+    if (s && xmlDictOwns(x->ctxt->dict, s) == 1) {
+        *dict = (const char *)s;
+        return 0;
+    }
+    *dict = NULL;
+    return arena_cstr(x, s);
+}
+
 static xml_event *push_event(glca_xml *x, glca_xml_event type, const xmlChar *name,
                              const xmlChar *uri, int depth)
 {
@@ -224,8 +236,8 @@ static xml_event *push_event(glca_xml *x, glca_xml_event type, const xmlChar *na
     ev->type = type;
     ev->depth = depth;
     tag_location(x, &ev->line, &ev->column);
-    ev->name = arena_cstr(x, name);
-    ev->ns = arena_cstr(x, uri);
+    ev->name = intern(x, name, &ev->name_dict);
+    ev->ns = intern(x, uri, &ev->ns_dict);
     ev->first_attr = x->nattrs;
     ev->nattrs = 0;
     if (ev->name == SIZE_MAX || ev->ns == SIZE_MAX)
@@ -581,13 +593,13 @@ int glca_xml_next(glca_xml *x, glca_error *err)
 const char *glca_xml_name(const glca_xml *x)
 {
     const xml_event *ev = glca_xml__current(x);
-    return ev ? glca_xml__str(x, ev->name) : "";
+    return !ev ? "" : ev->name_dict ? ev->name_dict : glca_xml__str(x, ev->name);
 }
 
 const char *glca_xml_ns(const glca_xml *x)
 {
     const xml_event *ev = glca_xml__current(x);
-    return ev ? glca_xml__str(x, ev->ns) : "";
+    return !ev ? "" : ev->ns_dict ? ev->ns_dict : glca_xml__str(x, ev->ns);
 }
 
 const char *glca_xml_path(const glca_xml *x)

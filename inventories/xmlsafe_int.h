@@ -23,7 +23,8 @@ typedef struct xml_event {
     glca_xml_event type;
     int depth;
     long line, column;
-    size_t name, ns; /* arena offsets */
+    size_t name, ns; /* arena offsets, when the dictionary pointers below are NULL */
+    const char *name_dict, *ns_dict; /* libxml2's interned strings: they live with the parser */
     size_t first_attr, nattrs;
 } xml_event;
 
