@@ -391,24 +391,30 @@ static void count_chunk(batch *b, const chunk *c)
 }
 
 /*
- * One step of the pipeline: evaluate and commit `cur` while `next` is read: by all threads in
- * blocks (which evaluates it too) or by thread 0 with the serial reader.  With one thread the
- * same code runs in turn.
+ * One step of the pipeline: evaluate and commit `cur` while `next` is read: split by thread 0
+ * (while the last thread commits `cur`) then parsed and evaluated by all threads in blocks, or
+ * read by thread 0 with the serial reader.  With one thread the same code runs in turn.
  */
 static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 {
     glca_error read_err = GLCA_ERROR_INIT, write_err = GLCA_ERROR_INIT;
-    int read_rc = 0, write_rc = 0, rc;
+    int read_rc = 0, write_rc = 0, rc, split_ready = 0;
     const bool more = !cur->eof, split = more && b->split;
 
-    if (split && (rc = split_chunk(b, next, err)) < 0)
-        return rc;
 #pragma omp parallel num_threads(threads)
     {
         const int me = omp_get_thread_num(), nt = omp_get_num_threads();
         char *scratch = NULL;
         size_t scratch_cap = 0;
+        int ready;
 
+        /* thread 0 splits the next chunk while the last thread commits this one */
+        if (me == 0 && split) {
+            if ((read_rc = split_chunk(b, next, &read_err)) < 0)
+                next->nblocks = 0;
+#pragma omp atomic write seq_cst
+            split_ready = 1;
+        }
         if (me == 0 && more && !split)
             read_rc = read_chunk(b, next, &read_err);
         for (;;) {
@@ -438,6 +444,10 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
                 chunk_empty(cur);
             }
         }
+        do {
+#pragma omp atomic read seq_cst
+            ready = split_ready;
+        } while (split && !ready);
         while (split) {
             size_t k;
 
