@@ -11,8 +11,9 @@
  * one.  Each product is computed by exactly one thread into its own slot, with sums in line
  * order, so the numbers do not depend on the thread count.
  *
- * Memory: the background, two chunks of products and their impacts, and one bit per catalog
- * product for resuming.  Resuming: a run is identified by the content hashes of its inputs and
+ * Memory: the background, two chunks of products and their impacts, the splitter's window (one
+ * chunk's bytes, read by pread), a block's bytes per thread, and one bit per catalog product for
+ * resuming.  Resuming: a run is identified by the content hashes of its inputs and
  * the options that change results; products already stored under that run are parsed (to move
  * the stream on) but neither evaluated nor written again.
  */
