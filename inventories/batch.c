@@ -155,7 +155,16 @@ static void chunk_empty(chunk *c)
         glca_verdict_rows_clear(&c->slots[i].verdict);
     }
     c->n = 0;
-    c->next_eval = c->evaluated = 0;
+    /* next_eval is left alone: chunk_empty runs inside the parallel region, and another thread
+     * may still make its last, failing claim (next_eval++) on this chunk until the region
+     * ends.  The cursor is reset when the chunk is filled again, in a later region. */
+}
+
+/* A fill starts on an empty chunk: its evaluation cursor starts over. */
+static void chunk_start_fill(chunk *c)
+{
+    if (c->n == 0)
+        c->next_eval = c->evaluated = 0;
 }
 
 static void chunk_free(chunk *c)
@@ -215,6 +224,7 @@ static void fill_slot(const batch *b, glca_inventories__slot *s, size_t ordinal,
 static int read_chunk(batch *b, chunk *c, glca_error *fatal)
 {
     (void)fatal;
+    chunk_start_fill(c);
     while (c->n < c->cap && !c->eof) {
         glca_inventories__slot *s = &c->slots[c->n];
         glca_error e = GLCA_ERROR_INIT;
@@ -276,6 +286,7 @@ static int split_chunk(batch *b, chunk *c, glca_error *err)
     bool eof;
     int rc;
 
+    chunk_start_fill(c);
     c->nblocks = c->next_block = 0;
     c->failed_block = SIZE_MAX;
     if ((rc = glca_inventories__split_next(b->split, c->cap, per, &c->blocks, &c->nblocks,
