@@ -65,6 +65,19 @@ static void study_init(study *s)
     s->heater = copy_fixture(s->dir, "heater.product.xml");
 }
 
+/* Remove the study's directory and free its paths. */
+static void study_free(study *s)
+{
+    char cmd[1100];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+    cr_assert_eq(system(cmd), 0);
+    free(s->dir);
+    free(s->inventory);
+    free(s->method);
+    free(s->heater);
+}
+
 static char *in_dir(const study *s, const char *name)
 {
     char *p = malloc(strlen(s->dir) + strlen(name) + 2);
@@ -235,6 +248,7 @@ Test(inventories_batch, worked_example_impacts_and_error_row, .timeout = 60)
     sqlite3_close(db);
     free(catalog);
     free(results);
+    study_free(&s);
 }
 
 /* A verdict callback that only slows the batch down, so the test can kill it mid-run. */
@@ -327,6 +341,7 @@ Test(inventories_batch, resumes_after_kill_9_without_redoing_or_losing, .timeout
     free(catalog);
     free(results);
     free(reference);
+    study_free(&s);
 }
 
 Test(inventories_batch, one_and_two_threads_are_bitwise_identical, .timeout = 60)
@@ -356,6 +371,7 @@ Test(inventories_batch, one_and_two_threads_are_bitwise_identical, .timeout = 60
     free(catalog);
     free(one);
     free(two);
+    study_free(&s);
 }
 
 static void rewrite(const char *path, const char *from, const char *to)
@@ -447,6 +463,7 @@ Test(inventories_batch, lambda_cache_hits_and_any_input_change_misses, .timeout 
     free(r2);
     free(r3);
     free(cache);
+    study_free(&s);
 }
 
 Test(inventories_batch, cli_batch_then_export_round_trips_values, .timeout = 60)
@@ -517,4 +534,5 @@ Test(inventories_batch, cli_batch_then_export_round_trips_values, .timeout = 60)
     run_result_free(&r);
     free(catalog);
     free(results);
+    study_free(&s);
 }
