@@ -44,25 +44,6 @@ void cli_line_label(const glca_product *p, size_t line, char *buf, size_t size)
              lines[line].kind == GLCA_LINE_EMISSION ? "emission" : "input", lines[line].ref);
 }
 
-int cli_category_option(const cli_args *a, const glca_background *bg, const char *cmd,
-                        size_t *first, size_t *last)
-{
-    const char *id = cli_value(a, "category");
-    long c;
-
-    *first = 0;
-    *last = glca_background_ncategories(bg);
-    if (!id)
-        return 0;
-    if ((c = glca_background_find_category(bg, id)) < 0) {
-        fprintf(stderr, "greenlca %s: unknown impact category '%s'\n", cmd, id);
-        return CLI_EXIT_USAGE;
-    }
-    *first = (size_t)c;
-    *last = (size_t)c + 1;
-    return 0;
-}
-
 typedef enum { FMT_TABLE, FMT_JSON, FMT_CSV } fmt;
 
 typedef struct hot {
@@ -187,16 +168,8 @@ int cmd_hotspots(int argc, char **argv)
         return rc;
     if (!cli_int_value(&a, "hotspots", "top", 10, 0, &top))
         return CLI_EXIT_USAGE;
-    if ((rc = cli_study_open(&st, &a, "hotspots", false)))
+    if ((rc = cli_study_open_product(&st, &cp, &a, "hotspots", false, &first, &last)))
         return rc;
-    if ((rc = cli_category_option(&a, st.bg, "hotspots", &first, &last))) {
-        cli_study_close(&st);
-        return rc;
-    }
-    if (cli_product_load(&cp, &st, a.positional[0]) < 0) {
-        cli_study_close(&st);
-        return CLI_EXIT_INPUT;
-    }
     memset(&h, 0, sizeof h);
     h.format = !strcmp(format, "json") ? FMT_JSON : !strcmp(format, "csv") ? FMT_CSV : FMT_TABLE;
     h.top = (size_t)top;

@@ -213,16 +213,8 @@ int cmd_montecarlo(int argc, char **argv)
         return rc;
     if (!cli_montecarlo_options(&a, "montecarlo", &mo))
         return CLI_EXIT_USAGE;
-    if ((rc = cli_study_open(&st, &a, "montecarlo", true)))
+    if ((rc = cli_study_open_product(&st, &cp, &a, "montecarlo", true, &first, &last)))
         return rc;
-    if ((rc = cli_category_option(&a, st.bg, "montecarlo", &first, &last))) {
-        cli_study_close(&st);
-        return rc;
-    }
-    if (cli_product_load(&cp, &st, a.positional[0]) < 0) {
-        cli_study_close(&st);
-        return CLI_EXIT_INPUT;
-    }
     mo.stages = st.rules != NULL; /* rules may look at stages; the table shows totals */
     if ((rc = glca_montecarlo_run(&mc, st.bg, cp.p, &mo, &err)) < 0)
         cli_print_error(&err);

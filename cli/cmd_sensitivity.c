@@ -111,16 +111,8 @@ int cmd_sensitivity(int argc, char **argv)
     if (!cli_montecarlo_options(&a, "sensitivity", &mo) ||
         !cli_int_value(&a, "sensitivity", "top", 10, 0, &top))
         return CLI_EXIT_USAGE;
-    if ((rc = cli_study_open(&st, &a, "sensitivity", false)))
+    if ((rc = cli_study_open_product(&st, &cp, &a, "sensitivity", false, &first, &last)))
         return rc;
-    if ((rc = cli_category_option(&a, st.bg, "sensitivity", &first, &last))) {
-        cli_study_close(&st);
-        return rc;
-    }
-    if (cli_product_load(&cp, &st, a.positional[0]) < 0) {
-        cli_study_close(&st);
-        return CLI_EXIT_INPUT;
-    }
     mo.stages = false; /* totals are all it ranks */
     if ((rc = glca_montecarlo_run(&mc, st.bg, cp.p, &mo, &err)) < 0) {
         cli_print_error(&err);

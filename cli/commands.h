@@ -21,13 +21,9 @@ int cmd_sensitivity(int argc, char **argv);
 /* Shared by the design-analysis commands (cmd_hotspots.c, cmd_montecarlo.c). */
 struct cli_args;
 struct glca_product;
-struct glca_background;
 struct glca_montecarlo_options;
 /** "material PATH (process)" or "STAGE input|emission REF" for line `line` of `p`. */
 void cli_line_label(const struct glca_product *p, size_t line, char *buf, size_t size);
-/** --category ID as a range [first, last) of categories (all without it); 0 or an exit status. */
-int cli_category_option(const struct cli_args *a, const struct glca_background *bg,
-                        const char *cmd, size_t *first, size_t *last);
 /** --iterations, --seed, --threads, --solver, --no-background; false after a usage message. */
 bool cli_montecarlo_options(const struct cli_args *a, const char *cmd,
                             struct glca_montecarlo_options *o);

@@ -90,3 +90,40 @@ void cli_product_free(cli_product *cp)
     glca_product_free(cp->p);
     memset(cp, 0, sizeof *cp);
 }
+
+int cli_category_option(const cli_args *a, const glca_background *bg, const char *cmd,
+                        size_t *first, size_t *last)
+{
+    const char *id = cli_value(a, "category");
+    long c;
+
+    *first = 0;
+    *last = glca_background_ncategories(bg);
+    if (!id)
+        return 0;
+    if ((c = glca_background_find_category(bg, id)) < 0) {
+        fprintf(stderr, "greenlca %s: unknown impact category '%s'\n", cmd, id);
+        return CLI_EXIT_USAGE;
+    }
+    *first = (size_t)c;
+    *last = (size_t)c + 1;
+    return 0;
+}
+
+int cli_study_open_product(cli_study *s, cli_product *cp, const cli_args *a, const char *cmd,
+                           bool rules_allowed, size_t *first, size_t *last)
+{
+    int rc;
+
+    if ((rc = cli_study_open(s, a, cmd, rules_allowed)))
+        return rc;
+    if ((rc = cli_category_option(a, s->bg, cmd, first, last))) {
+        cli_study_close(s);
+        return rc;
+    }
+    if (cli_product_load(cp, s, a->positional[0]) < 0) {
+        cli_study_close(s);
+        return CLI_EXIT_INPUT;
+    }
+    return 0;
+}

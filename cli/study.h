@@ -38,4 +38,15 @@ typedef struct cli_product {
 int cli_product_load(cli_product *out, const cli_study *s, const char *path);
 void cli_product_free(cli_product *cp);
 
+/** --category ID (all categories without it) as the range [first, last); 0 or exit status. */
+int cli_category_option(const cli_args *a, const glca_background *bg, const char *cmd,
+                        size_t *first, size_t *last);
+
+/**
+ * For commands on one product: open the study, read --category, load the first positional
+ * product.  Returns 0, or an exit status with everything closed again.
+ */
+int cli_study_open_product(cli_study *s, cli_product *cp, const cli_args *a, const char *cmd,
+                           bool rules_allowed, size_t *first, size_t *last);
+
 #endif
