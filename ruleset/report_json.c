@@ -30,6 +30,14 @@ static void key(FILE *f, const char *k)
     fputs(": ", f);
 }
 
+/* `"k": "v", ` — a string member followed by the separator for the next one. */
+static void field(FILE *f, const char *k, const char *v)
+{
+    key(f, k);
+    jstr(f, v);
+    fputs(", ", f);
+}
+
 static void product_json(FILE *f, const glca_report_model *m)
 {
     const glca_product *p = m->in->product;
@@ -37,27 +45,17 @@ static void product_json(FILE *f, const glca_report_model *m)
     size_t n, i;
 
     fputs("\"product\": {", f);
-    key(f, "id");
-    jstr(f, glca_product_id(p));
-    fputs(", ", f);
-    key(f, "name");
-    jstr(f, glca_product_name(p));
-    fputs(", ", f);
-    key(f, "category");
-    jstr(f, glca_product_category(p));
-    fputs(", ", f);
+    field(f, "id", glca_product_id(p));
+    field(f, "name", glca_product_name(p));
+    field(f, "category", glca_product_category(p));
     key(f, "functional_unit");
     jstr(f, glca_product_functional_unit(p));
     fputs(", \"declared\": [", f);
     d = glca_product_declares(p, &n);
     for (i = 0; i < n; i++) {
         fputs(i ? ", {" : "{", f);
-        key(f, "name");
-        jstr(f, d[i].name);
-        fputs(", ", f);
-        key(f, "value");
-        jstr(f, d[i].string);
-        fputs(", ", f);
+        field(f, "name", d[i].name);
+        field(f, "value", d[i].string);
         key(f, "unit");
         jstr(f, d[i].unit);
         fprintf(f, ", \"line\": %ld}", d[i].loc.line);
@@ -90,18 +88,10 @@ static void sources_json(FILE *f, const glca_report_model *m)
         const glca_report_source *s = &m->sources[i];
 
         fputs(i ? ", {" : "{", f);
-        key(f, "role");
-        jstr(f, s->role);
-        fputs(", ", f);
-        key(f, "path");
-        jstr(f, s->path);
-        fputs(", ", f);
-        key(f, "id");
-        jstr(f, s->id);
-        fputs(", ", f);
-        key(f, "version");
-        jstr(f, s->version);
-        fputs(", ", f);
+        field(f, "role", s->role);
+        field(f, "path", s->path);
+        field(f, "id", s->id);
+        field(f, "version", s->version);
         key(f, "sha256");
         jstr(f, s->sha256);
         fputs("}", f);
@@ -127,9 +117,7 @@ static void inventory_json(FILE *f, const glca_report_model *m)
         fprintf(f, "%s{\"stage\": \"%s\", \"kind\": \"%s\", ", i ? ", " : "",
                 glca_stage_name(l->stage),
                 emission ? "emission" : l->kind == GLCA_LINE_MATERIAL ? "material" : "input");
-        key(f, "ref");
-        jstr(f, l->ref);
-        fputs(", ", f);
+        field(f, "ref", l->ref);
         key(f, "path");
         jstr(f, l->path);
         fputs(", \"amount\": ", f);
@@ -202,9 +190,7 @@ int glca_report_write_json(FILE *f, const glca_report_input *in, glca_error *err
     if ((rc = glca_ruleset__report_model(&m, in, err)) < 0)
         goto cleanup;
     fprintf(f, "{\"report\": \"self-evaluation\", \"greenlca\": \"%s\", ", GLCA_VERSION);
-    key(f, "generated");
-    jstr(f, in->generated);
-    fputs(", ", f);
+    field(f, "generated", in->generated);
     product_json(f, &m);
     fputs(", ", f);
     scope_json(f, &m);
