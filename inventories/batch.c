@@ -292,6 +292,8 @@ static int split_chunk(batch *b, chunk *c, glca_error *err)
     if ((rc = glca_inventories__split_next(b->split, c->cap, per, &c->blocks, &c->nblocks,
                                            &b->serial_from, &eof, err)) < 0)
         return rc;
+    /* only thread 0 splits, and the progress callback runs between steps */
+    b->progress.bytes_done = glca_inventories__split_tell(b->split);
     for (i = 0; i < c->nblocks; i++)
         c->n += c->blocks[i].n;
     if (eof && b->serial_from == SIZE_MAX)

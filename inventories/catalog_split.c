@@ -49,6 +49,11 @@ struct glca_inventories__split {
 
 enum { SCAN_OK = 0, SCAN_MORE = 1, SCAN_SERIAL = 2 };
 
+long long glca_inventories__split_tell(const glca_inventories__split *s)
+{
+    return s->pos;
+}
+
 void glca_inventories__split_free(glca_inventories__split *s)
 {
     if (!s)

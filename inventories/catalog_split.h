@@ -38,6 +38,9 @@ int glca_inventories__split_open(glca_inventories__split **out, const char *path
                                  const glca_xml_limits *limits, glca_error *err);
 void glca_inventories__split_free(glca_inventories__split *s);
 
+/** Catalog bytes split so far (where the next block starts): the batch's progress and ETA. */
+long long glca_inventories__split_tell(const glca_inventories__split *s);
+
 /*
  * The next blocks: up to `max` entries in blocks of `per_block`.  Blocks of earlier calls are
  * invalidated.  *serial_from is set to the ordinal from which the serial reader must take over
