@@ -1,8 +1,7 @@
 /*
  * The SQLite results store: schema, runs, chunked writes (see results_store.h for the schema and
- * why impacts are stored one row per category).  Also the neutral verdict rows a rule engine
- * fills for the store, since the store is what defines them.  Export lives in results_export.c's
- * place at the end of this file.
+ * why impacts are stored one row per category).  The verdict rows a rule engine fills are in
+ * verdict_rows.c, reading a store back out in results_export.c.
  *
  * Durability: WAL with synchronous=NORMAL.  A committed chunk survives the process being killed
  * (the WAL is in the OS's hands once COMMIT returns); only a power cut may lose the last chunks,
@@ -64,7 +63,8 @@ static const char schema[] =
     " SELECT 'distribution' UNION ALL SELECT 'use' UNION ALL SELECT 'end-of-life'"
     " UNION ALL SELECT 'total') s;";
 
-static int db_error(glca_error *err, sqlite3 *db, const char *path, const char *what)
+int glca_inventories__db_error(glca_error *err, sqlite3 *db, const char *path,
+                               const char *what)
 {
     glca_srcloc where = {path, 0, 0};
 
@@ -74,7 +74,7 @@ static int db_error(glca_error *err, sqlite3 *db, const char *path, const char *
 static int exec(glca_inventories__store *s, const char *sql, glca_error *err)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return db_error(err, s->db, s->path, "results store");
+        return glca_inventories__db_error(err, s->db, s->path, "results store");
     return 0;
 }
 
@@ -82,7 +82,7 @@ static int prepare(glca_inventories__store *s, const char *sql, sqlite3_stmt **o
                    glca_error *err)
 {
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
-        return db_error(err, s->db, s->path, "results store");
+        return glca_inventories__db_error(err, s->db, s->path, "results store");
     return 0;
 }
 
@@ -116,7 +116,7 @@ int glca_inventories__store_open(glca_inventories__store **out, const char *path
     if (sqlite3_open_v2(path, &s->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
-        rc = db_error(err, s->db, path, "cannot open results store");
+        rc = glca_inventories__db_error(err, s->db, path, "cannot open results store");
         goto cleanup;
     }
     sqlite3_busy_timeout(s->db, 10000);
@@ -186,7 +186,7 @@ static int step_done(glca_inventories__store *s, sqlite3_stmt *st, glca_error *e
 
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_error(err, s->db, s->path, "results store");
+        return glca_inventories__db_error(err, s->db, s->path, "results store");
     return 0;
 }
 
@@ -358,7 +358,7 @@ int glca_inventories__store_stored(glca_inventories__store *s, long long run,
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
         glca_free(bits);
-        return db_error(err, s->db, s->path, "results store");
+        return glca_inventories__db_error(err, s->db, s->path, "results store");
     }
     *bitmap = bits;
     *nbits = n;
@@ -372,7 +372,7 @@ static int run_stmt(glca_inventories__store *s, sqlite3_stmt *st, glca_error *er
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_DONE)
-        return db_error(err, s->db, s->path, "results store");
+        return glca_inventories__db_error(err, s->db, s->path, "results store");
     return 0;
 }
 
@@ -506,482 +506,4 @@ int glca_inventories__store_counts(glca_inventories__store *s, long long run, si
     }
     sqlite3_finalize(st);
     return 0;
-}
-
-/* ---------------------------------------------------------------- verdict rows */
-
-void glca_verdict_rows_init(glca_verdict_rows *v)
-{
-    memset(v, 0, sizeof *v);
-    v->reasons = "";
-}
-
-void glca_verdict_rows_clear(glca_verdict_rows *v)
-{
-    size_t i;
-
-    for (i = 0; i < v->nstrings; i++)
-        glca_free(v->strings[i]);
-    v->nstrings = 0;
-    v->nrows = 0;
-    v->has_verdict = false;
-    v->certified = false;
-    v->ruleset = NULL;
-    v->reasons_len = 0;
-    if (v->reasons_buf)
-        v->reasons_buf[0] = '\0';
-    v->reasons = "";
-}
-
-void glca_verdict_rows_free(glca_verdict_rows *v)
-{
-    if (!v)
-        return;
-    glca_verdict_rows_clear(v);
-    glca_free(v->strings);
-    glca_free(v->rows);
-    glca_free(v->reasons_buf);
-    glca_verdict_rows_init(v);
-}
-
-/* A copy of `s` owned by `v` (NULL stays NULL). */
-static int keep(glca_verdict_rows *v, const char *s, const char **out, glca_error *err)
-{
-    char *copy;
-
-    *out = NULL;
-    if (!s)
-        return 0;
-    if (v->nstrings == v->capstrings) {
-        size_t cap = v->capstrings ? 2 * v->capstrings : 16;
-        char **grown = glca_reallocarray(v->strings, cap, sizeof *grown);
-
-        if (!grown)
-            return glca_error_oom(err);
-        v->strings = grown;
-        v->capstrings = cap;
-    }
-    if (!(copy = glca_strdup(s)))
-        return glca_error_oom(err);
-    v->strings[v->nstrings++] = copy;
-    *out = copy;
-    return 0;
-}
-
-int glca_verdict_rows_set(glca_verdict_rows *v, bool certified, const char *ruleset,
-                          glca_error *err)
-{
-    v->has_verdict = true;
-    v->certified = certified;
-    return keep(v, ruleset, &v->ruleset, err);
-}
-
-int glca_verdict_rows_add(glca_verdict_rows *v, const glca_indicator_row *row, glca_error *err)
-{
-    glca_indicator_row r = *row;
-    int rc;
-
-    if (v->nrows == v->caprows) {
-        size_t cap = v->caprows ? 2 * v->caprows : 8;
-        glca_indicator_row *grown = glca_reallocarray(v->rows, cap, sizeof *grown);
-
-        if (!grown)
-            return glca_error_oom(err);
-        v->rows = grown;
-        v->caprows = cap;
-    }
-    if ((rc = keep(v, row->id, &r.id, err)) < 0 ||
-        (rc = keep(v, row->comparator, &r.comparator, err)) < 0 ||
-        (rc = keep(v, row->outcome, &r.outcome, err)) < 0 ||
-        (rc = keep(v, row->reason, &r.reason, err)) < 0)
-        return rc;
-    v->rows[v->nrows++] = r;
-    return 0;
-}
-
-int glca_verdict_rows_add_reason(glca_verdict_rows *v, const char *reason, glca_error *err)
-{
-    size_t len = strlen(reason), need = v->reasons_len + len + 2;
-
-    if (need > v->reasons_cap) {
-        size_t cap = need < 256 ? 256 : 2 * need;
-        char *grown = glca_reallocarray(v->reasons_buf, cap, 1);
-
-        if (!grown)
-            return glca_error_oom(err);
-        v->reasons_buf = grown;
-        v->reasons_cap = cap;
-    }
-    if (v->reasons_len)
-        v->reasons_buf[v->reasons_len++] = '\n';
-    memcpy(v->reasons_buf + v->reasons_len, reason, len + 1);
-    v->reasons_len += len;
-    v->reasons = v->reasons_buf;
-    return 0;
-}
-
-/* ---------------------------------------------------------------- export */
-
-typedef struct exporter {
-    FILE *f;
-    glca_export_format format;
-    sqlite3 *db;
-    const char *path;
-    long long run;
-    size_t k;
-    char **cat_id, **cat_unit;
-    sqlite3_stmt *impacts, *indicators, *verdict;
-} exporter;
-
-static const char *const stage_names[GLCA_NSTAGES + 1] = {
-    "raw-materials", "production", "distribution", "use", "end-of-life", "total"};
-
-static void csv_field(FILE *f, const char *s)
-{
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void json_number(FILE *f, double v)
-{
-    if (v != v || v - v != 0) /* NaN or infinite: JSON has no such numbers */
-        fputs("null", f);
-    else
-        fprintf(f, "%.17g", v);
-}
-
-static void json_string_or_null(FILE *f, const char *s)
-{
-    if (s)
-        glca_write_json_string(f, s);
-    else
-        fputs("null", f);
-}
-
-static const char *column_text(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
-
-/* CSV: ordinal,product,status,record,name,stage,value,unit,baseline,comparator,outcome,message */
-static void csv_row(exporter *x, long long ordinal, const char *product, const char *status,
-                    const char *record, const char *name, const char *stage, const double *value,
-                    const char *unit, const double *baseline, const char *comparator,
-                    const char *outcome, const char *message)
-{
-    FILE *f = x->f;
-
-    fprintf(f, "%lld,", ordinal);
-    csv_field(f, product);
-    fputc(',', f);
-    csv_field(f, status);
-    fputc(',', f);
-    csv_field(f, record);
-    fputc(',', f);
-    csv_field(f, name);
-    fputc(',', f);
-    csv_field(f, stage);
-    fputc(',', f);
-    if (value)
-        fprintf(f, "%.17g", *value);
-    fputc(',', f);
-    csv_field(f, unit);
-    fputc(',', f);
-    if (baseline)
-        fprintf(f, "%.17g", *baseline);
-    fputc(',', f);
-    csv_field(f, comparator);
-    fputc(',', f);
-    csv_field(f, outcome);
-    fputc(',', f);
-    csv_field(f, message);
-    fputc('\n', f);
-}
-
-static double *column_double(sqlite3_stmt *st, int i, double *buf)
-{
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
-        return NULL;
-    *buf = sqlite3_column_double(st, i);
-    return buf;
-}
-
-static void export_impacts(exporter *x, long long ordinal, const char *product)
-{
-    sqlite3_stmt *st = x->impacts;
-    bool first = true;
-    int s;
-
-    sqlite3_bind_int64(st, 1, x->run);
-    sqlite3_bind_int64(st, 2, ordinal);
-    if (x->format == GLCA_EXPORT_JSON)
-        fputs(", \"impacts\": {", x->f);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        size_t c = (size_t)sqlite3_column_int64(st, 0);
-        const char *id = c < x->k ? x->cat_id[c] : "?", *unit = c < x->k ? x->cat_unit[c] : NULL;
-
-        if (x->format == GLCA_EXPORT_CSV) {
-            for (s = 0; s <= GLCA_NSTAGES; s++) {
-                double v = sqlite3_column_double(st, 1 + s);
-
-                csv_row(x, ordinal, product, "ok", "impact", id, stage_names[s], &v, unit, NULL,
-                        NULL, NULL, NULL);
-            }
-            continue;
-        }
-        fputs(first ? "" : ", ", x->f);
-        first = false;
-        glca_write_json_string(x->f, id);
-        fputs(": {\"unit\": ", x->f);
-        json_string_or_null(x->f, unit);
-        fputs(", \"total\": ", x->f);
-        json_number(x->f, sqlite3_column_double(st, 1 + GLCA_NSTAGES));
-        fputs(", \"stages\": {", x->f);
-        for (s = 0; s < GLCA_NSTAGES; s++) {
-            fprintf(x->f, "%s\"%s\": ", s ? ", " : "", stage_names[s]);
-            json_number(x->f, sqlite3_column_double(st, 1 + s));
-        }
-        fputs("}}", x->f);
-    }
-    sqlite3_reset(st);
-    if (x->format == GLCA_EXPORT_JSON)
-        fputc('}', x->f);
-}
-
-static void json_reasons(FILE *f, const char *reasons)
-{
-    bool first = true;
-
-    fputs(", \"reasons\": [", f);
-    while (reasons && *reasons) {
-        const char *end = strchr(reasons, '\n');
-        size_t n = end ? (size_t)(end - reasons) : strlen(reasons);
-        char line[1024];
-
-        if (n >= sizeof line)
-            n = sizeof line - 1;
-        memcpy(line, reasons, n);
-        line[n] = '\0';
-        fputs(first ? "" : ", ", f);
-        first = false;
-        glca_write_json_string(f, line);
-        reasons = end ? end + 1 : reasons + strlen(reasons);
-    }
-    fputc(']', f);
-}
-
-static void export_verdict(exporter *x, long long ordinal, const char *product)
-{
-    sqlite3_stmt *v = x->verdict, *st = x->indicators;
-    bool first = true;
-    double b1, b2;
-
-    sqlite3_bind_int64(v, 1, x->run);
-    sqlite3_bind_int64(v, 2, ordinal);
-    if (sqlite3_step(v) != SQLITE_ROW) {
-        sqlite3_reset(v);
-        return;
-    }
-    sqlite3_bind_int64(st, 1, x->run);
-    sqlite3_bind_int64(st, 2, ordinal);
-    if (x->format == GLCA_EXPORT_JSON) {
-        fputs(", \"verdict\": {\"ruleset\": ", x->f);
-        json_string_or_null(x->f, column_text(v, 0));
-        fprintf(x->f, ", \"certified\": %s, \"items\": [",
-                sqlite3_column_int(v, 1) ? "true" : "false");
-    }
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const double *value = column_double(st, 1, &b1), *base = column_double(st, 2, &b2);
-
-        if (x->format == GLCA_EXPORT_CSV) {
-            csv_row(x, ordinal, product, "ok", "indicator", column_text(st, 0), NULL, value, NULL,
-                    base, column_text(st, 3), column_text(st, 4), column_text(st, 5));
-            continue;
-        }
-        fputs(first ? "{\"id\": " : ", {\"id\": ", x->f);
-        first = false;
-        json_string_or_null(x->f, column_text(st, 0));
-        fputs(", \"value\": ", x->f);
-        if (value)
-            json_number(x->f, *value);
-        else
-            fputs("null", x->f);
-        fputs(", \"baseline\": ", x->f);
-        if (base)
-            json_number(x->f, *base);
-        else
-            fputs("null", x->f);
-        fputs(", \"comparator\": ", x->f);
-        json_string_or_null(x->f, column_text(st, 3));
-        fputs(", \"outcome\": ", x->f);
-        json_string_or_null(x->f, column_text(st, 4));
-        fputc('}', x->f);
-    }
-    sqlite3_reset(st);
-    if (x->format == GLCA_EXPORT_CSV) {
-        double certified = sqlite3_column_int(v, 1);
-
-        csv_row(x, ordinal, product, "ok", "verdict", column_text(v, 0), NULL, &certified, NULL,
-                NULL, NULL, certified != 0 ? "certified" : "not-certified", column_text(v, 2));
-    } else {
-        fputc(']', x->f);
-        json_reasons(x->f, column_text(v, 2));
-        fputc('}', x->f);
-    }
-    sqlite3_reset(v);
-}
-
-static int export_products(exporter *x, glca_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(x->db,
-                           "SELECT ordinal, id, source, status, message FROM product"
-                           " WHERE run = ?1 ORDER BY ordinal",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(err, x->db, x->path, "export");
-    sqlite3_bind_int64(st, 1, x->run);
-    if (x->format == GLCA_EXPORT_CSV)
-        fputs("ordinal,product,status,record,name,stage,value,unit,baseline,comparator,outcome,"
-              "message\n",
-              x->f);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        long long ordinal = sqlite3_column_int64(st, 0);
-        const char *id = column_text(st, 1), *status = column_text(st, 3);
-        bool ok = status && strcmp(status, "ok") == 0;
-
-        if (x->format == GLCA_EXPORT_JSON) {
-            fprintf(x->f, "{\"ordinal\": %lld, \"product\": ", ordinal);
-            json_string_or_null(x->f, id);
-            fputs(", \"source\": ", x->f);
-            json_string_or_null(x->f, column_text(st, 2));
-            fprintf(x->f, ", \"status\": \"%s\"", ok ? "ok" : "error");
-            if (!ok) {
-                fputs(", \"message\": ", x->f);
-                json_string_or_null(x->f, column_text(st, 4));
-            }
-        } else if (!ok) {
-            csv_row(x, ordinal, id, "error", "error", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                    column_text(st, 4));
-        }
-        if (ok) {
-            export_impacts(x, ordinal, id);
-            export_verdict(x, ordinal, id);
-        }
-        if (x->format == GLCA_EXPORT_JSON)
-            fputs("}\n", x->f);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return db_error(err, x->db, x->path, "export");
-    if (ferror(x->f))
-        return glca_error_set(err, GLCA_EIO, NULL, "export: write error");
-    return 0;
-}
-
-static int export_categories(exporter *x, glca_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (sqlite3_prepare_v2(x->db, "SELECT idx, id, unit FROM category WHERE run = ?1 ORDER BY idx",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(err, x->db, x->path, "export");
-    sqlite3_bind_int64(st, 1, x->run);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        size_t idx = (size_t)sqlite3_column_int64(st, 0);
-        const char *unit = column_text(st, 2);
-
-        if (idx != n)
-            break;
-        if (!(x->cat_id = glca_reallocarray(x->cat_id, n + 1, sizeof *x->cat_id)) ||
-            !(x->cat_unit = glca_reallocarray(x->cat_unit, n + 1, sizeof *x->cat_unit))) {
-            sqlite3_finalize(st);
-            return glca_error_oom(err);
-        }
-        x->cat_id[n] = glca_strdup(column_text(st, 1));
-        x->cat_unit[n] = unit ? glca_strdup(unit) : NULL;
-        x->k = ++n;
-    }
-    sqlite3_finalize(st);
-    return 0;
-}
-
-int glca_results_export(FILE *f, const char *db_path, glca_export_format format,
-                        long long run_id, glca_error *err)
-{
-    exporter x;
-    glca_srcloc where = {db_path, 0, 0};
-    sqlite3_stmt *st = NULL;
-    size_t i;
-    int rc;
-
-    memset(&x, 0, sizeof x);
-    x.f = f;
-    x.format = format;
-    x.path = db_path;
-    x.run = run_id;
-    if (sqlite3_open_v2(db_path, &x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        rc = db_error(err, x.db, db_path, "cannot open results store");
-        goto cleanup;
-    }
-    sqlite3_busy_timeout(x.db, 10000);
-    if (sqlite3_prepare_v2(x.db,
-                           "SELECT id FROM run WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        rc = db_error(err, x.db, db_path, "not a greenlca results store");
-        goto cleanup;
-    }
-    sqlite3_bind_int64(st, 1, run_id);
-    x.run = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (!x.run) {
-        rc = run_id ? glca_error_set(err, GLCA_ENOTFOUND, &where, "no run %lld", run_id)
-                    : glca_error_set(err, GLCA_ENOTFOUND, &where, "no runs stored");
-        goto cleanup;
-    }
-    if (sqlite3_prepare_v2(x.db,
-                           "SELECT category, raw_materials, production, distribution, use,"
-                           " end_of_life, total FROM impact WHERE run = ?1 AND ordinal = ?2"
-                           " ORDER BY category",
-                           -1, &x.impacts, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(x.db,
-                           "SELECT id, value, baseline, comparator, outcome, reason FROM indicator"
-                           " WHERE run = ?1 AND ordinal = ?2 ORDER BY position",
-                           -1, &x.indicators, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(x.db,
-                           "SELECT ruleset, certified, reasons FROM verdict"
-                           " WHERE run = ?1 AND ordinal = ?2",
-                           -1, &x.verdict, NULL) != SQLITE_OK) {
-        rc = db_error(err, x.db, db_path, "not a greenlca results store");
-        goto cleanup;
-    }
-    if ((rc = export_categories(&x, err)) < 0)
-        goto cleanup;
-    rc = export_products(&x, err);
-cleanup:
-    sqlite3_finalize(x.impacts);
-    sqlite3_finalize(x.indicators);
-    sqlite3_finalize(x.verdict);
-    sqlite3_close(x.db);
-    for (i = 0; i < x.k; i++) {
-        glca_free(x.cat_id[i]);
-        glca_free(x.cat_unit[i]);
-    }
-    glca_free(x.cat_id);
-    glca_free(x.cat_unit);
-    return rc;
 }

@@ -81,4 +81,9 @@ int glca_inventories__store_set_status(glca_inventories__store *s, long long run
 int glca_inventories__store_counts(glca_inventories__store *s, long long run, size_t *ok,
                                    size_t *errors, size_t *certified, glca_error *err);
 
+struct sqlite3;
+/** `what` with SQLite's message for `db`, located at `path`; returns GLCA_EIO. */
+int glca_inventories__db_error(glca_error *err, struct sqlite3 *db, const char *path,
+                               const char *what);
+
 #endif
