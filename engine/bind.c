@@ -37,21 +37,22 @@ static bool bind_line(binder *b, const glca_background *bg, glca_product_line *l
 
     if (l->kind == GLCA_LINE_EMISSION) {
         if ((idx = glca_background_find_flow(bg, l->ref)) < 0) {
-            glca_diag_problem(b, GLCA_ENOTFOUND, &l->loc, "emission of unknown elementary flow '%s'",
-                    l->ref);
+            glca_diag_problem(b, GLCA_ENOTFOUND, &l->loc,
+                              "emission of unknown elementary flow '%s'", l->ref);
             return false;
         }
         target_unit = bg->flow_unit[idx];
     } else {
         if ((idx = glca_background_find_process(bg, l->ref)) < 0) {
             glca_diag_problem(b, GLCA_ENOTFOUND, &l->loc, "%s of unknown process '%s'", describe(l),
-                    l->ref);
+                              l->ref);
             return false;
         }
         target_unit = bg->process_unit[idx];
     }
     if (l->unit && glca_units_ratio(bg->units, l->unit, target_unit, &r, &conv) < 0) {
-        glca_diag_problem(b, conv.code, &l->loc, "%s of '%s': %s", describe(l), l->ref, conv.message);
+        glca_diag_problem(b, conv.code, &l->loc, "%s of '%s': %s", describe(l), l->ref,
+                          conv.message);
         return false;
     }
     l->index = idx;
@@ -59,8 +60,7 @@ static bool bind_line(binder *b, const glca_background *bg, glca_product_line *l
     return true;
 }
 
-static bool bind_material(binder *b, const glca_background *bg, glca_product *p,
-                          glca_material *mat)
+static bool bind_material(binder *b, const glca_background *bg, glca_product *p, glca_material *mat)
 {
     glca_product_line *l = &p->lines[mat->line];
     glca_error conv = GLCA_ERROR_INIT;
@@ -77,18 +77,18 @@ static bool bind_material(binder *b, const glca_background *bg, glca_product *p,
     if ((idx = glca_background_find_process(bg, l->ref)) >= 0 &&
         (glca_units_lookup(bg->units, bg->process_unit[idx], &dim, NULL) < 0 ||
          dim != bg->mass_dimension)) {
-        glca_diag_problem(b, GLCA_EUNIT, &l->loc,
-                "material '%s': process '%s' makes '%s' (%s), not a mass", name, l->ref,
-                bg->process_unit[idx],
-                glca_units_dimension_name(bg->units, dim) ? glca_units_dimension_name(bg->units, dim)
-                                                          : "?");
+        glca_diag_problem(
+            b, GLCA_EUNIT, &l->loc, "material '%s': process '%s' makes '%s' (%s), not a mass", name,
+            l->ref, bg->process_unit[idx],
+            glca_units_dimension_name(bg->units, dim) ? glca_units_dimension_name(bg->units, dim)
+                                                      : "?");
         return false;
     }
     return bind_line(b, bg, l);
 }
 
-int glca_product_bind(glca_product *p, const glca_background *bg, glca_diag_fn diag,
-                      void *payload, glca_error *err)
+int glca_product_bind(glca_product *p, const glca_background *bg, glca_diag_fn diag, void *payload,
+                      glca_error *err)
 {
     binder b;
     size_t i;

@@ -47,15 +47,15 @@ static int resolve_processes(linker *l)
 
         p->flow = SIZE_MAX;
         if (!glca_engine__strmap_get(&m->flow_ids, p->product, &fi)) {
-            glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &p->loc, "process '%s': reference product '%s' not found",
-                    p->id, p->product);
+            glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &p->loc,
+                              "process '%s': reference product '%s' not found", p->id, p->product);
             continue;
         }
         f = &m->flows[fi];
         if (f->kind != GLCA_FLOW_PRODUCT) {
             glca_diag_problem(&l->sink, GLCA_EPARSE, &p->loc,
-                    "process '%s': reference product '%s' is an elementary flow", p->id,
-                    p->product);
+                              "process '%s': reference product '%s' is an elementary flow", p->id,
+                              p->product);
             continue;
         }
         if (p->unit && glca_units_ratio(m->units, p->unit, f->unit, &r, &conv) < 0) {
@@ -70,8 +70,8 @@ static int resolve_processes(linker *l)
         p->amount_ref = p->amount * r;
         if (!isfinite(p->amount_ref) || p->amount_ref <= 0)
             glca_diag_problem(&l->sink, GLCA_EPARSE, &p->loc,
-                    "process '%s': reference amount %g %s is out of range in %s", p->id,
-                    p->amount, p->unit, f->unit);
+                              "process '%s': reference amount %g %s is out of range in %s", p->id,
+                              p->amount, p->unit, f->unit);
     }
     return 0;
 }
@@ -130,16 +130,16 @@ static void resolve_provider(linker *l, const glca_engine__process *p, glca_engi
 
     if (x->provider) {
         if (!glca_engine__strmap_get(&m->process_ids, x->provider, &q)) {
-            glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc, "input of '%s': provider '%s' not found", f->id,
-                    x->provider);
+            glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc,
+                              "input of '%s': provider '%s' not found", f->id, x->provider);
             return;
         }
         if (m->processes[q].flow == SIZE_MAX)
             return; /* its reference product is broken, reported with that process */
         if (m->processes[q].flow != x->flow) {
             glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc,
-                    "input of '%s': provider '%s' makes '%s', not '%s'", f->id, x->provider,
-                    m->processes[q].product, f->id);
+                              "input of '%s': provider '%s' makes '%s', not '%s'", f->id,
+                              x->provider, m->processes[q].product, f->id);
             return;
         }
         x->provider_index = (long)q;
@@ -150,15 +150,17 @@ static void resolve_provider(linker *l, const glca_engine__process *p, glca_engi
         x->provider_index = (long)l->by_flow[l->start[x->flow]];
     } else if (n == 0) {
         glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc,
-                "input of '%s' in process '%s': no process makes '%s'", f->id, p->id, f->id);
+                          "input of '%s' in process '%s': no process makes '%s'", f->id, p->id,
+                          f->id);
     } else {
         char names[200];
 
         name_candidates(l, x->flow, names, sizeof names);
-        glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc,
-                "input of '%s' in process '%s': %zu processes make it (%s); name one with "
-                "provider=",
-                f->id, p->id, n, names);
+        glca_diag_problem(
+            &l->sink, GLCA_ENOTFOUND, &x->loc,
+            "input of '%s' in process '%s': %zu processes make it (%s); name one with "
+            "provider=",
+            f->id, p->id, n, names);
     }
 }
 
@@ -175,8 +177,8 @@ static void resolve_exchange(linker *l, size_t pi, glca_engine__exchange *x)
     assert(isfinite(x->amount));
     if (!glca_engine__strmap_get(&m->flow_ids, x->flow_id, &x->flow)) {
         x->flow = SIZE_MAX;
-        glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc, "process '%s': flow '%s' not found", p->id,
-                x->flow_id);
+        glca_diag_problem(&l->sink, GLCA_ENOTFOUND, &x->loc, "process '%s': flow '%s' not found",
+                          p->id, x->flow_id);
         return;
     }
     f = &m->flows[x->flow];
@@ -190,15 +192,16 @@ static void resolve_exchange(linker *l, size_t pi, glca_engine__exchange *x)
     }
     x->amount_ref = x->amount * r;
     if (!isfinite(x->amount_ref)) {
-        glca_diag_problem(&l->sink, GLCA_EPARSE, &x->loc, "process '%s': amount of '%s' overflows in %s", p->id,
-                f->id, f->unit);
+        glca_diag_problem(&l->sink, GLCA_EPARSE, &x->loc,
+                          "process '%s': amount of '%s' overflows in %s", p->id, f->id, f->unit);
         x->flow = SIZE_MAX;
         return;
     }
     if (f->kind == GLCA_FLOW_ELEMENTARY) {
         if (x->provider)
             glca_diag_problem(&l->sink, GLCA_EPARSE, &x->loc,
-                    "process '%s': '%s' is elementary and takes no provider", p->id, f->id);
+                              "process '%s': '%s' is elementary and takes no provider", p->id,
+                              f->id);
         return;
     }
     if (x->dir == GLCA_OUTPUT) {
@@ -210,10 +213,11 @@ static void resolve_exchange(linker *l, size_t pi, glca_engine__exchange *x)
             x->provider_index = (long)pi;
             return;
         }
-        glca_diag_problem(&l->sink, GLCA_EPARSE, &x->loc,
-                "process '%s': co-product output of '%s' not supported; model it as a negative "
-                "input (avoided product)",
-                p->id, f->id);
+        glca_diag_problem(
+            &l->sink, GLCA_EPARSE, &x->loc,
+            "process '%s': co-product output of '%s' not supported; model it as a negative "
+            "input (avoided product)",
+            p->id, f->id);
         return;
     }
     resolve_provider(l, p, x);
