@@ -16,10 +16,14 @@ static const cli_command commands[] = {
     {"report", "the GB/T 32161 self-evaluation report of a product (HTML, JSON)", cmd_report},
     {"batch", "a whole catalog into a resumable SQLite results store", cmd_batch},
     {"export", "a stored batch run as CSV or JSON", cmd_export},
-    {"hotspots", "where a product's impacts come from: stages, lines, processes, flows", cmd_hotspots},
-    {"compare", "two designs of a product: impact changes, changed lines, flipped outcomes", cmd_compare},
-    {"montecarlo", "uncertainty of a product's impacts (and of its verdict) by Monte Carlo", cmd_montecarlo},
-    {"sensitivity", "which uncertain parameters matter most (Spearman rank correlation)", cmd_sensitivity},
+    {"hotspots", "where a product's impacts come from: stages, lines, processes, flows",
+     cmd_hotspots},
+    {"compare", "two designs of a product: impact changes, changed lines, flipped outcomes",
+     cmd_compare},
+    {"montecarlo", "uncertainty of a product's impacts (and of its verdict) by Monte Carlo",
+     cmd_montecarlo},
+    {"sensitivity", "which uncertain parameters matter most (Spearman rank correlation)",
+     cmd_sensitivity},
     {NULL, NULL, NULL},
 };
 

@@ -199,7 +199,8 @@ int glca_compare_products(glca_comparison **out, const glca_background *bg,
         rc = glca_error_oom(err);
         goto cleanup;
     }
-    if ((rc = glca_evaluate(bg, a, cmp->a, err)) < 0 || (rc = glca_evaluate(bg, b, cmp->b, err)) < 0)
+    if ((rc = glca_evaluate(bg, a, cmp->a, err)) < 0 ||
+        (rc = glca_evaluate(bg, b, cmp->b, err)) < 0)
         goto cleanup;
     for (c = 0; c < k; c++) {
         double ta = 0, tb = 0;

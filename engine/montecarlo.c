@@ -560,7 +560,8 @@ int glca_montecarlo_run(glca_montecarlo **out, const glca_background *bg, const 
     mc->stats.solver = mc->opts.solver;
     mc->k = bg->k;
     if (p->bound != bg) {
-        rc = glca_error_set(err, GLCA_ERROR, NULL, "product '%s' is not bound to this background", p->id);
+        rc = glca_error_set(err, GLCA_ERROR, NULL, "product '%s' is not bound to this background",
+                            p->id);
         goto cleanup;
     }
     if (mc->opts.iterations == 0 ||

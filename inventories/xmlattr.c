@@ -224,7 +224,8 @@ int glca_xml_attr_double(glca_xml *x, const char *name, bool required, double df
         return glca_error_set(err, GLCA_EPARSE, &loc,
                               "non-finite number '%s' in attribute '%s' on <%s>",
                               shown(buf, sizeof buf, s), name, glca_xml_name(x));
-    return glca_error_set(err, GLCA_EPARSE, &loc, "unparsable number '%s' in attribute '%s' on <%s>",
+    return glca_error_set(err, GLCA_EPARSE, &loc,
+                          "unparsable number '%s' in attribute '%s' on <%s>",
                           shown(buf, sizeof buf, s), name, glca_xml_name(x));
 }
 

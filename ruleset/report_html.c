@@ -3,8 +3,9 @@
  * as data: images, no scripts and nothing fetched, so it reads the same offline, printed, or
  * archived with the certification file.  It keeps to the HTML 4 element set (div, not section;
  * SVG inside <img>, not as <svg> elements) so that a strict HTML parser such as
- * `xmllint --html` accepts it without a complaint.  Sections follow the LCA report GB/T 32161 asks for (basic information,
- * goal and scope, inventory, impact assessment, evaluation, interpretation).
+ * `xmllint --html` accepts it without a complaint.  Sections follow the LCA report GB/T 32161
+ * asks for (basic information, goal and scope, inventory, impact assessment, evaluation,
+ * interpretation).
  */
 #include "report_int.h"
 
@@ -127,7 +128,9 @@ static void product_section(FILE *f, const glca_report_input *in)
     const glca_declare *d;
     size_t n, i;
 
-    fputs("<div class=\"section\" id=\"product\">\n<h2>1. Basic information 基本信息</h2>\n<table>\n", f);
+    fputs(
+        "<div class=\"section\" id=\"product\">\n<h2>1. Basic information 基本信息</h2>\n<table>\n",
+        f);
     fputs("<tr><th>Product id</th><td><code>", f);
     esc(f, glca_product_id(p));
     fputs("</code></td></tr>\n", f);
@@ -350,7 +353,8 @@ static void base64(FILE *f, const unsigned char *p, size_t n)
         fputc(digits[v & 63], f);
     }
     if (i < n) {
-        unsigned long v = (unsigned long)p[i] << 16 | (i + 1 < n ? (unsigned long)p[i + 1] << 8 : 0);
+        unsigned long v =
+            (unsigned long)p[i] << 16 | (i + 1 < n ? (unsigned long)p[i + 1] << 8 : 0);
 
         fputc(digits[v >> 18 & 63], f);
         fputc(digits[v >> 12 & 63], f);

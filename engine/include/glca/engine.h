@@ -355,7 +355,11 @@ typedef struct glca_substance {
     size_t material;
 } glca_substance;
 
-typedef enum glca_value_kind { GLCA_VALUE_NUMBER, GLCA_VALUE_BOOL, GLCA_VALUE_STRING } glca_value_kind;
+typedef enum glca_value_kind {
+    GLCA_VALUE_NUMBER,
+    GLCA_VALUE_BOOL,
+    GLCA_VALUE_STRING
+} glca_value_kind;
 
 /** A declared datum: numbers, true/false, or any other text as a string. */
 typedef struct glca_declare {
@@ -425,7 +429,7 @@ int glca_evaluate(const glca_background *bg, const glca_product *p, double *impa
 /** Totals over stages: totals[c]. */
 void glca_impacts_totals(size_t ncategories, const double *impacts, double *totals);
 
-/* ---------------------------------------------------------------- background blobs (batch developer) */
+/* ----------------------------------------------------------- background blobs (batch developer) */
 
 /**
  * A background as bytes, for the Lambda cache (the file I/O is in inventories/): ids, names and
@@ -450,7 +454,7 @@ bool glca_background_has_factorization(const glca_background *bg);
 
 /* (end of section) */
 
-/* ---------------------------------------------------------------- contributions, Monte Carlo, sensitivity (design-analysis developer) */
+/* -------------------------- contributions, Monte Carlo, sensitivity (design-analysis developer) */
 /*
  * Contributions (hotspots) of one bound product: its impacts broken down four ways, each of
  * which sums to the total of every category (up to rounding; the process and flow breakdowns

@@ -41,7 +41,11 @@ typedef struct glca_xml_limits {
  */
 typedef struct glca_xml glca_xml;
 
-typedef enum glca_xml_event { GLCA_XML_EOF = 0, GLCA_XML_START = 1, GLCA_XML_END = 2 } glca_xml_event;
+typedef enum glca_xml_event {
+    GLCA_XML_EOF = 0,
+    GLCA_XML_START = 1,
+    GLCA_XML_END = 2
+} glca_xml_event;
 
 int glca_xml_open(glca_xml **out, const char *path, const glca_xml_limits *limits,
                   glca_error *err);
@@ -174,7 +178,7 @@ void glca_write_json_string(FILE *f, const char *s);
 /** CSV rows "product,category,unit,stage,value" for each category and stage plus "total". */
 int glca_write_impacts_csv(FILE *f, const glca_assessment *a, bool header, glca_error *err);
 
-/* ---------------------------------------------------------------- batch, results store, content hashes (batch developer) */
+/* --------------------------------------- batch, results store, content hashes (batch developer) */
 
 /* -- SHA-256 (FIPS 180-4): content hashes of inputs, keys of the Lambda cache */
 

@@ -163,7 +163,7 @@ const char *glca_outcome_name(glca_outcome o);
  */
 int glca_write_verdict_json(FILE *f, const glca_verdict *v, glca_error *err);
 
-/* ---------------------------------------------------------------- self-evaluation report, rulebooks (lead) */
+/* ----------------------------------------------------- self-evaluation report, rulebooks (lead) */
 
 /**
  * What a self-evaluation report (自评价报告) is made of.  Everything is borrowed.  The product
@@ -248,7 +248,7 @@ int glca_rulebook_verdict_rows(glca_verdict_rows *out, const glca_product *p,
                                void *payload);
 /* (end of section) */
 
-/* ---------------------------------------------------------------- verdict comparison (design-analysis developer) */
+/* ----------------------------------------------- verdict comparison (design-analysis developer) */
 /* (end of section) */
 
 /* ---- verdict comparison (design-analysis developer) */
