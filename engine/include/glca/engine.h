@@ -429,7 +429,7 @@ int glca_evaluate(const glca_background *bg, const glca_product *p, double *impa
 /** Totals over stages: totals[c]. */
 void glca_impacts_totals(size_t ncategories, const double *impacts, double *totals);
 
-/* ----------------------------------------------------------- background blobs (batch developer) */
+/* ---------------------------------------------------------------- background blobs */
 
 /**
  * A background as bytes, for the Lambda cache (the file I/O is in inventories/): ids, names and
@@ -452,9 +452,7 @@ int glca_background_from_blob(glca_background **out, const void *blob, size_t si
 /** False for a background restored from a blob (no A, no factorization). */
 bool glca_background_has_factorization(const glca_background *bg);
 
-/* (end of section) */
-
-/* -------------------------- contributions, Monte Carlo, sensitivity (design-analysis developer) */
+/* ------------------------------------------------------ contributions, Monte Carlo, sensitivity */
 /*
  * Contributions (hotspots) of one bound product: its impacts broken down four ways, each of
  * which sums to the total of every category (up to rounding; the process and flow breakdowns
@@ -621,8 +619,6 @@ typedef struct glca_sensitivity {
  */
 int glca_sensitivity_compute(glca_sensitivity **out, const glca_montecarlo *mc, size_t c,
                              int threads, glca_error *err);
-/* (end of section) */
-
 #ifdef __cplusplus
 }
 #endif

@@ -178,9 +178,9 @@ void glca_write_json_string(FILE *f, const char *s);
 /** CSV rows "product,category,unit,stage,value" for each category and stage plus "total". */
 int glca_write_impacts_csv(FILE *f, const glca_assessment *a, bool header, glca_error *err);
 
-/* --------------------------------------- batch, results store, content hashes (batch developer) */
+/* --------------------------------------------------------- batch, results store, content hashes */
 
-/* -- SHA-256 (FIPS 180-4): content hashes of inputs, keys of the Lambda cache */
+/* --------------------- SHA-256 (FIPS 180-4): content hashes of inputs, keys of the Lambda cache */
 
 #define GLCA_SHA256_SIZE 32
 #define GLCA_SHA256_HEX 65 /* 64 hex digits and a NUL */
@@ -203,7 +203,7 @@ int glca_sha256_file(unsigned char out[GLCA_SHA256_SIZE], const char *path, glca
 /** Lower-case hex, NUL-terminated. */
 void glca_sha256_hex(const unsigned char digest[GLCA_SHA256_SIZE], char out[GLCA_SHA256_HEX]);
 
-/* -- verdict rows: what a rule engine hands the results store, in neutral terms */
+/* ------------------- verdict rows: what a rule engine hands the results store, in neutral terms */
 
 /**
  * One indicator (or basic requirement) of a verdict.  Strings are copied by
@@ -262,7 +262,7 @@ typedef int (*glca_verdict_fn)(glca_verdict_rows *out, const glca_product *p,
                                const glca_background *bg, const double *impacts, glca_error *err,
                                void *payload);
 
-/* -- Lambda cache: the background serialized, keyed by the content of its inputs */
+/* ------------------ Lambda cache: the background serialized, keyed by the content of its inputs */
 
 /**
  * The cache key: SHA-256 of the inventory files' bytes in order, the method file's bytes, the
@@ -305,7 +305,7 @@ int glca_lambda_cache_store(const glca_background *bg, const char *cache_dir,
                             const char *method_path, const glca_background_options *opts,
                             glca_error *err);
 
-/* -- batch: a catalog through the engine into the SQLite results store */
+/* ---------------------------- batch: a catalog through the engine into the SQLite results store */
 
 /** Where a batch stands, handed to the progress callback. */
 typedef struct glca_batch_progress {
@@ -383,8 +383,6 @@ typedef enum glca_export_format { GLCA_EXPORT_CSV, GLCA_EXPORT_JSON } glca_expor
  */
 int glca_results_export(FILE *f, const char *db_path, glca_export_format format,
                         long long run_id, glca_error *err);
-
-/* (end of section) */
 
 #ifdef __cplusplus
 }

@@ -163,7 +163,7 @@ const char *glca_outcome_name(glca_outcome o);
  */
 int glca_write_verdict_json(FILE *f, const glca_verdict *v, glca_error *err);
 
-/* ----------------------------------------------------- self-evaluation report, rulebooks (lead) */
+/* ------------------------------------------------------------ self-evaluation report, rulebooks */
 
 /**
  * What a self-evaluation report (自评价报告) is made of.  Everything is borrowed.  The product
@@ -246,12 +246,8 @@ int glca_validate_any(const char *path, const glca_xml_limits *limits, glca_doc_
 int glca_rulebook_verdict_rows(glca_verdict_rows *out, const glca_product *p,
                                const glca_background *bg, const double *impacts, glca_error *err,
                                void *payload);
-/* (end of section) */
 
-/* ----------------------------------------------- verdict comparison (design-analysis developer) */
-/* (end of section) */
-
-/* ---- verdict comparison (design-analysis developer) */
+/* ---------------------------------------------------------------- verdict comparison */
 
 /** An item whose outcome differs between two verdicts of the same ruleset. */
 typedef struct glca_outcome_flip {
