@@ -26,14 +26,6 @@ static const char help[] =
     "  --format F         table (default) or json\n"
     "Exit status 0 success, 1 an input is wrong (message on stderr), 2 usage error.\n";
 
-static void json_number(double v)
-{
-    if (isfinite(v))
-        printf("%.17g", v);
-    else
-        fputs("null", stdout);
-}
-
 static void print_table(const cli_study *st, const cli_product *pa, const cli_product *pb,
                         const glca_comparison *cmp, bool all)
 {
@@ -107,9 +99,9 @@ static void print_json(const cli_study *st, const cli_product *pa, const cli_pro
         for (s = 0; s <= GLCA_NSTAGES; s++) {
             printf("%s\"%s\": {\"change\": ", s ? ", " : "",
                    s < GLCA_NSTAGES ? glca_stage_name((glca_stage)s) : "total");
-            json_number(cmp->change[c * w + s]);
+            glca_write_json_number(stdout, cmp->change[c * w + s]);
             fputs(", \"relative\": ", stdout);
-            json_number(cmp->relative[c * w + s]);
+            glca_write_json_number(stdout, cmp->relative[c * w + s]);
             putchar('}');
         }
         fputs("}}", stdout);

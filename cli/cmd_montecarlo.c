@@ -66,14 +66,6 @@ static const char *solver_name(glca_mc_solver s)
     return s == GLCA_MC_SOLVER_REFINE ? "refine" : "refactor";
 }
 
-static void json_number(double v)
-{
-    if (isfinite(v))
-        printf("%.17g", v);
-    else
-        fputs("null", stdout);
-}
-
 /* Pass probabilities of the product's ruleset, or none; prints them. */
 static int print_rules(const cli_study *st, const cli_product *cp, const glca_montecarlo *mc,
                        int threads, const char *format)
@@ -114,7 +106,7 @@ static int print_rules(const cli_study *st, const cli_product *cp, const glca_mo
             printf("%s", i ? ", " : "");
             glca_write_json_string(stdout, items[i].id);
             putchar(':');
-            json_number(pass[i]);
+            glca_write_json_number(stdout, pass[i]);
         } else {
             printf("%s,pass_probability,", glca_product_id(cp->p));
             glca_write_json_string(stdout, items[i].id);

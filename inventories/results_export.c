@@ -2,7 +2,6 @@
  * Reading a results store back out: `greenlca export` as CSV rows or JSON lines, products in
  * catalog order, numbers with 17 significant digits so a reader gets the stored doubles back.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,39 +24,6 @@ typedef struct exporter {
 static const char *const stage_names[GLCA_NSTAGES + 1] = {
     "raw-materials", "production", "distribution", "use", "end-of-life", "total"};
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void json_number(FILE *f, double v)
-{
-    if (v != v || v - v != 0) /* NaN or infinite: JSON has no such numbers */
-        fputs("null", f);
-    else
-        fprintf(f, "%.17g", v);
-}
-
-static void json_string_or_null(FILE *f, const char *s)
-{
-    if (s)
-        glca_write_json_string(f, s);
-    else
-        fputs("null", f);
-}
-
 static const char *column_text(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
@@ -72,29 +38,29 @@ static void csv_row(exporter *x, long long ordinal, const char *product, const c
     FILE *f = x->f;
 
     fprintf(f, "%lld,", ordinal);
-    csv_field(f, product);
+    glca_write_csv_field(f, product);
     fputc(',', f);
-    csv_field(f, status);
+    glca_write_csv_field(f, status);
     fputc(',', f);
-    csv_field(f, record);
+    glca_write_csv_field(f, record);
     fputc(',', f);
-    csv_field(f, name);
+    glca_write_csv_field(f, name);
     fputc(',', f);
-    csv_field(f, stage);
+    glca_write_csv_field(f, stage);
     fputc(',', f);
     if (value)
         fprintf(f, "%.17g", *value);
     fputc(',', f);
-    csv_field(f, unit);
+    glca_write_csv_field(f, unit);
     fputc(',', f);
     if (baseline)
         fprintf(f, "%.17g", *baseline);
     fputc(',', f);
-    csv_field(f, comparator);
+    glca_write_csv_field(f, comparator);
     fputc(',', f);
-    csv_field(f, outcome);
+    glca_write_csv_field(f, outcome);
     fputc(',', f);
-    csv_field(f, message);
+    glca_write_csv_field(f, message);
     fputc('\n', f);
 }
 
@@ -133,13 +99,13 @@ static void export_impacts(exporter *x, long long ordinal, const char *product)
         first = false;
         glca_write_json_string(x->f, id);
         fputs(": {\"unit\": ", x->f);
-        json_string_or_null(x->f, unit);
+        glca_write_json_string_or_null(x->f, unit);
         fputs(", \"total\": ", x->f);
-        json_number(x->f, sqlite3_column_double(st, 1 + GLCA_NSTAGES));
+        glca_write_json_number(x->f, sqlite3_column_double(st, 1 + GLCA_NSTAGES));
         fputs(", \"stages\": {", x->f);
         for (s = 0; s < GLCA_NSTAGES; s++) {
             fprintf(x->f, "%s\"%s\": ", s ? ", " : "", stage_names[s]);
-            json_number(x->f, sqlite3_column_double(st, 1 + s));
+            glca_write_json_number(x->f, sqlite3_column_double(st, 1 + s));
         }
         fputs("}}", x->f);
     }
@@ -186,7 +152,7 @@ static void export_verdict(exporter *x, long long ordinal, const char *product)
     sqlite3_bind_int64(st, 2, ordinal);
     if (x->format == GLCA_EXPORT_JSON) {
         fputs(", \"verdict\": {\"ruleset\": ", x->f);
-        json_string_or_null(x->f, column_text(v, 0));
+        glca_write_json_string_or_null(x->f, column_text(v, 0));
         fprintf(x->f, ", \"certified\": %s, \"items\": [",
                 sqlite3_column_int(v, 1) ? "true" : "false");
     }
@@ -200,21 +166,21 @@ static void export_verdict(exporter *x, long long ordinal, const char *product)
         }
         fputs(first ? "{\"id\": " : ", {\"id\": ", x->f);
         first = false;
-        json_string_or_null(x->f, column_text(st, 0));
+        glca_write_json_string_or_null(x->f, column_text(st, 0));
         fputs(", \"value\": ", x->f);
         if (value)
-            json_number(x->f, *value);
+            glca_write_json_number(x->f, *value);
         else
             fputs("null", x->f);
         fputs(", \"baseline\": ", x->f);
         if (base)
-            json_number(x->f, *base);
+            glca_write_json_number(x->f, *base);
         else
             fputs("null", x->f);
         fputs(", \"comparator\": ", x->f);
-        json_string_or_null(x->f, column_text(st, 3));
+        glca_write_json_string_or_null(x->f, column_text(st, 3));
         fputs(", \"outcome\": ", x->f);
-        json_string_or_null(x->f, column_text(st, 4));
+        glca_write_json_string_or_null(x->f, column_text(st, 4));
         fputc('}', x->f);
     }
     sqlite3_reset(st);
@@ -253,13 +219,13 @@ static int export_products(exporter *x, glca_error *err)
 
         if (x->format == GLCA_EXPORT_JSON) {
             fprintf(x->f, "{\"ordinal\": %lld, \"product\": ", ordinal);
-            json_string_or_null(x->f, id);
+            glca_write_json_string_or_null(x->f, id);
             fputs(", \"source\": ", x->f);
-            json_string_or_null(x->f, column_text(st, 2));
+            glca_write_json_string_or_null(x->f, column_text(st, 2));
             fprintf(x->f, ", \"status\": \"%s\"", ok ? "ok" : "error");
             if (!ok) {
                 fputs(", \"message\": ", x->f);
-                json_string_or_null(x->f, column_text(st, 4));
+                glca_write_json_string_or_null(x->f, column_text(st, 4));
             }
         } else if (!ok) {
             csv_row(x, ordinal, id, "error", "error", NULL, NULL, NULL, NULL, NULL, NULL, NULL,

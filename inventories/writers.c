@@ -39,14 +39,20 @@ void glca_write_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void write_json_number(FILE *f, double v)
+void glca_write_json_string_or_null(FILE *f, const char *s)
 {
-    /* JSON has no NaN or infinity; an impact can only be non-finite through bad input that the
-     * readers refuse, so null here marks a bug rather than hiding it as 0. */
+    if (s)
+        glca_write_json_string(f, s);
+    else
+        fputs("null", f);
+}
+
+void glca_write_json_number(FILE *f, double v)
+{
+    /* An impact can only be non-finite through bad input that the readers refuse, so null
+     * marks a bug rather than hiding it as 0. */
     if (!isfinite(v))
         fputs("null", f);
-    else if (v == 0)
-        fputs("0", f);
     else
         fprintf(f, "%.17g", v);
 }
@@ -70,14 +76,14 @@ int glca_write_impacts_json(FILE *f, const glca_assessment *a, glca_error *err)
         fputs(": {\"unit\": ", f);
         glca_write_json_string(f, glca_background_category_unit(a->bg, c));
         fputs(", \"total\": ", f);
-        write_json_number(f, total);
+        glca_write_json_number(f, total);
         fputs(", \"stages\": {", f);
         for (s = 0; s < GLCA_NSTAGES; s++) {
             if (s)
                 fputs(", ", f);
             glca_write_json_string(f, glca_stage_name((glca_stage)s));
             fputs(": ", f);
-            write_json_number(f, row[s]);
+            glca_write_json_number(f, row[s]);
         }
         fputs("}}", f);
     }
@@ -87,7 +93,7 @@ int glca_write_impacts_json(FILE *f, const glca_assessment *a, glca_error *err)
     return 0;
 }
 
-static void write_csv_field(FILE *f, const char *s)
+void glca_write_csv_field(FILE *f, const char *s)
 {
     const char *c;
 
@@ -108,13 +114,13 @@ static void write_csv_field(FILE *f, const char *s)
 
 static void write_csv_row(FILE *f, const glca_assessment *a, size_t c, const char *stage, double v)
 {
-    write_csv_field(f, glca_product_id(a->product));
+    glca_write_csv_field(f, glca_product_id(a->product));
     fputc(',', f);
-    write_csv_field(f, glca_background_category_id(a->bg, c));
+    glca_write_csv_field(f, glca_background_category_id(a->bg, c));
     fputc(',', f);
-    write_csv_field(f, glca_background_category_unit(a->bg, c));
+    glca_write_csv_field(f, glca_background_category_unit(a->bg, c));
     fputc(',', f);
-    write_csv_field(f, stage);
+    glca_write_csv_field(f, stage);
     fputc(',', f);
     fprintf(f, "%.17g\n", v);
 }

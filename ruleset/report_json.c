@@ -4,25 +4,6 @@
  */
 #include "report_int.h"
 
-#include <math.h>
-
-static void jnum(FILE *f, double v)
-{
-    if (!isfinite(v))
-        fputs("null", f);
-    else if (v == 0)
-        fputs("0", f);
-    else
-        fprintf(f, "%.17g", v);
-}
-
-static void jstr(FILE *f, const char *s)
-{
-    if (s)
-        glca_write_json_string(f, s);
-    else
-        fputs("null", f);
-}
 
 static void key(FILE *f, const char *k)
 {
@@ -34,7 +15,7 @@ static void key(FILE *f, const char *k)
 static void field(FILE *f, const char *k, const char *v)
 {
     key(f, k);
-    jstr(f, v);
+    glca_write_json_string_or_null(f, v);
     fputs(", ", f);
 }
 
@@ -49,7 +30,7 @@ static void product_json(FILE *f, const glca_report_model *m)
     field(f, "name", glca_product_name(p));
     field(f, "category", glca_product_category(p));
     key(f, "functional_unit");
-    jstr(f, glca_product_functional_unit(p));
+    glca_write_json_string_or_null(f, glca_product_functional_unit(p));
     fputs(", \"declared\": [", f);
     d = glca_product_declares(p, &n);
     for (i = 0; i < n; i++) {
@@ -57,7 +38,7 @@ static void product_json(FILE *f, const glca_report_model *m)
         field(f, "name", d[i].name);
         field(f, "value", d[i].string);
         key(f, "unit");
-        jstr(f, d[i].unit);
+        glca_write_json_string_or_null(f, d[i].unit);
         fprintf(f, ", \"line\": %ld}", d[i].loc.line);
     }
     fputs("]}", f);
@@ -71,11 +52,11 @@ static void scope_json(FILE *f, const glca_report_model *m)
     for (s = 0; s < GLCA_NSTAGES; s++) {
         fprintf(f, "%s{\"stage\": \"%s\", \"name_zh\": ", s ? ", " : "",
                 glca_stage_name((glca_stage)s));
-        jstr(f, glca_ruleset__stage_zh((glca_stage)s));
+        glca_write_json_string_or_null(f, glca_ruleset__stage_zh((glca_stage)s));
         fprintf(f, ", \"lines\": %zu}", m->lines_per_stage[s]);
     }
     fputs("], \"method\": ", f);
-    jstr(f, glca_background_method_id(m->in->bg));
+    glca_write_json_string_or_null(f, glca_background_method_id(m->in->bg));
     fputs("}", f);
 }
 
@@ -93,7 +74,7 @@ static void sources_json(FILE *f, const glca_report_model *m)
         field(f, "id", s->id);
         field(f, "version", s->version);
         key(f, "sha256");
-        jstr(f, s->sha256);
+        glca_write_json_string_or_null(f, s->sha256);
         fputs("}", f);
     }
     fputs("]", f);
@@ -119,17 +100,17 @@ static void inventory_json(FILE *f, const glca_report_model *m)
                 emission ? "emission" : l->kind == GLCA_LINE_MATERIAL ? "material" : "input");
         field(f, "ref", l->ref);
         key(f, "path");
-        jstr(f, l->path);
+        glca_write_json_string_or_null(f, l->path);
         fputs(", \"amount\": ", f);
-        jnum(f, l->amount);
+        glca_write_json_number(f, l->amount);
         fputs(", ", f);
         key(f, "unit");
-        jstr(f, l->unit);
+        glca_write_json_string_or_null(f, l->unit);
         fputs(", \"amount_ref\": ", f);
-        jnum(f, l->amount_ref);
+        glca_write_json_number(f, l->amount_ref);
         fputs(", ", f);
         key(f, "ref_unit");
-        jstr(f, emission ? glca_background_flow_unit(bg, (size_t)l->index)
+        glca_write_json_string_or_null(f, emission ? glca_background_flow_unit(bg, (size_t)l->index)
                          : glca_background_process_unit(bg, (size_t)l->index));
         fprintf(f, ", \"line\": %ld}", l->loc.line);
     }
@@ -138,16 +119,16 @@ static void inventory_json(FILE *f, const glca_report_model *m)
     for (i = 0; i < n; i++) {
         fputs(i ? ", {" : "{", f);
         key(f, "path");
-        jstr(f, mats[i].path);
+        glca_write_json_string_or_null(f, mats[i].path);
         fputs(", \"mass_kg\": ", f);
-        jnum(f, mats[i].mass_kg);
+        glca_write_json_number(f, mats[i].mass_kg);
         fprintf(f, ", \"recyclable\": %s, \"recycled_content\": ",
                 mats[i].recyclable ? "true" : "false");
-        jnum(f, mats[i].recycled_content);
+        glca_write_json_number(f, mats[i].recycled_content);
         fputs("}", f);
     }
     fputs("], \"mass_kg\": ", f);
-    jnum(f, m->mass_kg);
+    glca_write_json_number(f, m->mass_kg);
     fputs("}", f);
 }
 
@@ -161,9 +142,9 @@ static void interpretation_json(FILE *f, const glca_report_model *m)
     for (c = 0; c < m->k; c++) {
         fputs(c ? ", {" : "{", f);
         key(f, "category");
-        jstr(f, glca_background_category_id(m->in->bg, c));
+        glca_write_json_string_or_null(f, glca_background_category_id(m->in->bg, c));
         fputs(", \"dominant_stage\": ", f);
-        jstr(f, m->dominant[c] < 0 ? NULL : glca_stage_name((glca_stage)m->dominant[c]));
+        glca_write_json_string_or_null(f, m->dominant[c] < 0 ? NULL : glca_stage_name((glca_stage)m->dominant[c]));
         fputs(", \"top_lines\": [", f);
         for (i = 0; i < m->ntop[c]; i++) {
             size_t l = m->top[c * ntop + i];
@@ -171,9 +152,9 @@ static void interpretation_json(FILE *f, const glca_report_model *m)
             fprintf(f, "%s{\"line\": %ld, \"stage\": \"%s\", ", i ? ", " : "",
                     lines[l].loc.line, glca_stage_name(lines[l].stage));
             key(f, "what");
-            jstr(f, lines[l].path ? lines[l].path : lines[l].ref);
+            glca_write_json_string_or_null(f, lines[l].path ? lines[l].path : lines[l].ref);
             fputs(", \"impact\": ", f);
-            jnum(f, m->line_value[c * m->nlines + l]);
+            glca_write_json_number(f, m->line_value[c * m->nlines + l]);
             fputs("}", f);
         }
         fputs("]}", f);

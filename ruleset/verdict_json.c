@@ -5,25 +5,14 @@
  */
 #include <glca/ruleset.h>
 
-#include <math.h>
 #include <string.h>
-
-static void write_number(FILE *f, double x)
-{
-    if (!isfinite(x))
-        fputs("null", f);
-    else if (x == 0)
-        fputs("0", f);
-    else
-        fprintf(f, "%.17g", x);
-}
 
 static void write_value(FILE *f, const glca_rule_value *v)
 {
     if (!v->present)
         fputs("null", f);
     else if (v->kind == GLCA_VALUE_NUMBER)
-        write_number(f, v->number);
+        glca_write_json_number(f, v->number);
     else if (v->kind == GLCA_VALUE_BOOL)
         fputs(v->boolean ? "true" : "false", f);
     else
@@ -33,10 +22,7 @@ static void write_value(FILE *f, const glca_rule_value *v)
 static void write_member(FILE *f, const char *name, const char *s)
 {
     fprintf(f, ", \"%s\": ", name);
-    if (s)
-        glca_write_json_string(f, s);
-    else
-        fputs("null", f);
+    glca_write_json_string_or_null(f, s);
 }
 
 static void write_item(FILE *f, const glca_verdict_item *it)

@@ -172,8 +172,17 @@ typedef struct glca_assessment {
  */
 int glca_write_impacts_json(FILE *f, const glca_assessment *a, glca_error *err);
 
-/** Write a JSON string literal with escapes. */
+/** Write a JSON string literal with escapes (NULL writes ""). */
 void glca_write_json_string(FILE *f, const char *s);
+/** The same, but NULL writes null. */
+void glca_write_json_string_or_null(FILE *f, const char *s);
+/**
+ * A JSON number with 17 significant digits, so a reader gets the same double back; JSON has no
+ * NaN or infinity, so those are written null.
+ */
+void glca_write_json_number(FILE *f, double v);
+/** A CSV field, quoted (RFC 4180) when it holds a comma, quote or line break; NULL is empty. */
+void glca_write_csv_field(FILE *f, const char *s);
 
 /** CSV rows "product,category,unit,stage,value" for each category and stage plus "total". */
 int glca_write_impacts_csv(FILE *f, const glca_assessment *a, bool header, glca_error *err);
