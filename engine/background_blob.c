@@ -1,5 +1,5 @@
 /*
- * A background to and from bytes, for the Lambda cache (inventories/lambda_cache.c does the
+ * A background to and from bytes, for the Lambda cache (inventories/store/lambda_cache.c does the
  * file I/O and the checksum; this file only lays out and checks bytes).
  *
  * What is kept is what binding and evaluation read: the unit table, the method id, ids, names

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inventories/xmlsafe_int.h"
+#include "inventories/xml/xmlsafe_int.h"
 
 static void assert_same_as_strtod(const char *text)
 {

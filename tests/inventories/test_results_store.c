@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "inventories/results_store.h"
+#include "inventories/store/results_store.h"
 
 #define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
 

@@ -12,7 +12,7 @@
 
 #include <glca/inventories.h>
 
-#include "inventories/sha256_int.h"
+#include "inventories/common/sha256_int.h"
 
 static void hex_of(const void *data, size_t n, char out[GLCA_SHA256_HEX])
 {

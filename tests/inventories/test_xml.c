@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "inv_test_util.h"
-#include "inventories/xmlsafe_int.h"
+#include "inventories/xml/xmlsafe_int.h"
 
 static glca_xml *open_text(const char *name, const char *content, glca_error *err)
 {

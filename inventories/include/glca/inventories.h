@@ -26,7 +26,8 @@ typedef struct glca_xml_limits {
 } glca_xml_limits;
 
 /* 2 GiB and 256 levels: far beyond any real inventory, far below what hurts. */
-#define GLCA_XML_LIMITS_INIT {1, 2147483647LL, 256}
+#define GLCA_XML_MAX_BYTES_DEFAULT 2147483647LL
+#define GLCA_XML_LIMITS_INIT {1, GLCA_XML_MAX_BYTES_DEFAULT, 256}
 
 /* ---------------------------------------------------------------- safe XML */
 
@@ -49,7 +50,23 @@ typedef enum glca_xml_event {
 
 int glca_xml_open(glca_xml **out, const char *path, const glca_xml_limits *limits,
                   glca_error *err);
+/**
+ * A reader over `len` bytes at `data` (borrowed: they must outlive the reader), e.g. an entry
+ * of a zip archive; `name` is what locations name ("archive.zip:processes/x.xml").
+ */
+int glca_xml_open_memory(glca_xml **out, const char *name, const void *data, size_t len,
+                         const glca_xml_limits *limits, glca_error *err);
 void glca_xml_free(glca_xml *x);
+
+/**
+ * Text mode, for formats that carry data in element content (EcoSpold 2, ILCD): character data
+ * and CDATA are kept instead of refused, and at each end event glca_xml_text gives the text
+ * written directly inside that element since its start tag or its last child (decoded, not
+ * trimmed).  Set it before the first glca_xml_next.
+ */
+void glca_xml_keep_text(glca_xml *x, bool keep);
+/** At an end event in text mode: the element's own text ("" otherwise; borrowed as attrs). */
+const char *glca_xml_text(const glca_xml *x);
 
 /** The next event (>= 0) or a negative error code (malformed XML, limits, stray text). */
 int glca_xml_next(glca_xml *x, glca_error *err);

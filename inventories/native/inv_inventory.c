@@ -4,7 +4,7 @@
  * is resolved here: flows and providers may live in other files, so references are checked by
  * glca_model_link.  Units are checked as they are met, so a <unit> must come before its use.
  */
-#include "inv_readers.h"
+#include "native/inv_readers.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
  * "inf", hex floats and trailing junk.  Surrounding XML whitespace is allowed, because XML
  * attribute normalization already turns line breaks into spaces and xs:double allows it.
  */
-#include "xmlsafe_int.h"
+#include "xml/xmlsafe_int.h"
 
 #include <errno.h>
 #include <locale.h>

@@ -18,7 +18,7 @@
 /* realpath() is an X/Open extension in glibc's headers */
 #define _XOPEN_SOURCE 700
 
-#include "inv_readers.h"
+#include "native/inv_readers.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -26,6 +26,8 @@ typedef struct xml_event {
     size_t name, ns; /* arena offsets, when the dictionary pointers below are NULL */
     const char *name_dict, *ns_dict; /* libxml2's interned strings: they live with the parser */
     size_t first_attr, nattrs;
+    size_t text; /* END events in text mode: arena offset of the element's own text, else 0 */
+    bool has_text;
 } xml_event;
 
 struct glca_xml {
@@ -53,6 +55,12 @@ struct glca_xml {
     glca_error failure;
 
     char *buf; /* one read chunk */
+
+    /* Text mode (glca_xml_keep_text): character data since the last start or end tag,
+     * attached to the next end event.  Off, any non-blank text is an error. */
+    bool keep_text;
+    char *text;
+    size_t text_len, text_cap;
 
     /* A parser over a memory buffer (glca_inventories__xml_open_buffer) instead of fd. */
     const char *mem;

@@ -14,7 +14,7 @@
 
 #include <sqlite3.h>
 
-#include "results_store.h"
+#include "store/results_store.h"
 
 struct glca_inventories__store {
     sqlite3 *db;

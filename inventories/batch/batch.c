@@ -25,8 +25,8 @@
 
 #include <omp.h>
 
-#include "catalog_split.h"
-#include "results_store.h"
+#include "batch/catalog_split.h"
+#include "store/results_store.h"
 
 /* Products per block of the parallel reader: enough to amortize a parser, few enough that
  * the blocks of a chunk spread evenly over the threads. */

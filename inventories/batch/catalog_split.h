@@ -18,7 +18,7 @@
 #ifndef GLCA_CATALOG_SPLIT_H
 #define GLCA_CATALOG_SPLIT_H
 
-#include "inv_readers.h"
+#include "native/inv_readers.h"
 
 typedef struct glca_inventories__split glca_inventories__split;
 

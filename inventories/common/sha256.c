@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sha256_int.h"
+#include "common/sha256_int.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_SHANI 1

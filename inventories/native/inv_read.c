@@ -4,7 +4,7 @@
  * reads no further than the root element, and glca_validate_file, which runs the reader of
  * whatever kind the file is into throwaway objects and reports every problem.
  */
-#include "inv_readers.h"
+#include "native/inv_readers.h"
 
 #include <string.h>
 

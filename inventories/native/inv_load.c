@@ -3,7 +3,7 @@
  * (so references may cross files), links it, reads the method and builds the background.
  * All files are read even after a problem, so one run reports every problem of the input.
  */
-#include "inv_readers.h"
+#include "native/inv_readers.h"
 
 int glca_load_background(glca_background **out, const char *const *inventory_paths,
                          size_t ninventories, const char *method_path,

@@ -3,7 +3,7 @@
  * diagnostics sink, the first one kept), skipping bad or unknown elements, id rules, and the
  * <uncertainty> element that inventories and products share.
  */
-#include "inv_readers.h"
+#include "native/inv_readers.h"
 
 #include <math.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * <factor flow value [unit]>.  Factors are matched to flows and their units converted when a
  * background is built, since a method is read without any inventory.
  */
-#include "inv_readers.h"
+#include "native/inv_readers.h"
 
 static const char *const method_attrs[] = {"id", "name", "version", NULL};
 static const char *const category_attrs[] = {"id", "name", "unit", NULL};

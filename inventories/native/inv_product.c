@@ -11,8 +11,8 @@
  * same path are an error, since rules and reports name materials by path.
  * Units, processes and flows are resolved later by glca_product_bind against a background.
  */
-#include "inv_readers.h"
-#include "xmlsafe_int.h"
+#include "native/inv_readers.h"
+#include "xml/xmlsafe_int.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "results_store.h"
+#include "store/results_store.h"
 
 typedef struct exporter {
     FILE *f;

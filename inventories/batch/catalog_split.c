@@ -12,8 +12,8 @@
  * Memory: the window holds one call's blocks (a chunk of products) and grows only as far as
  * that needs; the file is never mapped or read whole.
  */
-#include "catalog_split.h"
-#include "xmlsafe_int.h"
+#include "batch/catalog_split.h"
+#include "xml/xmlsafe_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

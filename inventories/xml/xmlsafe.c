@@ -24,7 +24,7 @@
 /* memrchr is a GNU extension */
 #define _GNU_SOURCE
 
-#include "xmlsafe_int.h"
+#include "xml/xmlsafe_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -163,9 +163,10 @@ static void on_structured_error(void *payload, xmlErrorPtr e)
 
 /* ---------------------------------------------------------------- event queue */
 
-/* Copy `len` bytes to the arena, turning the "&#38;" libxml2 leaves for '&' (entities are not
- * substituted) back into '&'.  Returns the offset, or SIZE_MAX when out of memory. */
-static size_t arena_put(glca_xml *x, const xmlChar *s, size_t len)
+/* Copy `len` bytes to the arena; unless `raw`, turn the "&#38;" libxml2 leaves for '&' in
+ * attribute values (entities are not substituted) back into '&'.  Character data comes
+ * decoded, so text is copied raw.  Returns the offset, or SIZE_MAX when out of memory. */
+static size_t arena_copy(glca_xml *x, const xmlChar *s, size_t len, bool raw)
 {
     size_t offset = x->arena_len, i;
     char *d;
@@ -184,7 +185,7 @@ static size_t arena_put(glca_xml *x, const xmlChar *s, size_t len)
         x->arena_cap = cap;
     }
     d = x->arena + x->arena_len;
-    if (!memchr(s, '&', len)) { /* the usual case: a plain copy */
+    if (raw || !memchr(s, '&', len)) { /* the usual case: a plain copy */
         memcpy(d, s, len);
         d += len;
     } else {
@@ -200,6 +201,11 @@ static size_t arena_put(glca_xml *x, const xmlChar *s, size_t len)
     *d++ = '\0';
     x->arena_len = (size_t)(d - x->arena);
     return offset;
+}
+
+static size_t arena_put(glca_xml *x, const xmlChar *s, size_t len)
+{
+    return arena_copy(x, s, len, false);
 }
 
 static size_t arena_cstr(glca_xml *x, const xmlChar *s)
@@ -240,6 +246,8 @@ static xml_event *push_event(glca_xml *x, glca_xml_event type, const xmlChar *na
     ev->ns = intern(x, uri, &ev->ns_dict);
     ev->first_attr = x->nattrs;
     ev->nattrs = 0;
+    ev->text = 0;
+    ev->has_text = false;
     if (ev->name == SIZE_MAX || ev->ns == SIZE_MAX)
         return NULL;
     x->nevents++;
@@ -281,6 +289,7 @@ static void on_start(void *payload, const xmlChar *localname, const xmlChar *pre
         out_of_memory(x);
         return;
     }
+    x->text_len = 0;
     x->depth++;
     for (i = 0; i < nb_attributes; i++) {
         const xmlChar *const *a = attributes + 5 * i; /* localname, prefix, URI, value, end */
@@ -328,13 +337,55 @@ static void on_end(void *payload, const xmlChar *localname, const xmlChar *prefi
                    const xmlChar *uri)
 {
     glca_xml *x = payload;
+    xml_event *ev;
 
     (void)prefix;
     if (x->done)
         return;
     x->depth--;
-    if (!push_event(x, GLCA_XML_END, localname, uri, x->depth))
+    if (!(ev = push_event(x, GLCA_XML_END, localname, uri, x->depth))) {
         out_of_memory(x);
+        return;
+    }
+    if (x->keep_text) {
+        size_t off = arena_copy(x, (const xmlChar *)(x->text ? x->text : ""), x->text_len,
+                                true);
+        if (off == SIZE_MAX) {
+            out_of_memory(x);
+            return;
+        }
+        ev = &x->events[x->nevents - 1];
+        ev->text = off;
+        ev->has_text = true;
+        x->text_len = 0;
+    }
+}
+
+/* Append character data to the text of the element being read (text mode). */
+static void keep_text(glca_xml *x, const xmlChar *text, int len)
+{
+    size_t n = (size_t)len;
+
+    if (x->text_cap - x->text_len < n + 1) {
+        size_t cap = x->text_cap ? x->text_cap : 256;
+        char *grown;
+        while (cap - x->text_len < n + 1) {
+            if (cap > SIZE_MAX / 2) {
+                out_of_memory(x);
+                return;
+            }
+            cap *= 2;
+        }
+        if (!(grown = glca_reallocarray(x->text, cap, 1))) {
+            out_of_memory(x);
+            return;
+        }
+        x->text = grown;
+        x->text_cap = cap;
+    }
+    memcpy(x->text + x->text_len, text, n);
+    x->text_len += n;
+    x->text[x->text_len] = '\0';
 }
 
 static void on_text(void *payload, const xmlChar *text, int len)
@@ -344,6 +395,10 @@ static void on_text(void *payload, const xmlChar *text, int len)
 
     if (x->done)
         return;
+    if (x->keep_text) {
+        keep_text(x, text, len);
+        return;
+    }
     for (i = 0; i < len; i++) {
         if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r') {
             long line, column;
@@ -359,8 +414,11 @@ static void on_cdata(void *payload, const xmlChar *text, int len)
     glca_xml *x = payload;
     long line, column;
 
-    (void)text;
-    (void)len;
+    if (x->keep_text) {
+        if (!x->done)
+            keep_text(x, text, len);
+        return;
+    }
     parser_location(x, &line, &column);
     fail_at(x, GLCA_EPARSE, line, column, "unexpected CDATA section");
 }
@@ -406,6 +464,7 @@ void glca_xml_free(glca_xml *x)
     glca_free(x->attrs);
     glca_free(x->arena);
     glca_free(x->buf);
+    glca_free(x->text);
     glca_free(x->path);
     glca_free(x);
 }
@@ -477,6 +536,34 @@ int glca_inventories__xml_open_buffer(glca_xml **out, const char *path, const ch
     }
     *out = x;
     return 0;
+}
+
+int glca_xml_open_memory(glca_xml **out, const char *name, const void *data, size_t len,
+                         const glca_xml_limits *limits, glca_error *err)
+{
+    glca_srcloc where = {name, 0, 0};
+    long long max = limits && limits->max_bytes > 0 ? limits->max_bytes
+                                                    : (long long)GLCA_XML_MAX_BYTES_DEFAULT;
+
+    *out = NULL;
+    if (len == 0)
+        return glca_error_set(err, GLCA_EPARSE, &where, "empty file");
+    if ((unsigned long long)len > (unsigned long long)max)
+        return glca_error_set(err, GLCA_ELIMIT, &where,
+                              "file is larger than the limit of %lld bytes", max);
+    return glca_inventories__xml_open_buffer(out, name, data, len, 1, 1, 1, limits, err);
+}
+
+void glca_xml_keep_text(glca_xml *x, bool keep)
+{
+    x->keep_text = keep;
+    x->text_len = 0;
+}
+
+const char *glca_xml_text(const glca_xml *x)
+{
+    const xml_event *ev = glca_xml__current(x);
+    return ev && ev->has_text ? glca_xml__str(x, ev->text) : "";
 }
 
 int glca_xml_open(glca_xml **out, const char *path, const glca_xml_limits *limits,
