@@ -21,7 +21,7 @@
 
 #include <glca/inventories.h>
 
-#define GLCA_INVENTORIES__SCHEMA_VERSION 1
+#define GLCA_INVENTORIES__SCHEMA_VERSION 2
 
 typedef struct glca_inventories__store glca_inventories__store;
 
