@@ -18,7 +18,7 @@
 struct glca_rulebook {
     glca_ruleset **sets;
     size_t n;
-    bool single;  /* loaded from one file: applies to every product */
+    bool single;   /* loaded from one file: applies to every product */
     char date[11]; /* YYYY-MM-DD the editions are chosen on */
 };
 
@@ -30,7 +30,7 @@ static int new_rulebook(glca_rulebook **out, glca_error *err)
     if (!(*out = glca_calloc(1, sizeof **out)))
         return glca_error_oom(err);
     gmtime_r(&now, &tm);
-    strftime((*out)->date, sizeof (*out)->date, "%Y-%m-%d", &tm);
+    strftime((*out)->date, sizeof(*out)->date, "%Y-%m-%d", &tm);
     return 0;
 }
 
@@ -380,9 +380,9 @@ int glca_rulebook_verdict_rows(glca_verdict_rows *out, const glca_product *p,
         return rc;
     if ((rc = glca_verdict_rows_set(out, glca_verdict_certified(v), glca_verdict_ruleset_id(v),
                                     err)) < 0 ||
-        (rc = glca_verdict_rows_set_status(out,
-                                           glca_verdict_status_name(glca_verdict_get_status(v)),
-                                           glca_verdict_provisional(v), err)) < 0)
+        (rc =
+             glca_verdict_rows_set_status(out, glca_verdict_status_name(glca_verdict_get_status(v)),
+                                          glca_verdict_provisional(v), err)) < 0)
         goto cleanup;
     items = glca_verdict_items(v, &n);
     for (i = 0; i < n; i++)

@@ -327,9 +327,9 @@ static int read_basic(reader *r, glca_ruleset__rule *rule)
 
 static int read_indicator_attrs(reader *r, glca_ruleset__rule *rule)
 {
-    static const char *const allowed[] = {"id",       "name",     "attribute", "stage",
-                                          "unit",     "comparator", "baseline", "value",
-                                          "evidence", "basis",    "source",    NULL};
+    static const char *const allowed[] = {"id",       "name",       "attribute", "stage",
+                                          "unit",     "comparator", "baseline",  "value",
+                                          "evidence", "basis",      "source",    NULL};
     glca_error e = GLCA_ERROR_INIT;
     const char *attribute, *comparator, *stage, *unit;
     int rc;
@@ -348,11 +348,13 @@ static int read_indicator_attrs(reader *r, glca_ruleset__rule *rule)
     /* The fourth attribute group is what tells the two schemes apart (GB/T 32161 vs 33761). */
     if (rule->attribute == GLCA_ATTRIBUTE_PRODUCT &&
         r->rs->framework == GLCA_FRAMEWORK_GREEN_PRODUCT)
-        return complain_at(r, 0, "attribute 'product' (产品属性) is eco-design; a green-product "
-                                 "ruleset uses 'quality' (品质属性)");
+        return complain_at(r, 0,
+                           "attribute 'product' (产品属性) is eco-design; a green-product "
+                           "ruleset uses 'quality' (品质属性)");
     if (rule->attribute == GLCA_ATTRIBUTE_QUALITY && r->rs->framework == GLCA_FRAMEWORK_ECO_DESIGN)
-        return complain_at(r, 0, "attribute 'quality' (品质属性) belongs to the green-product "
-                                 "framework; this ruleset is eco-design");
+        return complain_at(r, 0,
+                           "attribute 'quality' (品质属性) belongs to the green-product "
+                           "framework; this ruleset is eco-design");
     if ((rc = read_basis(r, true, NULL, &rule->provisional, &rule->source)) < 0)
         return rc;
     if (parse_comparator(comparator, &rule->comparator) < 0)
@@ -478,8 +480,9 @@ static int read_edition(reader *r)
     if (fw && strcmp(fw, "green-product") == 0)
         rs->framework = GLCA_FRAMEWORK_GREEN_PRODUCT;
     else if (fw && strcmp(fw, "eco-design") != 0)
-        return complain_at(r, 0, "framework '%s' is not one of eco-design (GB/T 32161), "
-                                 "green-product (GB/T 33761)",
+        return complain_at(r, 0,
+                           "framework '%s' is not one of eco-design (GB/T 32161), "
+                           "green-product (GB/T 33761)",
                            fw);
     if (glca_xml_attr(r->x, "edition-year") &&
         glca_xml_attr_double(r->x, "edition-year", true, 0, &year, &e) < 0)
@@ -507,8 +510,8 @@ static int read_edition(reader *r)
 static int read_root(reader *r)
 {
     static const char *const allowed[] = {
-        "id",           "version",       "standard",      "category",    "method", "framework",
-        "edition",      "edition-year",  "edition-title", "in-force-from", "in-force-to", NULL};
+        "id",      "version",      "standard",      "category",      "method",      "framework",
+        "edition", "edition-year", "edition-title", "in-force-from", "in-force-to", NULL};
     glca_error e = GLCA_ERROR_INIT;
     const char *id, *version, *category;
     glca_ruleset *rs = r->rs;

@@ -288,11 +288,14 @@ static void append(char *buf, size_t size, size_t *used, const char *sep, const 
  */
 static void qualify(builder *b, glca_verdict *v, label_text *out)
 {
-    char ids[1024] = "", zh_ids[1024] = "";
-    size_t i, used = 0, zused = 0, firm = 0, nprov = 0;
+    char ids[1024] = "", zh_ids[1024] = "", missing[1024] = "";
+    size_t i, used = 0, zused = 0, mused = 0, firm = 0, nprov = 0;
     bool failed = false;
     const char *zh = glca_framework_name_zh(v->framework);
 
+    out->provisional = out->en = out->zh = NONE;
+    if (b->oom) /* the ids may be missing from the text: nothing to build */
+        return;
     for (i = 0; i < v->nitems; i++) {
         const glca_verdict_item *it = &v->items[i];
         bool counts;
@@ -300,6 +303,8 @@ static void qualify(builder *b, glca_verdict *v, label_text *out)
         if (blocks(it) && !(it->outcome == GLCA_OUTCOME_FAIL && it->provisional))
             firm++;
         failed |= it->outcome == GLCA_OUTCOME_FAIL;
+        if (blocks(it) && it->outcome == GLCA_OUTCOME_NOT_EVALUABLE)
+            append(missing, sizeof missing, &mused, mused ? ", " : "", b->text + b->offs[i].id);
         counts = it->provisional && (v->certified ? it->outcome == GLCA_OUTCOME_PASS
                                                   : it->outcome == GLCA_OUTCOME_FAIL);
         if (!counts)
@@ -331,8 +336,8 @@ static void qualify(builder *b, glca_verdict *v, label_text *out)
         out->zh = add_text(b, "不符合%s评价要求（依据暂定阈值：%s）", zh, zh_ids);
         break;
     case GLCA_VERDICT_NOT_EVALUABLE:
-        out->en = add_str(b, "not evaluable");
-        out->zh = add_str(b, "无法评价（数据不全）");
+        out->en = add_text(b, "not certified (not evaluable: %s)", missing);
+        out->zh = add_text(b, "不符合%s评价要求（无法评价：%s）", zh, missing);
         break;
     default:
         out->en = add_str(b, "not certified");

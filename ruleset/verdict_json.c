@@ -54,8 +54,8 @@ static void write_provisional(FILE *f, const glca_verdict *v, const glca_verdict
                               size_t n)
 {
     glca_verdict_status s = glca_verdict_get_status(v);
-    glca_outcome decided = s == GLCA_VERDICT_CERTIFIED_PROVISIONAL ? GLCA_OUTCOME_PASS
-                                                                   : GLCA_OUTCOME_FAIL;
+    glca_outcome decided =
+        s == GLCA_VERDICT_CERTIFIED_PROVISIONAL ? GLCA_OUTCOME_PASS : GLCA_OUTCOME_FAIL;
     size_t i, k = 0;
 
     if (s != GLCA_VERDICT_CERTIFIED_PROVISIONAL && s != GLCA_VERDICT_NOT_CERTIFIED_PROVISIONAL)

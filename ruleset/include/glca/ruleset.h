@@ -195,8 +195,11 @@ const char *glca_verdict_status_name(glca_verdict_status s);
  * none): the passed ones of a certified product, the failed ones of a product not certified.
  */
 const char *glca_verdict_provisional(const glca_verdict *v);
-/** "certified (provisional thresholds: R1, E1)", "not certified", ...: never a bare
- * "certified" when a provisional threshold decided.  Borrowed. */
+/**
+ * "certified", "certified (provisional thresholds: R1, E1)", "not certified", "not certified (on
+ * provisional thresholds: V7)", "not certified (not evaluable: E1)": never a bare "certified"
+ * when a provisional threshold decided.  Borrowed.
+ */
 const char *glca_verdict_label(const glca_verdict *v);
 /** The same in Chinese, with the framework's product name ("符合绿色产品评价要求（暂定阈值：…）"). */
 const char *glca_verdict_label_zh(const glca_verdict *v);
