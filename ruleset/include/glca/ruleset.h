@@ -91,6 +91,19 @@ int glca_ruleset_check_category(const glca_ruleset *rs, const glca_product *p, g
  */
 int glca_ruleset_check_method(const glca_ruleset *rs, const glca_background *bg, glca_error *err);
 
+/** Forms of the review sheet. */
+typedef enum glca_explain_format { GLCA_EXPLAIN_TEXT = 0, GLCA_EXPLAIN_CSV } glca_explain_format;
+
+/**
+ * The review sheet: every basic requirement and indicator of `rs` in plain English and
+ * Chinese, with unit, comparator, baselines and their conditions, each threshold's basis and
+ * source, and the framework and edition.  CSV: a header, then one row per threshold (an item
+ * without one gets one row with condition, baseline and basis empty).  GLCA_EIO if the stream
+ * failed.
+ */
+int glca_ruleset_explain(FILE *f, const glca_ruleset *rs, glca_explain_format format,
+                         glca_error *err);
+
 /* ---------------------------------------------------------------- verdict */
 
 typedef enum glca_item_kind {
