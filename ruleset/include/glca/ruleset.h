@@ -267,9 +267,10 @@ typedef struct glca_report_input {
     const char *method_path;
     const char *generated; /* when, as text (ISO 8601); NULL leaves it out */
     size_t top_lines;      /* lines listed per category in the interpretation */
+    const char *rules_date; /* the date editions were chosen on (glca_rulebook_date), or NULL */
 } glca_report_input;
 
-#define GLCA_REPORT_INPUT_INIT {1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 5}
+#define GLCA_REPORT_INPUT_INIT {1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 5, NULL}
 
 /**
  * Write the report as one self-contained HTML file (inline CSS and SVG, no scripts, no
@@ -280,8 +281,36 @@ typedef struct glca_report_input {
  */
 int glca_report_write_html(FILE *f, const glca_report_input *in, glca_error *err);
 
-/** The same content as one JSON object. */
+/**
+ * The same content as one JSON object, plus what glca_report_verify needs to redo it: every
+ * input file with its SHA-256 ("inventory": {"sources"}) and the options that change the
+ * result ("options": {"rules_date"}).
+ */
 int glca_report_write_json(FILE *f, const glca_report_input *in, glca_error *err);
+
+/** What glca_report_verify recomputes a JSON report from. */
+typedef struct glca_verify_input {
+    int version;
+    const char *report_path;
+    const char *product_path; /* NULL: the product file the report names */
+    const char *const *inventory_paths;
+    size_t ninventories;
+    const char *method_path;
+    const char *ruleset_path; /* at most one of ruleset_path and rules_dir */
+    const char *rules_dir;
+} glca_verify_input;
+
+#define GLCA_VERIFY_INPUT_INIT {1, NULL, NULL, NULL, 0, NULL, NULL, NULL}
+
+/**
+ * The third-party evaluation step: recompute the product of a JSON report from the given files
+ * (editions chosen on the report's rules date) and compare.  Each difference is one line on
+ * `out`: a file whose hash changed, a number that moved (old and new, 17 digits), an outcome
+ * or the verdict that flipped; or one "reproduced" line when the input hashes, every number
+ * (bitwise) and the verdict are the same.  `*ndiff` gets the count.  Errors (an unreadable or
+ * malformed report, inputs that fail to load) return < 0.
+ */
+int glca_report_verify(FILE *out, size_t *ndiff, const glca_verify_input *in, glca_error *err);
 
 /**
  * A rulebook: the rulesets that apply to products by their `category`, from one file (every
