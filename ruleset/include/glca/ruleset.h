@@ -1,5 +1,6 @@
 /*
- * greenlca ruleset: GB/T 32161 eco-design certification of one product.
+ * greenlca ruleset: certification of one product under GB/T 32161 (eco-design, 生态设计产品)
+ * or GB/T 33761 (green product, 绿色产品), by the category specification's edition in force.
  *
  * A ruleset file (FORMATS.md "Ruleset", namespace urn:greenlca:ruleset:1) lists the basic
  * requirements and the indicators of one product category.  Loading it reads the file through
@@ -7,6 +8,8 @@
  * evaluating it against a bound product, its background and the impacts from glca_evaluate
  * gives a verdict: every item with its value, the baseline that applied, the outcome, a reason
  * sentence and the evidence it rests on, plus the list of reasons the product is not certified.
+ * Every threshold carries its basis (confirmed or provisional) and source, and the verdict is
+ * qualified by the provisional thresholds it rests on.
  *
  * A loaded ruleset is read-only and can be shared by threads; each evaluation allocates its own
  * verdict.  Rendering (HTML report, CLI) lives elsewhere; this header gives them every datum.
