@@ -34,7 +34,7 @@ static const char help[] =
     "  --threads N        worker threads (default: all cores)\n"
     "  --chunk N          products per transaction (default 512)\n"
     "  --fresh            discard an earlier attempt of this run and start over\n"
-    "  --quiet            no progress and no summary\n"
+    "  --quiet            no progress; errors and the summary only when the exit status is not 0\n"
     "  --cache-dir DIR    Lambda cache (default $XDG_CACHE_HOME/greenlca or ~/.cache/greenlca)\n"
     "  --no-cache         neither read nor write the Lambda cache\n"
     "Exit status 0 every product assessed, 1 an input is wrong or some products are errors\n"
@@ -110,7 +110,7 @@ int cmd_batch(int argc, char **argv)
     bool quiet;
     size_t problems = 0;
     long threads, chunk;
-    int rc;
+    int rc, status;
 
     if ((rc = cli_begin(&a, "batch", argc, argv, help, 1, 1, NULL, NULL)) >= 0)
         return rc;
@@ -174,7 +174,9 @@ int cmd_batch(int argc, char **argv)
             cli_print_error(&err);
         return CLI_EXIT_INPUT;
     }
-    if (!quiet) {
+    status = !sum.complete ? 130 : sum.errors ? CLI_EXIT_INPUT : 0;
+    /* quiet is for scripts that read the exit status: a failure still says why */
+    if (!quiet || status != 0) {
         double secs = sum.seconds > 0 ? sum.seconds : 1e-9;
 
         fprintf(stderr,
@@ -186,7 +188,8 @@ int cmd_batch(int argc, char **argv)
                 (double)sum.processed / secs, sum.background_seconds,
                 sum.cache.hit ? ", from the Lambda cache" : "");
     }
-    if (!sum.complete)
-        return 130;
-    return sum.errors ? CLI_EXIT_INPUT : 0;
+    if (sum.errors)
+        fprintf(stderr, "greenlca batch: the errors, with file:line: greenlca export %s\n",
+                o.results);
+    return status;
 }

@@ -536,3 +536,60 @@ Test(inventories_batch, cli_batch_then_export_round_trips_values, .timeout = 60)
     free(results);
     study_free(&s);
 }
+
+/* Line 4 is a product without an id: the reader rejects it before any id is known. */
+static const char anonymous_catalog[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"c\">\n"
+    "  <product xmlns=\"urn:greenlca:product:1\" id=\"grid-10\" category=\"x\">\n"
+    "    <use><input process=\"grid\" amount=\"10\" unit=\"kWh\"/></use></product>\n"
+    "  <product xmlns=\"urn:greenlca:product:1\" category=\"x\">\n"
+    "    <use><input process=\"grid\" amount=\"1\" unit=\"kWh\"/></use></product>\n"
+    "</catalog>\n";
+
+Test(inventories_batch, quiet_speaks_on_failure_and_export_names_anonymous_products,
+     .timeout = 60)
+{
+    study s;
+    run_result r;
+    char cmd[4096], *good, *bad, *results;
+
+    study_init(&s);
+    good = write_temp_file(s.dir, "good.xml",
+                           "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"g\">\n"
+                           "  <include href=\"heater.product.xml\"/>\n</catalog>\n");
+    bad = write_temp_file(s.dir, "bad.xml", anonymous_catalog);
+    results = in_dir(&s, "quiet.sqlite");
+
+    /* success: quiet is silent */
+    snprintf(cmd, sizeof cmd,
+             "'%s' batch '%s' --inventory '%s' --method '%s' --results '%s' --no-cache --quiet",
+             GLCA_CLI, good, s.inventory, s.method, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_str_eq(r.err, "");
+    run_result_free(&r);
+
+    /* a product is an error: exit 1, and stderr says how many and where to look */
+    snprintf(cmd, sizeof cmd,
+             "'%s' batch '%s' --inventory '%s' --method '%s' --results '%s' --no-cache --quiet",
+             GLCA_CLI, bad, s.inventory, s.method, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "1 ok, 1 error"), "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "greenlca export"), "stderr: %s", r.err);
+    run_result_free(&r);
+
+    /* the anonymous product (ordinal 1, line 5 of bad.xml) is named by ordinal and place */
+    snprintf(cmd, sizeof cmd, "'%s' export '%s' --format csv", GLCA_CLI, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    snprintf(cmd, sizeof cmd, "\n1,ordinal 1 at %s:5,error,error,", bad);
+    cr_assert_not_null(strstr(r.out, cmd), "want '%s' in:\n%s", cmd, r.out);
+    cr_assert_not_null(strstr(r.out, "\n0,grid-10,ok,impact,"), "%s", r.out);
+    run_result_free(&r);
+    free(good);
+    free(bad);
+    free(results);
+    study_free(&s);
+}

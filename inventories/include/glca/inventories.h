@@ -403,8 +403,10 @@ typedef enum glca_export_format { GLCA_EXPORT_CSV, GLCA_EXPORT_JSON } glca_expor
  * "ordinal,product,status,record,name,stage,value,unit,baseline,comparator,outcome,message"
  * where record is impact (one row per category and stage plus stage "total"), indicator,
  * verdict (value 1 certified / 0 not, reasons in message) or error (message "file:line:
- * message").  JSON: one object per product per line, {"ordinal", "product", "source",
- * "status", "impacts" as FORMATS.md's machine interface, "verdict"} or "message" for errors.
+ * message"); a product whose id is unknown (rejected before it was read) is named "ordinal N at
+ * file:line".  JSON: one object per product per line, {"ordinal", "product" (null when
+ * unknown), "source", "status", "impacts" as FORMATS.md's machine interface, "verdict"} or
+ * "message" for errors.
  * Numbers with 17 significant digits (they read back bitwise).  `run_id` 0 = the latest run.
  */
 int glca_results_export(FILE *f, const char *db_path, glca_export_format format,
