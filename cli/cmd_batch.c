@@ -150,6 +150,7 @@ int cmd_batch(int argc, char **argv)
         o.verdict = glca_rulebook_verdict_rows;
         o.verdict_payload = rules;
         o.ruleset_version = rules_identity;
+        o.rules_path = rules_dir;
     }
     if (!quiet) {
         ps.tty = isatty(STDERR_FILENO);

@@ -250,7 +250,7 @@ static int create_run(glca_inventories__store *s, const glca_inventories__run_de
 {
     sqlite3_stmt *st;
     char started[32];
-    size_t i;
+    size_t i, j;
     int rc;
 
     now_utc(started);
@@ -280,6 +280,10 @@ static int create_run(glca_inventories__store *s, const glca_inventories__run_de
         (rc = insert_input(s, *run, (int)i + 1, "catalog", d->catalog, d->catalog_sha256,
                            err)) < 0)
         return rc;
+    for (j = 0; j < d->nmore; j++)
+        if ((rc = insert_input(s, *run, (int)(i + 2 + j), d->more[j].role, d->more[j].path,
+                               d->more[j].sha256, err)) < 0)
+            return rc;
     for (i = 0; i < glca_background_ncategories(bg); i++) {
         if ((rc = prepare(s, "INSERT INTO category VALUES (?1, ?2, ?3, ?4, ?5)", &st, err)) < 0)
             return rc;

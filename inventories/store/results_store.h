@@ -4,7 +4,7 @@
  *
  *   run        (id, key, started, finished, catalog + sha256, method + sha256, method_id,
  *               ruleset_version, greenlca_version, status running/stopped/done)
- *   run_input  (run, position, role inventory/method/catalog, path, sha256)
+ *   run_input  (run, position, role inventory/method/catalog/include/rules, path, sha256)
  *   category   (run, idx, id, name, unit)                 the method's categories, in order
  *   product    (run, ordinal, id, source "file:line", status ok/error, message)
  *   impact     (run, ordinal, category idx, one column per stage, total)
@@ -25,6 +25,12 @@
 
 typedef struct glca_inventories__store glca_inventories__store;
 
+/** An input recorded with a run beside the inventories, the method and the catalog. */
+typedef struct glca_inventories__run_input {
+    const char *role; /* "include", "rules" */
+    const char *path, *sha256;
+} glca_inventories__run_input;
+
 /** What identifies a run and what is recorded with it (strings borrowed). */
 typedef struct glca_inventories__run_desc {
     const char *key; /* hex SHA-256 over everything that defines the results */
@@ -34,6 +40,8 @@ typedef struct glca_inventories__run_desc {
     const char *const *inventory_sha256;
     size_t ninventories;
     const char *ruleset_version; /* may be NULL */
+    const glca_inventories__run_input *more; /* files the catalog includes, the rules */
+    size_t nmore;
 } glca_inventories__run_desc;
 
 /** One product of a chunk: what the batch read and computed, what the store writes. */

@@ -243,8 +243,12 @@ Test(inventories_batch, worked_example_impacts_and_error_row, .timeout = 60)
     sqlite3_finalize(st);
     cr_assert_not_null(strstr(msg, "catalog.xml:8:"), "message: %s", msg);
     cr_assert_not_null(strstr(msg, "nope"), "message: %s", msg);
-    /* the run records the content hashes of its inputs */
-    cr_assert_eq(query_int(db, "SELECT count(*) FROM run_input WHERE length(sha256) = 64"), 3);
+    /* the run records the content hashes of its inputs: the inventory, the method, the catalog
+     * and the heater.product.xml it includes */
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM run_input WHERE length(sha256) = 64"), 4);
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM run_input WHERE role = 'include' AND"
+                               " path LIKE '%/heater.product.xml'"),
+                 1);
     sqlite3_close(db);
     free(catalog);
     free(results);

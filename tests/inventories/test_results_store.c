@@ -40,7 +40,7 @@ static char *temp_db(const char *name)
 }
 
 static const glca_inventories__run_desc desc = {
-    "k1", "cat.xml", "c0", "m.xml", "m0", "example-gwp", NULL, NULL, 0, "rules@1"};
+    "k1", "cat.xml", "c0", "m.xml", "m0", "example-gwp", NULL, NULL, 0, "rules@1", NULL, 0};
 
 Test(inventories_results_store, verdict_rows_are_stored_and_exported)
 {

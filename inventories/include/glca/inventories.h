@@ -226,6 +226,13 @@ void glca_sha256_buffer(unsigned char out[GLCA_SHA256_SIZE], const void *data, s
 /** Feed a whole file; GLCA_EIO naming the file when it cannot be read. */
 int glca_sha256_update_file(glca_sha256 *s, const char *path, glca_error *err);
 int glca_sha256_file(unsigned char out[GLCA_SHA256_SIZE], const char *path, glca_error *err);
+/**
+ * The content hash of an input that may be a file (a zip archive included: its bytes are what
+ * counts), giving what glca_sha256_file gives, or a directory: every regular file below it
+ * (symbolic links followed) in sorted relative-path order, each as its path and its hash.
+ * GLCA_EIO naming what cannot be read.
+ */
+int glca_sha256_path(unsigned char out[GLCA_SHA256_SIZE], const char *path, glca_error *err);
 /** Lower-case hex, NUL-terminated. */
 void glca_sha256_hex(const unsigned char digest[GLCA_SHA256_SIZE], char out[GLCA_SHA256_HEX]);
 
@@ -361,6 +368,9 @@ typedef struct glca_batch_options {
     /** Recorded with the run and part of its identity (ruleset ids and versions, or a hash of
      *  the rule files); NULL when there are no rules. */
     const char *ruleset_version;
+    /** The rule files (a file or a directory, hashed with glca_sha256_path): part of the run's
+     *  identity, so that editing a rule starts a new run; NULL when there are none. */
+    const char *rules_path;
     void (*progress)(const glca_batch_progress *p, void *payload); /* NULL = silent */
     void *progress_payload;
     double progress_interval; /* seconds between progress calls; 0 = every chunk */
