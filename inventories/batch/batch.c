@@ -703,9 +703,8 @@ static int begin_run(batch *b, const hash_job *catalog, char (*inv_hex)[GLCA_SHA
     d.ninventories = o->ninventories;
     d.ruleset_version = o->ruleset_version;
     d.more = more;
-    if ((rc = glca_inventories__store_open(&b->store, o->results, err)) == 0)
-        rc = glca_inventories__store_begin_run(b->store, &d, b->bg, o->fresh, &b->run, &resumed,
-                                               err);
+    rc = glca_inventories__store_begin_run(b->store, &d, b->bg, o->fresh, &b->run, &resumed,
+                                           err);
 cleanup:
     glca_free(inv_sha);
     glca_free(more);
@@ -732,8 +731,12 @@ int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_er
     if (!o->catalog || !o->method || !o->results || !o->ninventories)
         return glca_error_set(err, GLCA_ERROR, NULL,
                               "a batch needs a catalog, inventories, a method and a results file");
-    /* the catalog may be large: hash it while the background is prepared */
     memset(&catalog_job, 0, sizeof catalog_job);
+    /* the store first: a second batch on it stops before doing any work */
+    if ((rc = glca_inventories__store_open(&b.store, o->results, err)) < 0 ||
+        (rc = glca_inventories__store_lock(b.store, err)) < 0)
+        goto cleanup;
+    /* the catalog may be large: hash it while the background is prepared */
     catalog_job.path = o->catalog;
     catalog_job.limits = o->limits;
     if (pthread_create(&hasher, NULL, hash_thread, &catalog_job) == 0)

@@ -20,6 +20,7 @@ struct glca_inventories__store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *ins_product, *ins_impact, *ins_indicator, *ins_verdict;
+    bool locked; /* this handle holds the writer row (store_lock.c) */
 };
 
 static const char schema[] =
@@ -152,10 +153,21 @@ cleanup:
     return rc;
 }
 
+int glca_inventories__store_lock(glca_inventories__store *s, glca_error *err)
+{
+    int rc;
+
+    if ((rc = glca_inventories__lock_take(s->db, s->path, err)) == 0)
+        s->locked = true;
+    return rc;
+}
+
 void glca_inventories__store_close(glca_inventories__store *s)
 {
     if (!s)
         return;
+    if (s->locked)
+        glca_inventories__lock_release(s->db);
     sqlite3_finalize(s->ins_product);
     sqlite3_finalize(s->ins_impact);
     sqlite3_finalize(s->ins_indicator);

@@ -10,6 +10,7 @@
  *   impact     (run, ordinal, category idx, one column per stage, total)
  *   indicator  (run, ordinal, position, id, value, baseline, comparator, outcome, reason)
  *   verdict    (run, ordinal, ruleset, certified, reasons)
+ *   writer     (pid, host, process_start, since): the one batch writing (store_lock.c)
  *   view impact_by_stage (run, ordinal, product, category, stage, value): the long form
  *
  * impact holds one row per category with the five stages as columns rather than one row per
@@ -58,7 +59,15 @@ typedef struct glca_inventories__slot {
 
 int glca_inventories__store_open(glca_inventories__store **out, const char *path,
                                  glca_error *err);
+/** Close, giving the writer row back if this handle holds it.  NULL is fine. */
 void glca_inventories__store_close(glca_inventories__store *s);
+
+/**
+ * Become the store's one writer (store_lock.c): an error "results store FILE in use by process
+ * N (host H) since T" while another live process is; the row of a dead process of this host is
+ * taken over.  Released by glca_inventories__store_close.
+ */
+int glca_inventories__store_lock(glca_inventories__store *s, glca_error *err);
 
 /**
  * Find the latest run with `d->key` (resumed = true) or create one; `fresh` deletes earlier runs
@@ -90,6 +99,9 @@ int glca_inventories__store_counts(glca_inventories__store *s, long long run, si
                                    size_t *errors, size_t *certified, glca_error *err);
 
 struct sqlite3;
+/* The writer row on a connection (store_lock.c); release deletes it only if it is ours. */
+int glca_inventories__lock_take(struct sqlite3 *db, const char *path, glca_error *err);
+void glca_inventories__lock_release(struct sqlite3 *db);
 /** `what` with SQLite's message for `db`, located at `path`; returns GLCA_EIO. */
 int glca_inventories__db_error(glca_error *err, struct sqlite3 *db, const char *path,
                                const char *what);
