@@ -20,6 +20,8 @@
 #ifndef GLCA_INVENTORIES_RESULTS_STORE_H
 #define GLCA_INVENTORIES_RESULTS_STORE_H
 
+#include <sys/types.h>
+
 #include <glca/inventories.h>
 
 #define GLCA_INVENTORIES__SCHEMA_VERSION 1
@@ -99,6 +101,13 @@ int glca_inventories__store_counts(glca_inventories__store *s, long long run, si
                                    size_t *errors, size_t *certified, glca_error *err);
 
 struct sqlite3;
+/* store_faults.c: what a user can do about SQLite result code `code` ("" if nothing) */
+const char *glca_inventories__advice(int code);
+/* A store of a newer greenlca, or an SQLite database that is not a store, is refused. */
+int glca_inventories__check_ours(struct sqlite3 *db, const char *path, int version,
+                                 glca_error *err);
+/* `path` is still the file (dev, ino) that was opened: not removed, not replaced. */
+int glca_inventories__check_same_file(const char *path, dev_t dev, ino_t ino, glca_error *err);
 /* The writer row on a connection (store_lock.c); release deletes it only if it is ours. */
 int glca_inventories__lock_take(struct sqlite3 *db, const char *path, glca_error *err);
 void glca_inventories__lock_release(struct sqlite3 *db);
