@@ -30,7 +30,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$mode" ] || { echo "usage: scripts/fuzz.sh --smoke | --campaign SECONDS [harness...]" >&2; exit 2; }
+if [ -z "$mode" ]; then
+  echo "usage: scripts/fuzz.sh --smoke | --campaign SECONDS [harness...]" >&2
+  exit 2
+fi
 if [ ${#harnesses[@]} -eq 0 ]; then
   for f in "$root"/tests/fuzz/fuzz_*.c; do
     n=$(basename "$f" .c)
