@@ -35,7 +35,7 @@ static const char help[] =
     "  --threads N        worker threads (default: all cores)\n"
     "  --chunk N          products per transaction (default 512)\n"
     "  --fresh            discard an earlier attempt of this run and start over\n"
-    "  --quiet            no progress and no summary\n"
+    "  --quiet            no progress; errors and the summary only when the exit status is not 0\n"
     "  --cache-dir DIR    Lambda cache (default $XDG_CACHE_HOME/greenlca or ~/.cache/greenlca)\n"
     "  --no-cache         neither read nor write the Lambda cache\n"
     "Exit status 0 every product assessed, 1 an input is wrong or some products are errors\n"
@@ -112,7 +112,7 @@ int cmd_batch(int argc, char **argv)
     bool quiet;
     size_t problems = 0;
     long threads, chunk;
-    int rc;
+    int rc, status;
 
     if ((rc = cli_begin(&a, "batch", argc, argv, help, 1, 1, NULL, NULL)) >= 0)
         return rc;
@@ -157,6 +157,7 @@ int cmd_batch(int argc, char **argv)
         o.verdict = glca_rulebook_verdict_rows;
         o.verdict_payload = rules;
         o.ruleset_version = rules_identity;
+        o.rules_path = rules_dir;
     }
     if (!quiet) {
         ps.tty = isatty(STDERR_FILENO);
@@ -181,7 +182,9 @@ int cmd_batch(int argc, char **argv)
             cli_print_error(&err);
         return CLI_EXIT_INPUT;
     }
-    if (!quiet) {
+    status = !sum.complete ? 130 : sum.errors ? CLI_EXIT_INPUT : 0;
+    /* quiet is for scripts that read the exit status: a failure still says why */
+    if (!quiet || status != 0) {
         double secs = sum.seconds > 0 ? sum.seconds : 1e-9;
         glca_verdict_counts vc;
 
@@ -202,7 +205,8 @@ int cmd_batch(int argc, char **argv)
                     vc.not_certified + vc.not_certified_provisional, vc.not_certified_provisional,
                     vc.not_evaluable);
     }
-    if (!sum.complete)
-        return 130;
-    return sum.errors ? CLI_EXIT_INPUT : 0;
+    if (sum.errors)
+        fprintf(stderr, "greenlca batch: the errors, with file:line: greenlca export %s\n",
+                o.results);
+    return status;
 }

@@ -254,6 +254,19 @@ static int export_products(exporter *x, glca_error *err)
         long long ordinal = sqlite3_column_int64(st, 0);
         const char *id = column_text(st, 1), *status = column_text(st, 3);
         bool ok = status && strcmp(status, "ok") == 0;
+        char name[400];
+
+        /* CSV has no source column: a product rejected before its id was read is named by
+         * where it is, so that its row still says which product it was */
+        if (!id && x->format == GLCA_EXPORT_CSV) {
+            const char *source = column_text(st, 2);
+
+            if (source)
+                snprintf(name, sizeof name, "ordinal %lld at %s", ordinal, source);
+            else
+                snprintf(name, sizeof name, "ordinal %lld", ordinal);
+            id = name;
+        }
 
         if (x->format == GLCA_EXPORT_JSON) {
             fprintf(x->f, "{\"ordinal\": %lld, \"product\": ", ordinal);
