@@ -8,6 +8,7 @@
 #include "json_read.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,7 +181,8 @@ static int parse_number(parser *p, glca_ruleset__json *v)
     text[n] = '\0';
     errno = 0;
     v->number = strtod(text, &end);
-    if (*end || errno == ERANGE)
+    /* underflow to a subnormal is a value (ERANGE too); overflow is not */
+    if (*end || (errno == ERANGE && isinf(v->number)))
         return fail(p, "bad number");
     v->type = GLCA_RULESET__JSON_NUMBER;
     p->s += n;
