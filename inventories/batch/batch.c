@@ -13,9 +13,10 @@
  *
  * Memory: the background, two chunks of products and their impacts, the splitter's window (one
  * chunk's bytes, read by pread), a block's bytes per thread, and one bit per catalog product for
- * resuming.  Resuming: a run is identified by the content hashes of its inputs and
- * the options that change results; products already stored under that run are parsed (to move
- * the stream on) but neither evaluated nor written again.
+ * resuming.  Resuming: a run is identified by the content hashes of its inputs (included files
+ * and rules too) and the options that change results; products already stored under that run
+ * are neither evaluated nor written again, and a block of the splitter that holds only such
+ * products is not even parsed (the serial reader still parses them, to move the stream on).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -405,6 +406,24 @@ static int split_chunk(batch *b, chunk *c, glca_error *err)
     return 0;
 }
 
+/*
+ * Whether an earlier attempt stored every product of `blk` and went on past it.  Such a block is
+ * not parsed again: a resume then costs the splitter's byte scan up to where it left off, not a
+ * parse of everything before.  "Went on past it" (the next ordinal stored too, or the block ends
+ * the file) is what tells a block that parsed from one whose XML broke in its last entry: there
+ * the stream ended, and parsing it again is what hands the rest to the serial reader, as an
+ * uninterrupted run does.
+ */
+static bool block_stored(const batch *b, const glca_inventories__block *blk)
+{
+    size_t i;
+
+    for (i = 0; i < blk->n; i++)
+        if (!already_stored(b, blk->first + i))
+            return false;
+    return blk->last || already_stored(b, blk->first + blk->n);
+}
+
 /* Parse block k of `c` and evaluate its products; a block that cannot be read on its own is
  * marked, and it and everything after it is left to the serial reader. */
 static void parse_block(const batch *b, chunk *c, size_t k, char **scratch, size_t *scratch_cap)
@@ -414,6 +433,12 @@ static void parse_block(const batch *b, chunk *c, size_t k, char **scratch, size
     glca_product *products[PER_BLOCK];
     glca_error errors[PER_BLOCK];
     size_t i;
+
+    if (block_stored(b, blk)) {
+        for (i = 0; i < blk->n; i++)
+            fill_slot(b, &c->slots[base + i], blk->first + i, NULL, NULL);
+        return;
+    }
 
     if (glca_inventories__split_parse(b->split, blk, scratch, scratch_cap, products, errors) <
         0) {
