@@ -543,6 +543,9 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
     glca_error read_err = GLCA_ERROR_INIT, write_err = GLCA_ERROR_INIT;
     int read_rc = 0, write_rc = 0, rc, split_ready = 0;
     const bool more = !cur->eof, split = more && b->split;
+    /* read before the region: the committing thread empties `cur` (n = 0) while another
+     * thread may still be making its last claim on it (found by ThreadSanitizer) */
+    const size_t ncur = cur->n;
 
 #pragma omp parallel num_threads(threads)
     {
@@ -565,20 +568,22 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 
 #pragma omp atomic capture
             i = cur->next_eval++;
-            if (i >= cur->n)
+            if (i >= ncur)
                 break;
             evaluate_slot(b, &cur->slots[i]);
-#pragma omp atomic update
+            /* seq_cst, not OpenMP's relaxed default: the slot's writes must be visible to the
+             * committing thread once it sees the count (found by ThreadSanitizer) */
+#pragma omp atomic update seq_cst
             cur->evaluated++;
         }
         if (me == nt - 1) {
             size_t done;
 
             do {
-#pragma omp atomic read
+#pragma omp atomic read seq_cst
                 done = cur->evaluated;
-            } while (done < cur->n);
-            if (cur->n)
+            } while (done < ncur);
+            if (ncur)
                 write_rc = glca_inventories__store_write_chunk(b->store, b->run, cur->slots,
                                                                cur->n, b->k, &write_err);
             if (write_rc == 0) {

@@ -57,7 +57,8 @@ static const char schema[] =
     " PRIMARY KEY (run, ordinal, position)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS verdict ("
     " run INTEGER NOT NULL, ordinal INTEGER NOT NULL, ruleset TEXT,"
-    " certified INTEGER NOT NULL, reasons TEXT, PRIMARY KEY (run, ordinal)) WITHOUT ROWID;"
+    " certified INTEGER NOT NULL, reasons TEXT, status TEXT, provisional TEXT,"
+    " PRIMARY KEY (run, ordinal)) WITHOUT ROWID;"
     "CREATE VIEW IF NOT EXISTS impact_by_stage AS"
     " SELECT i.run, i.ordinal, p.id AS product, c.id AS category, s.stage, CASE s.stage"
     " WHEN 'raw-materials' THEN i.raw_materials WHEN 'production' THEN i.production"
@@ -132,17 +133,26 @@ int glca_inventories__store_open(glca_inventories__store **out, const char *path
         goto cleanup;
     if (version == 0) {
         if ((rc = exec(s, "BEGIN IMMEDIATE", err)) < 0 || (rc = exec(s, schema, err)) < 0 ||
-            (rc = exec(s, "PRAGMA user_version = 1; COMMIT", err)) < 0)
+            (rc = exec(s, "PRAGMA user_version = 2; COMMIT", err)) < 0)
             goto cleanup;
     }
+    /* Schema 2: the verdict's status (certified-provisional, ...) and the provisional
+     * thresholds it rests on; older rows keep NULL there. */
+    if (version == 1 &&
+        (rc = exec(s,
+                   "BEGIN IMMEDIATE; ALTER TABLE verdict ADD COLUMN status TEXT;"
+                   " ALTER TABLE verdict ADD COLUMN provisional TEXT; PRAGMA user_version = 2;"
+                   " COMMIT",
+                   err)) < 0)
+        goto cleanup;
     if ((rc = prepare(s, "INSERT INTO product VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s->ins_product,
                       err)) < 0 ||
         (rc = prepare(s, "INSERT INTO impact VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                       &s->ins_impact, err)) < 0 ||
         (rc = prepare(s, "INSERT INTO indicator VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                       &s->ins_indicator, err)) < 0 ||
-        (rc = prepare(s, "INSERT INTO verdict VALUES (?1, ?2, ?3, ?4, ?5)", &s->ins_verdict,
-                      err)) < 0)
+        (rc = prepare(s, "INSERT INTO verdict VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                      &s->ins_verdict, err)) < 0)
         goto cleanup;
     {
         struct stat st;
@@ -432,6 +442,8 @@ static int write_verdict(glca_inventories__store *s, long long run,
     bind_text(st, 3, v->ruleset);
     sqlite3_bind_int(st, 4, v->certified);
     bind_text(st, 5, v->reasons);
+    bind_text(st, 6, v->status);
+    bind_text(st, 7, v->provisional);
     return run_stmt(s, st, err);
 }
 

@@ -24,7 +24,7 @@
 
 #include <glca/inventories.h>
 
-#define GLCA_INVENTORIES__SCHEMA_VERSION 1
+#define GLCA_INVENTORIES__SCHEMA_VERSION 2
 
 typedef struct glca_inventories__store glca_inventories__store;
 

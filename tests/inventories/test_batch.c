@@ -231,7 +231,7 @@ Test(inventories_batch, worked_example_impacts_and_error_row, .timeout = 60)
     cr_assert_eq(impact_of(db, "heater", "distribution"), 0.0);
     assert_rel(impact_of(db, "grid-10", "use"), 6.12006003002, 1e-11, "grid-10");
     assert_rel(impact_of(db, "steel-2", "production"), 4.412006003002, 1e-11, "steel-2");
-    cr_assert_eq(query_int(db, "PRAGMA user_version"), 1);
+    cr_assert_eq(query_int(db, "PRAGMA user_version"), 2);
     /* the bad product: ordinal 2, status error, message with file:line of the bad input */
     cr_assert_eq(sqlite3_prepare_v2(db,
                                     "SELECT ordinal, message FROM product WHERE status = 'error'",
