@@ -58,8 +58,9 @@ done
 wait "$pid" || { echo "soak.sh: the uninterrupted run failed" >&2; exit 1; }
 t1=$(date +%s.%N)
 ref_seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
-echo "soak.sh: uninterrupted run ${ref_seconds} s; RSS kB (first, middle, last, max):" \
-    "$(awk 'NF {v[n++] = $1; if ($1 > m) m = $1} END {print v[0], v[int(n/2)], v[n-1], m}' \
+echo "soak.sh: uninterrupted run ${ref_seconds} s; RSS kB at 10/25/50/75/100 % of it, max:" \
+    "$(awk 'NF {v[n++] = $1; if ($1 > m) m = $1}
+            END {print v[int(n/10)], v[int(n/4)], v[int(n/2)], v[int(3*n/4)], v[n-1], m}' \
         "$work/reference.rss")"
 
 # 2. the same run killed every few seconds
@@ -81,7 +82,12 @@ for ((i = 1; i <= cycles; i++)); do
     wait "$pid" 2>/dev/null || true
     killed=$((killed + 1))
     echo "$peak" >> "$work/soak.peaks"
-    echo "soak.sh: cycle $i: killed after ${wait_ms} ms, peak RSS ${peak} kB"
+    stored=
+    if command -v sqlite3 > /dev/null; then
+        stored=", $(sqlite3 "$work/soak.sqlite" 'SELECT count(*) FROM product' 2>/dev/null ||
+            echo '?') products stored"
+    fi
+    echo "soak.sh: cycle $i: killed after ${wait_ms} ms, peak RSS ${peak} kB$stored"
 done
 if [ "$finished" = 0 ]; then
     "$glca" batch "$work/data/catalog.xml" "${common[@]}" --results "$work/soak.sqlite" ||
