@@ -734,8 +734,7 @@ static char *write_broken_catalog(const study *s, const char *name, size_t n, si
  * at 131 is in the last entry of a block, at 120 inside one.  The serial reader ends the stream
  * at malformed XML with one error entry, so an uninterrupted run stores broken + 1 entries.
  */
-Test(inventories_batch, resume_over_broken_xml_ends_where_an_uninterrupted_run_does,
-     .timeout = 120)
+Test(inventories_batch, resume_over_broken_xml_ends_where_an_uninterrupted_run_does, .timeout = 120)
 {
     static const size_t breaks[] = {120, 131};
     const size_t n = 300;

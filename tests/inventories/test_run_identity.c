@@ -180,8 +180,8 @@ Test(inventories_run_identity, a_changed_include_or_rule_file_starts_a_new_run, 
     cr_assert_neq(sum.run_id, first);
     cr_assert_eq(sum.skipped, 0);
     cr_assert_eq(sum.processed, 1);
-    cr_assert(fabs(heater_production(results, sum.run_id) - 2.448024012006) < 1e-11,
-              "%.15g", heater_production(results, sum.run_id));
+    cr_assert(fabs(heater_production(results, sum.run_id) - 2.448024012006) < 1e-11, "%.15g",
+              heater_production(results, sum.run_id));
     first = sum.run_id;
 
     /* a rule file changes: a new run */
@@ -242,8 +242,8 @@ Test(inventories_run_identity, include_across_a_read_block_is_found, .timeout = 
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
     cr_assert_eq(sum.ok, 1);
     cr_assert_eq(sqlite3_open_v2(results, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM run_input WHERE role = 'include'",
-                                    -1, &st, NULL),
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM run_input WHERE role = 'include'", -1,
+                                    &st, NULL),
                  SQLITE_OK);
     cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
     cr_assert_eq(sqlite3_column_int(st, 0), 1);
