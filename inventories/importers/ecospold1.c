@@ -318,7 +318,10 @@ static bool is_es1(const char *path)
 
     if (glca_xml_open(&x, path, NULL, NULL) < 0)
         return true; /* let the reader report why */
-    yes = glca_xml_next(x, NULL) != GLCA_XML_START || strcmp(glca_xml_ns(x), GLCA_NS_ECOSPOLD1) == 0;
+    glca_xml_keep_text(x, true);
+    yes = glca_xml_next(x, NULL) != GLCA_XML_START ||
+          (strcmp(glca_xml_ns(x), GLCA_NS_ECOSPOLD1) == 0 &&
+           strcmp(glca_xml_name(x), "ecoSpold") == 0);
     glca_xml_free(x);
     return yes;
 }
@@ -346,7 +349,7 @@ int glca_inventories__read_ecospold1(glca_import *im, const char *path,
         for (i = 0; i < nfiles; i++) {
             if (!is_es1(files[i])) {
                 glca_imp_note n = {GLCA_IMP_OUT_OF_SCOPE, NULL, NULL, NAN, NULL, NULL,
-                                   "not an EcoSpold 1 dataset file: not read", {files[i], 0, 0}};
+                                   "not an EcoSpold 1 <ecoSpold> file: not read", {files[i], 0, 0}};
 
                 if (glca_inventories__imp_note(im, &n, &fe) < 0) {
                     rc = glca_diag_report(&sink, &fe);

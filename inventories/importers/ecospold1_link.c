@@ -378,9 +378,11 @@ cleanup:
     return rc;
 }
 
+/* Case does not matter: ecoinvent 2 writes "Air", USLCI "air" (the converter met only the
+ * latter, so this changes nothing for USLCI). */
 static bool eq(const char *a, const char *b)
 {
-    return a && strcmp(a, b) == 0;
+    return a && strcasecmp(a, b) == 0;
 }
 
 /* The top-level compartment of an elementary exchange (the converter's compartment()). */
@@ -396,7 +398,8 @@ static const char *compartment(bool input, const char *cat, const char *sub)
         return "air";
     if (eq(cat, "water") || eq(cat, "fresh water body") || eq(cat, "saline water body"))
         return "water";
-    if (eq(cat, "ground") || eq(cat, "human-dominated") || eq(cat, "terrestrial"))
+    if (eq(cat, "ground") || eq(cat, "human-dominated") || eq(cat, "terrestrial") ||
+        eq(cat, "soil"))
         return "soil";
     return NULL;
 }

@@ -67,8 +67,8 @@ static void write_markdown(FILE *f, const glca_import *im, const size_t counts[N
             fputs(" | ", f);
             md_cell(f, n->flow);
             fputs(" | ", f);
-            if (!isnan(n->amount))
-                fprintf(f, "%.17g", n->amount);
+            if (!isnan(n->amount)) /* for people; the JSON has every digit */
+                fprintf(f, "%.15g", n->amount);
             fputs(" | ", f);
             md_cell(f, n->unit);
             fputs(" | ", f);
