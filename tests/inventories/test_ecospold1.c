@@ -336,3 +336,18 @@ Test(inventories_ecospold1, convert_round_trip_is_bitwise, .timeout = 120)
     glca_background_free(a);
     glca_background_free(b);
 }
+
+Test(inventories_ecospold1, detected_by_namespace_file_and_directory)
+{
+    glca_doc_kind k = GLCA_DOC_UNKNOWN;
+    glca_error e = GLCA_ERROR_INIT;
+    char *path = inv_write("detect.es1.xml", hand);
+
+    cr_assert_eq(glca_detect_kind(path, &k, &e), 0, "%s", inv_fmt(&e));
+    cr_assert_eq(k, GLCA_DOC_ECOSPOLD1);
+    k = GLCA_DOC_UNKNOWN;
+    cr_assert_eq(glca_detect_kind(FIXTURES, &k, &e), 0, "%s", inv_fmt(&e));
+    cr_assert_eq(k, GLCA_DOC_ECOSPOLD1);
+    cr_assert_eq(glca_detect_kind(GLCA_TEST_DIR "/fixtures/analysis", &k, &e), GLCA_EPARSE);
+    free(path);
+}
