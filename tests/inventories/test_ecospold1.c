@@ -351,3 +351,47 @@ Test(inventories_ecospold1, detected_by_namespace_file_and_directory)
     cr_assert_eq(glca_detect_kind(GLCA_TEST_DIR "/fixtures/analysis", &k, &e), GLCA_EPARSE);
     free(path);
 }
+
+/* Out of memory at every allocation of reading, linking, reporting and converting: each time
+ * an error (never a crash, never success with a failure behind it); ASan checks for leaks. */
+Test(inventories_ecospold1, every_allocation_failure_is_reported_and_cleaned_up, .timeout = 120)
+{
+    char *path = inv_write("oom.es1.xml", hand);
+    char *map = inv_write("oom.map.csv", "*,steel-at-mill,steel-at-mill-rna\n");
+    char report[512];
+    glca_load_options o = GLCA_LOAD_OPTIONS_INIT;
+    const char *paths[] = {path};
+    size_t n, failed;
+    int rc;
+
+    snprintf(report, sizeof report, "%s/oom-report.md", inv_tmpdir());
+    o.linking_report = report;
+    o.provider_map = map;
+    for (n = 0;; n++) {
+        glca_model *m = NULL;
+        glca_error e = GLCA_ERROR_INIT;
+        FILE *sink = fopen("/dev/null", "w");
+
+        cr_assert_not_null(sink);
+        glca_alloc_fail_after((long)n);
+        rc = glca_model_new(&m, &e);
+        if (rc == 0)
+            rc = glca_read_inventories(m, paths, 1, &o, NULL, NULL, &e);
+        if (rc == 0)
+            rc = glca_model_link(m, NULL, NULL, &e);
+        if (rc == 0)
+            rc = glca_convert_inventories(sink, "oom", paths, 1, &o, NULL, NULL, &e);
+        failed = glca_alloc_failures();
+        glca_alloc_fail_after(-1);
+        glca_model_free(m);
+        fclose(sink);
+        if (failed == 0) {
+            cr_assert_eq(rc, 0, "n=%zu: %s", n, inv_fmt(&e));
+            break;
+        }
+        cr_assert_lt(rc, 0, "n=%zu: success although allocation failed", n);
+    }
+    cr_assert_gt(n, 50);
+    free(path);
+    free(map);
+}
