@@ -767,18 +767,18 @@ static void merge(es1_ctx *c)
     }
 }
 
-static int emit_process(es1_ctx *c, size_t pi, size_t r0, size_t r1)
+static int emit_process(es1_ctx *c, size_t pi, size_t r0, size_t r1, glca_error *err)
 {
     const es1_proc *p = &c->procs[pi];
     glca_imp_process ip = {p->id, p->ds->name,
                            p->ds->location && p->ds->location[0] ? p->ds->location : NULL,
                            p->ds->loc};
     glca_imp_exchange x;
-    glca_error e = GLCA_ERROR_INIT;
     size_t i;
+    int rc;
 
-    if (glca_inventories__imp_add_process(c->im, &ip, &e) < 0)
-        return e.code;
+    if ((rc = glca_inventories__imp_add_process(c->im, &ip, err)) < 0)
+        return rc;
     memset(&x, 0, sizeof x);
     x.flow = p->flow;
     x.dir = GLCA_OUTPUT;
@@ -786,8 +786,8 @@ static int emit_process(es1_ctx *c, size_t pi, size_t r0, size_t r1)
     x.unit = p->unit;
     x.reference = true;
     x.loc = p->ds->loc;
-    if (glca_inventories__imp_add_exchange(c->im, &x, &e) < 0)
-        return e.code;
+    if ((rc = glca_inventories__imp_add_exchange(c->im, &x, err)) < 0)
+        return rc;
     for (i = r0; i < r1; i++) {
         const es1_row *r = &c->rows[i];
 
@@ -801,8 +801,8 @@ static int emit_process(es1_ctx *c, size_t pi, size_t r0, size_t r1)
         x.provider = r->provider;
         x.unc = r->unc;
         x.loc = r->x->loc;
-        if (glca_inventories__imp_add_exchange(c->im, &x, &e) < 0)
-            return e.code;
+        if ((rc = glca_inventories__imp_add_exchange(c->im, &x, err)) < 0)
+            return rc;
     }
     return 0;
 }
@@ -853,8 +853,8 @@ int glca_inventories__es1_emit(glca_es1 *e, glca_error *err)
 
         while (r1 < c.nrows && c.rows[r1].proc == i)
             r1++;
-        if ((rc = emit_process(&c, i, r, r1)) < 0)
-            goto oom;
+        if ((rc = emit_process(&c, i, r, r1, err)) < 0)
+            goto cleanup;
         r = r1;
     }
     rc = 0;
