@@ -133,6 +133,24 @@ int glca_read_method(glca_method **out, const char *path, const glca_xml_limits 
     return 0;
 }
 
+int glca_read_method_into(glca_method *m, const char *path, const glca_xml_limits *limits,
+                          glca_diag_fn diag, void *payload, glca_error *err)
+{
+    glca_rd r;
+    glca_xml *x;
+    glca_doc_kind kind;
+
+    glca_inventories__rd_init(&r, NULL, GLCA_NS_METHOD, diag, payload);
+    if (open_root(&r, &x, &kind, path, limits) == 0) {
+        if (kind != GLCA_DOC_METHOD)
+            not_expected(&r, GLCA_DOC_METHOD);
+        else if (glca_inventories__read_method_root_into(&r, m) == 0)
+            finish(&r);
+        glca_xml_free(x);
+    }
+    return result(&r, err);
+}
+
 int glca_read_product(glca_product **out, const char *path, const glca_xml_limits *limits,
                       glca_diag_fn diag, void *payload, glca_error *err)
 {

@@ -395,3 +395,44 @@ Test(inventories_ecospold1, every_allocation_failure_is_reported_and_cleaned_up,
     free(path);
     free(map);
 }
+
+/* --method twice: one method holding the categories of both, each row of Lambda as when the
+ * method is alone; a method given twice repeats its category ids, an error. */
+Test(inventories_ecospold1, two_methods_in_one_study, .timeout = 60)
+{
+    const char *methods[] = {SRC "inventories/data/methods/ipcc-ar6-gwp100.method.xml",
+                             SRC "inventories/data/methods/traci-2.1.method.xml"};
+    const char *twice[] = {methods[0], methods[0]};
+    const char *inv = CONVERTED;
+    glca_background_options o = GLCA_BACKGROUND_OPTIONS_INIT;
+    glca_background *both = NULL, *one[2];
+    glca_error e = GLCA_ERROR_INIT;
+    size_t n, k0, k1, c;
+
+    cr_assert_eq(glca_load_background_ex(&both, &inv, 1, methods, 2, NULL, &o, NULL, NULL, &e),
+                 0, "%s", inv_fmt(&e));
+    one[0] = load(inv, methods[0]);
+    one[1] = load(inv, methods[1]);
+    n = glca_background_nprocesses(both);
+    k0 = glca_background_ncategories(one[0]);
+    k1 = glca_background_ncategories(one[1]);
+    cr_assert_eq(glca_background_ncategories(both), k0 + k1);
+    for (c = 0; c < k0 + k1; c++) {
+        const glca_background *alone = c < k0 ? one[0] : one[1];
+        size_t ca = c < k0 ? c : c - k0;
+
+        cr_assert_str_eq(glca_background_category_id(both, c),
+                         glca_background_category_id(alone, ca));
+        cr_assert_eq(memcmp(glca_background_lambda(both) + c * n,
+                            glca_background_lambda(alone) + ca * n, n * sizeof(double)),
+                     0, "category %zu", c);
+    }
+    glca_background_free(both);
+    glca_background_free(one[0]);
+    glca_background_free(one[1]);
+    both = NULL;
+    cr_assert_eq(glca_load_background_ex(&both, &inv, 1, twice, 2, NULL, &o, NULL, NULL, &e),
+                 GLCA_EPARSE);
+    inv_assert_msg(&e, "duplicate category id");
+    cr_assert_null(both);
+}

@@ -130,6 +130,13 @@ int glca_read_inventory(glca_model *m, const char *path, const glca_xml_limits *
 int glca_read_method(glca_method **out, const char *path, const glca_xml_limits *limits,
                      glca_diag_fn diag, void *payload, glca_error *err);
 
+/**
+ * Add the categories of another method file to `m` (several methods in one study); a category
+ * id already in `m` is an error naming the file and line.
+ */
+int glca_read_method_into(glca_method *m, const char *path, const glca_xml_limits *limits,
+                          glca_diag_fn diag, void *payload, glca_error *err);
+
 /** Read a product file (one <product> root element). */
 int glca_read_product(glca_product **out, const char *path, const glca_xml_limits *limits,
                       glca_diag_fn diag, void *payload, glca_error *err);
