@@ -50,6 +50,7 @@ typedef struct es1_proc {
     const char *unit, *dim, *id, *flow, *flow_unit;
     bool us_avg, national;
     bool dropped;
+    int ref_number; /* the number of its reference output exchange, -1 if none */
 } es1_proc;
 
 /* One exchange kept, before duplicates are merged. */
@@ -64,6 +65,7 @@ typedef struct es1_row {
     glca_uncertainty unc;
     const char *elem; /* elementary flow id, once known */
     bool merged;      /* summed into an earlier row */
+    bool coproduct;   /* a joint product of a dataset with allocation records */
 } es1_row;
 
 /* A sort key: a process's or an elementary row's name and its position. */
@@ -214,6 +216,7 @@ static int assign_ids(es1_ctx *c)
         es1_proc *p = &c->procs[n];
 
         p->ds = &e->ds[i];
+        p->ref_number = -1;
         if (!p->ds->has_amount || p->ds->amount <= 0 || !unit_of(c, p->ds->unit, &p->unit, &p->dim)) {
             char msg[300];
 
@@ -507,6 +510,39 @@ static const char *relinked(const es1_proc *p, const char *name)
     return NULL;
 }
 
+/* A joint product: the product flow of that name and dimension when a process makes it, else
+ * one of its own (slug of the name). */
+static int coproduct(es1_ctx *c, size_t pi, const glca_es1_exchange *x)
+{
+    const char *unit, *dim, *name = str(x->name);
+    char slug[SLUG];
+    es1_row r;
+    size_t i;
+
+    if (!unit_of(c, x->unit, &unit, &dim))
+        return note(c, GLCA_IMP_UNIT, &c->procs[pi], x, NULL, "unknown unit: left out");
+    memset(&r, 0, sizeof r);
+    r.proc = pi;
+    r.x = x;
+    r.amount = x->amount;
+    r.unit = unit;
+    r.dim = dim;
+    r.dir = GLCA_OUTPUT;
+    r.product = true;
+    r.coproduct = true;
+    r.name = name;
+    for (i = first_named(c, name); i < c->nprocs && strcmp(c->by_name[i].name, name) == 0; i++)
+        if (strcmp(c->procs[c->by_name[i].i].dim, dim) == 0) {
+            r.flow = c->procs[c->by_name[i].i].flow;
+            break;
+        }
+    if (!r.flow) {
+        glca_inventories__es1_slug(name, slug, sizeof slug);
+        r.flow = intern(c, slug);
+    }
+    return c->oom ? GLCA_ENOMEM : add_row(c, &r);
+}
+
 /* One exchange of process `pi` (the converter's convert(), exchange by exchange). */
 static int convert_one(es1_ctx *c, size_t pi, const glca_es1_exchange *x, bool *seen_ref)
 {
@@ -520,13 +556,16 @@ static int convert_one(es1_ctx *c, size_t pi, const glca_es1_exchange *x, bool *
     memset(&r, 0, sizeof r);
     if (!x->has_amount)
         return note(c, GLCA_IMP_NOT_EVALUABLE, p, x, NULL, "amount not a number: left out");
-    if (x->dir == 'o' && x->group == 0) {
-        if (*seen_ref)
-            rc = note(c, GLCA_IMP_OUT_OF_SCOPE, p, x, NULL,
-                      "second reference output: left out");
+    if (x->dir == 'o' && x->group == 0 && !*seen_ref) {
         *seen_ref = true;
-        return rc;
+        p->ref_number = x->number;
+        return 0;
     }
+    /* joint products: with allocation records, products of their own (import_alloc.c) */
+    if (x->dir == 'o' && (x->group == 0 || x->group == 2) && p->ds->nallocs)
+        return coproduct(c, pi, x);
+    if (x->dir == 'o' && x->group == 0)
+        return note(c, GLCA_IMP_OUT_OF_SCOPE, p, x, NULL, "second reference output: left out");
     if (x->dir == 'o' && x->group == 2)
         return note(c, GLCA_IMP_COPRODUCT, p, x, NULL,
                     "by-product output without allocation data: left out, the burdens stay "
@@ -747,6 +786,11 @@ static void merge(es1_ctx *c)
 
         while (end < c->nrows && c->rows[end].proc == c->rows[i].proc)
             end++;
+        /* factors are per source exchange: nothing merges where they apply */
+        if (c->procs[c->rows[i].proc].ds->nallocs) {
+            i = end;
+            continue;
+        }
         for (j = i; j < end; j++) {
             es1_row *r = &c->rows[j];
             const char *key = r->product ? r->provider : r->elem;
@@ -765,6 +809,58 @@ static void merge(es1_ctx *c)
         }
         i = end;
     }
+}
+
+/* The index within the emitted process of the exchange numbered `number` (the reference is 0,
+ * then the rows emitted, in order), or SIZE_MAX. */
+static size_t emitted_index(const es1_ctx *c, size_t pi, size_t r0, size_t r1, int number)
+{
+    size_t i, k = 1;
+
+    if (number == c->procs[pi].ref_number)
+        return 0;
+    for (i = r0; i < r1; i++) {
+        const es1_row *r = &c->rows[i];
+
+        if (r->merged || (r->amount == 0 && !r->coproduct))
+            continue;
+        if (r->x->number == number)
+            return k;
+        k++;
+    }
+    return SIZE_MAX;
+}
+
+/* EcoSpold 1 <allocation>: `fraction` % of each referenced exchange to the co-product. */
+static int allocation(es1_ctx *c, size_t pi, size_t r0, size_t r1, glca_error *err)
+{
+    const glca_es1_dataset *ds = c->procs[pi].ds;
+    size_t a, k;
+    int rc;
+
+    for (a = 0; a < ds->nallocs; a++) {
+        const glca_es1_alloc *al = &ds->allocs[a];
+        size_t cp = emitted_index(c, pi, r0, r1, al->coproduct);
+
+        if (cp == SIZE_MAX) {
+            rc = note(c, GLCA_IMP_DANGLING, &c->procs[pi], NULL, NULL,
+                      "allocation record for a co-product that is not an output kept: ignored");
+            if (rc < 0)
+                return glca_error_oom(err);
+            continue;
+        }
+        for (k = 0; k < al->nrefs; k++) {
+            size_t j = emitted_index(c, pi, r0, r1, al->refs[k]);
+            glca_imp_alloc ia = {GLCA_IMP_ALLOC_DATA, cp, j, al->fraction / 100, al->loc};
+
+            /* an exchange left out (cut off, zero) needs no factor */
+            if (j == SIZE_MAX || j == cp)
+                continue;
+            if ((rc = glca_inventories__imp_add_alloc(c->im, &ia, err)) < 0)
+                return rc;
+        }
+    }
+    return 0;
 }
 
 static int emit_process(es1_ctx *c, size_t pi, size_t r0, size_t r1, glca_error *err)
@@ -791,7 +887,7 @@ static int emit_process(es1_ctx *c, size_t pi, size_t r0, size_t r1, glca_error 
     for (i = r0; i < r1; i++) {
         const es1_row *r = &c->rows[i];
 
-        if (r->merged || r->amount == 0)
+        if (r->merged || (r->amount == 0 && !r->coproduct))
             continue;
         memset(&x, 0, sizeof x);
         x.flow = r->product ? r->flow : r->elem;
@@ -800,17 +896,17 @@ static int emit_process(es1_ctx *c, size_t pi, size_t r0, size_t r1, glca_error 
         x.unit = r->unit;
         x.provider = r->provider;
         x.unc = r->unc;
+        x.coproduct = r->coproduct;
         x.loc = r->x->loc;
         if ((rc = glca_inventories__imp_add_exchange(c->im, &x, err)) < 0)
             return rc;
     }
-    return 0;
+    return p->ds->nallocs ? allocation(c, pi, r0, r1, err) : 0;
 }
 
 int glca_inventories__es1_emit(glca_es1 *e, glca_error *err)
 {
     es1_ctx c;
-    glca_error fe = GLCA_ERROR_INIT;
     size_t i, j, r;
     int rc;
 
@@ -829,14 +925,6 @@ int glca_inventories__es1_emit(glca_es1 *e, glca_error *err)
         for (j = 0; j < c.procs[i].ds->nx; j++)
             if ((rc = convert_one(&c, i, &c.procs[i].ds->xs[j], &seen_ref)) < 0)
                 goto oom;
-        if (c.procs[i].ds->nallocs) {
-            glca_imp_note n = {GLCA_IMP_OUT_OF_SCOPE, c.procs[i].id, NULL, NAN, NULL, NULL,
-                               "allocation records are not read yet: by-products left out",
-                               c.procs[i].ds->allocs[0].loc};
-
-            if ((rc = glca_inventories__imp_note(c.im, &n, &fe)) < 0)
-                goto oom;
-        }
     }
     if ((rc = elementary(&c)) < 0)
         goto oom;
@@ -846,6 +934,14 @@ int glca_inventories__es1_emit(glca_es1 *e, glca_error *err)
                            GLCA_IMP_FLOW_PRODUCT, c.procs[i].ds->loc};
 
         if ((rc = glca_inventories__imp_add_flow(c.im, &f, err)) < 0)
+            goto cleanup;
+    }
+    for (r = 0; r < c.nrows; r++) {
+        const es1_row *row = &c.rows[r];
+        glca_imp_flow f = {row->flow, row->name, row->unit, NULL, NULL, GLCA_IMP_FLOW_PRODUCT,
+                           row->x->loc};
+
+        if (row->coproduct && (rc = glca_inventories__imp_add_flow(c.im, &f, err)) < 0)
             goto cleanup;
     }
     for (i = 0, r = 0; i < c.nprocs; i++) {

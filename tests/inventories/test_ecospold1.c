@@ -436,3 +436,84 @@ Test(inventories_ecospold1, two_methods_in_one_study, .timeout = 60)
     inv_assert_msg(&e, "duplicate category id");
     cr_assert_null(both);
 }
+
+/* A mill with EcoSpold 1 allocation records: wheat 80/20 and CO2 60/40 between flour and bran
+ * (fractions in %), as in test_import_link.c but read from the format. */
+static const char *mill_es1(const char *wheat_bran_fraction)
+{
+    static char buf[4096];
+
+    snprintf(buf, sizeof buf,
+             "<ecoSpold xmlns=\"http://www.EcoInvent.org/EcoSpold01\">\n"
+             "<dataset number=\"10\"><metaInformation><processInformation>\n"
+             "<referenceFunction name=\"Flour\" unit=\"kg\" amount=\"10\"/>\n"
+             "</processInformation></metaInformation><flowData>\n"
+             "<exchange number=\"1\" name=\"Flour\" unit=\"kg\" meanValue=\"10\">"
+             "<outputGroup>0</outputGroup></exchange>\n"
+             "<exchange number=\"2\" name=\"Bran\" unit=\"kg\" meanValue=\"5\">"
+             "<outputGroup>2</outputGroup></exchange>\n"
+             "<exchange number=\"3\" name=\"Wheat\" category=\"resource\" unit=\"kg\" "
+             "meanValue=\"20\"><inputGroup>4</inputGroup></exchange>\n"
+             "<exchange number=\"4\" name=\"Carbon dioxide\" category=\"air\" unit=\"kg\" "
+             "meanValue=\"2\"><outputGroup>4</outputGroup></exchange>\n"
+             "<allocation referenceToCoProduct=\"1\" fraction=\"80\">"
+             "<referenceToInputOutput>3</referenceToInputOutput></allocation>\n"
+             "<allocation referenceToCoProduct=\"2\" fraction=\"%s\">"
+             "<referenceToInputOutput>3</referenceToInputOutput></allocation>\n"
+             "<allocation referenceToCoProduct=\"1\" fraction=\"60\">"
+             "<referenceToInputOutput>4</referenceToInputOutput></allocation>\n"
+             "<allocation referenceToCoProduct=\"2\" fraction=\"40\">"
+             "<referenceToInputOutput>4</referenceToInputOutput></allocation>\n"
+             "</flowData></dataset></ecoSpold>\n",
+             wheat_bran_fraction);
+    return buf;
+}
+
+Test(inventories_ecospold1, allocation_records)
+{
+    glca_units *u;
+    glca_import *im = imp_start(&u);
+    glca_error e = GLCA_ERROR_INIT;
+    char *path = inv_write("mill.es1.xml", mill_es1("20"));
+    glca_imp_sink s;
+    const rec_x *x;
+    recorder r;
+
+    cr_assert_eq(glca_inventories__read_ecospold1(im, path, NULL, NULL, NULL, &e), 0, "%s",
+                 inv_fmt(&e));
+    s = rec_sink(&r);
+    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e),
+                 0, "%s", inv_fmt(&e));
+    cr_assert_eq(r.np, 2);
+    cr_assert_not_null(rec_find_p(&r, "flour"));
+    cr_assert_not_null(rec_find_p(&r, "flour/bran"));
+    cr_assert_not_null(x = rec_find_x(&r, "flour", "wheat@resource"));
+    cr_assert_float_eq(x->amount, 16, 1e-12);
+    cr_assert_not_null(x = rec_find_x(&r, "flour/bran", "wheat@resource"));
+    cr_assert_float_eq(x->amount, 4, 1e-12);
+    cr_assert_not_null(x = rec_find_x(&r, "flour", "carbon-dioxide@air"));
+    cr_assert_float_eq(x->amount, 1.2, 1e-12);
+    cr_assert_not_null(x = rec_find_x(&r, "flour/bran", "carbon-dioxide@air"));
+    cr_assert_float_eq(x->amount, 0.8, 1e-12);
+    cr_assert_eq(glca_inventories__imp_nnotes(im), 0);
+    /* --allocation none: the bran is left out and listed */
+    s = rec_sink(&r);
+    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_NONE, NULL, &s, NULL, NULL, &e),
+                 0);
+    cr_assert_eq(r.np, 1);
+    cr_assert_eq(imp_count(im, GLCA_IMP_COPRODUCT), 1);
+    free(path);
+    imp_done(im, u);
+
+    /* 80 % + 30 %: an error at the exchange's first allocation record (line 9) */
+    im = imp_start(&u);
+    path = inv_write("mill110.es1.xml", mill_es1("30"));
+    cr_assert_eq(glca_inventories__read_ecospold1(im, path, NULL, NULL, NULL, &e), 0);
+    s = rec_sink(&r);
+    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e),
+                 GLCA_EPARSE);
+    cr_assert_eq(e.line, 9, "%s", inv_fmt(&e));
+    inv_assert_msg(&e, "sum to 110 %");
+    free(path);
+    imp_done(im, u);
+}
