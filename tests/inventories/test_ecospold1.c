@@ -9,6 +9,8 @@
 
 #include "importers/ecospold1.h"
 
+#include <sys/stat.h>
+
 #define SRC GLCA_SOURCE_DIR "/"
 #define USLCI_ZIP SRC "inventories/data/uslci/uslci_fy21_q3_01_olca_10_3_ecospold2.zip"
 #define CONVERTED SRC "inventories/data/uslci/uslci.inventory.xml"
@@ -516,4 +518,32 @@ Test(inventories_ecospold1, allocation_records)
     inv_assert_msg(&e, "sum to 110 %");
     free(path);
     imp_done(im, u);
+}
+
+/* The Lambda cache key of a directory of datasets follows every byte and every name in it. */
+Test(inventories_ecospold1, cache_key_of_a_directory)
+{
+    char dir[512], a[600], b[600];
+    unsigned char k1[GLCA_SHA256_SIZE], k2[GLCA_SHA256_SIZE], k3[GLCA_SHA256_SIZE];
+    const char *method = SRC "inventories/data/methods/ipcc-ar6-gwp100.method.xml";
+    const char *inv[1] = {dir};
+    glca_error e = GLCA_ERROR_INIT;
+    FILE *f;
+
+    snprintf(dir, sizeof dir, "%s/keydir", inv_tmpdir());
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    snprintf(a, sizeof a, "%s/a.xml", dir);
+    snprintf(b, sizeof b, "%s/b.xml", dir);
+    cr_assert_not_null(f = fopen(a, "w"));
+    fputs(hand, f);
+    fclose(f);
+    cr_assert_eq(glca_lambda_cache_key(k1, inv, 1, method, NULL, &e), 0, "%s", inv_fmt(&e));
+    cr_assert_eq(rename(a, b), 0);
+    cr_assert_eq(glca_lambda_cache_key(k2, inv, 1, method, NULL, &e), 0);
+    cr_assert_neq(memcmp(k1, k2, sizeof k1), 0, "a renamed file gives another key");
+    cr_assert_not_null(f = fopen(b, "a"));
+    fputs(" ", f);
+    fclose(f);
+    cr_assert_eq(glca_lambda_cache_key(k3, inv, 1, method, NULL, &e), 0);
+    cr_assert_neq(memcmp(k2, k3, sizeof k2), 0, "a changed byte gives another key");
 }
