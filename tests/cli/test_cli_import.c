@@ -14,29 +14,34 @@
 
 #include "runcmd.h"
 
-#define DS_HEAD(n, name, unit, loc)                                                            \
-    "<dataset number=\"" n "\"><metaInformation><processInformation>"                        \
-    "<referenceFunction name=\"" name "\" unit=\"" unit "\" amount=\"1\"/>"                  \
-    "<geography location=\"" loc "\"/></processInformation></metaInformation><flowData>"
-#define X(name, cat, unit, amount, group)                                                      \
-    "<exchange name=\"" name "\" category=\"" cat "\" subCategory=\"unspecified\" unit=\"" unit \
-    "\" meanValue=\"" amount "\">" group "</exchange>"
-
 static const char es1[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    "<ecoSpold xmlns=\"http://www.EcoInvent.org/EcoSpold01\">\n" DS_HEAD(
-        "1", "Steel, at mill", "kg", "US") X("Carbon dioxide", "air", "kg", "1.5",
-                                             "<outputGroup>4</outputGroup>")
-        X("Slag, to landfill", "", "kg", "0.2", "<outputGroup>3</outputGroup>")
-            "</flowData></dataset>\n" DS_HEAD("2", "Slag, to landfill", "kg", "US")
-                X("Methane", "air", "kg", "0.1", "<outputGroup>4</outputGroup>")
-                    "</flowData></dataset>\n" DS_HEAD("3", "Widget, at plant", "Item(s)", "US")
-                        X("Steel, at mill", "", "kg", "2", "<inputGroup>5</inputGroup>")
-                            X("Carbon dioxide", "air", "kg", "0.5",
-                              "<outputGroup>4</outputGroup>")
-                                X("Paint, at plant", "", "kg", "0.01",
-                                  "<inputGroup>5</inputGroup>") "</flowData></dataset>\n"
-                                                                "</ecoSpold>\n";
+    "<ecoSpold xmlns=\"http://www.EcoInvent.org/EcoSpold01\">\n"
+    "<dataset number=\"1\"><metaInformation><processInformation>"
+    "<referenceFunction name=\"Steel, at mill\" unit=\"kg\" amount=\"1\"/>"
+    "<geography location=\"US\"/></processInformation></metaInformation><flowData>\n"
+    "<exchange name=\"Carbon dioxide\" category=\"air\" subCategory=\"unspecified\" "
+    "unit=\"kg\" meanValue=\"1.5\"><outputGroup>4</outputGroup></exchange>\n"
+    "<exchange name=\"Slag, to landfill\" category=\"\" subCategory=\"unspecified\" "
+    "unit=\"kg\" meanValue=\"0.2\"><outputGroup>3</outputGroup></exchange>\n"
+    "</flowData></dataset>\n"
+    "<dataset number=\"2\"><metaInformation><processInformation>"
+    "<referenceFunction name=\"Slag, to landfill\" unit=\"kg\" amount=\"1\"/>"
+    "<geography location=\"US\"/></processInformation></metaInformation><flowData>\n"
+    "<exchange name=\"Methane\" category=\"air\" subCategory=\"unspecified\" "
+    "unit=\"kg\" meanValue=\"0.1\"><outputGroup>4</outputGroup></exchange>\n"
+    "</flowData></dataset>\n"
+    "<dataset number=\"3\"><metaInformation><processInformation>"
+    "<referenceFunction name=\"Widget, at plant\" unit=\"Item(s)\" amount=\"1\"/>"
+    "<geography location=\"US\"/></processInformation></metaInformation><flowData>\n"
+    "<exchange name=\"Steel, at mill\" category=\"\" subCategory=\"unspecified\" "
+    "unit=\"kg\" meanValue=\"2\"><inputGroup>5</inputGroup></exchange>\n"
+    "<exchange name=\"Carbon dioxide\" category=\"air\" subCategory=\"unspecified\" "
+    "unit=\"kg\" meanValue=\"0.5\"><outputGroup>4</outputGroup></exchange>\n"
+    "<exchange name=\"Paint, at plant\" category=\"\" subCategory=\"unspecified\" "
+    "unit=\"kg\" meanValue=\"0.01\"><inputGroup>5</inputGroup></exchange>\n"
+    "</flowData></dataset>\n"
+    "</ecoSpold>\n";
 
 static const char method[] =
     "<method xmlns=\"urn:greenlca:method:1\" id=\"gwp\" name=\"GWP\" version=\"1\">"

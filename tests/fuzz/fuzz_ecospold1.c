@@ -14,14 +14,12 @@ int GLCA_FUZZ_ENTRY(const uint8_t *data, size_t size)
 
     if (glca_model_new(&m, &err) < 0)
         return 0;
-    if (glca_fuzz_check_diag(glca_read_inventories(m, &path, 1, NULL, glca_fuzz_diag_fn, &d,
-                                                   &err),
+    if (glca_fuzz_check_diag(glca_read_inventories(m, &path, 1, NULL, glca_fuzz_diag_fn, &d, &err),
                              &err, &d) == 0) {
         glca_fuzz_diag linked = {0};
 
         glca_error_clear(&err);
-        glca_fuzz_check_diag(glca_model_link(m, glca_fuzz_diag_fn, &linked, &err), &err,
-                             &linked);
+        glca_fuzz_check_diag(glca_model_link(m, glca_fuzz_diag_fn, &linked, &err), &err, &linked);
     }
     glca_model_free(m);
     return 0;

@@ -37,8 +37,7 @@ static glca_background *load(const char *inventory, const char *method)
     glca_background *bg = NULL;
     glca_error e = GLCA_ERROR_INIT;
 
-    cr_assert_eq(glca_load_background_ex(&bg, &inventory, 1, &method, 1, NULL, &o, NULL, NULL,
-                                         &e),
+    cr_assert_eq(glca_load_background_ex(&bg, &inventory, 1, &method, 1, NULL, &o, NULL, NULL, &e),
                  0, "%s", inv_fmt(&e));
     return bg;
 }
@@ -180,8 +179,7 @@ Test(inventories_ecospold1, hand_written_datasets)
     {
         glca_imp_sink s = rec_sink(&r);
 
-        cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL,
-                                                &e),
+        cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e),
                      0, "%s", inv_fmt(&e));
     }
     cr_assert_eq(r.np, 2);
@@ -222,15 +220,15 @@ Test(inventories_ecospold1, normal_uncertainty_is_half_sd95)
     glca_units *u;
     glca_import *im = imp_start(&u);
     glca_error e = GLCA_ERROR_INIT;
-    char *path = inv_write("normal.es1.xml",
-                           "<ecoSpold xmlns=\"http://www.EcoInvent.org/EcoSpold01\">"
-                           "<dataset number=\"9\"><metaInformation><processInformation>"
-                           "<referenceFunction name=\"Heat\" unit=\"MJ\" amount=\"1\"/>"
-                           "</processInformation></metaInformation><flowData>"
-                           "<exchange name=\"Methane\" category=\"air\" unit=\"kg\" "
-                           "meanValue=\"0.01\" uncertaintyType=\"2\" "
-                           "standardDeviation95=\"0.004\"><outputGroup>4</outputGroup>"
-                           "</exchange></flowData></dataset></ecoSpold>");
+    char *path =
+        inv_write("normal.es1.xml", "<ecoSpold xmlns=\"http://www.EcoInvent.org/EcoSpold01\">"
+                                    "<dataset number=\"9\"><metaInformation><processInformation>"
+                                    "<referenceFunction name=\"Heat\" unit=\"MJ\" amount=\"1\"/>"
+                                    "</processInformation></metaInformation><flowData>"
+                                    "<exchange name=\"Methane\" category=\"air\" unit=\"kg\" "
+                                    "meanValue=\"0.01\" uncertaintyType=\"2\" "
+                                    "standardDeviation95=\"0.004\"><outputGroup>4</outputGroup>"
+                                    "</exchange></flowData></dataset></ecoSpold>");
     glca_imp_sink s;
     recorder r;
     const rec_x *x;
@@ -238,8 +236,7 @@ Test(inventories_ecospold1, normal_uncertainty_is_half_sd95)
     cr_assert_eq(glca_inventories__read_ecospold1(im, path, NULL, NULL, NULL, &e), 0, "%s",
                  inv_fmt(&e));
     s = rec_sink(&r);
-    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e),
-                 0);
+    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e), 0);
     cr_assert_not_null(x = rec_find_x(&r, "heat", "methane@air"));
     cr_assert_eq(x->unc.dist, GLCA_DIST_NORMAL);
     cr_assert_float_eq(x->unc.a, 0.002, 1e-18);
@@ -283,9 +280,9 @@ Test(inventories_ecospold1, bw2io_fixtures)
 
         cr_assert_eq(glca_model_new(&m, NULL), 0);
         ms = glca_inventories__model_sink(m);
-        cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &ms, NULL, NULL,
-                                                &e),
-                     0, "%s", inv_fmt(&e));
+        cr_assert_eq(
+            glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &ms, NULL, NULL, &e), 0,
+            "%s", inv_fmt(&e));
         cr_assert_eq(glca_model_nprocesses(m), 2);
         glca_model_free(m);
     }
@@ -297,8 +294,8 @@ Test(inventories_ecospold1, bw2io_fixtures)
     imp_done(im, u);
     /* alone, the odd file is an error naming its root element and line */
     im = imp_start(&u);
-    cr_assert_eq(glca_inventories__read_ecospold1(im, FIXTURES "/Acetic acid, at plant.xml",
-                                                  NULL, NULL, NULL, &e),
+    cr_assert_eq(glca_inventories__read_ecospold1(im, FIXTURES "/Acetic acid, at plant.xml", NULL,
+                                                  NULL, NULL, &e),
                  GLCA_EPARSE);
     cr_assert_eq(e.line, 2);
     inv_assert_msg(&e, "root element <notecoSpold>");
@@ -411,8 +408,8 @@ Test(inventories_ecospold1, two_methods_in_one_study, .timeout = 60)
     glca_error e = GLCA_ERROR_INIT;
     size_t n, k0, k1, c;
 
-    cr_assert_eq(glca_load_background_ex(&both, &inv, 1, methods, 2, NULL, &o, NULL, NULL, &e),
-                 0, "%s", inv_fmt(&e));
+    cr_assert_eq(glca_load_background_ex(&both, &inv, 1, methods, 2, NULL, &o, NULL, NULL, &e), 0,
+                 "%s", inv_fmt(&e));
     one[0] = load(inv, methods[0]);
     one[1] = load(inv, methods[1]);
     n = glca_background_nprocesses(both);
@@ -484,8 +481,8 @@ Test(inventories_ecospold1, allocation_records)
     cr_assert_eq(glca_inventories__read_ecospold1(im, path, NULL, NULL, NULL, &e), 0, "%s",
                  inv_fmt(&e));
     s = rec_sink(&r);
-    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e),
-                 0, "%s", inv_fmt(&e));
+    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e), 0,
+                 "%s", inv_fmt(&e));
     cr_assert_eq(r.np, 2);
     cr_assert_not_null(rec_find_p(&r, "flour"));
     cr_assert_not_null(rec_find_p(&r, "flour/bran"));
@@ -500,8 +497,7 @@ Test(inventories_ecospold1, allocation_records)
     cr_assert_eq(glca_inventories__imp_nnotes(im), 0);
     /* --allocation none: the bran is left out and listed */
     s = rec_sink(&r);
-    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_NONE, NULL, &s, NULL, NULL, &e),
-                 0);
+    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_NONE, NULL, &s, NULL, NULL, &e), 0);
     cr_assert_eq(r.np, 1);
     cr_assert_eq(imp_count(im, GLCA_IMP_COPRODUCT), 1);
     free(path);
