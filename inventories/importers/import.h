@@ -57,7 +57,8 @@ typedef struct glca_imp_process {
 typedef struct glca_imp_exchange {
     const char *flow;
     glca_direction dir;
-    double amount;        /* as stated (may be negative); NaN: not stated and not evaluable */
+    double amount;        /* as stated (may be negative); NaN: not stated and not evaluable
+                             (the linking lists it; a reader may add a note saying why) */
     const char *unit;     /* NULL = the flow's reference unit */
     const char *provider; /* process id the data names (EcoSpold 2 activityLinkId), or NULL */
     const char *location; /* for location-specific factors; NULL = none */
