@@ -85,6 +85,13 @@ Test(cli_import, assess_and_convert_on_ecospold1, .timeout = 30)
     cr_assert_not_null(strstr(report, "\"flow\": \"Paint, at plant\""), "%s", report);
     free(report);
 
+    /* validate reads and links it as a study does */
+    snprintf(cmd, sizeof cmd, GLCA_CLI " validate %s", inv);
+    cr_assert_eq(run_command(&c, cmd), 0);
+    cr_assert_eq(c.status, 0, "stderr: %s", c.err);
+    cr_assert_not_null(strstr(c.out, ": ok (EcoSpold 1)"), "%s", c.out);
+    run_result_free(&c);
+
     /* convert, then assess the converted file: the same output, byte for byte */
     snprintf(cmd, sizeof cmd, GLCA_CLI " convert %s -o %s/system.inventory.xml", inv, dir);
     cr_assert_eq(run_command(&c, cmd), 0);
