@@ -241,8 +241,9 @@ static int convert_one(glca_es1_ctx *c, size_t pi, const glca_es1_exchange *x, b
             "with the reference product");
     if (!glca_inventories__es1_unit_of(c, x->unit, &unit, &dim))
         return glca_inventories__es1_note(c, GLCA_IMP_UNIT, p, x, NULL, "unknown unit: left out");
-    if (x->amount == 0)
-        return 0; /* changes no number */
+    if (x->amount == 0) /* changes no number, but nothing goes without a line */
+        return glca_inventories__es1_note(c, GLCA_IMP_OUT_OF_SCOPE, p, x, NULL,
+                                          "amount 0: left out");
     r.proc = pi;
     r.x = x;
     r.amount = x->amount;

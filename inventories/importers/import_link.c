@@ -204,9 +204,14 @@ static int decide(glca_linker *lk, size_t p)
                 return rc;
             continue;
         }
-        /* a zero amount changes no number and needs no provider */
-        if (x->amount == 0)
+        /* a zero amount changes no number and needs no provider, but is listed */
+        if (x->amount == 0) {
+            rc = glca_inventories__lk_note(lk, GLCA_IMP_OUT_OF_SCOPE, pr->p.id, x, NULL,
+                                           "amount 0: left out");
+            if (rc < 0)
+                return rc;
             continue;
+        }
         lk->keep[pr->x0 + j] = true;
         if (fl->kind == GLCA_IMP_FLOW_ELEMENTARY)
             continue;
