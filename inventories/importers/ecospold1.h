@@ -90,6 +90,7 @@ typedef struct glca_es1_row {
     const char *elem; /* elementary flow id, once known */
     bool merged;      /* summed into an earlier row */
     bool coproduct;   /* a joint product of a dataset with allocation records */
+    bool native;      /* an input that a process of our own inventories makes */
 } glca_es1_row;
 
 /* A sort key: a process's or an elementary row's name and its position. */

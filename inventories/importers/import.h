@@ -134,6 +134,19 @@ int glca_inventories__imp_add_alloc(glca_import *im, const glca_imp_alloc *a, gl
 /* A linking report entry found while reading (dangling reference, formula, ...). */
 int glca_inventories__imp_note(glca_import *im, const glca_imp_note *n, glca_error *err);
 
+/*
+ * What our own inventories of the same study hold, so imported data may link to them: the
+ * native flow ids (not emitted again) and their processes' products (providers of last resort,
+ * for a demand the import itself cannot serve).  The loader adds them; strings are copied.
+ */
+int glca_inventories__imp_add_native_flow(glca_import *im, const char *flow, glca_error *err);
+int glca_inventories__imp_add_native_producer(glca_import *im, const char *flow,
+                                              const char *process, glca_error *err);
+/* Scan one of our inventory files for the above (a file that does not read adds nothing: the
+ * native reader reports it). */
+int glca_inventories__imp_scan_native(glca_import *im, const char *path,
+                                      const glca_xml_limits *limits, glca_error *err);
+
 /* glca_allocation is public (<glca/inventories.h>): the CLI's --allocation. */
 
 /* ---------------------------------------------------------------- provider map */

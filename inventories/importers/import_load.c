@@ -21,6 +21,15 @@ static int read_all(glca_model *m, glca_import *im, const char *const *paths, si
     size_t i;
     int rc;
 
+    /* first what our own inventories make, so the readers may link to it */
+    for (i = 0; m && i < n; i++) {
+        struct stat st;
+
+        if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode) &&
+            !glca_inventories__detect_import(paths[i]) &&
+            glca_inventories__imp_scan_native(im, paths[i], o->limits, &e) < 0)
+            return glca_diag_report(sink, &e);
+    }
     for (i = 0; i < n; i++) {
         const glca_import_format *f = glca_inventories__detect_import(paths[i]);
         struct stat st;
