@@ -541,7 +541,8 @@ static int evaluate(glca_es2_dataset *d, glca_error *err)
 static int check_uncertainty(glca_es2_dataset *d, glca_es2_exchange *x, glca_error *err)
 {
     const glca_uncertainty *u = &x->unc;
-    bool range = u->dist == GLCA_DIST_TRIANGULAR || u->dist == GLCA_DIST_UNIFORM;
+    bool triangular = u->dist == GLCA_DIST_TRIANGULAR;
+    bool range = triangular || u->dist == GLCA_DIST_UNIFORM;
 
     if (isnan(x->amount) || !range)
         return 0;
@@ -551,9 +552,8 @@ static int check_uncertainty(glca_es2_dataset *d, glca_es2_exchange *x, glca_err
     return glca_inventories__es2_note(d, GLCA_IMP_OUT_OF_SCOPE, x->flow, &x->loc, err,
                                       "%s range [%g, %g] does not hold the amount %g: the "
                                       "exchange is kept without uncertainty",
-                                      range && u->dist == GLCA_DIST_TRIANGULAR ? "triangular"
-                                                                               : "uniform",
-                                      u->a, u->b, x->amount);
+                                      triangular ? "triangular" : "uniform", x->unc.a, x->unc.b,
+                                      x->amount);
 }
 
 static int finish(glca_es2_dataset *d, glca_error *err)
@@ -589,6 +589,56 @@ static int finish(glca_es2_dataset *d, glca_error *err)
 
 /* ---------------------------------------------------------------- entry */
 
+/*
+ * EcoSpold 2 is UTF-8 (the schema's files all declare it).  libxml2 would transcode other
+ * declared encodings, but a file that says ISO-8859-1 is almost always a converted export
+ * that went wrong somewhere else too, so it is refused where the declaration stands.
+ */
+int glca_inventories__es2_check_prolog(const char *path, const void *data, size_t len,
+                                       glca_error *err)
+{
+    char head[512], *p, *end, quote;
+    glca_srcloc loc = {path, 1, 1};
+    size_t n;
+
+    if (data) {
+        n = len < sizeof head - 1 ? len : sizeof head - 1;
+        memcpy(head, data, n);
+    } else {
+        FILE *f = fopen(path, "rb");
+
+        if (!f)
+            return 0; /* the XML layer reports it with its reason */
+        n = fread(head, 1, sizeof head - 1, f);
+        fclose(f);
+    }
+    head[n] = '\0';
+    if (n >= 2 && ((unsigned char)head[0] == 0xFE || (unsigned char)head[0] == 0xFF) &&
+        ((unsigned char)head[1] == 0xFE || (unsigned char)head[1] == 0xFF))
+        return glca_error_set(err, GLCA_EPARSE, &loc, "UTF-16 byte order mark: EcoSpold 2 "
+                              "datasets are read as UTF-8 only (convert with iconv)");
+    p = head + (strncmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
+    if (strncmp(p, "<?xml", 5) != 0 || !(end = strstr(p, "?>")))
+        return 0;
+    *end = '\0';
+    if (!(p = strstr(p, "encoding")))
+        return 0;
+    loc.column = (long)(p - head) + 1;
+    p += strlen("encoding");
+    while (*p == ' ' || *p == '=')
+        p++;
+    if ((quote = *p) != '"' && quote != '\'')
+        return 0; /* malformed: the XML layer says so */
+    if (!(end = strchr(++p, quote)))
+        return 0;
+    *end = '\0';
+    if (strcasecmp(p, "UTF-8") == 0 || strcasecmp(p, "UTF8") == 0)
+        return 0;
+    return glca_error_set(err, GLCA_EPARSE, &loc,
+                          "encoding '%.40s' declared: EcoSpold 2 datasets are read as UTF-8 only "
+                          "(convert with iconv -f %.40s -t UTF-8)", p, p);
+}
+
 int glca_inventories__es2_read_dataset(glca_es2_dataset **out, const char *path,
                                        const void *data, size_t len,
                                        const glca_xml_limits *limits, glca_error *err)
@@ -602,6 +652,8 @@ int glca_inventories__es2_read_dataset(glca_es2_dataset **out, const char *path,
         goto cleanup;
     }
     r.d->loc.file = r.d->file;
+    if ((rc = glca_inventories__es2_check_prolog(path, data, len, err)) < 0)
+        goto cleanup;
     if ((rc = data ? glca_xml_open_memory(&r.x, path, data, len, limits, err)
                    : glca_xml_open(&r.x, path, limits, err)) < 0)
         goto cleanup;

@@ -13,7 +13,7 @@
 #ifndef GLCA_ECOSPOLD2_INT_H
 #define GLCA_ECOSPOLD2_INT_H
 
-#include "importers/import.h"
+#include "import.h"
 
 #define GLCA_NS_ECOSPOLD2 "http://www.EcoInvent.org/EcoSpold02"
 
@@ -91,6 +91,9 @@ int glca_inventories__es2_read_dataset(glca_es2_dataset **out, const char *path,
                                        const void *data, size_t len,
                                        const glca_xml_limits *limits, glca_error *err);
 void glca_inventories__es2_dataset_free(glca_es2_dataset *d);
+/* Refuse an XML declaration of another encoding than UTF-8 (error at file:1:column). */
+int glca_inventories__es2_check_prolog(const char *path, const void *data, size_t len,
+                                       glca_error *err);
 /* Record a note on `d` (strings copied). */
 int glca_inventories__es2_note(glca_es2_dataset *d, glca_imp_note_kind kind, const char *flow,
                                const glca_srcloc *loc, glca_error *err, const char *fmt, ...)

@@ -184,7 +184,8 @@ static int read_file(glca_es2_master *m, const char *name, const char *root, con
     snprintf(path, n, "%s/%s", m->dir, name);
     m->files[m->nfiles++] = path;
     r.file = path;
-    if ((rc = glca_xml_open(&r.x, path, limits, err)) < 0)
+    if ((rc = glca_inventories__es2_check_prolog(path, NULL, 0, err)) < 0 ||
+        (rc = glca_xml_open(&r.x, path, limits, err)) < 0)
         return rc;
     glca_xml_keep_text(r.x, true);
     if ((ev = rc = glca_xml_next(r.x, err)) < 0)
