@@ -8,6 +8,7 @@
  * carries the property with a positive value.  Everything left out gets a note.
  */
 #include "importers/ecospold2_int.h"
+#include "importers/importers.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -13,9 +13,20 @@
 #ifndef GLCA_ECOSPOLD2_INT_H
 #define GLCA_ECOSPOLD2_INT_H
 
+/* import.h by its sibling name, so that tests (which do not have inventories/ on their include
+ * path) can include this header */
 #include "import.h"
 
+#ifndef GLCA_NS_ECOSPOLD2 /* importers.h has it too */
 #define GLCA_NS_ECOSPOLD2 "http://www.EcoInvent.org/EcoSpold02"
+/* ---------------------------------------------------------------- into the import */
+
+/* The reader's entry point, as importers.h declares it (repeated for the tests). */
+int glca_inventories__read_ecospold2(glca_import *im, const char *path,
+                                     const glca_xml_limits *limits, glca_diag_fn diag,
+                                     void *payload, glca_error *err);
+
+#endif
 
 /* ---------------------------------------------------------------- formulas */
 
@@ -148,11 +159,7 @@ void glca_inventories__es2_set_free(glca_es2_set *s);
 
 /* ---------------------------------------------------------------- into the import */
 
-/**
- * The reader's entry point (also declared in importers.h, beside the other formats'): `path` is
- * a .spold file or a directory of them with MasterData/ beside or inside.  Processes are named
- * by their file stem; locations point at strings the import must copy.
- */
+/* The reader's entry point, as importers.h declares it (repeated for the tests). */
 int glca_inventories__read_ecospold2(glca_import *im, const char *path,
                                      const glca_xml_limits *limits, glca_diag_fn diag,
                                      void *payload, glca_error *err);
