@@ -15,7 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "inventories/importers/ecospold2_int.h"
-#include "inv_test_util.h"
+#include "imp_test_util.h"
 
 #define ES2 "http://www.EcoInvent.org/EcoSpold02"
 
@@ -565,9 +565,13 @@ static char *make_dir(const char *name, bool master, const char *const *files,
         snprintf(path, sizeof path, "%s/MasterData/IntermediateExchanges.xml", dir);
         write_file(path, "<validIntermediateExchanges xmlns=\"" ES2 "\">"
                          "<intermediateExchange id=\"prod\"><unitName>kg</unitName>"
-                         "</intermediateExchange></validIntermediateExchanges>");
+                         "</intermediateExchange><intermediateExchange id=\"by\">"
+                         "<unitName>kg</unitName></intermediateExchange>"
+                         "</validIntermediateExchanges>");
         snprintf(path, sizeof path, "%s/MasterData/ElementaryExchanges.xml", dir);
-        write_file(path, "<validElementaryExchanges xmlns=\"" ES2 "\"/>");
+        write_file(path, "<validElementaryExchanges xmlns=\"" ES2 "\">"
+                         "<elementaryExchange id=\"e\"><unitName>kg</unitName>"
+                         "</elementaryExchange></validElementaryExchanges>");
     }
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
@@ -755,4 +759,147 @@ Test(inventories_ecospold2, every_allocation_failure_is_clean)
     }
     cr_assert_gt(k, 10);
     free(xml);
+}
+
+/* ---------------------------------------------------------------- through the import */
+
+static void print_diag(const glca_error *e, void *payload)
+{
+    (void)payload;
+    cr_log_error("%s", inv_fmt(e));
+}
+
+Test(inventories_ecospold2, e2m_system_through_the_import_and_the_linker)
+{
+    glca_error err = GLCA_ERROR_INIT;
+    glca_units *units;
+    glca_import *im = imp_start(&units);
+    recorder rec;
+    glca_imp_sink sink = rec_sink(&rec);
+    const glca_imp_note *unit_note = NULL;
+    size_t r, i, nunit = 0;
+    table t;
+
+    cr_assert_eq(glca_inventories__read_ecospold2(im, fixture("e2m-fake-system"), NULL,
+                                                  print_diag, NULL, &err),
+                 0, "%s", inv_fmt(&err));
+    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &sink, print_diag,
+                                            NULL, &err),
+                 0, "%s", inv_fmt(&err));
+    /* outflows.csv: one process per dataset, named by its stem, making 1 of its product */
+    table_read(&t, "e2m-fake-system/outflows.csv");
+    cr_assert_eq(rec.np, 3);
+    for (r = 0; r < t.nrows; r++) {
+        const rec_p *p = rec_find_p(&rec, t.fields[r][1]);
+
+        cr_assert_not_null(p, "%s", t.fields[r][1]);
+        cr_assert_str_eq(p->product, t.fields[r][2]);
+        cr_assert_eq(p->amount, strtod(t.fields[r][3], NULL));
+    }
+    free(t.text);
+    /* inflows.csv: A's off-diagonal entries, each naming the producer's stem.  Two rows are
+     * written in a unit of another dimension than MasterData's (the data are declared fake):
+     * the furnace's pipeline transport in kg (line 55; MasterData: metric ton*km) and the
+     * pipeline's furnace in m3 (line 43; MasterData: unit).  Those are refused, not converted,
+     * and reported at their line with the table's amount. */
+    static const struct {
+        const char *process, *flow;
+        long line;
+    } refused[] = {{"40011095-059d-465e-bd79-da3b6b3b8308_842e3faf-8de9-47a3-bfac-606edc0aFAKE",
+                    "36dc50ef-017c-4d24-af51-f12ef802FAKE", 55},
+                   {"d0003dc3-4bd3-4422-9c40-8265239e14ff_36dc50ef-017c-4d24-af51-f12ef802FAKE",
+                    "842e3faf-8de9-47a3-bfac-606edc0aFAKE", 43}};
+
+    for (i = 0; i < glca_inventories__imp_nnotes(im); i++)
+        nunit += glca_inventories__imp_note_at(im, i)->kind == GLCA_IMP_UNIT;
+    cr_assert_eq(nunit, 2);
+    table_read(&t, "e2m-fake-system/inflows.csv");
+    for (r = 0; r < t.nrows; r++) {
+        const rec_x *x = rec_find_x(&rec, t.fields[r][1], t.fields[r][3]);
+        char provider[200];
+        size_t k;
+
+        for (k = 0; k < 2; k++)
+            if (strcmp(t.fields[r][1], refused[k].process) == 0 &&
+                strcmp(t.fields[r][3], refused[k].flow) == 0)
+                break;
+        if (k < 2) {
+            for (i = 0; i < glca_inventories__imp_nnotes(im); i++) {
+                const glca_imp_note *n = glca_inventories__imp_note_at(im, i);
+
+                if (n->kind == GLCA_IMP_UNIT && strcmp(n->flow, refused[k].flow) == 0)
+                    unit_note = n;
+            }
+            cr_assert_null(x);
+            cr_assert_not_null(unit_note);
+            cr_assert_str_eq(unit_note->process, refused[k].process);
+            cr_assert(strstr(unit_note->loc.file, refused[k].process));
+            cr_assert_eq(unit_note->loc.line, refused[k].line);
+            cr_assert_eq(unit_note->amount, strtod(t.fields[r][4], NULL));
+            continue;
+        }
+        snprintf(provider, sizeof provider, "%s_%s", t.fields[r][2], t.fields[r][3]);
+        cr_assert_not_null(x, "row %zu", r);
+        cr_assert_eq(x->dir, GLCA_INPUT);
+        cr_assert_str_eq(x->provider, provider);
+        cr_assert_eq(x->amount, strtod(t.fields[r][4], NULL));
+    }
+    free(t.text);
+    /* elementary_flows.csv: B's entries */
+    table_read(&t, "e2m-fake-system/elementary_flows.csv");
+    for (r = 0; r < t.nrows; r++) {
+        const rec_x *x = rec_find_x(&rec, t.fields[r][1], t.fields[r][2]);
+
+        cr_assert_not_null(x, "row %zu", r);
+        cr_assert_eq(x->dir, GLCA_OUTPUT);
+        cr_assert_eq(x->amount, strtod(t.fields[r][3], NULL));
+    }
+    free(t.text);
+    /* 2 inputs + 3 emissions, nothing else */
+    cr_assert_eq(rec.nx, 5);
+    imp_done(im, units);
+}
+
+Test(inventories_ecospold2, price_properties_give_economic_allocation)
+{
+    /* reference 1 kg at price 3 and by-product 0.5 kg at price 4: revenues 3 and 2, so the
+     * 10 kg emission splits 6 / 4 (wet mass is given for the by-product only: no physical
+     * factors) */
+    char *a = dataset_xml(
+        "act", "prod",
+        "<intermediateExchange intermediateExchangeId=\"by\" amount=\"0.5\">"
+        "<unitName>kg</unitName><property propertyId=\"" GLCA_ES2_PROP_PRICE "\" amount=\"4\"/>"
+        "<property propertyId=\"" GLCA_ES2_PROP_WET_MASS "\" amount=\"1\"/>"
+        "<outputGroup>2</outputGroup></intermediateExchange>\n"
+        "<elementaryExchange elementaryExchangeId=\"e\" amount=\"10\"><unitName>kg</unitName>"
+        "<outputGroup>4</outputGroup></elementaryExchange>\n");
+    char *p = strstr(a, "<outputGroup>0</outputGroup>"), *b = malloc(strlen(a) + 128);
+    const char *files[] = {"act_prod.spold"}, *xml[] = {b};
+    char *dir;
+    glca_error err = GLCA_ERROR_INIT;
+    glca_units *units;
+    glca_import *im;
+    recorder rec;
+    glca_imp_sink sink = rec_sink(&rec);
+    const rec_x *x;
+
+    /* the reference product's price */
+    memcpy(b, a, (size_t)(p - a));
+    sprintf(b + (p - a), "<property propertyId=\"" GLCA_ES2_PROP_PRICE "\" amount=\"3\"/>%s", p);
+    dir = make_dir("economic", true, files, xml, 1);
+    im = imp_start(&units);
+    cr_assert_eq(glca_inventories__read_ecospold2(im, dir, NULL, print_diag, NULL, &err), 0, "%s",
+                 inv_fmt(&err));
+    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_ECONOMIC, NULL, &sink,
+                                            print_diag, NULL, &err),
+                 0, "%s", inv_fmt(&err));
+    cr_assert_eq(rec.np, 2);
+    cr_assert_not_null(x = rec_find_x(&rec, "act_prod", "e"));
+    cr_assert_float_eq(x->amount, 6, 1e-12);
+    cr_assert_not_null(x = rec_find_x(&rec, "act_prod" GLCA_IMP_COPRODUCT_SEP "by", "e"));
+    cr_assert_float_eq(x->amount, 4, 1e-12);
+    imp_done(im, units);
+    free(dir);
+    free(a);
+    free(b);
 }
