@@ -54,7 +54,8 @@ static void make_uuid(glca_bench_rng *r, uuid out)
 
     snprintf(out, sizeof(uuid), "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
              (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
-             (unsigned)(0x8000 | ((b >> 48) & 0x3fff)), (unsigned long long)(b & 0xffffffffffffULL));
+             (unsigned)(0x8000 | ((b >> 48) & 0x3fff)),
+             (unsigned long long)(b & 0xffffffffffffULL));
 }
 
 static int fail_io(glca_error *err, const char *path)
@@ -84,7 +85,8 @@ static void uncertainty(FILE *f, glca_bench_rng *r, double amount)
                "          <pedigreeMatrix reliability=\"%d\" completeness=\"%d\" "
                "temporalCorrelation=\"%d\" geographicalCorrelation=\"%d\" "
                "furtherTechnologyCorrelation=\"%d\" />\n        </uncertainty>\n",
-            amount, amount > 0 ? log(amount) : 0.0, var, var + 0.0006 * (1 + glca_bench_rng_below(r, 20)),
+            amount, amount > 0 ? log(amount) : 0.0, var,
+            var + 0.0006 * (double)(1 + glca_bench_rng_below(r, 20)),
             1 + (int)glca_bench_rng_below(r, 5), 1 + (int)glca_bench_rng_below(r, 5),
             1 + (int)glca_bench_rng_below(r, 5), 1 + (int)glca_bench_rng_below(r, 5),
             1 + (int)glca_bench_rng_below(r, 5));

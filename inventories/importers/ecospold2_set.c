@@ -211,7 +211,9 @@ static int read_all(glca_es2_set *s, const names *files, const glca_xml_limits *
         glca_free(codes);
         return glca_error_oom(err);
     }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (i = 0; i < n; i++)
         codes[i] = glca_inventories__es2_read_dataset(&s->ds[i], files->v[i], NULL, 0, limits,
                                                       &errs[i]);
