@@ -903,3 +903,30 @@ Test(inventories_ecospold2, price_properties_give_economic_allocation)
     free(a);
     free(b);
 }
+
+Test(inventories_ecospold2, e2m_directory_through_the_public_loader)
+{
+    const char *paths[] = {fixture("e2m-fake-system")};
+    glca_load_options o = GLCA_LOAD_OPTIONS_INIT;
+    glca_error err = GLCA_ERROR_INIT;
+    glca_doc_kind kind;
+    glca_model *m = NULL;
+    char *report = tmp_path("e2m-report.json"), buf[4096];
+    FILE *f;
+    size_t n;
+
+    cr_assert_eq(glca_detect_kind(paths[0], &kind, &err), 0, "%s", inv_fmt(&err));
+    cr_assert_eq(kind, GLCA_DOC_ECOSPOLD2);
+    o.linking_report = report;
+    cr_assert_eq(glca_model_new(&m, &err), 0);
+    cr_assert_eq(glca_read_inventories(m, paths, 1, &o, print_diag, NULL, &err), 0, "%s",
+                 inv_fmt(&err));
+    cr_assert_eq(glca_model_nprocesses(m), 3);
+    cr_assert_not_null(f = fopen(report, "rb"));
+    n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    cr_assert(strstr(buf, "\"unit\""), "%s", buf);
+    glca_model_free(m);
+    free(report);
+}
