@@ -930,3 +930,53 @@ Test(inventories_ecospold2, e2m_directory_through_the_public_loader)
     glca_model_free(m);
     free(report);
 }
+
+Test(inventories_ecospold2, every_allocation_failure_of_a_directory_read_is_clean)
+{
+    long k;
+
+    /* one thread, so that the reading happens on this thread, where failures are injected */
+    for (k = 0;; k++) {
+        glca_error err = GLCA_ERROR_INIT;
+        glca_es2_set *s = NULL;
+        int rc;
+
+        glca_alloc_fail_after(k);
+        rc = glca_inventories__es2_read_set(&s, fixture("e2m-fake-system"), NULL, 1, NULL, NULL,
+                                            &err);
+        glca_alloc_fail_after(-1);
+        if (rc == 0) {
+            cr_assert_eq(s->nds, 3);
+            glca_inventories__es2_set_free(s);
+            break;
+        }
+        cr_assert_lt(rc, 0, "k=%ld", k);
+        cr_assert_null(s);
+    }
+    cr_assert_gt(k, 100);
+}
+
+Test(inventories_ecospold2, every_allocation_failure_into_the_import_is_clean)
+{
+    long k;
+
+    for (k = 0;; k++) {
+        glca_error err = GLCA_ERROR_INIT;
+        glca_units *units = NULL;
+        glca_import *im = NULL;
+        int rc;
+
+        cr_assert_eq(glca_units_new(&units, NULL), 0);
+        cr_assert_eq(glca_inventories__imp_new(&im, units, NULL), 0);
+        glca_alloc_fail_after(k);
+        rc = glca_inventories__read_ecospold2(im, fixture("e2m-fake-system"), NULL, NULL, NULL,
+                                              &err);
+        glca_alloc_fail_after(-1);
+        glca_inventories__imp_free(im);
+        glca_units_free(units);
+        if (rc == 0)
+            break;
+        cr_assert_lt(rc, 0, "k=%ld", k);
+    }
+    cr_assert_gt(k, 100);
+}
