@@ -125,6 +125,14 @@ static int add_flow(emitter *e, const glca_es2_exchange *x, const char **unit)
     return glca_inventories__imp_add_flow(e->im, &f, e->err);
 }
 
+/* MasterData may classify a flow as waste where the dataset does not. */
+static bool mf_waste(const emitter *e, const char *flow)
+{
+    const glca_es2_mflow *mf = glca_inventories__es2_master_find(e->master, flow);
+
+    return mf && mf->waste;
+}
+
 static int add_exchange(emitter *e, const glca_es2_exchange *x, size_t *index)
 {
     const char *flow_unit, *unit;
@@ -160,7 +168,7 @@ static int add_exchange(emitter *e, const glca_es2_exchange *x, size_t *index)
     ix.location = e->d->geography;
     ix.unc = x->unc;
     ix.reference = x->reference;
-    ix.coproduct = x->coproduct;
+    ix.coproduct = x->coproduct && !mf_waste(e, x->flow);
     ix.loc = x->loc;
     if ((rc = glca_inventories__imp_add_exchange(e->im, &ix, e->err)) < 0)
         return rc;
@@ -184,7 +192,8 @@ static int add_factors(emitter *e, const size_t *index, glca_imp_alloc_kind kind
         const glca_es2_exchange *x = &d->x[i];
         double p = kind == GLCA_IMP_ALLOC_ECONOMIC ? x->price : x->mass;
 
-        if (!(x->reference || x->coproduct) || x->amount == 0 || index[i] == SIZE_MAX)
+        if (!(x->reference || (x->coproduct && !mf_waste(e, x->flow))) || x->amount == 0 ||
+            index[i] == SIZE_MAX)
             continue;
         if (!(p * x->amount > 0))
             return 0;
@@ -198,7 +207,8 @@ static int add_factors(emitter *e, const size_t *index, glca_imp_alloc_kind kind
         double p = kind == GLCA_IMP_ALLOC_ECONOMIC ? x->price : x->mass;
         glca_imp_alloc a;
 
-        if (!(x->reference || x->coproduct) || x->amount == 0 || index[i] == SIZE_MAX)
+        if (!(x->reference || (x->coproduct && !mf_waste(e, x->flow))) || x->amount == 0 ||
+            index[i] == SIZE_MAX)
             continue;
         a.kind = kind;
         a.coproduct = index[i];

@@ -229,6 +229,30 @@ cleanup:
     return rc;
 }
 
+/* A waste output is not a co-product: it is supplied to the activity that treats it. */
+static int read_classification(reader *r, glca_es2_exchange *e)
+{
+    char *system = NULL, *value = NULL;
+    int ev, rc = 0;
+
+    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
+        rc = named(r, "classificationSystem")  ? text_of(r, &system)
+             : named(r, "classificationValue") ? text_of(r, &value)
+                                               : glca_xml_skip(r->x, r->err);
+        if (rc < 0)
+            goto cleanup;
+    }
+    if ((rc = ev) < 0)
+        goto cleanup;
+    rc = 0;
+    if (system && value && strcmp(system, "By-product classification") == 0)
+        e->waste = strcmp(value, "Waste") == 0;
+cleanup:
+    glca_free(system);
+    glca_free(value);
+    return rc;
+}
+
 static void exchange_clear(glca_es2_exchange *e)
 {
     glca_free(e->flow);
@@ -278,6 +302,8 @@ static int read_exchange(reader *r, bool elementary)
             rc = read_property(r, &e);
         else if (named(r, "compartment"))
             rc = read_compartment(r, &e);
+        else if (named(r, "classification"))
+            rc = read_classification(r, &e);
         else
             rc = glca_xml_skip(r->x, r->err);
         if (rc < 0)
@@ -574,7 +600,7 @@ static int finish(glca_es2_dataset *d, glca_error *err)
         if (!ref && x->group == 0 && x->amount != 0 && !isnan(x->amount))
             ref = x, x->reference = true;
         else
-            x->coproduct = true;
+            x->coproduct = !x->waste;
     }
     if (!ref)
         return glca_error_set(err, GLCA_EPARSE, &d->loc,

@@ -65,7 +65,8 @@ typedef struct glca_es2_exchange {
     int group;      /* the inputGroup or outputGroup value */
     bool output, elementary;
     bool reference; /* outputGroup 0 with a non-zero amount, the first such */
-    bool coproduct; /* another product output (outputGroup 0 or 2) */
+    bool coproduct; /* another product output (outputGroup 0 or 2) that is not a waste */
+    bool waste;     /* By-product classification "Waste" in the dataset */
     glca_srcloc loc;
 } glca_es2_exchange;
 

@@ -512,7 +512,7 @@ Test(inventories_ecospold2, amounts_not_stated_come_from_formulas)
     free(xml);
 }
 
-Test(inventories_ecospold2, coproducts_and_treatment_signs_are_kept)
+Test(inventories_ecospold2, coproducts_wastes_and_treatment_signs_are_kept)
 {
     /* outputGroup 2 is a by-product; a negative input stays negative as written */
     char *xml = dataset_xml(
@@ -521,7 +521,11 @@ Test(inventories_ecospold2, coproducts_and_treatment_signs_are_kept)
         "<unitName>kg</unitName><property propertyId=\"" GLCA_ES2_PROP_PRICE "\" amount=\"4\"/>"
         "<outputGroup>2</outputGroup></intermediateExchange>\n"
         "<intermediateExchange intermediateExchangeId=\"waste\" amount=\"-0.25\">"
-        "<unitName>kg</unitName><inputGroup>5</inputGroup></intermediateExchange>\n");
+        "<unitName>kg</unitName><inputGroup>5</inputGroup></intermediateExchange>\n"
+        "<intermediateExchange intermediateExchangeId=\"slag\" amount=\"0.1\">"
+        "<unitName>kg</unitName><classification><classificationSystem>By-product "
+        "classification</classificationSystem><classificationValue>Waste</classificationValue>"
+        "</classification><outputGroup>2</outputGroup></intermediateExchange>\n");
     glca_es2_dataset *d = read_memory(xml);
 
     cr_assert(exchange_of(d, "prod")->reference);
@@ -529,6 +533,10 @@ Test(inventories_ecospold2, coproducts_and_treatment_signs_are_kept)
     cr_assert_eq(exchange_of(d, "by")->price, 4);
     cr_assert_eq(exchange_of(d, "waste")->amount, -0.25);
     cr_assert(!exchange_of(d, "waste")->output);
+    /* a by-product classified as waste is supplied for treatment, not allocated to */
+    cr_assert(exchange_of(d, "slag")->output);
+    cr_assert(exchange_of(d, "slag")->waste);
+    cr_assert(!exchange_of(d, "slag")->coproduct);
     cr_assert_str_eq(d->stem, "act_prod");
     glca_inventories__es2_dataset_free(d);
     free(xml);
