@@ -988,3 +988,42 @@ Test(inventories_ecospold2, every_allocation_failure_into_the_import_is_clean)
     }
     cr_assert_gt(k, 100);
 }
+
+Test(inventories_ecospold2, units_are_mapped_declared_or_refused_with_a_note)
+{
+    /* "metric ton" is EcoSpold 2's name for t (mass: converts to the flow's kg); "furlong" is
+     * no unit we know: that exchange is left out with a note, never read as kg */
+    char *a = dataset_xml("act", "prod",
+                          "<elementaryExchange elementaryExchangeId=\"e\" amount=\"0.002\">"
+                          "<unitName>metric ton</unitName><outputGroup>4</outputGroup>"
+                          "</elementaryExchange>\n"
+                          "<elementaryExchange elementaryExchangeId=\"e\" amount=\"3\">"
+                          "<unitName>furlong</unitName><outputGroup>4</outputGroup>"
+                          "</elementaryExchange>\n");
+    const char *files[] = {"act_prod.spold"}, *xml[] = {a};
+    char *dir = make_dir("units", true, files, xml, 1);
+    glca_error err = GLCA_ERROR_INIT;
+    glca_units *units;
+    glca_import *im = imp_start(&units);
+    const glca_imp_note *n = NULL;
+    int dim;
+    double factor;
+    size_t i;
+
+    cr_assert_eq(glca_inventories__read_ecospold2(im, dir, NULL, print_diag, NULL, &err), 0, "%s",
+                 inv_fmt(&err));
+    for (i = 0; i < glca_inventories__imp_nnotes(im); i++)
+        if (glca_inventories__imp_note_at(im, i)->kind == GLCA_IMP_UNIT) {
+            cr_assert_null(n, "one unit note only");
+            n = glca_inventories__imp_note_at(im, i);
+        }
+    cr_assert_not_null(n);
+    cr_assert(strstr(n->message, "'furlong' is not known"), "%s", n->message);
+    cr_assert_eq(n->amount, 3);
+    cr_assert_eq(n->loc.line, 8); /* the second body line: 1 prolog, 5 <flowData>, 6 reference */
+    cr_assert_eq(glca_units_lookup(units, "t", &dim, &factor), 0);
+    cr_assert_eq(factor, 1000);
+    imp_done(im, units);
+    free(dir);
+    free(a);
+}
