@@ -103,6 +103,8 @@ int glca_inventories__es2_read_dataset(glca_es2_dataset **out, const char *path,
                                        const void *data, size_t len,
                                        const glca_xml_limits *limits, glca_error *err);
 void glca_inventories__es2_dataset_free(glca_es2_dataset *d);
+/* After reading: formulas evaluated, uncertainty checked, reference and process id chosen. */
+int glca_inventories__es2_finish(glca_es2_dataset *d, glca_error *err);
 /* Refuse an XML declaration of another encoding than UTF-8 (error at file:1:column). */
 int glca_inventories__es2_check_prolog(const char *path, const void *data, size_t len,
                                        glca_error *err);
