@@ -8,6 +8,7 @@
  * Hostile inputs are generated, not stored.
  */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -968,6 +969,7 @@ Test(inventories_ecospold2, every_allocation_failure_into_the_import_is_clean)
 {
     long k;
 
+    omp_set_num_threads(1); /* failures are injected on this thread only */
     for (k = 0;; k++) {
         glca_error err = GLCA_ERROR_INIT;
         glca_units *units = NULL;
