@@ -352,15 +352,29 @@ static int read_flow_data(reader *r)
     return ev < 0 ? ev : 0;
 }
 
+/*
+ * A child dataset of inheritance depth 1-3 (geography, time, scenario) states only what differs
+ * from its parent; released databases carry them expanded (depth 0, or -1 for derived ones).
+ */
 static int read_activity(reader *r)
 {
+    glca_srcloc loc = here(r);
     const char *id;
+    double depth;
     int ev, rc;
 
     if ((rc = glca_xml_attr_required(r->x, "id", &id, r->err)) < 0)
         return rc;
     glca_free(r->d->activity);
-    if ((rc = glca_inventories__dup(id, &r->d->activity, r->err)) < 0)
+    if ((rc = glca_inventories__dup(id, &r->d->activity, r->err)) < 0 ||
+        (rc = glca_xml_attr_double(r->x, "inheritanceDepth", false, 0, &depth, r->err)) < 0)
+        return rc;
+    if (depth > 0 && glca_xml_attr(r->x, "parentActivityId") &&
+        (rc = glca_inventories__es2_note(r->d, GLCA_IMP_OUT_OF_SCOPE, NULL, &loc, r->err,
+                                         "child of activity '%.40s' (inheritanceDepth %g): the "
+                                         "parent's exchanges are not inherited, only those "
+                                         "written here are read",
+                                         glca_xml_attr(r->x, "parentActivityId"), depth)) < 0)
         return rc;
     while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
         if (named(r, "activityName"))

@@ -361,3 +361,26 @@ Test(inventories_ecospold2, every_allocation_failure_is_clean)
     cr_assert_gt(k, 10);
     free(xml);
 }
+
+Test(inventories_ecospold2, child_datasets_that_inherit_are_noted)
+{
+    /* depth 1 (a geography child) lists only its differences: noted; depth -1 (derived, as in
+     * the e2m and bw2io files) is complete: not noted */
+    char *xml = dataset_xml("act", "prod", ""), *child = malloc(strlen(xml) + 64), *p;
+    glca_es2_dataset *d;
+
+    p = strstr(xml, "<activity id=\"act\"");
+    memcpy(child, xml, (size_t)(p - xml));
+    sprintf(child + (p - xml), "<activity parentActivityId=\"par\" inheritanceDepth=\"1\"%s",
+            p + strlen("<activity"));
+    d = read_memory(child);
+    cr_assert_eq(notes_of(d, GLCA_IMP_OUT_OF_SCOPE, "child of activity 'par'"), 1);
+    cr_assert_eq(d->notes[0].loc.line, 4);
+    glca_inventories__es2_dataset_free(d);
+    d = read_one(fixture("e2m-fake-system/datasets/40011095-059d-465e-bd79-da3b6b3b8308_"
+                         "842e3faf-8de9-47a3-bfac-606edc0aFAKE.spold"));
+    cr_assert_eq(d->nnotes, 0);
+    glca_inventories__es2_dataset_free(d);
+    free(child);
+    free(xml);
+}
