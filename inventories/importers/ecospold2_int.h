@@ -1,9 +1,10 @@
 /*
  * Internals of the EcoSpold 2 reader, in three layers so that each can be tested alone:
  *   - ecospold2_formula.c: the safe evaluator of EcoSpold 2 / openLCA formulas;
- *   - ecospold2_dataset.c: one .spold file into a glca_es2_dataset (amounts as written, formulas
- *     evaluated where the amount is not stated), and ecospold2_master.c: MasterData/ into a
- *     glca_es2_master (flow names, units, compartments);
+ *   - ecospold2_dataset.c: one .spold file into a glca_es2_dataset (amounts as written), then
+ *     ecospold2_finish.c: formulas evaluated where the amount is not stated, the reference
+ *     product and the process id; ecospold2_master.c: MasterData/ into a glca_es2_master (flow
+ *     names, units, compartments);
  *   - ecospold2_set.c: a file or a directory into a glca_es2_set: datasets parsed in parallel,
  *     one file per task, kept in sorted file order, and every activityLinkId resolved to the
  *     file stem of the dataset that produces that product in that activity.
