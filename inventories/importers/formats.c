@@ -14,8 +14,8 @@
 const glca_import_format glca_inventories__import_formats[] = {
     {GLCA_DOC_ECOSPOLD1, "EcoSpold 1", GLCA_NS_ECOSPOLD1, "EcoSpold01", NULL,
      glca_inventories__read_ecospold1, NULL},
-    /* {GLCA_DOC_ECOSPOLD2, "EcoSpold 2", GLCA_NS_ECOSPOLD2, "MasterData", ".spold",
-        glca_inventories__read_ecospold2, NULL}, */
+    {GLCA_DOC_ECOSPOLD2, "EcoSpold 2", GLCA_NS_ECOSPOLD2, "MasterData", ".spold",
+     glca_inventories__read_ecospold2, NULL},
     /* {GLCA_DOC_ILCD, "ILCD", GLCA_NS_ILCD_PROCESS, "processes", NULL,
         glca_inventories__read_ilcd, NULL}, */
     /* {GLCA_DOC_ILCD_METHOD, "ILCD LCIA method", GLCA_NS_ILCD_METHOD, "lciamethods", NULL,
