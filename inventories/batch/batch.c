@@ -25,7 +25,7 @@
 
 #include <omp.h>
 
-#include "batch/catalog_split.h"
+#include "batch/batch_int.h"
 #include "store/results_store.h"
 
 /* Products per block of the parallel reader: enough to amortize a parser, few enough that
@@ -57,6 +57,7 @@ typedef struct batch {
     glca_inventories__store *store;
     long long run;
     glca_batch_progress progress;
+    const glca_inventories__batch_source *src; /* NULL: chunks from this process's splitter */
 } batch;
 
 static double now_seconds(void)
@@ -289,11 +290,17 @@ static int split_chunk(batch *b, chunk *c, glca_error *err)
     chunk_start_fill(c);
     c->nblocks = c->next_block = 0;
     c->failed_block = SIZE_MAX;
-    if ((rc = glca_inventories__split_next(b->split, c->cap, per, &c->blocks, &c->nblocks,
-                                           &b->serial_from, &eof, err)) < 0)
+    if (b->src)
+        rc = b->src->next(b->src->payload, c->cap, per, &c->blocks, &c->nblocks, &b->serial_from,
+                          &eof, err);
+    else
+        rc = glca_inventories__split_next(b->split, c->cap, per, &c->blocks, &c->nblocks,
+                                          &b->serial_from, &eof, err);
+    if (rc < 0)
         return rc;
     /* only thread 0 splits, and the progress callback runs between steps */
-    b->progress.bytes_done = glca_inventories__split_tell(b->split);
+    b->progress.bytes_done =
+        b->src ? b->src->tell(b->src->payload) : glca_inventories__split_tell(b->split);
     for (i = 0; i < c->nblocks; i++)
         c->n += c->blocks[i].n;
     if (eof && b->serial_from == SIZE_MAX)
@@ -365,6 +372,9 @@ static int finish_chunk(batch *b, chunk *c, glca_error *fatal)
             c->slots[i].product = NULL;
             glca_verdict_rows_clear(&c->slots[i].verdict);
         }
+        /* a shared-out run must hand no chunk past here to anyone else: this process reads on */
+        if (b->src && b->serial_from == SIZE_MAX)
+            b->src->serial(b->src->payload, c->blocks[c->failed_block].first);
         b->serial_from = c->blocks[c->failed_block].first;
         c->n = keep;
         c->eof = false;
@@ -539,42 +549,47 @@ cleanup:
 
 /* ---------------------------------------------------------------- the run */
 
-static int load_background(batch *b, glca_batch_summary *out, glca_error *err)
+static int load_background(glca_background **bg, const glca_batch_options *o,
+                           glca_batch_summary *out, glca_error *err)
 {
-    const glca_batch_options *o = b->o;
     double t0 = now_seconds();
     int rc;
 
     if (o->cache_dir)
-        rc = glca_load_background_cached(&b->bg, &out->cache, o->cache_dir, o->inventories,
+        rc = glca_load_background_cached(bg, &out->cache, o->cache_dir, o->inventories,
                                          o->ninventories, o->method, &o->background, o->diag,
                                          o->diag_payload, err);
     else
-        rc = glca_load_background(&b->bg, o->inventories, o->ninventories, o->method,
+        rc = glca_load_background(bg, o->inventories, o->ninventories, o->method,
                                   &o->background, o->diag, o->diag_payload, err);
     out->background_seconds = now_seconds() - t0;
-    if (rc >= 0)
-        b->k = glca_background_ncategories(b->bg);
     return rc;
 }
 
-int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_error *err)
+void glca_inventories__batch_inputs_free(glca_inventories__batch_inputs *in)
 {
-    batch b;
+    glca_background_free(in->bg);
+    glca_free(in->inventory_hex);
+    memset(in, 0, sizeof *in);
+}
+
+void glca_inventories__batch_key(glca_inventories__batch_inputs *in,
+                                 const glca_batch_options *o)
+{
+    run_key(o, in->catalog_hex, in->inventory_hex, in->method_hex, in->key);
+}
+
+int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
+                                    const glca_batch_options *o, glca_batch_summary *out,
+                                    glca_error *err)
+{
     hash_job catalog_job;
     pthread_t hasher;
-    bool hashing = false, resumed, complete = false;
-    char (*inv_hex)[GLCA_SHA256_HEX] = NULL;
-    char method_hex[GLCA_SHA256_HEX], key[GLCA_SHA256_HEX];
-    unsigned char *stored = NULL;
-    double t0 = now_seconds();
+    bool hashing = false;
     size_t i;
     int rc;
 
-    memset(out, 0, sizeof *out);
-    memset(&b, 0, sizeof b);
-    b.o = o;
-    b.serial_from = SIZE_MAX;
+    memset(in, 0, sizeof *in);
     if (!o->catalog || !o->method || !o->results || !o->ninventories)
         return glca_error_set(err, GLCA_ERROR, NULL,
                               "a batch needs a catalog, inventories, a method and a results file");
@@ -585,15 +600,15 @@ int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_er
         hashing = true;
     else
         hash_thread(&catalog_job);
-    if (!(inv_hex = glca_calloc(o->ninventories, sizeof *inv_hex))) {
+    if (!(in->inventory_hex = glca_calloc(o->ninventories, sizeof *in->inventory_hex))) {
         rc = glca_error_oom(err);
         goto cleanup;
     }
     for (i = 0; i < o->ninventories; i++)
-        if ((rc = hash_hex(o->inventories[i], inv_hex[i], err)) < 0)
+        if ((rc = hash_hex(o->inventories[i], in->inventory_hex[i], err)) < 0)
             goto cleanup;
-    if ((rc = hash_hex(o->method, method_hex, err)) < 0 ||
-        (rc = load_background(&b, out, err)) < 0)
+    if ((rc = hash_hex(o->method, in->method_hex, err)) < 0 ||
+        (rc = load_background(&in->bg, o, out, err)) < 0)
         goto cleanup;
     if (hashing) {
         pthread_join(hasher, NULL);
@@ -603,64 +618,135 @@ int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_er
         *err = catalog_job.err;
         goto cleanup;
     }
-    run_key(o, catalog_job.hex, inv_hex, method_hex, key);
-    {
-        const char **inv_sha = glca_calloc(o->ninventories, sizeof *inv_sha);
-        glca_inventories__run_desc d;
+    memcpy(in->catalog_hex, catalog_job.hex, sizeof in->catalog_hex);
+    glca_inventories__batch_key(in, o);
+cleanup:
+    if (hashing)
+        pthread_join(hasher, NULL);
+    return rc;
+}
 
-        if (!inv_sha) {
-            rc = glca_error_oom(err);
-            goto cleanup;
-        }
-        for (i = 0; i < o->ninventories; i++)
-            inv_sha[i] = inv_hex[i];
-        d.key = key;
-        d.catalog = o->catalog;
-        d.catalog_sha256 = catalog_job.hex;
-        d.method = o->method;
-        d.method_sha256 = method_hex;
-        d.method_id = glca_background_method_id(b.bg);
-        d.inventories = o->inventories;
-        d.inventory_sha256 = inv_sha;
-        d.ninventories = o->ninventories;
-        d.ruleset_version = o->ruleset_version;
-        rc = glca_inventories__store_open(&b.store, o->results, err);
-        if (rc == 0)
-            rc = glca_inventories__store_begin_run(b.store, &d, b.bg, o->fresh, &b.run, &resumed,
-                                                   err);
-        glca_free(inv_sha);
-        if (rc < 0)
-            goto cleanup;
+int glca_inventories__batch_open_run(glca_inventories__store **out, long long *run,
+                                     const glca_batch_options *o,
+                                     const glca_inventories__batch_inputs *in, glca_error *err)
+{
+    const char **inv_sha = glca_calloc(o->ninventories, sizeof *inv_sha);
+    glca_inventories__run_desc d;
+    bool resumed;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (!inv_sha)
+        return glca_error_oom(err);
+    for (i = 0; i < o->ninventories; i++)
+        inv_sha[i] = in->inventory_hex[i];
+    d.key = in->key;
+    d.catalog = o->catalog;
+    d.catalog_sha256 = in->catalog_hex;
+    d.method = o->method;
+    d.method_sha256 = in->method_hex;
+    d.method_id = glca_background_method_id(in->bg);
+    d.inventories = o->inventories;
+    d.inventory_sha256 = inv_sha;
+    d.ninventories = o->ninventories;
+    d.ruleset_version = o->ruleset_version;
+    rc = glca_inventories__store_open(out, o->results, err);
+    if (rc == 0)
+        rc = glca_inventories__store_begin_run(*out, &d, in->bg, o->fresh, run, &resumed, err);
+    glca_free(inv_sha);
+    return rc;
+}
+
+/* A shared-out run whose catalog is read serially from the start: only the process the source
+ * hands ordinal 0 to reads it. */
+static int claim_serial(batch *b, bool *mine, glca_error *err)
+{
+    const glca_inventories__block *blocks;
+    size_t nblocks, from = SIZE_MAX;
+    bool eof;
+    int rc;
+
+    *mine = false;
+    if ((rc = b->src->next(b->src->payload, 1, 1, &blocks, &nblocks, &from, &eof, err)) < 0)
+        return rc;
+    if (nblocks)
+        return glca_error_set(err, GLCA_EIO, NULL, "catalog %s: processes see different files",
+                              b->o->catalog);
+    *mine = from == 0;
+    return 0;
+}
+
+int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_batch_options *o,
+                                         const glca_inventories__batch_inputs *in,
+                                         const glca_inventories__batch_source *src,
+                                         glca_error *err)
+{
+    batch b;
+    bool complete = false, mine = true;
+    unsigned char *stored = NULL;
+    double t0 = now_seconds();
+    int rc;
+
+    memset(&b, 0, sizeof b);
+    b.o = o;
+    b.src = src;
+    b.bg = in->bg;
+    b.k = glca_background_ncategories(in->bg);
+    b.serial_from = SIZE_MAX;
+    if ((rc = glca_inventories__batch_open_run(&b.store, &b.run, o, in, err)) < 0)
+        goto cleanup;
+    if (src) {
+        b.stored = src->stored;
+        b.nstored = src->nstored;
+    } else if ((rc = glca_inventories__store_stored(b.store, b.run, &stored, &b.nstored, err)) <
+               0) {
+        goto cleanup;
+    } else {
+        b.stored = stored;
     }
-    if ((rc = glca_inventories__store_stored(b.store, b.run, &stored, &b.nstored, err)) < 0 ||
-        (rc = glca_inventories__store_set_status(b.store, b.run, "running", err)) < 0 ||
+    if ((rc = glca_inventories__store_set_status(b.store, b.run, "running", err)) < 0 ||
         (rc = glca_catalog_open(&b.cat, o->catalog, o->limits, err)) < 0 ||
         (rc = glca_inventories__split_open(&b.split, o->catalog, o->limits, err)) < 0)
         goto cleanup;
-    b.stored = stored;
-    rc = run_catalog(&b, &complete, err);
+    if (src && !b.split && (rc = claim_serial(&b, &mine, err)) < 0)
+        goto cleanup;
+    if (mine)
+        rc = run_catalog(&b, &complete, err);
+    else
+        complete = true;
     out->processed = b.progress.done;
     out->skipped = b.progress.skipped;
     if (rc < 0)
         goto cleanup;
-    if ((rc = glca_inventories__store_set_status(b.store, b.run, complete ? "done" : "stopped",
-                                                 err)) < 0 ||
+    if ((!src && (rc = glca_inventories__store_set_status(b.store, b.run,
+                                                          complete ? "done" : "stopped", err)) < 0) ||
         (rc = glca_inventories__store_counts(b.store, b.run, &out->ok, &out->errors,
                                              &out->certified, err)) < 0)
         goto cleanup;
     out->run_id = b.run;
     out->complete = complete;
 cleanup:
-    if (hashing)
-        pthread_join(hasher, NULL);
     if (rc < 0 && b.store && b.run)
         glca_inventories__store_set_status(b.store, b.run, "stopped", NULL);
     glca_catalog_free(b.cat);
     glca_inventories__split_free(b.split);
     glca_inventories__store_close(b.store);
-    glca_background_free(b.bg);
     glca_free(stored);
-    glca_free(inv_hex);
+    out->seconds = now_seconds() - t0;
+    return rc;
+}
+
+int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_error *err)
+{
+    glca_inventories__batch_inputs in;
+    double t0 = now_seconds();
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = glca_inventories__batch_prepare(&in, o, out, err)) == 0)
+        rc = glca_inventories__batch_run_prepared(out, o, &in, NULL, err);
+    glca_inventories__batch_inputs_free(&in);
     out->seconds = now_seconds() - t0;
     return rc;
 }
