@@ -108,6 +108,7 @@ int cmd_batch(int argc, char **argv)
     glca_rulebook *rules = NULL;
     char rules_identity[1024];
     bool quiet;
+    int rank = 0;
     size_t problems = 0;
     long threads, chunk;
     int rc;
@@ -164,9 +165,17 @@ int cmd_batch(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     o.should_stop = should_stop;
 
-    rc = glca_batch_run(&sum, &o, &err);
+#ifdef GLCA_MPI
+    /* under mpirun or srun every rank runs this command; rank 0 alone speaks */
+    if (glca_batch_mpi_launched())
+        rc = glca_batch_run_mpi(&sum, &o, &rank, &err);
+    else
+#endif
+        rc = glca_batch_run(&sum, &o, &err);
     signal(SIGINT, SIG_DFL);
     glca_rulebook_free(rules);
+    if (rank != 0) /* the job's outcome, which rank 0 reports */
+        return rc < 0 || (sum.complete && sum.errors) ? CLI_EXIT_INPUT : sum.complete ? 0 : 130;
     if (sum.cache.warning[0])
         fprintf(stderr, "greenlca: warning: %s\n", sum.cache.warning);
     if (rc < 0) {

@@ -1,0 +1,129 @@
+/*
+ * Merging results stores (see results_merge.h).  The part is ATTACHed to a connection of its
+ * own on the target and copied by INSERT … SELECT, so SQLite moves the values as stored: a REAL
+ * is copied bit for bit, never through text, and the merged store equals one written directly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store/results_merge.h"
+#include "store/results_store.h"
+
+/* The run's own tables, with the columns after (run); "?1" is the target run, "?2" the part's. */
+static const char *const copies[] = {
+    "INSERT OR IGNORE INTO main.product SELECT ?1, ordinal, id, source, status, message"
+    " FROM part.product WHERE run = ?2",
+    "INSERT OR IGNORE INTO main.impact SELECT ?1, ordinal, category, raw_materials, production,"
+    " distribution, use, end_of_life, total FROM part.impact WHERE run = ?2",
+    "INSERT OR IGNORE INTO main.indicator SELECT ?1, ordinal, position, id, value, baseline,"
+    " comparator, outcome, reason FROM part.indicator WHERE run = ?2",
+    "INSERT OR IGNORE INTO main.verdict SELECT ?1, ordinal, ruleset, certified, reasons"
+    " FROM part.verdict WHERE run = ?2",
+    NULL,
+};
+
+static int fail(glca_error *err, sqlite3 *db, const char *path)
+{
+    return glca_inventories__db_error(err, db, path, "merging results");
+}
+
+static int part_run(sqlite3 *db, const char *key, long long *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    *out = 0;
+    if ((rc = sqlite3_prepare_v2(db, "SELECT max(id) FROM part.run WHERE key = ?1", -1, &st,
+                                 NULL)) != SQLITE_OK)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int copy_rows(sqlite3 *db, long long run, long long from, size_t *products)
+{
+    const char *const *sql;
+    sqlite3_stmt *st;
+    int rc;
+
+    for (sql = copies; *sql; sql++) {
+        if ((rc = sqlite3_prepare_v2(db, *sql, -1, &st, NULL)) != SQLITE_OK)
+            return rc;
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_int64(st, 2, from);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return rc;
+        if (sql == copies)
+            *products = (size_t)sqlite3_changes(db);
+    }
+    return SQLITE_OK;
+}
+
+int glca_inventories__store_merge(const char *path, long long run, const char *part,
+                                  const char *key, size_t *products, glca_error *err)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    long long from = 0;
+    int rc;
+
+    *products = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        rc = fail(err, db, path);
+        goto cleanup;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    if (sqlite3_prepare_v2(db, "ATTACH ?1 AS part", -1, &st, NULL) != SQLITE_OK) {
+        rc = fail(err, db, path);
+        goto cleanup;
+    }
+    sqlite3_bind_text(st, 1, part, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = fail(err, db, part);
+        goto cleanup;
+    }
+    if (part_run(db, key, &from) != SQLITE_OK ||
+        (from && copy_rows(db, run, from, products) != SQLITE_OK) ||
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = fail(err, db, part);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    sqlite3_close(db);
+    return rc;
+}
+
+int glca_inventories__store_remove(const char *path, glca_error *err)
+{
+    static const char *const suffixes[] = {"-wal", "-shm", "", NULL};
+    const char *const *sfx;
+    char name[4096];
+    glca_srcloc where = {path, 0, 0};
+
+    /* called once the rows are merged; the WAL goes first so that a kill in between never leaves
+     * a WAL that a later store of the same name would take for its own */
+    for (sfx = suffixes; *sfx; sfx++) {
+        if ((size_t)snprintf(name, sizeof name, "%s%s", path, *sfx) >= sizeof name)
+            return glca_error_set(err, GLCA_EIO, &where, "path too long");
+        if (unlink(name) != 0 && errno != ENOENT)
+            return glca_error_set(err, GLCA_EIO, &where, "cannot remove %s: %s", name,
+                                  strerror(errno));
+    }
+    return 0;
+}
