@@ -174,8 +174,8 @@ int cmd_batch(int argc, char **argv)
         rc = glca_batch_run(&sum, &o, &err);
     signal(SIGINT, SIG_DFL);
     glca_rulebook_free(rules);
-    if (rank != 0) /* the job's outcome, which rank 0 reports */
-        return rc < 0 || (sum.complete && sum.errors) ? CLI_EXIT_INPUT : sum.complete ? 0 : 130;
+    if (rank != 0) /* rank 0 reports the job's outcome and gives its exit status */
+        return 0;
     if (sum.cache.warning[0])
         fprintf(stderr, "greenlca: warning: %s\n", sum.cache.warning);
     if (rc < 0) {
