@@ -85,6 +85,8 @@ int glca_inventories__store_merge(const char *path, long long run, const char *p
         goto cleanup;
     }
     sqlite3_busy_timeout(db, 10000);
+    /* a part's rows land between those of other parts: keep the tables' pages in memory */
+    sqlite3_exec(db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
     if (sqlite3_prepare_v2(db, "ATTACH ?1 AS part", -1, &st, NULL) != SQLITE_OK) {
         rc = fail(err, db, path);
         goto cleanup;
