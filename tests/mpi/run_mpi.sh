@@ -7,7 +7,8 @@
 #    error rows and their file:line included;
 # 3. the job killed (SIGKILL) mid-run and run again with another N: what was committed before
 #    the kill is skipped, not redone (the summary's "already stored" count equals it), and the
-#    store ends with the rows of one process, none twice.
+#    store ends with the rows of one process, none twice;
+# 4. one rank killed: mpirun aborts the job; the same command resumes as in 3.
 set -eu
 greenlca=$1 gen=$2 src=$3 work=$4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,12 +48,12 @@ echo "== SIGKILL mid-run, then the same command on 2 ranks"
 big="big/catalog.xml --inventory big/background.inventory.xml --method big/method.method.xml
      --no-cache --threads 1 --chunk 16"
 "$greenlca" batch $big --quiet --results big1.sqlite || [ $? -eq 1 ]
-stored() { # products committed so far in the store and its parts
+stored() { # products committed so far in store $1 and its parts
     n=0
-    for f in big3.sqlite big3.sqlite.part-*; do
+    for f in "$1" "$1".part-*; do
         [ -f "$f" ] || continue
-        c=$(sqlite3 "$f" "PRAGMA busy_timeout = 5000; SELECT count(*) FROM product" 2>/dev/null |
-            tail -n 1) || c=0
+        # nothing but the count on stdout: a store without its schema yet counts 0
+        c=$(sqlite3 -cmd ".timeout 5000" "$f" "SELECT count(*) FROM product" 2>/dev/null) || c=0
         n=$((n + ${c:-0}))
     done
     echo $n
@@ -60,7 +61,7 @@ stored() { # products committed so far in the store and its parts
 setsid $mpirun -n 3 "$greenlca" batch $big --quiet --results big3.sqlite &
 job=$!
 tries=0
-while [ "$(stored)" -lt 300 ] && [ $tries -lt 600 ]; do
+while [ "$(stored big3.sqlite)" -lt 300 ] && [ $tries -lt 600 ]; do
     sleep 0.05
     tries=$((tries + 1))
 done
@@ -69,12 +70,37 @@ kill -KILL $(awk -v s="$job" '$6 == s { print $1 }' /proc/[0-9]*/stat 2>/dev/nul
     true
 wait "$job" 2>/dev/null || true
 sleep 0.5
-before=$(stored)
+before=$(stored big3.sqlite)
 echo "  committed before the kill: $before products"
-[ "$before" -gt 0 ] && [ "$before" -lt 12000 ]
+[ "$before" -gt 0 ]
+[ "$before" -lt 12000 ]
 $mpirun -n 2 "$greenlca" batch $big --results big3.sqlite 2>resume.log || [ $? -eq 1 ]
 grep "greenlca batch:" resume.log
 grep -q "($before already stored)" resume.log
 "$compare" big1.sqlite big3.sqlite
 [ "$(sqlite3 big3.sqlite "SELECT status FROM run")" = done ]
+
+echo "== SIGKILL of rank 1 mid-run, then the same command on 3 ranks"
+setsid $mpirun -n 3 "$greenlca" batch $big --quiet --results big4.sqlite 2>abort.log &
+job=$!
+tries=0
+while [ "$(stored big4.sqlite)" -lt 300 ] && [ $tries -lt 600 ]; do
+    sleep 0.05
+    tries=$((tries + 1))
+done
+for pid in $(awk -v s="$job" '$6 == s && $2 == "(greenlca)" { print $1 }' /proc/[0-9]*/stat); do
+    if tr '\0' '\n' <"/proc/$pid/environ" | grep -qx OMPI_COMM_WORLD_RANK=1; then
+        kill -KILL "$pid"
+    fi
+done
+wait "$job" || true
+grep -q "rank 1 .*signal 9" abort.log # mpirun saw it and ended the job
+before=$(stored big4.sqlite)
+echo "  committed before the abort: $before products"
+[ "$before" -gt 0 ]
+[ "$before" -lt 12000 ]
+$mpirun -n 3 "$greenlca" batch $big --results big4.sqlite 2>resume4.log || [ $? -eq 1 ]
+grep "greenlca batch:" resume4.log
+grep -q "($before already stored)" resume4.log
+"$compare" big1.sqlite big4.sqlite
 echo "mpi: all passed"
