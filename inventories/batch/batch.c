@@ -715,6 +715,8 @@ int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_bat
         rc = run_catalog(&b, &complete, err);
     else
         complete = true;
+    if (src && mine && rc == 0 && complete && !b.split)
+        src->serial_end(src->payload, b.expected);
     out->processed = b.progress.done;
     out->skipped = b.progress.skipped;
     if (rc < 0)

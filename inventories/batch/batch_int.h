@@ -48,6 +48,9 @@ typedef struct glca_inventories__batch_source {
                 const glca_inventories__block **blocks, size_t *nblocks, size_t *serial_from,
                 bool *eof, glca_error *err);
     void (*serial)(void *payload, size_t ordinal);
+    /* a run that read serially to the end says how many ordinals the catalog has: products
+     * other processes computed past them were never in it (the stream broke off before) */
+    void (*serial_end)(void *payload, size_t ordinals);
     long long (*tell)(void *payload); /* catalog bytes handed out so far, for progress */
     void *payload;
     const unsigned char *stored; /* bit i of byte i/8: ordinal i is stored already */

@@ -15,7 +15,9 @@
  *   the same pipeline as one process (batch.c, with this chunk source).  A slow rank simply asks
  *   less often.  Where the splitter gives up (includes, DOCTYPE, malformed XML) the rank that
  *   meets it reads on serially to the end, as one process does, and no chunk past that point is
- *   handed out any more.
+ *   handed out any more.  When that serial read ends early (malformed XML the stream cannot
+ *   get past), the products other ranks computed beyond that point meanwhile are deleted after
+ *   the merge: one process never reads them.
  * - Results: a store per rank, merged at the end.  Rank 0 writes into the results store itself;
  *   rank r writes RESULTS.part-r, a results store of the same run; when every rank is done,
  *   rank 0 copies the parts' rows in (INSERT … SELECT moves the stored values, bit for bit) and
@@ -59,6 +61,7 @@ typedef struct inputs_head {
 typedef struct rank_report {
     int64_t rc;
     int64_t processed, skipped, complete;
+    int64_t serial_end; /* -1, or the catalog's ordinals as this rank's serial reader found */
     glca_error err;
 } rank_report;
 
@@ -151,6 +154,13 @@ static int take_parts(const char *results, long long run, const char *key, bool 
     return rc;
 }
 
+static int64_t report_end(const glca_inventories__mpi_source *ms)
+{
+    const size_t end = glca_inventories__mpi_source_serial_end(ms);
+
+    return end == SIZE_MAX ? -1 : (int64_t)end;
+}
+
 /* ---------------------------------------------------------------- rank 0 */
 
 /* Inputs, the run in the store, parts left behind, what is stored, the dispatcher. */
@@ -194,6 +204,7 @@ static int lead_finish(job_end *end, const rank_report *reports, int size,
     glca_batch_summary *sum = &end->sum;
     bool complete = true;
     long long run;
+    int64_t end_at = -1;
     int r, rc = 0;
 
     for (r = 0; r < size; r++) {
@@ -204,6 +215,8 @@ static int lead_finish(job_end *end, const rank_report *reports, int size,
         sum->processed += (size_t)reports[r].processed;
         sum->skipped += (size_t)reports[r].skipped;
         complete = complete && reports[r].complete;
+        if (reports[r].serial_end >= 0 && (end_at < 0 || reports[r].serial_end < end_at))
+            end_at = reports[r].serial_end;
     }
     again.fresh = false;
     /* the parts are merged even after a failure: what was committed is kept */
@@ -212,6 +225,8 @@ static int lead_finish(job_end *end, const rank_report *reports, int size,
     glca_inventories__store_close(store);
     store = NULL;
     if ((r = take_parts(o->results, run, in->key, true, &end->err)) < 0 ||
+        (end_at >= 0 &&
+         (r = glca_inventories__store_trim(o->results, run, (size_t)end_at, &end->err)) < 0) ||
         (r = glca_inventories__store_open(&store, o->results, &end->err)) < 0 ||
         (r = glca_inventories__store_set_status(store, run,
                                                 rc == 0 && complete ? "done" : "stopped",
@@ -284,6 +299,7 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     me.processed = (int64_t)own.processed;
     me.skipped = (int64_t)own.skipped;
     me.complete = own.complete;
+    me.serial_end = report_end(ms);
     if (rc < 0)
         me.err = *err;
     MPI_Gather(&me, (int)sizeof me, MPI_BYTE, reports, (int)sizeof me, MPI_BYTE, 0,
@@ -371,6 +387,7 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
     me.processed = (int64_t)own.processed;
     me.skipped = (int64_t)own.skipped;
     me.complete = own.complete;
+    me.serial_end = report_end(ms);
     if (rc < 0)
         me.err = *err;
     MPI_Gather(&me, (int)sizeof me, MPI_BYTE, NULL, 0, MPI_BYTE, 0, MPI_COMM_WORLD);

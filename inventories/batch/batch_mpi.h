@@ -39,4 +39,7 @@ void glca_inventories__mpi_source_free(glca_inventories__mpi_source *s);
 void glca_inventories__mpi_source_bind(glca_inventories__batch_source *src,
                                        glca_inventories__mpi_source *s);
 
+/** The catalog's number of ordinals when this rank read it serially to the end, else SIZE_MAX. */
+size_t glca_inventories__mpi_source_serial_end(const glca_inventories__mpi_source *s);
+
 #endif

@@ -44,6 +44,7 @@ struct glca_inventories__mpi_source {
     glca_inventories__block *blocks;
     size_t blocks_cap;
     long long tell;
+    size_t serial_end;
 };
 
 static void pause_briefly(void)
@@ -217,6 +218,7 @@ int glca_inventories__mpi_source_new(glca_inventories__mpi_source **out,
     }
     s->local = local;
     s->comm = comm;
+    s->serial_end = SIZE_MAX;
     if ((s->fd = open(catalog, O_RDONLY | O_CLOEXEC)) < 0) {
         glca_free(s->path);
         glca_free(s);
@@ -336,6 +338,18 @@ static void source_serial(void *payload, size_t ordinal)
         request(s->comm, REQ_SERIAL, (int64_t)ordinal, 0);
 }
 
+static void source_serial_end(void *payload, size_t ordinals)
+{
+    glca_inventories__mpi_source *s = payload;
+
+    s->serial_end = ordinals;
+}
+
+size_t glca_inventories__mpi_source_serial_end(const glca_inventories__mpi_source *s)
+{
+    return s ? s->serial_end : SIZE_MAX;
+}
+
 static long long source_tell(void *payload)
 {
     const glca_inventories__mpi_source *s = payload;
@@ -348,6 +362,7 @@ void glca_inventories__mpi_source_bind(glca_inventories__batch_source *src,
 {
     src->next = source_next;
     src->serial = source_serial;
+    src->serial_end = source_serial_end;
     src->tell = source_tell;
     src->payload = s;
 }

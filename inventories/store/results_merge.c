@@ -111,6 +111,44 @@ cleanup:
     return rc;
 }
 
+int glca_inventories__store_trim(const char *path, long long run, size_t from, glca_error *err)
+{
+    static const char *const tables[] = {"product", "impact", "indicator", "verdict", NULL};
+    const char *const *t;
+    sqlite3 *db = NULL;
+    char sql[96];
+    int rc = 0;
+
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA busy_timeout = 10000; BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+            SQLITE_OK) {
+        rc = fail(err, db, path);
+        goto cleanup;
+    }
+    for (t = tables; *t && rc == 0; t++) {
+        sqlite3_stmt *st = NULL;
+
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run = ?1 AND ordinal >= ?2", *t);
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+            rc = fail(err, db, path);
+            break;
+        }
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)from);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = fail(err, db, path);
+        sqlite3_finalize(st);
+    }
+    if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = fail(err, db, path);
+    if (rc < 0)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+cleanup:
+    sqlite3_close(db);
+    return rc;
+}
+
 int glca_inventories__store_remove(const char *path, glca_error *err)
 {
     static const char *const suffixes[] = {"-wal", "-shm", "", NULL};

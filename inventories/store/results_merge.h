@@ -17,6 +17,9 @@
 int glca_inventories__store_merge(const char *path, long long run, const char *part,
                                   const char *key, size_t *products, glca_error *err);
 
+/** Delete the rows of `run` from ordinal `from` on (a catalog whose stream broke off before). */
+int glca_inventories__store_trim(const char *path, long long run, size_t from, glca_error *err);
+
 /** Remove a store file and its WAL and shared-memory files; 0 or GLCA_EIO. */
 int glca_inventories__store_remove(const char *path, glca_error *err);
 

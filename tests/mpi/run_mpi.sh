@@ -4,7 +4,8 @@
 # 1. the bundled examples catalog (includes: read serially by one rank) with the rules, USLCI and
 #    IPCC AR6: mpirun -n 3 stores the rows one process stores;
 # 2. a generated catalog with bad products, 3 ranks of 2 threads, small chunks: the same rows,
-#    error rows and their file:line included;
+#    error rows and their file:line included; the same with a product of malformed XML, where
+#    the stream of one process breaks off;
 # 3. the job killed (SIGKILL) mid-run and run again with another N: what was committed before
 #    the kill is skipped, not redone (the summary's "already stored" count equals it), and the
 #    store ends with the rows of one process, none twice;
@@ -41,6 +42,21 @@ $mpirun -n 3 "$greenlca" batch $syn --threads 2 --chunk 40 --results syn3.sqlite
 [ "$(sqlite3 syn1.sqlite "SELECT count(*) FROM product WHERE status = 'error'")" -eq 25 ]
 "$compare" syn1.sqlite syn3.sqlite
 [ -z "$(ls syn3.sqlite.part-* 2>/dev/null)" ] # the parts were merged and removed
+
+echo "== malformed XML in product 1700: one process stops there, so do 3 ranks"
+# the block is handed to the serial reader, which cannot go past a mismatched end tag: the
+# catalog ends at that product for one process, and ranks that computed later chunks meanwhile
+# must not leave them in the store
+awk '/<product / { n++ } n == 1701 && !done && /<\/product>/ { sub("</product>", "</produkt>");
+     done = 1 } { print }' syn/catalog.xml >syn/broken.xml
+broken="syn/broken.xml --inventory syn/background.inventory.xml --method syn/method.method.xml
+        --no-cache --quiet"
+"$greenlca" batch $broken --threads 1 --results broken1.sqlite || [ $? -eq 1 ]
+$mpirun -n 3 "$greenlca" batch $broken --threads 1 --chunk 40 --results broken3.sqlite ||
+    [ $? -eq 1 ]
+[ "$(sqlite3 broken1.sqlite "SELECT max(ordinal) FROM product")" -eq 1700 ]
+sqlite3 broken1.sqlite "SELECT source FROM product WHERE ordinal = 1700" | grep -q broken.xml:
+"$compare" broken1.sqlite broken3.sqlite
 
 echo "== SIGKILL mid-run, then the same command on 2 ranks"
 "$gen" --out big --processes 400 --flows 150 --categories 6 --products 12000 --lines 30 \
@@ -88,8 +104,9 @@ while [ "$(stored big4.sqlite)" -lt 300 ] && [ $tries -lt 600 ]; do
     sleep 0.05
     tries=$((tries + 1))
 done
-for pid in $(awk -v s="$job" '$6 == s && $2 == "(greenlca)" { print $1 }' /proc/[0-9]*/stat); do
-    if tr '\0' '\n' <"/proc/$pid/environ" | grep -qx OMPI_COMM_WORLD_RANK=1; then
+for pid in $(awk -v s="$job" '$6 == s && $2 == "(greenlca)" { print $1 }' /proc/[0-9]*/stat \
+        2>/dev/null); do
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then
         kill -KILL "$pid"
     fi
 done
