@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "batch/batch_mpi.h"
 #include "store/results_merge.h"
@@ -70,6 +71,37 @@ typedef struct job_end {
     glca_error err;
     glca_batch_summary sum;
 } job_end;
+
+/* A collective waited for without spinning: Open MPI's blocking calls poll at full speed, and a
+ * rank waiting while rank 0 prepares or merges would take a core from it. */
+static void wait_gently(MPI_Request *req)
+{
+    const struct timespec pause = {0, 200000};
+    int done = 0;
+
+    for (;;) {
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (done)
+            return;
+        nanosleep(&pause, NULL);
+    }
+}
+
+static void bcast_gently(void *p, size_t n, MPI_Comm comm)
+{
+    MPI_Request req;
+
+    MPI_Ibcast(p, (int)n, MPI_BYTE, 0, comm, &req);
+    wait_gently(&req);
+}
+
+static void gather_gently(const rank_report *me, rank_report *all, MPI_Comm comm)
+{
+    MPI_Request req;
+
+    MPI_Igather(me, (int)sizeof *me, MPI_BYTE, all, (int)sizeof *me, MPI_BYTE, 0, comm, &req);
+    wait_gently(&req);
+}
 
 static void bcast_bytes(void *p, size_t n, MPI_Comm comm)
 {
@@ -269,7 +301,7 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     head.nstored = (int64_t)nstored;
     if (rc < 0)
         head.err = *err;
-    MPI_Bcast(&head, (int)sizeof head, MPI_BYTE, 0, MPI_COMM_WORLD);
+    bcast_gently(&head, sizeof head, MPI_COMM_WORLD);
     if (rc < 0)
         goto cleanup;
     bcast_hashes(&in, o->ninventories);
@@ -302,11 +334,10 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     me.serial_end = report_end(ms);
     if (rc < 0)
         me.err = *err;
-    MPI_Gather(&me, (int)sizeof me, MPI_BYTE, reports, (int)sizeof me, MPI_BYTE, 0,
-               MPI_COMM_WORLD);
+    gather_gently(&me, reports, MPI_COMM_WORLD);
     end.sum = *out; /* the cache report and background time of the preparation */
     end.rc = lead_finish(&end, reports, size, o, &in);
-    MPI_Bcast(&end, (int)sizeof end, MPI_BYTE, 0, MPI_COMM_WORLD);
+    bcast_gently(&end, sizeof end, MPI_COMM_WORLD);
     *out = end.sum;
     if ((rc = (int)end.rc) < 0)
         *err = end.err;
@@ -362,7 +393,7 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
     memset(&in, 0, sizeof in);
     memset(&me, 0, sizeof me);
     memset(&own, 0, sizeof own);
-    MPI_Bcast(&head, (int)sizeof head, MPI_BYTE, 0, MPI_COMM_WORLD);
+    bcast_gently(&head, sizeof head, MPI_COMM_WORLD);
     if (head.rc < 0) {
         *err = head.err;
         return (int)head.rc;
@@ -390,8 +421,8 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
     me.serial_end = report_end(ms);
     if (rc < 0)
         me.err = *err;
-    MPI_Gather(&me, (int)sizeof me, MPI_BYTE, NULL, 0, MPI_BYTE, 0, MPI_COMM_WORLD);
-    MPI_Bcast(&end, (int)sizeof end, MPI_BYTE, 0, MPI_COMM_WORLD);
+    gather_gently(&me, NULL, MPI_COMM_WORLD);
+    bcast_gently(&end, sizeof end, MPI_COMM_WORLD);
     *out = end.sum;
     if ((rc = (int)end.rc) < 0)
         *err = end.err;

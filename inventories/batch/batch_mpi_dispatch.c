@@ -9,8 +9,10 @@
  * when rc < 0, the glca_error.  Descriptors only: each rank preads the bytes itself from the
  * shared catalog, so rank 0 sends tens of bytes per chunk, not the chunk.
  *
- * Waiting is by MPI_Iprobe and a short sleep, not a blocking receive: Open MPI's blocking calls
- * spin, and a spinning dispatcher would take a core from the evaluating threads.
+ * Waiting is by MPI_Iprobe and a sleep, not a blocking receive: Open MPI's blocking calls spin,
+ * and a spinning dispatcher would take a core from the evaluating threads.  The sleep doubles
+ * while nothing comes, up to a millisecond (a chunk takes a tenth of a second or more to
+ * evaluate), so an idle dispatcher costs next to nothing and a busy one answers at once.
  */
 #include "batch/batch_mpi.h"
 
@@ -47,11 +49,16 @@ struct glca_inventories__mpi_source {
     size_t serial_end;
 };
 
-static void pause_briefly(void)
+#define PAUSE_MIN_NS 10000L
+#define PAUSE_MAX_NS 1000000L
+
+static void pause_longer(long *ns)
 {
-    const struct timespec ts = {0, 50000};
+    const struct timespec ts = {0, *ns};
 
     nanosleep(&ts, NULL);
+    if (*ns < PAUSE_MAX_NS)
+        *ns *= 2;
 }
 
 /* ---------------------------------------------------------------- the dispatcher */
@@ -161,6 +168,7 @@ void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm co
 {
     int64_t *msg = NULL;
     size_t cap = 0, len;
+    long pause = PAUSE_MIN_NS;
     int size, left;
 
     MPI_Comm_size(comm, &size);
@@ -171,9 +179,10 @@ void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm co
 
         MPI_Iprobe(MPI_ANY_SOURCE, GLCA_MPI_TAG_REQUEST, comm, &flag, &st);
         if (!flag) {
-            pause_briefly();
+            pause_longer(&pause);
             continue;
         }
+        pause = PAUSE_MIN_NS;
         MPI_Recv(req, 3, MPI_INT64_T, st.MPI_SOURCE, GLCA_MPI_TAG_REQUEST, comm,
                  MPI_STATUS_IGNORE);
         if (req[0] == REQ_DONE) {
@@ -243,6 +252,7 @@ void glca_inventories__mpi_source_free(glca_inventories__mpi_source *s)
 static int ask(glca_inventories__mpi_source *s, size_t max, size_t per, size_t *len)
 {
     MPI_Status st;
+    long pause = PAUSE_MIN_NS;
     int flag = 0, count;
 
     if (s->local)
@@ -252,7 +262,7 @@ static int ask(glca_inventories__mpi_source *s, size_t max, size_t per, size_t *
         MPI_Iprobe(0, GLCA_MPI_TAG_REPLY, s->comm, &flag, &st);
         if (flag)
             break;
-        pause_briefly();
+        pause_longer(&pause);
     }
     MPI_Get_count(&st, MPI_BYTE, &count);
     if (reserve((void **)&s->msg, &s->msg_cap, (size_t)count) < 0)
