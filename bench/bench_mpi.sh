@@ -83,8 +83,8 @@ for e in $results; do
     [ "$n" = 1 ] || line="$line speedup_$n=${sj}x efficiency_$n=$eff"
 done
 "$build/bench/bench_mpi_store" --data data --work "$work" --products 20000 --runs "$runs" |
-    tail -n 1
+    tail -n 2
 "$build/bench/bench_mpi_store" --data data --work "$work" --products 20000 --indicators 16 \
-    --runs "$runs" | tail -n 1
+    --runs "$runs" | tail -n 2
 echo "load: $(uptime)"
 echo "$line"
