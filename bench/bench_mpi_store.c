@@ -91,8 +91,13 @@ static void make_slots(config *c)
             s->impacts[j] = 1.0 / (double)(i + j + 1) + 1e-3 * (double)j;
         glca_verdict_rows_init(&s->verdict);
         for (j = 0; j < c->indicators; j++) {
-            glca_indicator_row r = {"indicator", true, 0.5 * (double)j, true, 1.0, "<=", "pass",
-                                    NULL};
+            glca_indicator_row r = {.id = "indicator",
+                                    .has_value = true,
+                                    .value = 0.5 * (double)j,
+                                    .has_baseline = true,
+                                    .baseline = 1.0,
+                                    .comparator = "<=",
+                                    .outcome = "pass"};
             if (glca_verdict_rows_add(&s->verdict, &r, &err) < 0)
                 die("verdict rows", &err);
         }
@@ -112,8 +117,14 @@ static void remove_store(const char *path)
 static long long open_run(glca_inventories__store **s, const config *c, const char *path)
 {
     static const char *const none[1] = {"background.inventory.xml"};
-    glca_inventories__run_desc d = {"bench-key", "catalog.xml", "0", "method.xml", "0", NULL,
-                                    none, none, 1, NULL};
+    glca_inventories__run_desc d = {.key = "bench-key",
+                                    .catalog = "catalog.xml",
+                                    .catalog_sha256 = "0",
+                                    .method = "method.xml",
+                                    .method_sha256 = "0",
+                                    .inventories = none,
+                                    .inventory_sha256 = none,
+                                    .ninventories = 1};
     glca_error err = GLCA_ERROR_INIT;
     long long run;
     bool resumed;
@@ -263,8 +274,8 @@ int main(int argc, char **argv)
     printf("insert: %zu products, %.0f rows in %.3f s, %.3f s CPU (one writer, chunks of %d)\n",
            c.products, rows, t_insert, c_insert, CHUNK);
     printf("merge:  the same rows from a part in %.3f s, %.3f s CPU\n", t_merge, c_merge);
-    printf("split:  %.1f MB, %zu products in %.3f s, %.3f s CPU\n", mb, c.split_products,
-           t_split, c_split);
+    printf("split:  %.1f MB, %zu products in %.3f s, %.3f s CPU\n", mb, c.split_products, t_split,
+           c_split);
     printf("per CPU second: insert %.0f rows, merge %.0f rows, split %.0f MB = %.0f products\n",
            rows / c_insert, rows / c_merge, mb / c_split, (double)c.split_products / c_split);
     printf("bench_mpi_store products=%zu rows_per_product=%.0f insert_rows=%.0f/s "

@@ -721,8 +721,8 @@ int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_bat
     out->skipped = b.progress.skipped;
     if (rc < 0)
         goto cleanup;
-    if ((!src && (rc = glca_inventories__store_set_status(b.store, b.run,
-                                                          complete ? "done" : "stopped", err)) < 0) ||
+    if ((!src && (rc = glca_inventories__store_set_status(
+                      b.store, b.run, complete ? "done" : "stopped", err)) < 0) ||
         (rc = glca_inventories__store_counts(b.store, b.run, &out->ok, &out->errors,
                                              &out->certified, err)) < 0)
         goto cleanup;

@@ -12,23 +12,21 @@
 
 /** What identifies a run and what it computes with, prepared once. */
 typedef struct glca_inventories__batch_inputs {
-    glca_background *bg;                /* owned */
-    char catalog_hex[GLCA_SHA256_HEX];  /* content hashes of the inputs */
+    glca_background *bg;               /* owned */
+    char catalog_hex[GLCA_SHA256_HEX]; /* content hashes of the inputs */
     char method_hex[GLCA_SHA256_HEX];
     char (*inventory_hex)[GLCA_SHA256_HEX]; /* one per inventory, owned */
-    char key[GLCA_SHA256_HEX];          /* the run key over all of the above and the options */
+    char key[GLCA_SHA256_HEX];              /* the run key over all of the above and the options */
 } glca_inventories__batch_inputs;
 
 /** Hash the inputs and load the background (through the cache if o->cache_dir); fills
  *  out->cache and out->background_seconds.  `in` is cleared first and freed by the caller. */
-int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
-                                    const glca_batch_options *o, glca_batch_summary *out,
-                                    glca_error *err);
+int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in, const glca_batch_options *o,
+                                    glca_batch_summary *out, glca_error *err);
 void glca_inventories__batch_inputs_free(glca_inventories__batch_inputs *in);
 
 /** The run key of `in`'s hashes and o's options, into in->key. */
-void glca_inventories__batch_key(glca_inventories__batch_inputs *in,
-                                 const glca_batch_options *o);
+void glca_inventories__batch_key(glca_inventories__batch_inputs *in, const glca_batch_options *o);
 
 /** Open o->results and find (or, o->fresh or not found, create) the run of `in`. */
 int glca_inventories__batch_open_run(glca_inventories__store **out, long long *run,
@@ -44,9 +42,8 @@ int glca_inventories__batch_open_run(glca_inventories__store **out, long long *r
  * run's status "running": whoever ends the whole job says "done".
  */
 typedef struct glca_inventories__batch_source {
-    int (*next)(void *payload, size_t max, size_t per_block,
-                const glca_inventories__block **blocks, size_t *nblocks, size_t *serial_from,
-                bool *eof, glca_error *err);
+    int (*next)(void *payload, size_t max, size_t per_block, const glca_inventories__block **blocks,
+                size_t *nblocks, size_t *serial_from, bool *eof, glca_error *err);
     void (*serial)(void *payload, size_t ordinal);
     /* a run that read serially to the end says how many ordinals the catalog has: products
      * other processes computed past them were never in it (the stream broke off before) */

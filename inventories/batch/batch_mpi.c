@@ -196,10 +196,9 @@ static int64_t report_end(const glca_inventories__mpi_source *ms)
 /* ---------------------------------------------------------------- rank 0 */
 
 /* Inputs, the run in the store, parts left behind, what is stored, the dispatcher. */
-static int lead_prepare(glca_inventories__batch_inputs *in, unsigned char **stored,
-                        size_t *nstored, unsigned char **blob, size_t *blob_size,
-                        glca_inventories__dispatch **disp, const glca_batch_options *o,
-                        glca_batch_summary *out, glca_error *err)
+static int lead_prepare(glca_inventories__batch_inputs *in, unsigned char **stored, size_t *nstored,
+                        unsigned char **blob, size_t *blob_size, glca_inventories__dispatch **disp,
+                        const glca_batch_options *o, glca_batch_summary *out, glca_error *err)
 {
     glca_inventories__store *store = NULL;
     long long run;
@@ -260,11 +259,10 @@ static int lead_finish(job_end *end, const rank_report *reports, int size,
         (end_at >= 0 &&
          (r = glca_inventories__store_trim(o->results, run, (size_t)end_at, &end->err)) < 0) ||
         (r = glca_inventories__store_open(&store, o->results, &end->err)) < 0 ||
-        (r = glca_inventories__store_set_status(store, run,
-                                                rc == 0 && complete ? "done" : "stopped",
-                                                &end->err)) < 0 ||
-        (r = glca_inventories__store_counts(store, run, &sum->ok, &sum->errors,
-                                            &sum->certified, &end->err)) < 0)
+        (r = glca_inventories__store_set_status(
+             store, run, rc == 0 && complete ? "done" : "stopped", &end->err)) < 0 ||
+        (r = glca_inventories__store_counts(store, run, &sum->ok, &sum->errors, &sum->certified,
+                                            &end->err)) < 0)
         goto cleanup;
     sum->run_id = run;
     sum->complete = rc == 0 && complete;
@@ -375,8 +373,7 @@ static int follow_inputs(glca_inventories__batch_inputs *in, unsigned char **sto
     return rc;
 }
 
-static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank,
-                  glca_error *err)
+static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank, glca_error *err)
 {
     glca_inventories__batch_inputs in;
     glca_inventories__mpi_source *ms = NULL;

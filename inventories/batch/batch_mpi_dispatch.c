@@ -39,7 +39,7 @@ struct glca_inventories__mpi_source {
     MPI_Comm comm;
     int fd;
     char *path;
-    int64_t *msg; /* the last reply */
+    int64_t *msg;   /* the last reply */
     size_t msg_cap; /* bytes */
     char *bytes;    /* the chunk's bytes, read from the catalog */
     size_t bytes_cap;
@@ -127,8 +127,8 @@ static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, 
         d->over = rc < 0 || eof || from != SIZE_MAX;
         d->tell = glca_inventories__split_tell(d->split);
         if (nblocks) /* the blocks are contiguous and end where the splitter stands */
-            off0 = d->tell - (long long)(blocks[nblocks - 1].body + blocks[nblocks - 1].len -
-                                         blocks[0].body);
+            off0 = d->tell -
+                   (long long)(blocks[nblocks - 1].body + blocks[nblocks - 1].len - blocks[0].body);
     }
     *len = (HEAD + PER_BLOCK_DESC * nblocks) * sizeof(int64_t) + (rc < 0 ? sizeof e : 0);
     if (reserve((void **)msg, cap, *len) < 0) {
@@ -183,8 +183,7 @@ void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm co
             continue;
         }
         pause = PAUSE_MIN_NS;
-        MPI_Recv(req, 3, MPI_INT64_T, st.MPI_SOURCE, GLCA_MPI_TAG_REQUEST, comm,
-                 MPI_STATUS_IGNORE);
+        MPI_Recv(req, 3, MPI_INT64_T, st.MPI_SOURCE, GLCA_MPI_TAG_REQUEST, comm, MPI_STATUS_IGNORE);
         if (req[0] == REQ_DONE) {
             left--;
         } else if (req[0] == REQ_SERIAL) {
@@ -312,8 +311,8 @@ static int read_blocks(glca_inventories__mpi_source *s, const int64_t *desc, siz
 }
 
 static int source_next(void *payload, size_t max, size_t per,
-                       const glca_inventories__block **blocks, size_t *nblocks,
-                       size_t *serial_from, bool *eof, glca_error *err)
+                       const glca_inventories__block **blocks, size_t *nblocks, size_t *serial_from,
+                       bool *eof, glca_error *err)
 {
     glca_inventories__mpi_source *s = payload;
     size_t len, n;

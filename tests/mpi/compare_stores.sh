@@ -6,7 +6,8 @@ set -eu
 a=$1 b=$2
 q="ATTACH '$b' AS b;"
 for t in "product:ordinal, id, source, status, message" \
-         "impact:ordinal, category, raw_materials, production, distribution, use, end_of_life, total" \
+         "impact:ordinal, category, raw_materials, production, distribution, use, end_of_life,
+                 total" \
          "indicator:ordinal, position, id, value, baseline, comparator, outcome, reason" \
          "verdict:ordinal, ruleset, certified, reasons"; do
     table=${t%%:*} cols=${t#*:}
