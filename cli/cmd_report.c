@@ -12,7 +12,7 @@
 
 static const char help[] =
     "usage: greenlca report PRODUCT.xml --inventory FILE [--inventory FILE…] --method FILE\n"
-    "                       [--ruleset FILE | --rules-dir DIR] [-o|--output FILE]\n"
+    "                       [--ruleset FILE | --rules-dir DIR] [--on DATE] [-o|--output FILE]\n"
     "                       [--format html|json]\n"
     "\n"
     "Writes the GB/T 32161 self-evaluation report of a product: basic information, goal and\n"
@@ -68,6 +68,7 @@ int cmd_report(int argc, char **argv)
 
         glca_rulebook_select(&rs, s.rules, cp.p, &err);
         in.ruleset = rs;
+        in.rules_date = glca_rulebook_date(s.rules);
     }
     if (output && !(f = fopen(output, "w"))) {
         fprintf(stderr, "greenlca report: cannot write %s\n", output);

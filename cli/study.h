@@ -21,7 +21,8 @@ typedef struct cli_study {
 /** The options a study needs, for a subcommand's option table (copy them in). */
 #define CLI_STUDY_OPTIONS                                                                     \
     {"inventory", true, true, 0, {0}}, {"method", true, false, 0, {0}},                      \
-        {"ruleset", true, false, 0, {0}}, {"rules-dir", true, false, 0, {0}}
+        {"ruleset", true, false, 0, {0}}, {"rules-dir", true, false, 0, {0}},                  \
+        {"on", true, false, 0, {0}}
 
 /** Loads the study from parsed options; prints problems; returns 0 or a CLI exit status. */
 int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_allowed);

@@ -17,6 +17,7 @@
  * the options that change results; products already stored under that run are parsed (to move
  * the stream on) but neither evaluated nor written again.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include <omp.h>
 
 #include "batch/batch_int.h"
+#include "native/inv_readers.h"
 #include "store/results_store.h"
 
 /* Products per block of the parallel reader: enough to amortize a parser, few enough that
@@ -70,20 +72,114 @@ static double now_seconds(void)
 
 /* ---------------------------------------------------------------- input hashes */
 
-typedef struct hash_job {
-    const char *path;
+/* A file the catalog includes, with its hash ("" when it cannot be read: the batch stores its
+ * products as errors, and the file appearing later must still change the run). */
+typedef struct include_hash {
+    char *path;
     char hex[GLCA_SHA256_HEX];
+} include_hash;
+
+typedef struct glca_inventories__hash_job {
+    const char *path;
+    const glca_xml_limits *limits;
+    char hex[GLCA_SHA256_HEX];
+    include_hash *includes;
+    size_t nincludes, capincludes;
     glca_error err;
     int rc;
 } hash_job;
 
+static int add_include(const char *path, void *payload)
+{
+    hash_job *job = payload;
+    unsigned char d[GLCA_SHA256_SIZE];
+    glca_error e = GLCA_ERROR_INIT;
+    include_hash *h;
+
+    if (job->nincludes == job->capincludes) {
+        size_t cap = job->capincludes ? 2 * job->capincludes : 16;
+
+        if (!(h = glca_reallocarray(job->includes, cap, sizeof *h)))
+            return GLCA_ENOMEM;
+        job->includes = h;
+        job->capincludes = cap;
+    }
+    h = &job->includes[job->nincludes];
+    if (!(h->path = glca_strdup(path)))
+        return GLCA_ENOMEM;
+    job->nincludes++;
+    h->hex[0] = '\0';
+    if (glca_sha256_path(d, path, &e) == 0)
+        glca_sha256_hex(d, h->hex);
+    return 0;
+}
+
+/* Whether "include" occurs in buf or across its join with the `*ncarry` bytes kept from the
+ * block before, which are then replaced by this block's last bytes. */
+static bool mentions_include(const char *buf, size_t n, char carry[6], size_t *ncarry)
+{
+    const size_t c = *ncarry, m = n < 6 ? n : 6;
+    const char *p, *end = buf + n;
+    char join[12];
+    size_t i, keep;
+
+    memcpy(join, carry, c);
+    memcpy(join + c, buf, m);
+    for (i = 0; i + 7 <= c + m; i++)
+        if (memcmp(join + i, "include", 7) == 0)
+            return true;
+    for (p = buf; (p = memchr(p, 'i', (size_t)(end - p))) && end - p >= 7; p++)
+        if (memcmp(p, "include", 7) == 0)
+            return true;
+    if (n >= 6) {
+        memcpy(carry, end - 6, 6);
+        *ncarry = 6;
+    } else {
+        keep = c + n > 6 ? 6 : c + n;
+        memmove(carry, join + c + n - keep, keep);
+        *ncarry = keep;
+    }
+    return false;
+}
+
+/*
+ * The catalog's hash and those of the files it includes, in the order the stream opens them.
+ * Included files are found by walking the catalog's elements, which costs a parse of the
+ * catalog; the byte scan made while hashing spares that walk to every catalog that cannot
+ * hold an <include> because the word does not occur in it.
+ */
 static void *hash_thread(void *arg)
 {
     hash_job *job = arg;
-    unsigned char d[GLCA_SHA256_SIZE];
+    unsigned char d[GLCA_SHA256_SIZE], buf[65536];
+    char carry[6];
+    size_t ncarry = 0;
+    glca_srcloc where = {job->path, 0, 0};
+    bool includes = false;
+    glca_sha256 s;
+    FILE *f;
+    size_t got;
 
-    if ((job->rc = glca_sha256_file(d, job->path, &job->err)) == 0)
-        glca_sha256_hex(d, job->hex);
+    if (!(f = fopen(job->path, "rb"))) {
+        job->rc = glca_error_set(&job->err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    glca_sha256_init(&s);
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        glca_sha256_update(&s, buf, got);
+        if (!includes)
+            includes = mentions_include((const char *)buf, got, carry, &ncarry);
+    }
+    if (ferror(f))
+        job->rc = glca_error_set(&job->err, GLCA_EIO, &where, "read error");
+    fclose(f);
+    if (job->rc < 0)
+        return NULL;
+    glca_sha256_final(&s, d);
+    glca_sha256_hex(d, job->hex);
+    if (includes)
+        job->rc = glca_inventories__catalog_includes(job->path, job->limits, add_include, job,
+                                                     &job->err);
     return NULL;
 }
 
@@ -92,7 +188,7 @@ static int hash_hex(const char *path, char hex[GLCA_SHA256_HEX], glca_error *err
     unsigned char d[GLCA_SHA256_SIZE];
     int rc;
 
-    if ((rc = glca_sha256_file(d, path, err)) < 0)
+    if ((rc = glca_sha256_path(d, path, err)) < 0)
         return rc;
     glca_sha256_hex(d, hex);
     return 0;
@@ -105,24 +201,32 @@ static void feed_line(glca_sha256 *s, const char *text)
 }
 
 /* Everything that changes what a run stores; paths are not in it (the bytes are). */
-static void run_key(const glca_batch_options *o, const char *catalog_hex, char (*inv_hex)[65],
-                    const char *method_hex, char key[GLCA_SHA256_HEX])
+static void run_key(const glca_batch_options *o, const hash_job *catalog, char (*inv_hex)[65],
+                    const char *method_hex, const char *rules_hex, char key[GLCA_SHA256_HEX])
 {
+    static const glca_xml_limits default_limits = GLCA_XML_LIMITS_INIT;
+    const glca_xml_limits *limits = o->limits ? o->limits : &default_limits;
     unsigned char d[GLCA_SHA256_SIZE];
-    char opts[96];
+    char opts[160];
     glca_sha256 s;
     size_t i;
 
     glca_sha256_init(&s);
-    feed_line(&s, "greenlca-run-1");
+    feed_line(&s, "greenlca-run-2");
     feed_line(&s, GLCA_VERSION);
-    feed_line(&s, catalog_hex);
+    feed_line(&s, catalog->hex);
+    for (i = 0; i < catalog->nincludes; i++)
+        feed_line(&s, catalog->includes[i].hex[0] ? catalog->includes[i].hex : "unreadable");
+    feed_line(&s, "inventories");
     for (i = 0; i < o->ninventories; i++)
         feed_line(&s, inv_hex[i]);
     feed_line(&s, method_hex);
     feed_line(&s, o->ruleset_version);
-    snprintf(opts, sizeof opts, "btf=%d pivot=%.17g", (int)o->background.use_btf,
-             o->background.pivot_tol);
+    feed_line(&s, rules_hex);
+    /* the limits decide which products are refused */
+    snprintf(opts, sizeof opts, "btf=%d pivot=%.17g max_bytes=%lld max_depth=%d",
+             (int)o->background.use_btf, o->background.pivot_tol, limits->max_bytes,
+             limits->max_depth);
     feed_line(&s, opts);
     glca_sha256_final(&s, d);
     glca_sha256_hex(d, key);
@@ -424,6 +528,9 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
     glca_error read_err = GLCA_ERROR_INIT, write_err = GLCA_ERROR_INIT;
     int read_rc = 0, write_rc = 0, rc, split_ready = 0;
     const bool more = !cur->eof, split = more && b->split;
+    /* read before the region: the committing thread empties `cur` (n = 0) while another
+     * thread may still be making its last claim on it (found by ThreadSanitizer) */
+    const size_t ncur = cur->n;
 
 #pragma omp parallel num_threads(threads)
     {
@@ -446,20 +553,22 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 
 #pragma omp atomic capture
             i = cur->next_eval++;
-            if (i >= cur->n)
+            if (i >= ncur)
                 break;
             evaluate_slot(b, &cur->slots[i]);
-#pragma omp atomic update
+            /* seq_cst, not OpenMP's relaxed default: the slot's writes must be visible to the
+             * committing thread once it sees the count (found by ThreadSanitizer) */
+#pragma omp atomic update seq_cst
             cur->evaluated++;
         }
         if (me == nt - 1) {
             size_t done;
 
             do {
-#pragma omp atomic read
+#pragma omp atomic read seq_cst
                 done = cur->evaluated;
-            } while (done < cur->n);
-            if (cur->n)
+            } while (done < ncur);
+            if (ncur)
                 write_rc = glca_inventories__store_write_chunk(b->store, b->run, cur->slots,
                                                                cur->n, b->k, &write_err);
             if (write_rc == 0) {
@@ -566,40 +675,46 @@ static int load_background(glca_background **bg, const glca_batch_options *o,
     return rc;
 }
 
+static void hash_job_free(hash_job *job)
+{
+    size_t i;
+
+    if (!job)
+        return;
+    for (i = 0; i < job->nincludes; i++)
+        glca_free(job->includes[i].path);
+    glca_free(job->includes);
+    glca_free(job);
+}
+
 void glca_inventories__batch_inputs_free(glca_inventories__batch_inputs *in)
 {
     glca_background_free(in->bg);
+    hash_job_free(in->catalog);
     glca_free(in->inventory_hex);
     memset(in, 0, sizeof *in);
-}
-
-void glca_inventories__batch_key(glca_inventories__batch_inputs *in,
-                                 const glca_batch_options *o)
-{
-    run_key(o, in->catalog_hex, in->inventory_hex, in->method_hex, in->key);
 }
 
 int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
                                     const glca_batch_options *o, glca_batch_summary *out,
                                     glca_error *err)
 {
-    hash_job catalog_job;
+    hash_job *job;
     pthread_t hasher;
     bool hashing = false;
     size_t i;
     int rc;
 
     memset(in, 0, sizeof *in);
-    if (!o->catalog || !o->method || !o->results || !o->ninventories)
-        return glca_error_set(err, GLCA_ERROR, NULL,
-                              "a batch needs a catalog, inventories, a method and a results file");
+    if (!(in->catalog = job = glca_calloc(1, sizeof *job)))
+        return glca_error_oom(err);
     /* the catalog may be large: hash it while the background is prepared */
-    memset(&catalog_job, 0, sizeof catalog_job);
-    catalog_job.path = o->catalog;
-    if (pthread_create(&hasher, NULL, hash_thread, &catalog_job) == 0)
+    job->path = o->catalog;
+    job->limits = o->limits;
+    if (pthread_create(&hasher, NULL, hash_thread, job) == 0)
         hashing = true;
     else
-        hash_thread(&catalog_job);
+        hash_thread(job);
     if (!(in->inventory_hex = glca_calloc(o->ninventories, sizeof *in->inventory_hex))) {
         rc = glca_error_oom(err);
         goto cleanup;
@@ -608,39 +723,69 @@ int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
         if ((rc = hash_hex(o->inventories[i], in->inventory_hex[i], err)) < 0)
             goto cleanup;
     if ((rc = hash_hex(o->method, in->method_hex, err)) < 0 ||
+        (o->rules_path && (rc = hash_hex(o->rules_path, in->rules_hex, err)) < 0) ||
         (rc = load_background(&in->bg, o, out, err)) < 0)
         goto cleanup;
     if (hashing) {
         pthread_join(hasher, NULL);
         hashing = false;
     }
-    if ((rc = catalog_job.rc) < 0) {
-        *err = catalog_job.err;
+    if ((rc = job->rc) < 0) {
+        *err = job->err;
         goto cleanup;
     }
-    memcpy(in->catalog_hex, catalog_job.hex, sizeof in->catalog_hex);
-    glca_inventories__batch_key(in, o);
+    memcpy(in->catalog_hex, job->hex, sizeof in->catalog_hex);
+    run_key(o, job, in->inventory_hex, in->method_hex, in->rules_hex, in->key);
 cleanup:
     if (hashing)
         pthread_join(hasher, NULL);
     return rc;
 }
 
-int glca_inventories__batch_open_run(glca_inventories__store **out, long long *run,
-                                     const glca_batch_options *o,
-                                     const glca_inventories__batch_inputs *in, glca_error *err)
+int glca_inventories__batch_open_store(glca_inventories__store **out, const char *path,
+                                       glca_error *err)
 {
+    int rc;
+
+    if ((rc = glca_inventories__store_open(out, path, err)) < 0 ||
+        (rc = glca_inventories__store_lock(*out, err)) < 0) {
+        glca_inventories__store_close(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* The run as the store records it: the inputs' paths and hashes beside its key. */
+int glca_inventories__batch_begin(glca_inventories__store *store, long long *run,
+                                  const glca_batch_options *o,
+                                  const glca_inventories__batch_inputs *in, glca_error *err)
+{
+    const hash_job *catalog = in->catalog;
+    const size_t nincludes = catalog ? catalog->nincludes : 0;
     const char **inv_sha = glca_calloc(o->ninventories, sizeof *inv_sha);
+    glca_inventories__run_input *more = glca_calloc(nincludes + 1, sizeof *more);
     glca_inventories__run_desc d;
     bool resumed;
     size_t i;
     int rc;
 
-    *out = NULL;
-    if (!inv_sha)
-        return glca_error_oom(err);
+    if (!inv_sha || !more) {
+        rc = glca_error_oom(err);
+        goto cleanup;
+    }
     for (i = 0; i < o->ninventories; i++)
         inv_sha[i] = in->inventory_hex[i];
+    memset(&d, 0, sizeof d);
+    for (i = 0; i < nincludes; i++) {
+        more[d.nmore].role = "include";
+        more[d.nmore].path = catalog->includes[i].path;
+        more[d.nmore++].sha256 = catalog->includes[i].hex[0] ? catalog->includes[i].hex : "-";
+    }
+    if (o->rules_path) {
+        more[d.nmore].role = "rules";
+        more[d.nmore].path = o->rules_path;
+        more[d.nmore++].sha256 = in->rules_hex;
+    }
     d.key = in->key;
     d.catalog = o->catalog;
     d.catalog_sha256 = in->catalog_hex;
@@ -651,10 +796,11 @@ int glca_inventories__batch_open_run(glca_inventories__store **out, long long *r
     d.inventory_sha256 = inv_sha;
     d.ninventories = o->ninventories;
     d.ruleset_version = o->ruleset_version;
-    rc = glca_inventories__store_open(out, o->results, err);
-    if (rc == 0)
-        rc = glca_inventories__store_begin_run(*out, &d, in->bg, o->fresh, run, &resumed, err);
+    d.more = more;
+    rc = glca_inventories__store_begin_run(store, &d, in->bg, o->fresh, run, &resumed, err);
+cleanup:
     glca_free(inv_sha);
+    glca_free(more);
     return rc;
 }
 
@@ -679,6 +825,7 @@ static int claim_serial(batch *b, bool *mine, glca_error *err)
 
 int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_batch_options *o,
                                          const glca_inventories__batch_inputs *in,
+                                         glca_inventories__store *store, long long run,
                                          const glca_inventories__batch_source *src,
                                          glca_error *err)
 {
@@ -694,18 +841,17 @@ int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_bat
     b.bg = in->bg;
     b.k = glca_background_ncategories(in->bg);
     b.serial_from = SIZE_MAX;
-    if ((rc = glca_inventories__batch_open_run(&b.store, &b.run, o, in, err)) < 0)
-        goto cleanup;
+    b.store = store;
+    b.run = run;
     if (src) {
         b.stored = src->stored;
         b.nstored = src->nstored;
-    } else if ((rc = glca_inventories__store_stored(b.store, b.run, &stored, &b.nstored, err)) <
-               0) {
+    } else if ((rc = glca_inventories__store_stored(store, run, &stored, &b.nstored, err)) < 0) {
         goto cleanup;
     } else {
         b.stored = stored;
     }
-    if ((rc = glca_inventories__store_set_status(b.store, b.run, "running", err)) < 0 ||
+    if ((rc = glca_inventories__store_set_status(store, run, "running", err)) < 0 ||
         (rc = glca_catalog_open(&b.cat, o->catalog, o->limits, err)) < 0 ||
         (rc = glca_inventories__split_open(&b.split, o->catalog, o->limits, err)) < 0)
         goto cleanup;
@@ -722,18 +868,17 @@ int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_bat
     if (rc < 0)
         goto cleanup;
     if ((!src && (rc = glca_inventories__store_set_status(
-                      b.store, b.run, complete ? "done" : "stopped", err)) < 0) ||
-        (rc = glca_inventories__store_counts(b.store, b.run, &out->ok, &out->errors,
-                                             &out->certified, err)) < 0)
+                      store, run, complete ? "done" : "stopped", err)) < 0) ||
+        (rc = glca_inventories__store_counts(store, run, &out->ok, &out->errors, &out->certified,
+                                             err)) < 0)
         goto cleanup;
-    out->run_id = b.run;
+    out->run_id = run;
     out->complete = complete;
 cleanup:
-    if (rc < 0 && b.store && b.run)
-        glca_inventories__store_set_status(b.store, b.run, "stopped", NULL);
+    if (rc < 0)
+        glca_inventories__store_set_status(store, run, "stopped", NULL);
     glca_catalog_free(b.cat);
     glca_inventories__split_free(b.split);
-    glca_inventories__store_close(b.store);
     glca_free(stored);
     out->seconds = now_seconds() - t0;
     return rc;
@@ -742,12 +887,24 @@ cleanup:
 int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_error *err)
 {
     glca_inventories__batch_inputs in;
+    glca_inventories__store *store = NULL;
     double t0 = now_seconds();
+    long long run = 0;
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = glca_inventories__batch_prepare(&in, o, out, err)) == 0)
-        rc = glca_inventories__batch_run_prepared(out, o, &in, NULL, err);
+    memset(&in, 0, sizeof in);
+    if (!o->catalog || !o->method || !o->results || !o->ninventories)
+        return glca_error_set(err, GLCA_ERROR, NULL,
+                              "a batch needs a catalog, inventories, a method and a results file");
+    /* the store first: a second batch on it stops before doing any work */
+    if ((rc = glca_inventories__batch_open_store(&store, o->results, err)) < 0 ||
+        (rc = glca_inventories__batch_prepare(&in, o, out, err)) < 0 ||
+        (rc = glca_inventories__batch_begin(store, &run, o, &in, err)) < 0)
+        goto cleanup;
+    rc = glca_inventories__batch_run_prepared(out, o, &in, store, run, NULL, err);
+cleanup:
+    glca_inventories__store_close(store);
     glca_inventories__batch_inputs_free(&in);
     out->seconds = now_seconds() - t0;
     return rc;

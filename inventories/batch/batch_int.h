@@ -10,28 +10,36 @@
 #include "batch/catalog_split.h"
 #include "store/results_store.h"
 
+struct glca_inventories__hash_job;
+
 /** What identifies a run and what it computes with, prepared once. */
 typedef struct glca_inventories__batch_inputs {
-    glca_background *bg;               /* owned */
+    glca_background *bg; /* owned */
+    /* owned: the catalog's hash and those of the files it includes; NULL on a process that
+     * was handed the hashes (its store then records no includes) */
+    struct glca_inventories__hash_job *catalog;
     char catalog_hex[GLCA_SHA256_HEX]; /* content hashes of the inputs */
     char method_hex[GLCA_SHA256_HEX];
+    char rules_hex[GLCA_SHA256_HEX]; /* "" without o->rules_path */
     char (*inventory_hex)[GLCA_SHA256_HEX]; /* one per inventory, owned */
-    char key[GLCA_SHA256_HEX];              /* the run key over all of the above and the options */
+    char key[GLCA_SHA256_HEX]; /* the run key over all of the above and the options */
 } glca_inventories__batch_inputs;
 
 /** Hash the inputs and load the background (through the cache if o->cache_dir); fills
  *  out->cache and out->background_seconds.  `in` is cleared first and freed by the caller. */
-int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in, const glca_batch_options *o,
-                                    glca_batch_summary *out, glca_error *err);
+int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
+                                    const glca_batch_options *o, glca_batch_summary *out,
+                                    glca_error *err);
 void glca_inventories__batch_inputs_free(glca_inventories__batch_inputs *in);
 
-/** The run key of `in`'s hashes and o's options, into in->key. */
-void glca_inventories__batch_key(glca_inventories__batch_inputs *in, const glca_batch_options *o);
+/** Open the store at `path` and become its one writer (*out NULL on failure). */
+int glca_inventories__batch_open_store(glca_inventories__store **out, const char *path,
+                                       glca_error *err);
 
-/** Open o->results and find (or, o->fresh or not found, create) the run of `in`. */
-int glca_inventories__batch_open_run(glca_inventories__store **out, long long *run,
-                                     const glca_batch_options *o,
-                                     const glca_inventories__batch_inputs *in, glca_error *err);
+/** Find (or, o->fresh or not found, create) the run of `in` in `store`. */
+int glca_inventories__batch_begin(glca_inventories__store *store, long long *run,
+                                  const glca_batch_options *o,
+                                  const glca_inventories__batch_inputs *in, glca_error *err);
 
 /*
  * Where the chunks of a shared-out run come from.  `next` has the contract of
@@ -54,9 +62,11 @@ typedef struct glca_inventories__batch_source {
     size_t nstored;
 } glca_inventories__batch_source;
 
-/** The catalog run of glca_batch_run on prepared inputs; `src` NULL splits the catalog here. */
+/** The catalog run of glca_batch_run on prepared inputs, into `run` of `store` (borrowed,
+ *  locked); `src` NULL splits the catalog here. */
 int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_batch_options *o,
                                          const glca_inventories__batch_inputs *in,
+                                         glca_inventories__store *store, long long run,
                                          const glca_inventories__batch_source *src,
                                          glca_error *err);
 

@@ -120,6 +120,7 @@ static void bcast_hashes(glca_inventories__batch_inputs *in, size_t ninventories
     MPI_Bcast(in->key, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
     MPI_Bcast(in->catalog_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
     MPI_Bcast(in->method_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Bcast(in->rules_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
     MPI_Bcast(in->inventory_hex, (int)(ninventories * GLCA_SHA256_HEX), MPI_CHAR, 0,
               MPI_COMM_WORLD);
 }
@@ -195,29 +196,26 @@ static int64_t report_end(const glca_inventories__mpi_source *ms)
 
 /* ---------------------------------------------------------------- rank 0 */
 
-/* Inputs, the run in the store, parts left behind, what is stored, the dispatcher. */
-static int lead_prepare(glca_inventories__batch_inputs *in, unsigned char **stored, size_t *nstored,
-                        unsigned char **blob, size_t *blob_size, glca_inventories__dispatch **disp,
-                        const glca_batch_options *o, glca_batch_summary *out, glca_error *err)
+/* The store (its writer for the whole job), inputs, the run, parts left behind, what is
+ * stored, the dispatcher. */
+static int lead_prepare(glca_inventories__store **store, long long *run,
+                        glca_inventories__batch_inputs *in, unsigned char **stored,
+                        size_t *nstored, unsigned char **blob, size_t *blob_size,
+                        glca_inventories__dispatch **disp, const glca_batch_options *o,
+                        glca_batch_summary *out, glca_error *err)
 {
-    glca_inventories__store *store = NULL;
-    long long run;
     int rc;
 
-    if ((rc = glca_inventories__batch_prepare(in, o, out, err)) < 0 ||
-        (rc = glca_inventories__batch_open_run(&store, &run, o, in, err)) < 0)
-        goto cleanup;
-    glca_inventories__store_close(store);
-    store = NULL;
-    if ((rc = take_parts(o->results, run, in->key, !o->fresh, err)) < 0 ||
-        (rc = glca_inventories__store_open(&store, o->results, err)) < 0 ||
-        (rc = glca_inventories__store_stored(store, run, stored, nstored, err)) < 0 ||
-        (rc = glca_background_to_blob(blob, blob_size, in->bg, err)) < 0 ||
-        (rc = glca_inventories__dispatch_new(disp, o->catalog, o->limits, err)) < 0)
-        goto cleanup;
-cleanup:
-    glca_inventories__store_close(store);
-    return rc;
+    memset(in, 0, sizeof *in);
+    /* the store first: a second job on it stops before doing any work */
+    if ((rc = glca_inventories__batch_open_store(store, o->results, err)) < 0 ||
+        (rc = glca_inventories__batch_prepare(in, o, out, err)) < 0 ||
+        (rc = glca_inventories__batch_begin(*store, run, o, in, err)) < 0 ||
+        (rc = take_parts(o->results, *run, in->key, !o->fresh, err)) < 0 ||
+        (rc = glca_inventories__store_stored(*store, *run, stored, nstored, err)) < 0 ||
+        (rc = glca_background_to_blob(blob, blob_size, in->bg, err)) < 0)
+        return rc;
+    return glca_inventories__dispatch_new(disp, o->catalog, o->limits, err);
 }
 
 static void *serve_thread(void *arg)
@@ -228,13 +226,11 @@ static void *serve_thread(void *arg)
 
 /* After every rank is done: their parts merged, the run's status and counts. */
 static int lead_finish(job_end *end, const rank_report *reports, int size,
-                       const glca_batch_options *o, const glca_inventories__batch_inputs *in)
+                       const glca_batch_options *o, const glca_inventories__batch_inputs *in,
+                       glca_inventories__store *store, long long run)
 {
-    glca_batch_options again = *o;
-    glca_inventories__store *store = NULL;
     glca_batch_summary *sum = &end->sum;
     bool complete = true;
-    long long run;
     int64_t end_at = -1;
     int r, rc = 0;
 
@@ -249,31 +245,24 @@ static int lead_finish(job_end *end, const rank_report *reports, int size,
         if (reports[r].serial_end >= 0 && (end_at < 0 || reports[r].serial_end < end_at))
             end_at = reports[r].serial_end;
     }
-    again.fresh = false;
     /* the parts are merged even after a failure: what was committed is kept */
-    if ((r = glca_inventories__batch_open_run(&store, &run, &again, in, &end->err)) < 0)
-        goto cleanup;
-    glca_inventories__store_close(store);
-    store = NULL;
     if ((r = take_parts(o->results, run, in->key, true, &end->err)) < 0 ||
         (end_at >= 0 &&
          (r = glca_inventories__store_trim(o->results, run, (size_t)end_at, &end->err)) < 0) ||
-        (r = glca_inventories__store_open(&store, o->results, &end->err)) < 0 ||
         (r = glca_inventories__store_set_status(
              store, run, rc == 0 && complete ? "done" : "stopped", &end->err)) < 0 ||
         (r = glca_inventories__store_counts(store, run, &sum->ok, &sum->errors, &sum->certified,
                                             &end->err)) < 0)
-        goto cleanup;
+        return rc < 0 ? rc : r;
     sum->run_id = run;
     sum->complete = rc == 0 && complete;
-cleanup:
-    glca_inventories__store_close(store);
-    return rc < 0 ? rc : r;
+    return rc;
 }
 
 static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, glca_error *err)
 {
     glca_inventories__batch_inputs in;
+    glca_inventories__store *store = NULL;
     glca_inventories__dispatch *disp = NULL;
     glca_inventories__mpi_source *ms = NULL;
     glca_inventories__batch_source src;
@@ -285,13 +274,15 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     inputs_head head;
     job_end end;
     pthread_t server;
+    long long run = 0;
     int rc;
 
     memset(&head, 0, sizeof head);
     memset(&end, 0, sizeof end);
     memset(&me, 0, sizeof me);
     memset(&own, 0, sizeof own);
-    rc = lead_prepare(&in, &stored, &nstored, &blob, &blob_size, &disp, o, out, err);
+    rc = lead_prepare(&store, &run, &in, &stored, &nstored, &blob, &blob_size, &disp, o, out,
+                      err);
     if (rc == 0 && !(reports = glca_calloc((size_t)size, sizeof *reports)))
         rc = glca_error_oom(err);
     head.rc = rc;
@@ -319,10 +310,10 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
         /* without the thread nobody else gets work: serve them first, then work alone */
         glca_inventories__dispatch_serve(disp, MPI_COMM_WORLD);
         if (rc == 0)
-            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, &src, err);
+            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
     } else {
         if (rc == 0)
-            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, &src, err);
+            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
         pthread_join(server, NULL);
     }
     me.rc = rc;
@@ -334,12 +325,13 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
         me.err = *err;
     gather_gently(&me, reports, MPI_COMM_WORLD);
     end.sum = *out; /* the cache report and background time of the preparation */
-    end.rc = lead_finish(&end, reports, size, o, &in);
+    end.rc = lead_finish(&end, reports, size, o, &in, store, run);
     bcast_gently(&end, sizeof end, MPI_COMM_WORLD);
     *out = end.sum;
     if ((rc = (int)end.rc) < 0)
         *err = end.err;
 cleanup:
+    glca_inventories__store_close(store);
     glca_inventories__mpi_source_free(ms);
     glca_inventories__dispatch_free(disp);
     glca_inventories__batch_inputs_free(&in);
@@ -376,6 +368,7 @@ static int follow_inputs(glca_inventories__batch_inputs *in, unsigned char **sto
 static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank, glca_error *err)
 {
     glca_inventories__batch_inputs in;
+    glca_inventories__store *store = NULL;
     glca_inventories__mpi_source *ms = NULL;
     glca_inventories__batch_source src;
     glca_batch_options mine = *o;
@@ -385,6 +378,7 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
     rank_report me;
     inputs_head head;
     job_end end;
+    long long run = 0;
     int rc;
 
     memset(&in, 0, sizeof in);
@@ -408,7 +402,11 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
         mine.fresh = false;
         mine.progress = NULL;
         mine.cache_dir = NULL;
-        rc = glca_inventories__batch_run_prepared(&own, &mine, &in, &src, err);
+        if ((rc = glca_inventories__batch_open_store(&store, part, err)) == 0 &&
+            (rc = glca_inventories__batch_begin(store, &run, &mine, &in, err)) == 0)
+            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
+        /* closed before rank 0 merges it */
+        glca_inventories__store_close(store);
     }
     glca_inventories__dispatch_done(MPI_COMM_WORLD);
     me.rc = rc;

@@ -13,19 +13,9 @@
 #include "store/results_merge.h"
 #include "store/results_store.h"
 
-/* The run's own tables, with the columns after (run); "?1" is the target run, "?2" the part's. */
-static const char *const copies[] = {
-    "INSERT OR IGNORE INTO main.product SELECT ?1, ordinal, id, source, status, message"
-    " FROM part.product WHERE run = ?2",
-    "INSERT OR IGNORE INTO main.impact SELECT ?1, ordinal, category, raw_materials, production,"
-    " distribution, use, end_of_life, total FROM part.impact WHERE run = ?2",
-    "INSERT OR IGNORE INTO main.indicator SELECT ?1, ordinal, position, id, value, baseline,"
-    " comparator, outcome, reason FROM part.indicator WHERE run = ?2",
-    "INSERT OR IGNORE INTO main.verdict SELECT ?1, ordinal, ruleset, certified, reasons"
-    " FROM part.verdict WHERE run = ?2",
-    NULL,
-};
-
+/* The tables that hold a run's products; their columns are read from the schema, so a column
+ * added to one of them is merged without a change here. */
+static const char *const tables[] = {"product", "impact", "indicator", "verdict", NULL};
 static int fail(glca_error *err, sqlite3 *db, const char *path)
 {
     return glca_inventories__db_error(err, db, path, "merging results");
@@ -49,14 +39,57 @@ static int part_run(sqlite3 *db, const char *key, long long *out)
     return rc;
 }
 
-static int copy_rows(sqlite3 *db, long long run, long long from, size_t *products)
+/* "INSERT OR IGNORE INTO main.T (run, a, b) SELECT ?1, a, b FROM part.T WHERE run = ?2" */
+static int copy_sql(sqlite3 *db, const char *table, sqlite3_str *out)
 {
-    const char *const *sql;
-    sqlite3_stmt *st;
+    sqlite3_str *cols = sqlite3_str_new(db);
+    sqlite3_stmt *st = NULL;
+    char *list;
     int rc;
 
-    for (sql = copies; *sql; sql++) {
-        if ((rc = sqlite3_prepare_v2(db, *sql, -1, &st, NULL)) != SQLITE_OK)
+    if ((rc = sqlite3_prepare_v2(db,
+                                 "SELECT name FROM pragma_table_info(?1, 'main')"
+                                 " WHERE name <> 'run' ORDER BY cid",
+                                 -1, &st, NULL)) != SQLITE_OK) {
+        sqlite3_free(sqlite3_str_finish(cols));
+        return rc;
+    }
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        sqlite3_str_appendf(cols, ", \"%w\"", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    list = sqlite3_str_finish(cols);
+    if (rc != SQLITE_DONE || !list) {
+        sqlite3_free(list);
+        return rc == SQLITE_DONE ? SQLITE_NOMEM : rc;
+    }
+    sqlite3_str_appendf(out,
+                        "INSERT OR IGNORE INTO main.\"%w\" (run%s) SELECT ?1%s FROM part.\"%w\""
+                        " WHERE run = ?2",
+                        table, list, list, table);
+    sqlite3_free(list);
+    return SQLITE_OK;
+}
+
+static int copy_rows(sqlite3 *db, long long run, long long from, size_t *products)
+{
+    const char *const *t;
+    int rc;
+
+    for (t = tables; *t; t++) {
+        sqlite3_str *q = sqlite3_str_new(db);
+        sqlite3_stmt *st = NULL;
+        char *sql;
+
+        rc = copy_sql(db, *t, q);
+        sql = sqlite3_str_finish(q);
+        if (rc != SQLITE_OK || !sql) {
+            sqlite3_free(sql);
+            return rc != SQLITE_OK ? rc : SQLITE_NOMEM;
+        }
+        rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK)
             return rc;
         sqlite3_bind_int64(st, 1, run);
         sqlite3_bind_int64(st, 2, from);
@@ -64,7 +97,7 @@ static int copy_rows(sqlite3 *db, long long run, long long from, size_t *product
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE)
             return rc;
-        if (sql == copies)
+        if (t == tables)
             *products = (size_t)sqlite3_changes(db);
     }
     return SQLITE_OK;
@@ -113,7 +146,6 @@ cleanup:
 
 int glca_inventories__store_trim(const char *path, long long run, size_t from, glca_error *err)
 {
-    static const char *const tables[] = {"product", "impact", "indicator", "verdict", NULL};
     const char *const *t;
     sqlite3 *db = NULL;
     char sql[96];

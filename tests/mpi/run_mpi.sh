@@ -69,6 +69,14 @@ echo "== SIGKILL mid-run, then the same command on 2 ranks"
 big="big/catalog.xml --inventory big/background.inventory.xml --method big/method.method.xml
      --no-cache --threads 1 --chunk 16"
 "$greenlca" batch $big --quiet --results big1.sqlite || [ $? -eq 1 ]
+gone() { # wait until no process of session $1 is left (the store's writer row names rank 0)
+    tries=0
+    while [ -n "$(awk -v s="$1" '$6 == s { print $1 }' /proc/[0-9]*/stat 2>/dev/null)" ] &&
+        [ $tries -lt 200 ]; do
+        sleep 0.05
+        tries=$((tries + 1))
+    done
+}
 stored() { # products committed so far in store $1 and its parts
     n=0
     for f in "$1" "$1".part-*; do
@@ -90,7 +98,7 @@ done
 kill -KILL $(awk -v s="$job" '$6 == s { print $1 }' /proc/[0-9]*/stat 2>/dev/null) 2>/dev/null ||
     true
 wait "$job" 2>/dev/null || true
-sleep 0.5
+gone "$job"
 before=$(stored big3.sqlite)
 echo "  committed before the kill: $before products"
 [ "$before" -gt 0 ]
@@ -116,6 +124,7 @@ for pid in $(awk -v s="$job" '$6 == s && $2 == "(greenlca)" { print $1 }' /proc/
     fi
 done
 wait "$job" || true
+gone "$job"
 grep -q "rank 1 .*signal 9" abort.log # mpirun saw it and ended the job
 before=$(stored big4.sqlite)
 echo "  committed before the abort: $before products"

@@ -108,13 +108,15 @@ Test(ruleset_rules, room_air_conditioner)
     /* 41 -> 43 dB(A) at 3500 W: the 2500..4500 W limit is 42 */
     v = judge(file, "room-air-conditioner", ac_ok,
               (const test_declare[]){{"noise-indoor-db", "43"}, {NULL, NULL}});
-    assert_only_reason(v, "V8: Indoor unit noise 43 dB(A) > 42 dB(A) (baseline for "
+    assert_only_reason(v, "V8: Indoor unit noise 43 dB(A) > 42 dB(A) (provisional "
+                          "baseline for "
                           "attr('cooling-capacity-w') <= 4500)");
     glca_verdict_free(v);
     /* R-32 on the AR6 basis, 771 > 750 */
     v = judge(file, "room-air-conditioner", ac_ok,
               (const test_declare[]){{"refrigerant-gwp", "771"}, {NULL, NULL}});
-    assert_only_reason(v, "V7: Global warming potential of the refrigerant 771 > 750 (baseline)");
+    assert_only_reason(v, "V7: Global warming potential of the refrigerant 771 > 750 "
+                          "(provisional baseline)");
     glca_verdict_free(v);
     /* 5000 W: APF baseline 4.50, 5.2 passes; noise limit 45, 41 passes */
     v = judge(file, "room-air-conditioner", ac_ok,
@@ -151,7 +153,8 @@ Test(ruleset_rules, personal_computer)
     glca_verdict_free(v);
     v = judge(file, "personal-computer", pc_ok,
               (const test_declare[]){{"energy-grade", "2"}, {NULL, NULL}});
-    assert_only_reason(v, "E1: Energy efficiency grade (GB 28380, 1 best) 2 > 1 (baseline)");
+    assert_only_reason(v, "E1: Energy efficiency grade (GB 28380, 1 best) 2 > 1 "
+                          "(provisional baseline)");
     glca_verdict_free(v);
     v = judge(file, "personal-computer", pc_ok,
               (const test_declare[]){{"standby-power-w", "0.5"}, {NULL, NULL}});
@@ -160,7 +163,7 @@ Test(ruleset_rules, personal_computer)
     v = judge(file, "personal-computer", pc_ok,
               (const test_declare[]){{"packaging-heavy-metal-free", "false"}, {NULL, NULL}});
     assert_only_reason(v, "P1: Packaging free of heavy-metal inks and recyclable false != true "
-                          "(baseline)");
+                          "(provisional baseline)");
     glca_verdict_free(v);
 }
 
@@ -171,13 +174,14 @@ Test(ruleset_rules, ceramic_tile)
     size_t n;
 
     glca_verdict_items(v, &n);
-    cr_assert_eq(n, 7 + 2 + 1 + 5 + 1);
+    cr_assert_eq(n, 7 + 2 + 1 + 3 + 2 + 1);
     cr_assert(glca_verdict_certified(v));
     glca_verdict_free(v);
     /* 8.2 mm porcelain (E 0.3 %) fails the 8.0 mm limit ... */
     v = judge(file, "ceramic-tile", tile_ok,
               (const test_declare[]){{"thickness-mm", "8.2"}, {NULL, NULL}});
-    assert_only_reason(v, "R1: Tile thickness (material efficiency) 8.2 mm > 8.0 mm (baseline for "
+    assert_only_reason(v, "R1: Tile thickness (material efficiency) 8.2 mm > 8.0 mm (provisional "
+                          "baseline for "
                           "attr('water-absorption-pct') <= 0.5)");
     glca_verdict_free(v);
     /* ... but passes 8.5 mm at E 3 %, where the energy limit becomes 3.7 and 3.9 fails */
@@ -185,35 +189,101 @@ Test(ruleset_rules, ceramic_tile)
               (const test_declare[]){
                   {"thickness-mm", "8.2"}, {"water-absorption-pct", "3"}, {NULL, NULL}});
     assert_only_reason(v, "E1: Comprehensive energy use per square metre 3.9 kgce/m2 > 3.7 "
-                          "kgce/m2 (baseline for attr('water-absorption-pct') <= 10)");
+                          "kgce/m2 (provisional baseline for attr('water-absorption-pct') <= 10)");
     cr_assert_eq(item(v, "R1")->outcome, GLCA_OUTCOME_PASS);
     glca_verdict_free(v);
     v = judge(file, "ceramic-tile", tile_ok,
               (const test_declare[]){{"radioactivity-external-index", "1.31"}, {NULL, NULL}});
-    assert_only_reason(v, "V2: Radioactivity, external exposure index 1.31 > 1.3 (baseline)");
+    /* radioactivity is a quality attribute (品质属性) of the green-product scheme */
+    assert_only_reason(v, "Q2: Radioactivity, external exposure index 1.31 > 1.3 (provisional "
+                          "baseline)");
     glca_verdict_free(v);
 }
 
-Test(ruleset_rules, every_rule_file_says_its_thresholds_are_provisional)
+/* One CSV field of `*p` (quotes doubled inside quoted fields); advances past its comma. */
+static void csv_field(char **p, char *out, size_t size)
 {
-    static const char *const files[] = {"room-air-conditioner", "personal-computer",
-                                        "ceramic-tile"};
+    size_t n = 0;
+    bool quoted = **p == '"';
+
+    if (quoted)
+        (*p)++;
+    for (; **p && (quoted || (**p != ',' && **p != '\n')); (*p)++) {
+        if (quoted && **p == '"') {
+            if ((*p)[1] != '"') {
+                (*p)++;
+                break;
+            }
+            (*p)++;
+        }
+        if (n + 1 < size)
+            out[n++] = **p;
+    }
+    out[n] = '\0';
+    if (**p == ',')
+        (*p)++;
+}
+
+/*
+ * Only the GB/T 26572-2011 limits are confirmed today (Pb, Hg, Cr VI, PBB, PBDE 1000 ppm; Cd
+ * 100 ppm); every other threshold of the bundled files must say it is provisional, and every
+ * file names its framework and edition (the issue's public facts).
+ */
+Test(ruleset_rules, only_the_gbt_26572_limits_are_confirmed)
+{
+    static const struct {
+        const char *file, *framework, *edition, *from, *to;
+        int confirmed;
+    } files[] = {
+        {"room-air-conditioner", "eco-design", "T/CAGP 0001—2016 / T/CAB 0001—2016", "2016-08-18",
+         "", 6},
+        {"personal-computer", "eco-design", "T/CESA 1019", "", "", 6},
+        {"ceramic-tile", "green-product", "GB/T 35610-2024", "2025-05-01", "", 0},
+        {"ceramic-tile-2017", "green-product", "GB/T 35610-2017", "2018-07-01", "2025-04-30", 0},
+    };
     size_t i;
 
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char path[512], line[512];
+        char path[512], *csv = NULL, *p, field[18][512];
+        glca_ruleset *rs = NULL;
+        const glca_edition *e;
+        size_t len = 0, k;
+        int confirmed = 0, provisional = 0;
         FILE *f;
-        int provisional = 0, indicators = 0;
 
-        snprintf(path, sizeof path, RULES "/%s.ruleset.xml", files[i]);
-        cr_assert(f = fopen(path, "r"), "%s", path);
-        while (fgets(line, sizeof line, f)) {
-            provisional += strstr(line, "provisional") != NULL;
-            indicators += strstr(line, "<indicator ") != NULL;
-        }
+        snprintf(path, sizeof path, RULES "/%s.ruleset.xml", files[i].file);
+        TRY(glca_ruleset_load(&rs, path, NULL, NULL, NULL, &e_));
+        cr_assert_str_eq(glca_framework_name(glca_ruleset_framework(rs)), files[i].framework);
+        e = glca_ruleset_edition(rs);
+        cr_assert_str_eq(e->number, files[i].edition);
+        cr_assert_str_eq(e->from, files[i].from, "%s", path);
+        cr_assert_str_eq(e->to, files[i].to, "%s", path);
+        f = open_memstream(&csv, &len);
+        TRY(glca_ruleset_explain(f, rs, GLCA_EXPLAIN_CSV, &e_));
         fclose(f);
-        cr_assert_gt(indicators, 0);
-        cr_assert_geq(provisional, 3, "%s", path);
+        p = strchr(csv, '\n') + 1; /* past the header */
+        while (*p) {
+            for (k = 0; k < 18; k++)
+                csv_field(&p, field[k], sizeof field[k]);
+            cr_assert_eq(*p, '\n', "%s: 18 fields a row", path);
+            p++;
+            /* field 13 baseline, 14 basis, 15 source */
+            if (!field[13][0])
+                continue;
+            if (strcmp(field[14], "confirmed") == 0) {
+                confirmed++;
+                cr_assert_str_eq(field[15], "GB/T 26572-2011 Table 1", "%s %s", path, field[3]);
+                cr_assert(strcmp(field[13], "1000") == 0 || strcmp(field[13], "100") == 0);
+            } else {
+                provisional++;
+                cr_assert_str_eq(field[14], "provisional", "%s %s", path, field[3]);
+                cr_assert_neq(field[15][0], '\0', "%s %s: no source", path, field[3]);
+            }
+        }
+        cr_assert_eq(confirmed, files[i].confirmed, "%s", path);
+        cr_assert_gt(provisional, 0, "%s", path);
+        free(csv);
+        glca_ruleset_free(rs);
     }
 }
 
