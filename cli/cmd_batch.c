@@ -18,6 +18,13 @@
 #include "args.h"
 #include "commands.h"
 
+#ifdef GLCA_MPI
+#define MPI_HELP                                                                                   \
+    "Run by mpirun or srun, the processes share the catalog out and write one store (README).\n"
+#else
+#define MPI_HELP ""
+#endif
+
 static const char help[] =
     "usage: greenlca batch CATALOG.xml --inventory FILE [--inventory FILE…] --method FILE\n"
     "                      --results OUT.sqlite [--rules-dir DIR [--on DATE]] [--threads N]\n"
@@ -39,7 +46,8 @@ static const char help[] =
     "  --cache-dir DIR    Lambda cache (default $XDG_CACHE_HOME/greenlca or ~/.cache/greenlca)\n"
     "  --no-cache         neither read nor write the Lambda cache\n"
     "Exit status 0 every product assessed, 1 an input is wrong or some products are errors\n"
-    "(stored with their file:line), 2 usage error, 130 interrupted (resume by re-running).\n";
+    "(stored with their file:line), 2 usage error, 130 interrupted (resume by re-running).\n"
+    MPI_HELP;
 
 static volatile sig_atomic_t interrupted;
 

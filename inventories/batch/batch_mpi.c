@@ -33,7 +33,10 @@
  *   row with its file:line on whichever rank reads it, from the same code as one process.
  *
  * The run's status stays "running" until rank 0 has merged every part; then it is "done" (or
- * "stopped" when a rank failed or was interrupted).
+ * "stopped" when a rank failed or was interrupted).  Rank 0 is the results store's one writer
+ * (store_lock.c) for the whole job, before any other work, so a second job on the same store
+ * stops at once; rank r is its part's.  The merge and the trim use connections of their own
+ * while rank 0's handle sits idle.
  */
 #include <dirent.h>
 #include <limits.h>
