@@ -21,10 +21,10 @@
  * - Results: a store per rank, merged at the end.  Rank 0 writes into the results store itself;
  *   rank r writes RESULTS.part-r, a results store of the same run; when every rank is done,
  *   rank 0 copies the parts' rows in (INSERT … SELECT moves the stored values, bit for bit) and
- *   removes them.  Measured (bench/README.md): one SQLite writer stores 28,000-31,000 products
+ *   removes them.  Measured (bench/README.md): one SQLite writer stores 26,000-31,000 products
  *   of 26 rows per CPU second, what 9 evaluating threads produce (5 with verdicts), so rank 0
  *   fed by messages would be the bottleneck long before 100 ranks; with a store per rank the
- *   writers work in parallel, and the merge at the end copies rows at 1.1-1.3 M/s (1.5 times
+ *   writers work in parallel, and the merge at the end copies rows at 1.0-1.3 M/s (1.5 times
  *   the insert rate) without holding the evaluation up.
  * - Faults.  Every chunk is committed in one transaction in whichever store, so killing the
  *   job loses at most the chunks in flight.  The next run of the same command first merges the
