@@ -13,9 +13,10 @@
  *
  * Memory: the background, two chunks of products and their impacts, the splitter's window (one
  * chunk's bytes, read by pread), a block's bytes per thread, and one bit per catalog product for
- * resuming.  Resuming: a run is identified by the content hashes of its inputs and
- * the options that change results; products already stored under that run are parsed (to move
- * the stream on) but neither evaluated nor written again.
+ * resuming.  Resuming: a run is identified by the content hashes of its inputs (included files
+ * and rules too) and the options that change results; products already stored under that run
+ * are neither evaluated nor written again, and a block of the splitter that holds only such
+ * products is not even parsed (the serial reader still parses them, to move the stream on).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -114,28 +115,34 @@ static int add_include(const char *path, void *payload)
     return 0;
 }
 
-/* Whether "include" occurs in buf or across its join with the `*ncarry` bytes kept from the
- * block before, which are then replaced by this block's last bytes. */
-static bool mentions_include(const char *buf, size_t n, char carry[6], size_t *ncarry)
+/* An element named include starts "<include" or, with a namespace prefix, "...:include". */
+static bool include_at(const char *p)
 {
-    const size_t c = *ncarry, m = n < 6 ? n : 6;
+    return (p[0] == '<' || p[0] == ':') && memcmp(p + 1, "include", 7) == 0;
+}
+
+/* Whether an include element may start in buf or across its join with the `*ncarry` bytes kept
+ * from the block before, which are then replaced by this block's last bytes. */
+static bool mentions_include(const char *buf, size_t n, char carry[7], size_t *ncarry)
+{
+    const size_t c = *ncarry, m = n < 7 ? n : 7;
     const char *p, *end = buf + n;
-    char join[12];
+    char join[14];
     size_t i, keep;
 
     memcpy(join, carry, c);
     memcpy(join + c, buf, m);
-    for (i = 0; i + 7 <= c + m; i++)
-        if (memcmp(join + i, "include", 7) == 0)
+    for (i = 0; i + 8 <= c + m; i++)
+        if (include_at(join + i))
             return true;
-    for (p = buf; (p = memchr(p, 'i', (size_t)(end - p))) && end - p >= 7; p++)
-        if (memcmp(p, "include", 7) == 0)
+    for (p = buf; (p = memchr(p, 'i', (size_t)(end - p))); p++)
+        if (p > buf && end - p >= 7 && include_at(p - 1))
             return true;
-    if (n >= 6) {
-        memcpy(carry, end - 6, 6);
-        *ncarry = 6;
+    if (n >= 7) {
+        memcpy(carry, end - 7, 7);
+        *ncarry = 7;
     } else {
-        keep = c + n > 6 ? 6 : c + n;
+        keep = c + n > 7 ? 7 : c + n;
         memmove(carry, join + c + n - keep, keep);
         *ncarry = keep;
     }
@@ -146,13 +153,13 @@ static bool mentions_include(const char *buf, size_t n, char carry[6], size_t *n
  * The catalog's hash and those of the files it includes, in the order the stream opens them.
  * Included files are found by walking the catalog's elements, which costs a parse of the
  * catalog; the byte scan made while hashing spares that walk to every catalog that cannot
- * hold an <include> because the word does not occur in it.
+ * hold an <include> because "<include" or ":include" does not occur in it.
  */
 static void *hash_thread(void *arg)
 {
     hash_job *job = arg;
     unsigned char d[GLCA_SHA256_SIZE], buf[65536];
-    char carry[6];
+    char carry[7];
     size_t ncarry = 0;
     glca_srcloc where = {job->path, 0, 0};
     bool includes = false;
@@ -412,6 +419,24 @@ static int split_chunk(batch *b, chunk *c, glca_error *err)
     return 0;
 }
 
+/*
+ * Whether an earlier attempt stored every product of `blk` and went on past it.  Such a block is
+ * not parsed again: a resume then costs the splitter's byte scan up to where it left off, not a
+ * parse of everything before.  "Went on past it" (the next ordinal stored too, or the block ends
+ * the file) is what tells a block that parsed from one whose XML broke in its last entry: there
+ * the stream ended, and parsing it again is what hands the rest to the serial reader, as an
+ * uninterrupted run does.
+ */
+static bool block_stored(const batch *b, const glca_inventories__block *blk)
+{
+    size_t i;
+
+    for (i = 0; i < blk->n; i++)
+        if (!already_stored(b, blk->first + i))
+            return false;
+    return blk->last || already_stored(b, blk->first + blk->n);
+}
+
 /* Parse block k of `c` and evaluate its products; a block that cannot be read on its own is
  * marked, and it and everything after it is left to the serial reader. */
 static void parse_block(const batch *b, chunk *c, size_t k, char **scratch, size_t *scratch_cap)
@@ -421,6 +446,12 @@ static void parse_block(const batch *b, chunk *c, size_t k, char **scratch, size
     glca_product *products[PER_BLOCK];
     glca_error errors[PER_BLOCK];
     size_t i;
+
+    if (block_stored(b, blk)) {
+        for (i = 0; i < blk->n; i++)
+            fill_slot(b, &c->slots[base + i], blk->first + i, NULL, NULL);
+        return;
+    }
 
     if (glca_inventories__split_parse(b->split, blk, scratch, scratch_cap, products, errors) <
         0) {

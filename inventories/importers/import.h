@@ -57,7 +57,8 @@ typedef struct glca_imp_process {
 typedef struct glca_imp_exchange {
     const char *flow;
     glca_direction dir;
-    double amount;        /* as stated (may be negative); NaN: not stated and not evaluable */
+    double amount;        /* as stated (may be negative); NaN: not stated and not evaluable
+                             (the linking lists it; a reader may add a note saying why) */
     const char *unit;     /* NULL = the flow's reference unit */
     const char *provider; /* process id the data names (EcoSpold 2 activityLinkId), or NULL */
     const char *location; /* for location-specific factors; NULL = none */
@@ -91,7 +92,9 @@ typedef enum glca_imp_note_kind {
     GLCA_IMP_NOT_EVALUABLE, /* an amount given by a formula or parameter we cannot evaluate */
     GLCA_IMP_UNIT,          /* a unit that cannot be converted: exchange left out */
     GLCA_IMP_OUT_OF_SCOPE,  /* something the format allows that we do not model (named) */
-    GLCA_IMP_PROVIDER_MAP   /* resolved by the user's provider map (kept, for the audit) */
+    GLCA_IMP_PROVIDER_MAP,  /* resolved by the user's provider map (kept, for the audit) */
+    GLCA_IMP_CHOSEN         /* resolved by the format's documented rule, e.g. EcoSpold 1's
+                               tie-break among same-name providers (kept, for the audit) */
 } glca_imp_note_kind;
 
 typedef struct glca_imp_note {
@@ -130,6 +133,19 @@ size_t glca_inventories__imp_nexchanges_of_current(const glca_import *im);
 int glca_inventories__imp_add_alloc(glca_import *im, const glca_imp_alloc *a, glca_error *err);
 /* A linking report entry found while reading (dangling reference, formula, ...). */
 int glca_inventories__imp_note(glca_import *im, const glca_imp_note *n, glca_error *err);
+
+/*
+ * What our own inventories of the same study hold, so imported data may link to them: the
+ * native flow ids (not emitted again) and their processes' products (providers of last resort,
+ * for a demand the import itself cannot serve).  The loader adds them; strings are copied.
+ */
+int glca_inventories__imp_add_native_flow(glca_import *im, const char *flow, glca_error *err);
+int glca_inventories__imp_add_native_producer(glca_import *im, const char *flow,
+                                              const char *process, glca_error *err);
+/* Scan one of our inventory files for the above (a file that does not read adds nothing: the
+ * native reader reports it). */
+int glca_inventories__imp_scan_native(glca_import *im, const char *path,
+                                      const glca_xml_limits *limits, glca_error *err);
 
 /* glca_allocation is public (<glca/inventories.h>): the CLI's --allocation. */
 
@@ -190,6 +206,20 @@ glca_imp_sink glca_inventories__model_sink(glca_model *m);
 int glca_inventories__imp_link(glca_import *im, glca_allocation allocation,
                                const glca_provider_map *map, const glca_imp_sink *sink,
                                glca_diag_fn diag, void *payload, glca_error *err);
+
+/* ---------------------------------------------------------------- native writer */
+
+/* A sink writing our inventory format (import_write.c); `units` (borrowed) declares units the
+ * built-in table lacks. */
+typedef struct glca_native_writer glca_native_writer;
+
+int glca_inventories__writer_new(glca_native_writer **out, const glca_units *units,
+                                 glca_error *err);
+void glca_inventories__writer_free(glca_native_writer *w);
+glca_imp_sink glca_inventories__writer_sink(glca_native_writer *w);
+/* The whole document to `f`, with inventory id `id`. */
+int glca_inventories__writer_finish(glca_native_writer *w, FILE *f, const char *id,
+                                    glca_error *err);
 
 /* ---------------------------------------------------------------- linking report */
 

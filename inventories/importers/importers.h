@@ -39,12 +39,10 @@ int glca_inventories__read_ilcd_methods(glca_method *m, const char *path,
                                         const glca_xml_limits *limits, glca_diag_fn diag,
                                         void *payload, glca_error *err);
 
-typedef int (*glca_import_read_fn)(glca_import *im, const char *path,
-                                   const glca_xml_limits *limits, glca_diag_fn diag,
-                                   void *payload, glca_error *err);
-typedef int (*glca_method_read_fn)(glca_method *m, const char *path,
-                                   const glca_xml_limits *limits, glca_diag_fn diag,
-                                   void *payload, glca_error *err);
+typedef int (*glca_import_read_fn)(glca_import *im, const char *path, const glca_xml_limits *limits,
+                                   glca_diag_fn diag, void *payload, glca_error *err);
+typedef int (*glca_method_read_fn)(glca_method *m, const char *path, const glca_xml_limits *limits,
+                                   glca_diag_fn diag, void *payload, glca_error *err);
 
 /**
  * One format the loader recognises.  A file is this format when its root element is in `ns`;
@@ -64,5 +62,8 @@ typedef struct glca_import_format {
 
 extern const glca_import_format glca_inventories__import_formats[];
 extern const size_t glca_inventories__nimport_formats;
+
+/* The format of `path` (a file, a directory), or NULL when it is none of the table's. */
+const glca_import_format *glca_inventories__detect_import(const char *path);
 
 #endif

@@ -83,6 +83,8 @@ int glca_inventories__dup(const char *s, char **out, glca_error *err);
  */
 int glca_inventories__read_inventory_root(glca_rd *r, glca_model *m);
 int glca_inventories__read_method_root(glca_rd *r, glca_method **out);
+/* The categories of another method file, added to `m` (a study with several methods). */
+int glca_inventories__read_method_root_into(glca_rd *r, glca_method *m);
 
 /*
  * Read one <product> element (the current start element, product namespace) into a new

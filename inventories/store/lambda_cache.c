@@ -4,7 +4,8 @@
  * factorization and the k transposed solves.
  *
  * Key: SHA-256 over the greenlca version, the background options that change numbers, and each
- * inventory file's and the method file's length and bytes, in order.  Any changed byte gives a
+ * inventory file's and the method file's length and bytes, in order (a directory of datasets:
+ * its tree's hash, glca_sha256_path).  Any changed byte gives a
  * new key, so a stale entry is never found rather than detected.  File: DIR/<key>.lambda =
  * magic (8 bytes), payload length (8 bytes, little endian), SHA-256 of the payload (32 bytes),
  * payload (engine/background_blob.c).  A file whose length or checksum does not match is
@@ -23,6 +24,19 @@
 static const char magic[8] = {'G', 'L', 'C', 'A', 'L', 'A', 'M', '1'};
 #define HEADER_SIZE (8 + 8 + GLCA_SHA256_SIZE)
 
+/* A directory of datasets (EcoSpold, ILCD): its tree's hash (glca_sha256_path). */
+static int feed_dir(glca_sha256 *s, const char *path, glca_error *err)
+{
+    unsigned char digest[GLCA_SHA256_SIZE];
+    int rc;
+
+    if ((rc = glca_sha256_path(digest, path, err)) < 0)
+        return rc;
+    glca_sha256_update(s, "dir\n", 4);
+    glca_sha256_update(s, digest, sizeof digest);
+    return 0;
+}
+
 static int feed_file(glca_sha256 *s, const char *path, glca_error *err)
 {
     struct stat st;
@@ -31,6 +45,8 @@ static int feed_file(glca_sha256 *s, const char *path, glca_error *err)
 
     if (stat(path, &st) != 0)
         return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return feed_dir(s, path, err);
     snprintf(len, sizeof len, "%lld\n", (long long)st.st_size);
     glca_sha256_update(s, len, strlen(len));
     return glca_sha256_update_file(s, path, err);

@@ -35,8 +35,7 @@ const char *glca_inventories__advice(int code)
     }
 }
 
-int glca_inventories__db_error(glca_error *err, sqlite3 *db, const char *path,
-                               const char *what)
+int glca_inventories__db_error(glca_error *err, sqlite3 *db, const char *path, const char *what)
 {
     glca_srcloc where = {path, 0, 0};
 
@@ -82,4 +81,3 @@ int glca_inventories__check_same_file(const char *path, dev_t dev, ino_t ino, gl
                               "it held went with it, so the next run starts over");
     return 0;
 }
-

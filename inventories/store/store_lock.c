@@ -103,20 +103,17 @@ int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         long long pid = sqlite3_column_int64(st, 0);
         const char *h = (const char *)sqlite3_column_text(st, 1);
-        long long started = sqlite3_column_type(st, 2) == SQLITE_NULL
-                                ? -1
-                                : sqlite3_column_int64(st, 2);
+        long long started =
+            sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
         bool here = h && strcmp(h, host) == 0;
 
         /* our own pid: a row left by an earlier handle of this process, which runs one batch
          * per store at a time */
         if (!here || (pid != self && writer_alive(pid, started))) {
-            rc = glca_error_set(err, GLCA_ERROR, NULL,
-                                "results store %s in use by process %lld (host %s) since %s",
-                                path, pid, h ? h : "?",
-                                sqlite3_column_text(st, 3) ? (const char *)
-                                                                 sqlite3_column_text(st, 3)
-                                                           : "?");
+            rc = glca_error_set(
+                err, GLCA_ERROR, NULL, "results store %s in use by process %lld (host %s) since %s",
+                path, pid, h ? h : "?",
+                sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "?");
             sqlite3_finalize(st);
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
@@ -128,8 +125,8 @@ int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
     sqlite3_finalize(st);
     gmtime_r(&t, &tm);
     strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO writer VALUES (1, ?1, ?2, ?3, ?4)", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO writer VALUES (1, ?1, ?2, ?3, ?4)", -1, &st,
+                           NULL) != SQLITE_OK)
         return fail(err, db, path);
     sqlite3_bind_int64(st, 1, self);
     sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
@@ -150,8 +147,8 @@ void glca_inventories__lock_release(sqlite3 *db)
 
     this_host(host);
     /* only our own row: after a takeover by another process the row is no longer ours */
-    if (sqlite3_prepare_v2(db, "DELETE FROM writer WHERE pid = ?1 AND host = ?2", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "DELETE FROM writer WHERE pid = ?1 AND host = ?2", -1, &st, NULL) !=
+        SQLITE_OK)
         return;
     sqlite3_bind_int64(st, 1, (long long)getpid());
     sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);

@@ -695,3 +695,108 @@ Test(inventories_batch, second_writer_stops_at_once_and_dead_writer_is_taken_ove
     free(results);
     study_free(&s);
 }
+
+typedef struct stopper {
+    int polls, stop_at;
+} stopper;
+
+static bool stop_after(void *payload)
+{
+    stopper *st = payload;
+
+    return ++st->polls >= st->stop_at;
+}
+
+/* n products like write_big_catalog's, but the one at `broken` ends <use> with </usx>: nesting
+ * stays balanced, so the splitter's scan cuts the blocks as usual and the parse meets it. */
+static char *write_broken_catalog(const study *s, const char *name, size_t n, size_t broken)
+{
+    char *path = in_dir(s, name);
+    FILE *f = fopen(path, "w");
+    size_t i;
+
+    cr_assert_not_null(f);
+    fputs("<?xml version=\"1.0\"?>\n<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"b\">\n", f);
+    for (i = 0; i < n; i++)
+        fprintf(f,
+                "<product xmlns=\"urn:greenlca:product:1\" id=\"p%zu\" category=\"x\">"
+                "<use><input process=\"grid\" amount=\"%zu\" unit=\"kWh\"/>%s</product>\n",
+                i, i + 1, i == broken ? "</usx>" : "</use>");
+    fputs("</catalog>\n", f);
+    fclose(f);
+    return path;
+}
+
+/*
+ * Resuming skips the blocks an earlier attempt stored without parsing them again; where the XML
+ * breaks, the stream must still end where an uninterrupted run ends it.  Blocks are 16 products
+ * and chunks 50, so the chunk of ordinals 100..149 is cut into 100..115, 116..131, ...: a break
+ * at 131 is in the last entry of a block, at 120 inside one.  The serial reader ends the stream
+ * at malformed XML with one error entry, so an uninterrupted run stores broken + 1 entries.
+ */
+Test(inventories_batch, resume_over_broken_xml_ends_where_an_uninterrupted_run_does, .timeout = 120)
+{
+    static const size_t breaks[] = {120, 131};
+    const size_t n = 300;
+    study s;
+    glca_batch_options o;
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    const char *inv[1];
+    size_t b;
+    int stops;
+
+    study_init(&s);
+    inv[0] = s.inventory;
+    for (b = 0; b < 2; b++) {
+        char name[32], *catalog, *reference, *results;
+        sqlite3 *db;
+
+        snprintf(name, sizeof name, "broken%zu.xml", breaks[b]);
+        catalog = write_broken_catalog(&s, name, n, breaks[b]);
+        reference = in_dir(&s, "reference.sqlite");
+        results = in_dir(&s, "resumed.sqlite");
+        options_for(&o, &s, inv, catalog, reference);
+        o.chunk = 50;
+        o.fresh = true;
+        cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+        cr_assert_eq(sum.ok, breaks[b]);
+        cr_assert_eq(sum.errors, 1);
+        /* rerunning a finished run: nothing to do, nothing added */
+        o.fresh = false;
+        cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+        cr_assert_eq(sum.processed, 0);
+        cr_assert_eq(sum.skipped, breaks[b] + 1);
+        db = open_db(reference);
+        cr_assert_eq(query_int(db, "SELECT count(*) FROM product"
+                                   " WHERE run = (SELECT max(id) FROM run)"),
+                     (long long)breaks[b] + 1);
+        sqlite3_close(db);
+        for (stops = 1; stops <= 3; stops++) {
+            stopper st = {0, stops};
+
+            o.results = results;
+            o.fresh = true;
+            o.should_stop = stop_after;
+            o.stop_payload = &st;
+            cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+            o.fresh = false;
+            o.should_stop = NULL;
+            cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+            cr_assert(sum.complete);
+            cr_assert_eq(sum.ok, breaks[b], "break %zu, stop %d", breaks[b], stops);
+            cr_assert_eq(sum.errors, 1, "break %zu, stop %d", breaks[b], stops);
+            cr_assert_eq(same_impacts(results, reference), (long long)breaks[b]);
+            db = open_db(results);
+            cr_assert_eq(query_int(db, "SELECT ordinal FROM product WHERE status = 'error'"
+                                       " AND run = (SELECT max(id) FROM run)"),
+                         (long long)breaks[b]);
+            sqlite3_close(db);
+        }
+        o.results = reference;
+        free(catalog);
+        free(reference);
+        free(results);
+    }
+    study_free(&s);
+}

@@ -180,8 +180,8 @@ Test(inventories_run_identity, a_changed_include_or_rule_file_starts_a_new_run, 
     cr_assert_neq(sum.run_id, first);
     cr_assert_eq(sum.skipped, 0);
     cr_assert_eq(sum.processed, 1);
-    cr_assert(fabs(heater_production(results, sum.run_id) - 2.448024012006) < 1e-11,
-              "%.15g", heater_production(results, sum.run_id));
+    cr_assert(fabs(heater_production(results, sum.run_id) - 2.448024012006) < 1e-11, "%.15g",
+              heater_production(results, sum.run_id));
     first = sum.run_id;
 
     /* a rule file changes: a new run */
@@ -206,54 +206,70 @@ Test(inventories_run_identity, a_changed_include_or_rule_file_starts_a_new_run, 
     remove_tree(dir);
 }
 
-/* The hasher reads 64 KiB blocks and looks for the word "include" to decide whether to look for
- * included files: a word cut in two by a block boundary must still be seen. */
+/* The hasher reads 64 KiB blocks and looks for "<include" or ":include" to decide whether to
+ * look for included files: one cut in two by a block boundary must still be seen, with or
+ * without a namespace prefix. */
 Test(inventories_run_identity, include_across_a_read_block_is_found, .timeout = 60)
 {
-    static const char head[] = "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"c\">\n<!-- ";
+    static const char *const heads[] = {
+        "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"c\">\n<!-- ",
+        "<c:catalog xmlns:c=\"urn:greenlca:catalog:1\" id=\"c\">\n<!-- "};
+    static const char *const tails[] = {
+        " -->\n<include href=\"heater.product.xml\"/>\n</catalog>\n",
+        " -->\n<c:include href=\"heater.product.xml\"/>\n</c:catalog>\n"};
+    /* where "include" starts: across the boundary at 65536, then just after it (the ':' or
+     * '<' before it is the last byte of the first block) */
+    static const size_t starts[] = {65536 - 3, 65536};
     char *dir = make_temp_dir(), *inventory, *method, *heater, *catalog, *results, *text;
     const char *inv[1];
     glca_batch_options o = GLCA_BATCH_OPTIONS_INIT;
     glca_batch_summary sum;
     glca_error err = GLCA_ERROR_INIT;
-    size_t at = 65536 - 3, n = 0;
     sqlite3 *db = NULL;
     sqlite3_stmt *st;
+    size_t form, at, n, pre;
 
     inventory = copy_fixture(dir, "loop.inventory.xml");
     method = copy_fixture(dir, "gwp.method.xml");
     heater = copy_fixture(dir, "heater.product.xml");
-    /* "<include" starts so that "include" spans bytes 65533..65539 */
-    text = malloc(at + 200);
-    strcpy(text, head);
-    n = strlen(head);
-    memset(text + n, 'x', at - 1 - 5 - n);
-    n = at - 1 - 5;
-    strcpy(text + n, " -->\n<include href=\"heater.product.xml\"/>\n</catalog>\n");
-    cr_assert_eq(memcmp(text + at, "include", 7), 0);
-    catalog = write_temp_file(dir, "catalog.xml", text);
-    results = path_in(dir, "r.sqlite");
     inv[0] = inventory;
-    o.catalog = catalog;
     o.inventories = inv;
     o.ninventories = 1;
     o.method = method;
-    o.results = results;
-    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
-    cr_assert_eq(sum.ok, 1);
-    cr_assert_eq(sqlite3_open_v2(results, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM run_input WHERE role = 'include'",
-                                    -1, &st, NULL),
-                 SQLITE_OK);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    cr_assert_eq(sqlite3_column_int(st, 0), 1);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    free(text);
+    for (form = 0; form < 2; form++) {
+        for (at = 0; at < 2; at++) {
+            /* the tail's bytes before "include": " -->\n<" or " -->\n<c:" */
+            pre = form ? 8 : 6;
+            text = malloc(starts[at] + 200);
+            strcpy(text, heads[form]);
+            n = strlen(heads[form]);
+            memset(text + n, 'x', starts[at] - pre - n);
+            strcpy(text + starts[at] - pre, tails[form]);
+            cr_assert_eq(memcmp(text + starts[at], "include", 7), 0);
+            catalog = write_temp_file(dir, "catalog.xml", text);
+            results = path_in(dir, "r.sqlite");
+            o.catalog = catalog;
+            o.results = results;
+            o.fresh = true;
+            cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+            cr_assert_eq(sum.ok, 1, "form %zu at %zu", form, starts[at]);
+            cr_assert_eq(sqlite3_open_v2(results, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+            cr_assert_eq(sqlite3_prepare_v2(db,
+                                            "SELECT count(*) FROM run_input WHERE role ="
+                                            " 'include' AND run = (SELECT max(id) FROM run)",
+                                            -1, &st, NULL),
+                         SQLITE_OK);
+            cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+            cr_assert_eq(sqlite3_column_int(st, 0), 1, "form %zu at %zu", form, starts[at]);
+            sqlite3_finalize(st);
+            sqlite3_close(db);
+            free(text);
+            free(catalog);
+            free(results);
+        }
+    }
     free(inventory);
     free(method);
     free(heater);
-    free(catalog);
-    free(results);
     remove_tree(dir);
 }

@@ -141,11 +141,25 @@ static int shim_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 }
 
 static const sqlite3_io_methods shim_io = {
-    3,                shim_close,      shim_read,          shim_write,
-    shim_truncate,    shim_sync,       shim_file_size,     shim_lock,
-    shim_unlock,      shim_check_reserved, shim_file_control, shim_sector_size,
-    shim_device,      shim_shm_map,    shim_shm_lock,      shim_shm_barrier,
-    shim_shm_unmap,   shim_fetch,      shim_unfetch,
+    3,
+    shim_close,
+    shim_read,
+    shim_write,
+    shim_truncate,
+    shim_sync,
+    shim_file_size,
+    shim_lock,
+    shim_unlock,
+    shim_check_reserved,
+    shim_file_control,
+    shim_sector_size,
+    shim_device,
+    shim_shm_map,
+    shim_shm_lock,
+    shim_shm_barrier,
+    shim_shm_unmap,
+    shim_fetch,
+    shim_unfetch,
 };
 
 static int shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
@@ -313,11 +327,11 @@ static long long same_rows(const char *a, const char *b)
     return n;
 }
 
-#define assert_names_file(err, path, needle)                                                   \
-    do {                                                                                       \
-        cr_assert_str_eq((err)->file, (path));                                                 \
-        cr_assert_not_null(strstr((err)->message, (needle)), "want '%s' in: %s", (needle),   \
-                           (err)->message);                                                    \
+#define assert_names_file(err, path, needle)                                                       \
+    do {                                                                                           \
+        cr_assert_str_eq((err)->file, (path));                                                     \
+        cr_assert_not_null(strstr((err)->message, (needle)), "want '%s' in: %s", (needle),         \
+                           (err)->message);                                                        \
     } while (0)
 
 /* ---------------------------------------------------------------- tests */
@@ -362,8 +376,7 @@ Test(inventories_store_faults, disk_full_keeps_committed_chunks_and_the_next_run
     cr_assert_eq(sum.skipped, (size_t)stored);
     cr_assert_eq(sum.processed, n - (size_t)stored);
     cr_assert_eq(query_int(results, "SELECT count(*) FROM run"), 1);
-    cr_assert_eq(query_int(results, "SELECT count(DISTINCT ordinal) FROM product"),
-                 (long long)n);
+    cr_assert_eq(query_int(results, "SELECT count(DISTINCT ordinal) FROM product"), (long long)n);
     cr_assert_eq(same_rows(results, reference), (long long)n);
     free(results);
     free(reference);
@@ -415,8 +428,7 @@ Test(inventories_store_faults, read_only_store_is_refused_untouched_then_resumed
     study_free(&s);
 }
 
-Test(inventories_store_faults, a_file_that_is_not_a_store_is_refused_and_left_alone,
-     .timeout = 60)
+Test(inventories_store_faults, a_file_that_is_not_a_store_is_refused_and_left_alone, .timeout = 60)
 {
     static const char text[] = "ordinal,product\n0,heater\n";
     study s;
@@ -438,8 +450,9 @@ Test(inventories_store_faults, a_file_that_is_not_a_store_is_refused_and_left_al
     /* someone else's SQLite database: refused before anything is changed (not even WAL mode) */
     other = path_in(s.dir, "accounts.sqlite");
     cr_assert_eq(sqlite3_open(other, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "CREATE TABLE product (sku TEXT); INSERT INTO product"
-                                  " VALUES ('a')",
+    cr_assert_eq(sqlite3_exec(db,
+                              "CREATE TABLE product (sku TEXT); INSERT INTO product"
+                              " VALUES ('a')",
                               NULL, NULL, NULL),
                  SQLITE_OK);
     sqlite3_close(db);
