@@ -20,6 +20,8 @@ compare="$here/compare_stores.sh"
 # the suppressions find Open MPI in them
 export LSAN_OPTIONS="suppressions=$here/lsan-openmpi.supp"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}:fast_unwind_on_malloc=0"
+# containers often forbid the cross-memory attach of Open MPI's shared-memory transport
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
 
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
