@@ -18,6 +18,13 @@
 #include "args.h"
 #include "commands.h"
 
+#ifdef GLCA_MPI
+#define MPI_HELP                                                                                   \
+    "Run by mpirun or srun, the processes share the catalog out and write one store (README).\n"
+#else
+#define MPI_HELP ""
+#endif
+
 static const char help[] =
     "usage: greenlca batch CATALOG.xml --inventory FILE [--inventory FILE…] --method FILE\n"
     "                      --results OUT.sqlite [--rules-dir DIR [--on DATE]] [--threads N]\n"
@@ -41,7 +48,8 @@ static const char help[] =
     "  --cache-dir DIR    Lambda cache (default $XDG_CACHE_HOME/greenlca or ~/.cache/greenlca)\n"
     "  --no-cache         neither read nor write the Lambda cache\n"
     "Exit status 0 every product assessed, 1 an input is wrong or some products are errors\n"
-    "(stored with their file:line), 2 usage error, 130 interrupted (resume by re-running).\n";
+    "(stored with their file:line), 2 usage error, 130 interrupted (resume by re-running).\n"
+    MPI_HELP;
 
 static volatile sig_atomic_t interrupted;
 
@@ -112,6 +120,7 @@ int cmd_batch(int argc, char **argv)
     glca_rulebook *rules = NULL;
     char rules_identity[1024];
     bool quiet;
+    int rank = 0;
     size_t problems = 0;
     long threads, chunk;
     int rc, status;
@@ -174,9 +183,17 @@ int cmd_batch(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     o.should_stop = should_stop;
 
-    rc = glca_batch_run(&sum, &o, &err);
+#ifdef GLCA_MPI
+    /* under mpirun or srun every rank runs this command; rank 0 alone speaks */
+    if (glca_batch_mpi_launched())
+        rc = glca_batch_run_mpi(&sum, &o, &rank, &err);
+    else
+#endif
+        rc = glca_batch_run(&sum, &o, &err);
     signal(SIGINT, SIG_DFL);
     glca_rulebook_free(rules);
+    if (rank != 0) /* rank 0 reports the job's outcome and gives its exit status */
+        return 0;
     if (sum.cache.warning[0])
         fprintf(stderr, "greenlca: warning: %s\n", sum.cache.warning);
     if (rc < 0) {

@@ -27,7 +27,7 @@
 
 #include <omp.h>
 
-#include "batch/catalog_split.h"
+#include "batch/batch_int.h"
 #include "native/inv_readers.h"
 #include "store/results_store.h"
 
@@ -60,6 +60,7 @@ typedef struct batch {
     glca_inventories__store *store;
     long long run;
     glca_batch_progress progress;
+    const glca_inventories__batch_source *src; /* NULL: chunks from this process's splitter */
 } batch;
 
 static double now_seconds(void)
@@ -79,7 +80,7 @@ typedef struct include_hash {
     char hex[GLCA_SHA256_HEX];
 } include_hash;
 
-typedef struct hash_job {
+typedef struct glca_inventories__hash_job {
     const char *path;
     const glca_xml_limits *limits;
     char hex[GLCA_SHA256_HEX];
@@ -400,11 +401,17 @@ static int split_chunk(batch *b, chunk *c, glca_error *err)
     chunk_start_fill(c);
     c->nblocks = c->next_block = 0;
     c->failed_block = SIZE_MAX;
-    if ((rc = glca_inventories__split_next(b->split, c->cap, per, &c->blocks, &c->nblocks,
-                                           &b->serial_from, &eof, err)) < 0)
+    if (b->src)
+        rc = b->src->next(b->src->payload, c->cap, per, &c->blocks, &c->nblocks, &b->serial_from,
+                          &eof, err);
+    else
+        rc = glca_inventories__split_next(b->split, c->cap, per, &c->blocks, &c->nblocks,
+                                          &b->serial_from, &eof, err);
+    if (rc < 0)
         return rc;
     /* only thread 0 splits, and the progress callback runs between steps */
-    b->progress.bytes_done = glca_inventories__split_tell(b->split);
+    b->progress.bytes_done =
+        b->src ? b->src->tell(b->src->payload) : glca_inventories__split_tell(b->split);
     for (i = 0; i < c->nblocks; i++)
         c->n += c->blocks[i].n;
     if (eof && b->serial_from == SIZE_MAX)
@@ -500,6 +507,9 @@ static int finish_chunk(batch *b, chunk *c, glca_error *fatal)
             c->slots[i].product = NULL;
             glca_verdict_rows_clear(&c->slots[i].verdict);
         }
+        /* a shared-out run must hand no chunk past here to anyone else: this process reads on */
+        if (b->src && b->serial_from == SIZE_MAX)
+            b->src->serial(b->src->payload, c->blocks[c->failed_block].first);
         b->serial_from = c->blocks[c->failed_block].first;
         c->n = keep;
         c->eof = false;
@@ -679,33 +689,112 @@ cleanup:
 
 /* ---------------------------------------------------------------- the run */
 
-static int load_background(batch *b, glca_batch_summary *out, glca_error *err)
+static int load_background(glca_background **bg, const glca_batch_options *o,
+                           glca_batch_summary *out, glca_error *err)
 {
-    const glca_batch_options *o = b->o;
     double t0 = now_seconds();
     int rc;
 
     if (o->cache_dir)
-        rc = glca_load_background_cached(&b->bg, &out->cache, o->cache_dir, o->inventories,
+        rc = glca_load_background_cached(bg, &out->cache, o->cache_dir, o->inventories,
                                          o->ninventories, o->method, &o->background, o->diag,
                                          o->diag_payload, err);
     else
-        rc = glca_load_background(&b->bg, o->inventories, o->ninventories, o->method,
+        rc = glca_load_background(bg, o->inventories, o->ninventories, o->method,
                                   &o->background, o->diag, o->diag_payload, err);
     out->background_seconds = now_seconds() - t0;
-    if (rc >= 0)
-        b->k = glca_background_ncategories(b->bg);
+    return rc;
+}
+
+static void hash_job_free(hash_job *job)
+{
+    size_t i;
+
+    if (!job)
+        return;
+    for (i = 0; i < job->nincludes; i++)
+        glca_free(job->includes[i].path);
+    glca_free(job->includes);
+    glca_free(job);
+}
+
+void glca_inventories__batch_inputs_free(glca_inventories__batch_inputs *in)
+{
+    glca_background_free(in->bg);
+    hash_job_free(in->catalog);
+    glca_free(in->inventory_hex);
+    memset(in, 0, sizeof *in);
+}
+
+int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
+                                    const glca_batch_options *o, glca_batch_summary *out,
+                                    glca_error *err)
+{
+    hash_job *job;
+    pthread_t hasher;
+    bool hashing = false;
+    size_t i;
+    int rc;
+
+    memset(in, 0, sizeof *in);
+    if (!(in->catalog = job = glca_calloc(1, sizeof *job)))
+        return glca_error_oom(err);
+    /* the catalog may be large: hash it while the background is prepared */
+    job->path = o->catalog;
+    job->limits = o->limits;
+    if (pthread_create(&hasher, NULL, hash_thread, job) == 0)
+        hashing = true;
+    else
+        hash_thread(job);
+    if (!(in->inventory_hex = glca_calloc(o->ninventories, sizeof *in->inventory_hex))) {
+        rc = glca_error_oom(err);
+        goto cleanup;
+    }
+    for (i = 0; i < o->ninventories; i++)
+        if ((rc = hash_hex(o->inventories[i], in->inventory_hex[i], err)) < 0)
+            goto cleanup;
+    if ((rc = hash_hex(o->method, in->method_hex, err)) < 0 ||
+        (o->rules_path && (rc = hash_hex(o->rules_path, in->rules_hex, err)) < 0) ||
+        (rc = load_background(&in->bg, o, out, err)) < 0)
+        goto cleanup;
+    if (hashing) {
+        pthread_join(hasher, NULL);
+        hashing = false;
+    }
+    if ((rc = job->rc) < 0) {
+        *err = job->err;
+        goto cleanup;
+    }
+    memcpy(in->catalog_hex, job->hex, sizeof in->catalog_hex);
+    run_key(o, job, in->inventory_hex, in->method_hex, in->rules_hex, in->key);
+cleanup:
+    if (hashing)
+        pthread_join(hasher, NULL);
+    return rc;
+}
+
+int glca_inventories__batch_open_store(glca_inventories__store **out, const char *path,
+                                       glca_error *err)
+{
+    int rc;
+
+    if ((rc = glca_inventories__store_open(out, path, err)) < 0 ||
+        (rc = glca_inventories__store_lock(*out, err)) < 0) {
+        glca_inventories__store_close(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
 /* The run as the store records it: the inputs' paths and hashes beside its key. */
-static int begin_run(batch *b, const hash_job *catalog, char (*inv_hex)[GLCA_SHA256_HEX],
-                     const char *method_hex, const char *rules_hex, const char *key,
-                     glca_error *err)
+int glca_inventories__batch_begin(glca_inventories__store *store, long long *run,
+                                  const glca_batch_options *o,
+                                  const glca_inventories__batch_inputs *in, glca_error *err)
 {
-    const glca_batch_options *o = b->o;
+    const hash_job *catalog = in->catalog;
+    const size_t nincludes = catalog ? catalog->nincludes : 0;
     const char **inv_sha = glca_calloc(o->ninventories, sizeof *inv_sha);
-    glca_inventories__run_input *more = glca_calloc(catalog->nincludes + 1, sizeof *more);
+    glca_inventories__run_input *more = glca_calloc(nincludes + 1, sizeof *more);
     glca_inventories__run_desc d;
     bool resumed;
     size_t i;
@@ -716,9 +805,9 @@ static int begin_run(batch *b, const hash_job *catalog, char (*inv_hex)[GLCA_SHA
         goto cleanup;
     }
     for (i = 0; i < o->ninventories; i++)
-        inv_sha[i] = inv_hex[i];
+        inv_sha[i] = in->inventory_hex[i];
     memset(&d, 0, sizeof d);
-    for (i = 0; i < catalog->nincludes; i++) {
+    for (i = 0; i < nincludes; i++) {
         more[d.nmore].role = "include";
         more[d.nmore].path = catalog->includes[i].path;
         more[d.nmore++].sha256 = catalog->includes[i].hex[0] ? catalog->includes[i].hex : "-";
@@ -726,113 +815,128 @@ static int begin_run(batch *b, const hash_job *catalog, char (*inv_hex)[GLCA_SHA
     if (o->rules_path) {
         more[d.nmore].role = "rules";
         more[d.nmore].path = o->rules_path;
-        more[d.nmore++].sha256 = rules_hex;
+        more[d.nmore++].sha256 = in->rules_hex;
     }
-    d.key = key;
+    d.key = in->key;
     d.catalog = o->catalog;
-    d.catalog_sha256 = catalog->hex;
+    d.catalog_sha256 = in->catalog_hex;
     d.method = o->method;
-    d.method_sha256 = method_hex;
-    d.method_id = glca_background_method_id(b->bg);
+    d.method_sha256 = in->method_hex;
+    d.method_id = glca_background_method_id(in->bg);
     d.inventories = o->inventories;
     d.inventory_sha256 = inv_sha;
     d.ninventories = o->ninventories;
     d.ruleset_version = o->ruleset_version;
     d.more = more;
-    rc = glca_inventories__store_begin_run(b->store, &d, b->bg, o->fresh, &b->run, &resumed,
-                                           err);
+    rc = glca_inventories__store_begin_run(store, &d, in->bg, o->fresh, run, &resumed, err);
 cleanup:
     glca_free(inv_sha);
     glca_free(more);
     return rc;
 }
 
-int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_error *err)
+/* A shared-out run whose catalog is read serially from the start: only the process the source
+ * hands ordinal 0 to reads it. */
+static int claim_serial(batch *b, bool *mine, glca_error *err)
 {
-    batch b;
-    hash_job catalog_job;
-    pthread_t hasher;
-    bool hashing = false, complete = false;
-    char (*inv_hex)[GLCA_SHA256_HEX] = NULL;
-    char method_hex[GLCA_SHA256_HEX], rules_hex[GLCA_SHA256_HEX] = "", key[GLCA_SHA256_HEX];
-    unsigned char *stored = NULL;
-    double t0 = now_seconds();
-    size_t i;
+    const glca_inventories__block *blocks;
+    size_t nblocks, from = SIZE_MAX;
+    bool eof;
     int rc;
 
-    memset(out, 0, sizeof *out);
+    *mine = false;
+    if ((rc = b->src->next(b->src->payload, 1, 1, &blocks, &nblocks, &from, &eof, err)) < 0)
+        return rc;
+    if (nblocks)
+        return glca_error_set(err, GLCA_EIO, NULL, "catalog %s: processes see different files",
+                              b->o->catalog);
+    *mine = from == 0;
+    return 0;
+}
+
+int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_batch_options *o,
+                                         const glca_inventories__batch_inputs *in,
+                                         glca_inventories__store *store, long long run,
+                                         const glca_inventories__batch_source *src,
+                                         glca_error *err)
+{
+    batch b;
+    bool complete = false, mine = true;
+    unsigned char *stored = NULL;
+    double t0 = now_seconds();
+    int rc;
+
     memset(&b, 0, sizeof b);
     b.o = o;
+    b.src = src;
+    b.bg = in->bg;
+    b.k = glca_background_ncategories(in->bg);
     b.serial_from = SIZE_MAX;
-    if (!o->catalog || !o->method || !o->results || !o->ninventories)
-        return glca_error_set(err, GLCA_ERROR, NULL,
-                              "a batch needs a catalog, inventories, a method and a results file");
-    memset(&catalog_job, 0, sizeof catalog_job);
-    /* the store first: a second batch on it stops before doing any work */
-    if ((rc = glca_inventories__store_open(&b.store, o->results, err)) < 0 ||
-        (rc = glca_inventories__store_lock(b.store, err)) < 0)
+    b.store = store;
+    b.run = run;
+    if (src) {
+        b.stored = src->stored;
+        b.nstored = src->nstored;
+    } else if ((rc = glca_inventories__store_stored(store, run, &stored, &b.nstored, err)) < 0) {
         goto cleanup;
-    /* the catalog may be large: hash it while the background is prepared */
-    catalog_job.path = o->catalog;
-    catalog_job.limits = o->limits;
-    if (pthread_create(&hasher, NULL, hash_thread, &catalog_job) == 0)
-        hashing = true;
-    else
-        hash_thread(&catalog_job);
-    if (!(inv_hex = glca_calloc(o->ninventories, sizeof *inv_hex))) {
-        rc = glca_error_oom(err);
-        goto cleanup;
+    } else {
+        b.stored = stored;
     }
-    for (i = 0; i < o->ninventories; i++)
-        if ((rc = hash_hex(o->inventories[i], inv_hex[i], err)) < 0)
-            goto cleanup;
-    if ((rc = hash_hex(o->method, method_hex, err)) < 0 ||
-        (o->rules_path && (rc = hash_hex(o->rules_path, rules_hex, err)) < 0) ||
-        (rc = load_background(&b, out, err)) < 0)
-        goto cleanup;
-    if (hashing) {
-        pthread_join(hasher, NULL);
-        hashing = false;
-    }
-    if ((rc = catalog_job.rc) < 0) {
-        *err = catalog_job.err;
-        goto cleanup;
-    }
-    run_key(o, &catalog_job, inv_hex, method_hex, rules_hex, key);
-    if ((rc = begin_run(&b, &catalog_job, inv_hex, method_hex, rules_hex, key, err)) < 0)
-        goto cleanup;
-    if ((rc = glca_inventories__store_stored(b.store, b.run, &stored, &b.nstored, err)) < 0 ||
-        (rc = glca_inventories__store_set_status(b.store, b.run, "running", err)) < 0 ||
+    if ((rc = glca_inventories__store_set_status(store, run, "running", err)) < 0 ||
         (rc = glca_catalog_open(&b.cat, o->catalog, o->limits, err)) < 0 ||
         (rc = glca_inventories__split_open(&b.split, o->catalog, o->limits, err)) < 0)
         goto cleanup;
-    b.stored = stored;
-    rc = run_catalog(&b, &complete, err);
+    if (src && !b.split && (rc = claim_serial(&b, &mine, err)) < 0)
+        goto cleanup;
+    if (mine)
+        rc = run_catalog(&b, &complete, err);
+    else
+        complete = true;
+    if (src && mine && rc == 0 && complete && !b.split)
+        src->serial_end(src->payload, b.expected);
     out->processed = b.progress.done;
     out->skipped = b.progress.skipped;
     if (rc < 0)
         goto cleanup;
-    if ((rc = glca_inventories__store_set_status(b.store, b.run, complete ? "done" : "stopped",
-                                                 err)) < 0 ||
-        (rc = glca_inventories__store_counts(b.store, b.run, &out->ok, &out->errors,
-                                             &out->certified, err)) < 0)
+    if ((!src && (rc = glca_inventories__store_set_status(
+                      store, run, complete ? "done" : "stopped", err)) < 0) ||
+        (rc = glca_inventories__store_counts(store, run, &out->ok, &out->errors, &out->certified,
+                                             err)) < 0)
         goto cleanup;
-    out->run_id = b.run;
+    out->run_id = run;
     out->complete = complete;
 cleanup:
-    if (hashing)
-        pthread_join(hasher, NULL);
-    if (rc < 0 && b.store && b.run)
-        glca_inventories__store_set_status(b.store, b.run, "stopped", NULL);
+    if (rc < 0)
+        glca_inventories__store_set_status(store, run, "stopped", NULL);
     glca_catalog_free(b.cat);
     glca_inventories__split_free(b.split);
-    glca_inventories__store_close(b.store);
-    glca_background_free(b.bg);
     glca_free(stored);
-    glca_free(inv_hex);
-    for (i = 0; i < catalog_job.nincludes; i++)
-        glca_free(catalog_job.includes[i].path);
-    glca_free(catalog_job.includes);
+    out->seconds = now_seconds() - t0;
+    return rc;
+}
+
+int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_error *err)
+{
+    glca_inventories__batch_inputs in;
+    glca_inventories__store *store = NULL;
+    double t0 = now_seconds();
+    long long run = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    memset(&in, 0, sizeof in);
+    if (!o->catalog || !o->method || !o->results || !o->ninventories)
+        return glca_error_set(err, GLCA_ERROR, NULL,
+                              "a batch needs a catalog, inventories, a method and a results file");
+    /* the store first: a second batch on it stops before doing any work */
+    if ((rc = glca_inventories__batch_open_store(&store, o->results, err)) < 0 ||
+        (rc = glca_inventories__batch_prepare(&in, o, out, err)) < 0 ||
+        (rc = glca_inventories__batch_begin(store, &run, o, &in, err)) < 0)
+        goto cleanup;
+    rc = glca_inventories__batch_run_prepared(out, o, &in, store, run, NULL, err);
+cleanup:
+    glca_inventories__store_close(store);
+    glca_inventories__batch_inputs_free(&in);
     out->seconds = now_seconds() - t0;
     return rc;
 }

@@ -483,6 +483,23 @@ typedef struct glca_batch_summary {
  */
 int glca_batch_run(glca_batch_summary *out, const glca_batch_options *opts, glca_error *err);
 
+#ifdef GLCA_MPI
+/**
+ * glca_batch_run across the processes of an MPI job (mpirun, srun): every rank calls it with the
+ * same options and the results store ends up with the same rows as one process would write.
+ * Rank 0 prepares the background and hands out the catalog in chunks; rank r > 0 keeps its rows
+ * in OUT.part-r until rank 0 merges them, so the store's directory must be shared by the ranks,
+ * as the catalog must.  MPI is initialized (with MPI_THREAD_SERIALIZED) and finalized here
+ * unless the caller did it.  *rank is this process's rank; the summary and the return value are
+ * the whole job's, the same on every rank.  A job of one process is glca_batch_run.
+ */
+int glca_batch_run_mpi(glca_batch_summary *out, const glca_batch_options *opts, int *rank,
+                       glca_error *err);
+
+/** True when this process was started by an MPI launcher (mpirun, or srun with PMI/PMIx). */
+bool glca_batch_mpi_launched(void);
+#endif
+
 /** Export formats of a results store. */
 typedef enum glca_export_format { GLCA_EXPORT_CSV, GLCA_EXPORT_JSON } glca_export_format;
 

@@ -1,0 +1,73 @@
+/*
+ * Internals of the batch driver (batch.c) for drivers that share a catalog out between
+ * processes (batch_mpi.c): a batch in two halves, the inputs (hashes, run key, background)
+ * prepared once, and the catalog run on prepared inputs with its chunks taken from a source
+ * other than the process's own splitter.
+ */
+#ifndef GLCA_BATCH_INT_H
+#define GLCA_BATCH_INT_H
+
+#include "batch/catalog_split.h"
+#include "store/results_store.h"
+
+struct glca_inventories__hash_job;
+
+/** What identifies a run and what it computes with, prepared once. */
+typedef struct glca_inventories__batch_inputs {
+    glca_background *bg; /* owned */
+    /* owned: the catalog's hash and those of the files it includes; NULL on a process that
+     * was handed the hashes (its store then records no includes) */
+    struct glca_inventories__hash_job *catalog;
+    char catalog_hex[GLCA_SHA256_HEX]; /* content hashes of the inputs */
+    char method_hex[GLCA_SHA256_HEX];
+    char rules_hex[GLCA_SHA256_HEX]; /* "" without o->rules_path */
+    char (*inventory_hex)[GLCA_SHA256_HEX]; /* one per inventory, owned */
+    char key[GLCA_SHA256_HEX]; /* the run key over all of the above and the options */
+} glca_inventories__batch_inputs;
+
+/** Hash the inputs and load the background (through the cache if o->cache_dir); fills
+ *  out->cache and out->background_seconds.  `in` is cleared first and freed by the caller. */
+int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
+                                    const glca_batch_options *o, glca_batch_summary *out,
+                                    glca_error *err);
+void glca_inventories__batch_inputs_free(glca_inventories__batch_inputs *in);
+
+/** Open the store at `path` and become its one writer (*out NULL on failure). */
+int glca_inventories__batch_open_store(glca_inventories__store **out, const char *path,
+                                       glca_error *err);
+
+/** Find (or, o->fresh or not found, create) the run of `in` in `store`. */
+int glca_inventories__batch_begin(glca_inventories__store *store, long long *run,
+                                  const glca_batch_options *o,
+                                  const glca_inventories__batch_inputs *in, glca_error *err);
+
+/*
+ * Where the chunks of a shared-out run come from.  `next` has the contract of
+ * glca_inventories__split_next (blocks valid until the next call, *serial_from where this
+ * process's serial reader takes over, *eof when nothing is left for it); `serial` is told when a
+ * block failed to parse here and this process reads on serially from `ordinal`.  `stored`
+ * replaces the store's own record of what earlier attempts stored.  A shared-out run leaves the
+ * run's status "running": whoever ends the whole job says "done".
+ */
+typedef struct glca_inventories__batch_source {
+    int (*next)(void *payload, size_t max, size_t per_block, const glca_inventories__block **blocks,
+                size_t *nblocks, size_t *serial_from, bool *eof, glca_error *err);
+    void (*serial)(void *payload, size_t ordinal);
+    /* a run that read serially to the end says how many ordinals the catalog has: products
+     * other processes computed past them were never in it (the stream broke off before) */
+    void (*serial_end)(void *payload, size_t ordinals);
+    long long (*tell)(void *payload); /* catalog bytes handed out so far, for progress */
+    void *payload;
+    const unsigned char *stored; /* bit i of byte i/8: ordinal i is stored already */
+    size_t nstored;
+} glca_inventories__batch_source;
+
+/** The catalog run of glca_batch_run on prepared inputs, into `run` of `store` (borrowed,
+ *  locked); `src` NULL splits the catalog here. */
+int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_batch_options *o,
+                                         const glca_inventories__batch_inputs *in,
+                                         glca_inventories__store *store, long long run,
+                                         const glca_inventories__batch_source *src,
+                                         glca_error *err);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * The batch across the processes of an MPI job: `mpirun -n N greenlca batch …` or `srun
+ * greenlca batch …`, one results store at the end, the same rows as one process writes.
+ *
+ * Design.
+ * - Inputs once.  Rank 0 hashes the inputs and prepares the background (or loads it from the
+ *   Lambda cache), serializes it in the cache's blob format and broadcasts it in pieces of at
+ *   most 1 GiB (MPI counts are int); the other ranks restore it from the blob, as a cache hit
+ *   does, so nobody parses the inventory but rank 0.  The hashes and the run key travel with
+ *   it, so every rank records the same run.
+ * - Work on demand.  Rank 0's dispatcher (batch_mpi_dispatch.c, on a thread of its own) runs
+ *   the catalog splitter and hands out chunks of whole products, one per request, as block
+ *   descriptors (file offset, length, line, ordinals); each rank preads the bytes from the
+ *   shared catalog file and parses, evaluates and judges them with its OpenMP threads, through
+ *   the same pipeline as one process (batch.c, with this chunk source).  A slow rank simply asks
+ *   less often.  Where the splitter gives up (includes, DOCTYPE, malformed XML) the rank that
+ *   meets it reads on serially to the end, as one process does, and no chunk past that point is
+ *   handed out any more.  When that serial read ends early (malformed XML the stream cannot
+ *   get past), the products other ranks computed beyond that point meanwhile are deleted after
+ *   the merge: one process never reads them.
+ * - Results: a store per rank, merged at the end.  Rank 0 writes into the results store itself;
+ *   rank r writes RESULTS.part-r, a results store of the same run; when every rank is done,
+ *   rank 0 copies the parts' rows in (INSERT … SELECT moves the stored values, bit for bit) and
+ *   removes them.  Measured (bench/README.md): one SQLite writer stores 26,000-31,000 products
+ *   of 26 rows per CPU second, what 9 evaluating threads produce (5 with verdicts), so rank 0
+ *   fed by messages would be the bottleneck long before 100 ranks; with a store per rank the
+ *   writers work in parallel, and the merge at the end copies rows at 1.0-1.3 M/s (1.5 times
+ *   the insert rate) without holding the evaluation up.
+ * - Faults.  Every chunk is committed in one transaction in whichever store, so killing the
+ *   job loses at most the chunks in flight.  The next run of the same command first merges the
+ *   parts left behind (whatever N was), then reads what is stored and broadcasts that bitmap:
+ *   those products are skipped everywhere.  A part merged twice adds nothing (INSERT OR
+ *   IGNORE; a product's rows are the same wherever it is computed).  A bad product is an error
+ *   row with its file:line on whichever rank reads it, from the same code as one process.
+ *
+ * The run's status stays "running" until rank 0 has merged every part; then it is "done" (or
+ * "stopped" when a rank failed or was interrupted).  Rank 0 is the results store's one writer
+ * (store_lock.c) for the whole job, before any other work, so a second job on the same store
+ * stops at once; rank r is its part's.  The merge and the trim use connections of their own
+ * while rank 0's handle sits idle.  What bounds this design at scale (the dispatcher's pass
+ * over the catalog, then the merge) is measured and projected in bench/README.md.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch/batch_mpi.h"
+#include "store/results_merge.h"
+
+/* Broadcast in pieces: MPI counts are int. */
+#define PIECE ((size_t)1 << 30)
+
+/* What rank 0 broadcasts first: failure or the sizes of what follows. */
+typedef struct inputs_head {
+    int64_t rc;
+    int64_t blob_size;
+    int64_t nstored; /* bits */
+    glca_error err;
+} inputs_head;
+
+/* What each rank reports to rank 0 at the end, and what rank 0 broadcasts back. */
+typedef struct rank_report {
+    int64_t rc;
+    int64_t processed, skipped, complete;
+    int64_t serial_end; /* -1, or the catalog's ordinals as this rank's serial reader found */
+    glca_error err;
+} rank_report;
+
+typedef struct job_end {
+    int64_t rc;
+    glca_error err;
+    glca_batch_summary sum;
+} job_end;
+
+/* A collective waited for without spinning: Open MPI's blocking calls poll at full speed, and a
+ * rank waiting while rank 0 prepares or merges would take a core from it. */
+static void wait_gently(MPI_Request *req)
+{
+    const struct timespec pause = {0, 200000};
+    int done = 0;
+
+    for (;;) {
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (done)
+            return;
+        nanosleep(&pause, NULL);
+    }
+}
+
+static void bcast_gently(void *p, size_t n, MPI_Comm comm)
+{
+    MPI_Request req;
+
+    MPI_Ibcast(p, (int)n, MPI_BYTE, 0, comm, &req);
+    wait_gently(&req);
+}
+
+static void gather_gently(const rank_report *me, rank_report *all, MPI_Comm comm)
+{
+    MPI_Request req;
+
+    MPI_Igather(me, (int)sizeof *me, MPI_BYTE, all, (int)sizeof *me, MPI_BYTE, 0, comm, &req);
+    wait_gently(&req);
+}
+
+static void bcast_bytes(void *p, size_t n, MPI_Comm comm)
+{
+    size_t at;
+
+    for (at = 0; at < n; at += PIECE) {
+        size_t piece = n - at < PIECE ? n - at : PIECE;
+
+        MPI_Bcast((char *)p + at, (int)piece, MPI_BYTE, 0, comm);
+    }
+}
+
+/* The run key and the inputs' hashes (the background goes as a blob). */
+static void bcast_hashes(glca_inventories__batch_inputs *in, size_t ninventories)
+{
+    MPI_Bcast(in->key, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Bcast(in->catalog_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Bcast(in->method_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Bcast(in->rules_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Bcast(in->inventory_hex, (int)(ninventories * GLCA_SHA256_HEX), MPI_CHAR, 0,
+              MPI_COMM_WORLD);
+}
+
+static int part_path(char *buf, size_t size, const char *results, int rank, glca_error *err)
+{
+    glca_srcloc where = {results, 0, 0};
+
+    if ((size_t)snprintf(buf, size, "%s.part-%d", results, rank) >= size)
+        return glca_error_set(err, GLCA_EIO, &where, "path too long");
+    return 0;
+}
+
+static bool is_part_of(const char *name, const char *base)
+{
+    const size_t n = strlen(base);
+    const char *p;
+
+    if (strncmp(name, base, n) != 0 || strncmp(name + n, ".part-", 6) != 0 || !name[n + 6])
+        return false;
+    for (p = name + n + 6; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    return true;
+}
+
+/*
+ * Every RESULTS.part-N next to the results store, whatever N the job that wrote it had: merged
+ * into `run` (or, when `merge` is false, for a fresh run, dropped) and removed.
+ */
+static int take_parts(const char *results, long long run, const char *key, bool merge,
+                      glca_error *err)
+{
+    const char *slash = strrchr(results, '/');
+    const char *base = slash ? slash + 1 : results;
+    char dir[PATH_MAX], part[PATH_MAX];
+    glca_srcloc where = {results, 0, 0};
+    struct dirent *de;
+    DIR *d;
+    int rc = 0;
+
+    /* dir keeps its '/', so that it prefixes a name as it is */
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - results + 1), results);
+    else
+        dir[0] = '\0';
+    if (!(d = opendir(dir[0] ? dir : ".")))
+        return glca_error_set(err, GLCA_EIO, &where, "cannot list the store's directory");
+    while (rc == 0 && (de = readdir(d))) {
+        size_t added;
+
+        if (!is_part_of(de->d_name, base))
+            continue;
+        if ((size_t)snprintf(part, sizeof part, "%s%s", dir, de->d_name) >= sizeof part) {
+            rc = glca_error_set(err, GLCA_EIO, &where, "path too long");
+            break;
+        }
+        if (merge)
+            rc = glca_inventories__store_merge(results, run, part, key, &added, err);
+        if (rc == 0)
+            rc = glca_inventories__store_remove(part, err);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int64_t report_end(const glca_inventories__mpi_source *ms)
+{
+    const size_t end = glca_inventories__mpi_source_serial_end(ms);
+
+    return end == SIZE_MAX ? -1 : (int64_t)end;
+}
+
+/* ---------------------------------------------------------------- rank 0 */
+
+/* The store (its writer for the whole job), inputs, the run, parts left behind, what is
+ * stored, the dispatcher. */
+static int lead_prepare(glca_inventories__store **store, long long *run,
+                        glca_inventories__batch_inputs *in, unsigned char **stored,
+                        size_t *nstored, unsigned char **blob, size_t *blob_size,
+                        glca_inventories__dispatch **disp, const glca_batch_options *o,
+                        glca_batch_summary *out, glca_error *err)
+{
+    int rc;
+
+    memset(in, 0, sizeof *in);
+    /* the store first: a second job on it stops before doing any work */
+    if ((rc = glca_inventories__batch_open_store(store, o->results, err)) < 0 ||
+        (rc = glca_inventories__batch_prepare(in, o, out, err)) < 0 ||
+        (rc = glca_inventories__batch_begin(*store, run, o, in, err)) < 0 ||
+        (rc = take_parts(o->results, *run, in->key, !o->fresh, err)) < 0 ||
+        (rc = glca_inventories__store_stored(*store, *run, stored, nstored, err)) < 0 ||
+        (rc = glca_background_to_blob(blob, blob_size, in->bg, err)) < 0)
+        return rc;
+    return glca_inventories__dispatch_new(disp, o->catalog, o->limits, err);
+}
+
+static void *serve_thread(void *arg)
+{
+    glca_inventories__dispatch_serve(arg, MPI_COMM_WORLD);
+    return NULL;
+}
+
+/* After every rank is done: their parts merged, the run's status and counts. */
+static int lead_finish(job_end *end, const rank_report *reports, int size,
+                       const glca_batch_options *o, const glca_inventories__batch_inputs *in,
+                       glca_inventories__store *store, long long run)
+{
+    glca_batch_summary *sum = &end->sum;
+    bool complete = true;
+    int64_t end_at = -1;
+    int r, rc = 0;
+
+    for (r = 0; r < size; r++) {
+        if (reports[r].rc < 0 && rc == 0) {
+            rc = (int)reports[r].rc;
+            end->err = reports[r].err;
+        }
+        sum->processed += (size_t)reports[r].processed;
+        sum->skipped += (size_t)reports[r].skipped;
+        complete = complete && reports[r].complete;
+        if (reports[r].serial_end >= 0 && (end_at < 0 || reports[r].serial_end < end_at))
+            end_at = reports[r].serial_end;
+    }
+    /* the parts are merged even after a failure: what was committed is kept */
+    if ((r = take_parts(o->results, run, in->key, true, &end->err)) < 0 ||
+        (end_at >= 0 &&
+         (r = glca_inventories__store_trim(o->results, run, (size_t)end_at, &end->err)) < 0) ||
+        (r = glca_inventories__store_set_status(
+             store, run, rc == 0 && complete ? "done" : "stopped", &end->err)) < 0 ||
+        (r = glca_inventories__store_counts(store, run, &sum->ok, &sum->errors, &sum->certified,
+                                            &end->err)) < 0)
+        return rc < 0 ? rc : r;
+    sum->run_id = run;
+    sum->complete = rc == 0 && complete;
+    return rc;
+}
+
+static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, glca_error *err)
+{
+    glca_inventories__batch_inputs in;
+    glca_inventories__store *store = NULL;
+    glca_inventories__dispatch *disp = NULL;
+    glca_inventories__mpi_source *ms = NULL;
+    glca_inventories__batch_source src;
+    glca_batch_options mine = *o;
+    glca_batch_summary own;
+    unsigned char *stored = NULL, *blob = NULL;
+    size_t nstored = 0, blob_size = 0;
+    rank_report *reports = NULL, me;
+    inputs_head head;
+    job_end end;
+    pthread_t server;
+    long long run = 0;
+    int rc;
+
+    memset(&head, 0, sizeof head);
+    memset(&end, 0, sizeof end);
+    memset(&me, 0, sizeof me);
+    memset(&own, 0, sizeof own);
+    rc = lead_prepare(&store, &run, &in, &stored, &nstored, &blob, &blob_size, &disp, o, out,
+                      err);
+    if (rc == 0 && !(reports = glca_calloc((size_t)size, sizeof *reports)))
+        rc = glca_error_oom(err);
+    head.rc = rc;
+    head.blob_size = (int64_t)blob_size;
+    head.nstored = (int64_t)nstored;
+    if (rc < 0)
+        head.err = *err;
+    bcast_gently(&head, sizeof head, MPI_COMM_WORLD);
+    if (rc < 0)
+        goto cleanup;
+    bcast_hashes(&in, o->ninventories);
+    bcast_bytes(blob, blob_size, MPI_COMM_WORLD);
+    bcast_bytes(stored, nstored ? nstored / 8 + 1 : 0, MPI_COMM_WORLD);
+    glca_free(blob);
+    blob = NULL;
+
+    /* rank 0 works too, on the results store itself, while the dispatcher serves the others */
+    if ((rc = glca_inventories__mpi_source_new(&ms, disp, MPI_COMM_WORLD, o->catalog, err)) == 0) {
+        glca_inventories__mpi_source_bind(&src, ms);
+        src.stored = stored;
+        src.nstored = nstored;
+        mine.fresh = false;
+    }
+    if (pthread_create(&server, NULL, serve_thread, disp) != 0) {
+        /* without the thread nobody else gets work: serve them first, then work alone */
+        glca_inventories__dispatch_serve(disp, MPI_COMM_WORLD);
+        if (rc == 0)
+            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
+    } else {
+        if (rc == 0)
+            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
+        pthread_join(server, NULL);
+    }
+    me.rc = rc;
+    me.processed = (int64_t)own.processed;
+    me.skipped = (int64_t)own.skipped;
+    me.complete = own.complete;
+    me.serial_end = report_end(ms);
+    if (rc < 0)
+        me.err = *err;
+    gather_gently(&me, reports, MPI_COMM_WORLD);
+    end.sum = *out; /* the cache report and background time of the preparation */
+    end.rc = lead_finish(&end, reports, size, o, &in, store, run);
+    bcast_gently(&end, sizeof end, MPI_COMM_WORLD);
+    *out = end.sum;
+    if ((rc = (int)end.rc) < 0)
+        *err = end.err;
+cleanup:
+    glca_inventories__store_close(store);
+    glca_inventories__mpi_source_free(ms);
+    glca_inventories__dispatch_free(disp);
+    glca_inventories__batch_inputs_free(&in);
+    glca_free(reports);
+    glca_free(stored);
+    glca_free(blob);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the other ranks */
+
+static int follow_inputs(glca_inventories__batch_inputs *in, unsigned char **stored,
+                         const inputs_head *head, size_t ninventories, glca_error *err)
+{
+    unsigned char *blob = NULL;
+    const size_t blob_size = (size_t)head->blob_size, nstored = (size_t)head->nstored;
+    const size_t nbytes = nstored ? nstored / 8 + 1 : 0;
+    int rc = 0;
+
+    if (!(in->inventory_hex = glca_calloc(ninventories, sizeof *in->inventory_hex)) ||
+        !(blob = glca_malloc(blob_size ? blob_size : 1)) ||
+        !(*stored = glca_calloc(nbytes ? nbytes : 1, 1)))
+        rc = glca_error_oom(err);
+    if (rc < 0) /* the collectives must still be matched */
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    bcast_hashes(in, ninventories);
+    bcast_bytes(blob, blob_size, MPI_COMM_WORLD);
+    bcast_bytes(*stored, nbytes, MPI_COMM_WORLD);
+    rc = glca_background_from_blob(&in->bg, blob, blob_size, err);
+    glca_free(blob);
+    return rc;
+}
+
+static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank, glca_error *err)
+{
+    glca_inventories__batch_inputs in;
+    glca_inventories__store *store = NULL;
+    glca_inventories__mpi_source *ms = NULL;
+    glca_inventories__batch_source src;
+    glca_batch_options mine = *o;
+    glca_batch_summary own;
+    unsigned char *stored = NULL;
+    char part[PATH_MAX];
+    rank_report me;
+    inputs_head head;
+    job_end end;
+    long long run = 0;
+    int rc;
+
+    memset(&in, 0, sizeof in);
+    memset(&me, 0, sizeof me);
+    memset(&own, 0, sizeof own);
+    bcast_gently(&head, sizeof head, MPI_COMM_WORLD);
+    if (head.rc < 0) {
+        *err = head.err;
+        return (int)head.rc;
+    }
+    rc = follow_inputs(&in, &stored, &head, o->ninventories, err);
+    if (rc == 0)
+        rc = part_path(part, sizeof part, o->results, rank, err);
+    if (rc == 0)
+        rc = glca_inventories__mpi_source_new(&ms, NULL, MPI_COMM_WORLD, o->catalog, err);
+    if (rc == 0) {
+        glca_inventories__mpi_source_bind(&src, ms);
+        src.stored = stored;
+        src.nstored = (size_t)head.nstored;
+        mine.results = part;
+        mine.fresh = false;
+        mine.progress = NULL;
+        mine.cache_dir = NULL;
+        if ((rc = glca_inventories__batch_open_store(&store, part, err)) == 0 &&
+            (rc = glca_inventories__batch_begin(store, &run, &mine, &in, err)) == 0)
+            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
+        /* closed before rank 0 merges it */
+        glca_inventories__store_close(store);
+    }
+    glca_inventories__dispatch_done(MPI_COMM_WORLD);
+    me.rc = rc;
+    me.processed = (int64_t)own.processed;
+    me.skipped = (int64_t)own.skipped;
+    me.complete = own.complete;
+    me.serial_end = report_end(ms);
+    if (rc < 0)
+        me.err = *err;
+    gather_gently(&me, NULL, MPI_COMM_WORLD);
+    bcast_gently(&end, sizeof end, MPI_COMM_WORLD);
+    *out = end.sum;
+    if ((rc = (int)end.rc) < 0)
+        *err = end.err;
+    glca_inventories__mpi_source_free(ms);
+    glca_inventories__batch_inputs_free(&in);
+    glca_free(stored);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- entry */
+
+bool glca_batch_mpi_launched(void)
+{
+    /* Open MPI's mpirun, PMIx launchers (Open MPI, srun --mpi=pmix), PMI-1/2 (srun, MPICH) */
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
+}
+
+int glca_batch_run_mpi(glca_batch_summary *out, const glca_batch_options *o, int *rank,
+                       glca_error *err)
+{
+    int initialized = 0, provided = 0, size = 1, rc;
+    double t0;
+
+    memset(out, 0, sizeof *out);
+    *rank = 0;
+    MPI_Initialized(&initialized);
+    if (!initialized)
+        MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, &provided);
+    else
+        MPI_Query_thread(&provided);
+    t0 = MPI_Wtime();
+    MPI_Comm_rank(MPI_COMM_WORLD, rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (size == 1)
+        rc = glca_batch_run(out, o, err);
+    else if (provided < MPI_THREAD_SERIALIZED) /* rank 0's dispatcher runs on a thread */
+        rc = glca_error_set(err, GLCA_ERROR, NULL, "MPI without thread support (%d)", provided);
+    else if (*rank == 0)
+        rc = lead(out, o, size, err);
+    else
+        rc = follow(out, o, *rank, err);
+    if (size > 1)
+        out->seconds = MPI_Wtime() - t0;
+    if (!initialized)
+        MPI_Finalize();
+    return rc;
+}

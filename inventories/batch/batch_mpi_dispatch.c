@@ -1,0 +1,377 @@
+/*
+ * The chunk dispatcher of the MPI batch and the sources that read from it (see batch_mpi.h;
+ * the design is at the top of batch_mpi.c).
+ *
+ * Protocol: a request is three int64 {kind, a, b}: NEXT {max, per_block}, SERIAL {ordinal} (a
+ * block failed to parse on that rank, which reads on serially: no more chunks for anyone), DONE.
+ * Only NEXT is answered, by one message of int64 {rc, nblocks, serial_from or -1, eof, tell}, then
+ * seven int64 per block {file offset, length, line, column, first ordinal, entries, last}, then,
+ * when rc < 0, the glca_error.  Descriptors only: each rank preads the bytes itself from the
+ * shared catalog, so rank 0 sends tens of bytes per chunk, not the chunk.
+ *
+ * Waiting is by MPI_Iprobe and a sleep, not a blocking receive: Open MPI's blocking calls spin,
+ * and a spinning dispatcher would take a core from the evaluating threads.  The sleep doubles
+ * while nothing comes, up to a millisecond (a chunk takes a tenth of a second or more to
+ * evaluate), so an idle dispatcher costs next to nothing and a busy one answers at once.
+ */
+#include "batch/batch_mpi.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { REQ_NEXT = 1, REQ_SERIAL = 2, REQ_DONE = 3 };
+enum { HEAD = 5, PER_BLOCK_DESC = 7 };
+
+struct glca_inventories__dispatch {
+    pthread_mutex_t lock;
+    glca_inventories__split *split; /* NULL: the catalog is read serially, by one rank */
+    bool over;                      /* nothing more to hand out */
+    long long tell;
+};
+
+struct glca_inventories__mpi_source {
+    glca_inventories__dispatch *local;
+    MPI_Comm comm;
+    int fd;
+    char *path;
+    int64_t *msg;   /* the last reply */
+    size_t msg_cap; /* bytes */
+    char *bytes;    /* the chunk's bytes, read from the catalog */
+    size_t bytes_cap;
+    glca_inventories__block *blocks;
+    size_t blocks_cap;
+    long long tell;
+    size_t serial_end;
+};
+
+#define PAUSE_MIN_NS 10000L
+#define PAUSE_MAX_NS 1000000L
+
+static void pause_longer(long *ns)
+{
+    const struct timespec ts = {0, *ns};
+
+    nanosleep(&ts, NULL);
+    if (*ns < PAUSE_MAX_NS)
+        *ns *= 2;
+}
+
+/* ---------------------------------------------------------------- the dispatcher */
+
+int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char *catalog,
+                                   const glca_xml_limits *limits, glca_error *err)
+{
+    glca_inventories__dispatch *d = glca_calloc(1, sizeof *d);
+    int rc;
+
+    *out = NULL;
+    if (!d)
+        return glca_error_oom(err);
+    if ((rc = glca_inventories__split_open(&d->split, catalog, limits, err)) < 0) {
+        glca_free(d);
+        return rc;
+    }
+    pthread_mutex_init(&d->lock, NULL);
+    *out = d;
+    return 0;
+}
+
+void glca_inventories__dispatch_free(glca_inventories__dispatch *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_destroy(&d->lock);
+    glca_inventories__split_free(d->split);
+    glca_free(d);
+}
+
+static int reserve(void **buf, size_t *cap, size_t need)
+{
+    void *grown;
+
+    if (need <= *cap)
+        return 0;
+    if (!(grown = glca_reallocarray(*buf, need, 1)))
+        return GLCA_ENOMEM;
+    *buf = grown;
+    *cap = need;
+    return 0;
+}
+
+/* The next chunk as a reply in (*msg, *len); a failure is in the reply, not returned. */
+static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **msg,
+                         size_t *cap, size_t *len)
+{
+    const glca_inventories__block *blocks = NULL;
+    glca_error e = GLCA_ERROR_INIT;
+    size_t nblocks = 0, from = SIZE_MAX, i;
+    long long off0 = 0;
+    bool eof = true;
+    int rc = 0;
+
+    pthread_mutex_lock(&d->lock);
+    if (d->over) {
+        from = SIZE_MAX;
+    } else if (!d->split) {
+        from = 0;
+        d->over = true;
+    } else {
+        rc = glca_inventories__split_next(d->split, max, per, &blocks, &nblocks, &from, &eof, &e);
+        if (rc < 0)
+            nblocks = 0;
+        d->over = rc < 0 || eof || from != SIZE_MAX;
+        d->tell = glca_inventories__split_tell(d->split);
+        if (nblocks) /* the blocks are contiguous and end where the splitter stands */
+            off0 = d->tell -
+                   (long long)(blocks[nblocks - 1].body + blocks[nblocks - 1].len - blocks[0].body);
+    }
+    *len = (HEAD + PER_BLOCK_DESC * nblocks) * sizeof(int64_t) + (rc < 0 ? sizeof e : 0);
+    if (reserve((void **)msg, cap, *len) < 0) {
+        pthread_mutex_unlock(&d->lock);
+        return GLCA_ENOMEM;
+    }
+    (*msg)[0] = rc;
+    (*msg)[1] = (int64_t)nblocks;
+    (*msg)[2] = from == SIZE_MAX ? -1 : (int64_t)from;
+    (*msg)[3] = eof;
+    (*msg)[4] = d->tell;
+    for (i = 0; i < nblocks; i++) {
+        int64_t *b = *msg + HEAD + PER_BLOCK_DESC * i;
+
+        b[0] = off0 + (blocks[i].body - blocks[0].body);
+        b[1] = (int64_t)blocks[i].len;
+        b[2] = blocks[i].line;
+        b[3] = blocks[i].column;
+        b[4] = (int64_t)blocks[i].first;
+        b[5] = (int64_t)blocks[i].n;
+        b[6] = blocks[i].last;
+    }
+    pthread_mutex_unlock(&d->lock);
+    if (rc < 0)
+        memcpy(*msg + HEAD, &e, sizeof e);
+    return 0;
+}
+
+static void dispatch_stop(glca_inventories__dispatch *d)
+{
+    pthread_mutex_lock(&d->lock);
+    d->over = true;
+    pthread_mutex_unlock(&d->lock);
+}
+
+void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm comm)
+{
+    int64_t *msg = NULL;
+    size_t cap = 0, len;
+    long pause = PAUSE_MIN_NS;
+    int size, left;
+
+    MPI_Comm_size(comm, &size);
+    for (left = size - 1; left > 0;) {
+        int64_t req[3];
+        MPI_Status st;
+        int flag = 0;
+
+        MPI_Iprobe(MPI_ANY_SOURCE, GLCA_MPI_TAG_REQUEST, comm, &flag, &st);
+        if (!flag) {
+            pause_longer(&pause);
+            continue;
+        }
+        pause = PAUSE_MIN_NS;
+        MPI_Recv(req, 3, MPI_INT64_T, st.MPI_SOURCE, GLCA_MPI_TAG_REQUEST, comm, MPI_STATUS_IGNORE);
+        if (req[0] == REQ_DONE) {
+            left--;
+        } else if (req[0] == REQ_SERIAL) {
+            dispatch_stop(d);
+        } else if (dispatch_next(d, (size_t)req[1], (size_t)req[2], &msg, &cap, &len) < 0) {
+            /* no memory for a reply of a few hundred bytes: nothing sensible is left to do */
+            MPI_Abort(comm, 1);
+        } else {
+            MPI_Send(msg, (int)len, MPI_BYTE, st.MPI_SOURCE, GLCA_MPI_TAG_REPLY, comm);
+        }
+    }
+    glca_free(msg);
+}
+
+static void request(MPI_Comm comm, int64_t kind, int64_t a, int64_t b)
+{
+    int64_t req[3] = {kind, a, b};
+
+    MPI_Send(req, 3, MPI_INT64_T, 0, GLCA_MPI_TAG_REQUEST, comm);
+}
+
+void glca_inventories__dispatch_done(MPI_Comm comm)
+{
+    request(comm, REQ_DONE, 0, 0);
+}
+
+/* ---------------------------------------------------------------- the sources */
+
+int glca_inventories__mpi_source_new(glca_inventories__mpi_source **out,
+                                     glca_inventories__dispatch *local, MPI_Comm comm,
+                                     const char *catalog, glca_error *err)
+{
+    glca_inventories__mpi_source *s = glca_calloc(1, sizeof *s);
+    glca_srcloc where = {catalog, 0, 0};
+
+    *out = NULL;
+    if (!s || !(s->path = glca_strdup(catalog))) {
+        glca_free(s);
+        return glca_error_oom(err);
+    }
+    s->local = local;
+    s->comm = comm;
+    s->serial_end = SIZE_MAX;
+    if ((s->fd = open(catalog, O_RDONLY | O_CLOEXEC)) < 0) {
+        glca_free(s->path);
+        glca_free(s);
+        return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
+    }
+    *out = s;
+    return 0;
+}
+
+void glca_inventories__mpi_source_free(glca_inventories__mpi_source *s)
+{
+    if (!s)
+        return;
+    close(s->fd);
+    glca_free(s->path);
+    glca_free(s->msg);
+    glca_free(s->bytes);
+    glca_free(s->blocks);
+    glca_free(s);
+}
+
+static int ask(glca_inventories__mpi_source *s, size_t max, size_t per, size_t *len)
+{
+    MPI_Status st;
+    long pause = PAUSE_MIN_NS;
+    int flag = 0, count;
+
+    if (s->local)
+        return dispatch_next(s->local, max, per, &s->msg, &s->msg_cap, len);
+    request(s->comm, REQ_NEXT, (int64_t)max, (int64_t)per);
+    for (;;) {
+        MPI_Iprobe(0, GLCA_MPI_TAG_REPLY, s->comm, &flag, &st);
+        if (flag)
+            break;
+        pause_longer(&pause);
+    }
+    MPI_Get_count(&st, MPI_BYTE, &count);
+    if (reserve((void **)&s->msg, &s->msg_cap, (size_t)count) < 0)
+        return GLCA_ENOMEM;
+    MPI_Recv(s->msg, count, MPI_BYTE, 0, GLCA_MPI_TAG_REPLY, s->comm, MPI_STATUS_IGNORE);
+    *len = (size_t)count;
+    return 0;
+}
+
+/* Read the bytes of `n` described blocks, which are contiguous in the file. */
+static int read_blocks(glca_inventories__mpi_source *s, const int64_t *desc, size_t n,
+                       glca_error *err)
+{
+    const int64_t *last = desc + PER_BLOCK_DESC * (n - 1);
+    const long long off0 = desc[0];
+    const size_t span = (size_t)(last[0] + last[1] - off0);
+    glca_srcloc where = {s->path, 0, 0};
+    size_t got = 0, i;
+
+    if (reserve((void **)&s->bytes, &s->bytes_cap, span ? span : 1) < 0 ||
+        reserve((void **)&s->blocks, &s->blocks_cap, n * sizeof *s->blocks) < 0)
+        return glca_error_oom(err);
+    while (got < span) {
+        ssize_t r = pread(s->fd, s->bytes + got, span - got, (off_t)(off0 + (long long)got));
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return glca_error_set(err, GLCA_EIO, &where, "read error: %s",
+                                  r < 0 ? strerror(errno) : "file shorter than on rank 0");
+        got += (size_t)r;
+    }
+    for (i = 0; i < n; i++) {
+        const int64_t *d = desc + PER_BLOCK_DESC * i;
+        glca_inventories__block *b = &s->blocks[i];
+
+        b->body = s->bytes + (d[0] - off0);
+        b->offset = (size_t)(d[0] - off0);
+        b->len = (size_t)d[1];
+        b->line = (long)d[2];
+        b->column = (long)d[3];
+        b->first = (size_t)d[4];
+        b->n = (size_t)d[5];
+        b->last = d[6] != 0;
+    }
+    return 0;
+}
+
+static int source_next(void *payload, size_t max, size_t per,
+                       const glca_inventories__block **blocks, size_t *nblocks, size_t *serial_from,
+                       bool *eof, glca_error *err)
+{
+    glca_inventories__mpi_source *s = payload;
+    size_t len, n;
+    int rc;
+
+    *nblocks = 0;
+    *blocks = s->blocks;
+    if ((rc = ask(s, max, per, &len)) < 0)
+        return glca_error_oom(err);
+    if (s->msg[0] < 0) {
+        memcpy(err, s->msg + HEAD, sizeof *err);
+        return (int)s->msg[0];
+    }
+    n = (size_t)s->msg[1];
+    *serial_from = s->msg[2] < 0 ? SIZE_MAX : (size_t)s->msg[2];
+    *eof = s->msg[3] != 0;
+    s->tell = s->msg[4];
+    if (n && (rc = read_blocks(s, s->msg + HEAD, n, err)) < 0)
+        return rc;
+    *blocks = s->blocks;
+    *nblocks = n;
+    return 0;
+}
+
+static void source_serial(void *payload, size_t ordinal)
+{
+    glca_inventories__mpi_source *s = payload;
+
+    if (s->local)
+        dispatch_stop(s->local);
+    else
+        request(s->comm, REQ_SERIAL, (int64_t)ordinal, 0);
+}
+
+static void source_serial_end(void *payload, size_t ordinals)
+{
+    glca_inventories__mpi_source *s = payload;
+
+    s->serial_end = ordinals;
+}
+
+size_t glca_inventories__mpi_source_serial_end(const glca_inventories__mpi_source *s)
+{
+    return s ? s->serial_end : SIZE_MAX;
+}
+
+static long long source_tell(void *payload)
+{
+    const glca_inventories__mpi_source *s = payload;
+
+    return s->tell;
+}
+
+void glca_inventories__mpi_source_bind(glca_inventories__batch_source *src,
+                                       glca_inventories__mpi_source *s)
+{
+    src->next = source_next;
+    src->serial = source_serial;
+    src->serial_end = source_serial_end;
+    src->tell = source_tell;
+    src->payload = s;
+}

@@ -1,0 +1,171 @@
+/*
+ * Merging a per-rank store into the results store (results_merge.h), as the MPI batch does at
+ * the end of a job: every column copied as stored (doubles bit for bit), a part merged twice
+ * adding nothing, a part of another run adding nothing, the trim of a catalog that broke off,
+ * and the removal of a part with its WAL.  The background is the spec's worked example (one
+ * category); the values written are the test's own.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "inventories/store/results_merge.h"
+#include "inventories/store/results_store.h"
+
+#define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
+
+static glca_background *example_background(void)
+{
+    const char *inv[] = {FIXTURES "loop.inventory.xml"};
+    glca_background *bg = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+
+    cr_assert_eq(
+        glca_load_background(&bg, inv, 1, FIXTURES "gwp.method.xml", NULL, NULL, NULL, &err), 0,
+        "%s", err.message);
+    return bg;
+}
+
+static void temp_dir(char dir[64])
+{
+    snprintf(dir, 64, "/tmp/glca-merge-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static const glca_inventories__run_desc run_k = {
+    "k", "cat.xml", "c0", "m.xml", "m0", "example-gwp", NULL, NULL, 0, "rules@1", NULL, 0};
+static const glca_inventories__run_desc run_other = {
+    "other", "cat.xml", "c0", "m.xml", "m0", "example-gwp", NULL, NULL, 0, "rules@1", NULL, 0};
+
+/* A store at `path` with run `d` holding `n` slots; returns the run id. */
+static long long write_store(const char *path, const glca_inventories__run_desc *d,
+                             const glca_background *bg, glca_inventories__slot *slots, size_t n)
+{
+    glca_inventories__store *s = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+    long long run;
+    bool resumed;
+
+    cr_assert_eq(glca_inventories__store_open(&s, path, &err), 0, "%s", err.message);
+    cr_assert_eq(glca_inventories__store_begin_run(s, d, bg, false, &run, &resumed, &err), 0);
+    if (n)
+        cr_assert_eq(glca_inventories__store_write_chunk(s, run, slots, n, 1, &err), 0, "%s",
+                     err.message);
+    glca_inventories__store_close(s);
+    return run;
+}
+
+static long long count(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long long n;
+
+    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+Test(inventories_results_merge, copies_every_column_once)
+{
+    glca_background *bg = example_background();
+    glca_inventories__slot slots[2];
+    glca_error err = GLCA_ERROR_INIT;
+    glca_indicator_row row = {"R1", true, 0.1, true, 1.0 / 3.0, "<=", "pass", NULL};
+    /* values whose decimal forms would not round-trip at 15 digits */
+    double impacts[GLCA_NSTAGES] = {0.1, 0.2, 1.0 / 3.0, 1e-300, -2.5}, total = 0, got[6];
+    char dir[64], target[128], part[128], other[128];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t added, i;
+    long long run;
+    int k;
+
+    temp_dir(dir);
+    snprintf(target, sizeof target, "%s/out.sqlite", dir);
+    snprintf(part, sizeof part, "%s/out.sqlite.part-1", dir);
+    snprintf(other, sizeof other, "%s/other.sqlite", dir);
+    memset(slots, 0, sizeof slots);
+    for (i = 0; i < 2; i++)
+        glca_verdict_rows_init(&slots[i].verdict);
+    slots[0].ordinal = 1;
+    slots[0].ok = true;
+    slots[0].impacts = impacts;
+    snprintf(slots[0].source, sizeof slots[0].source, "cat.xml:12");
+    cr_assert_eq(glca_verdict_rows_set(&slots[0].verdict, true, "rules", &err), 0);
+    cr_assert_eq(glca_verdict_rows_add(&slots[0].verdict, &row, &err), 0);
+    slots[1].ordinal = 3;
+    slots[1].ok = false;
+    snprintf(slots[1].source, sizeof slots[1].source, "cat.xml:40");
+    snprintf(slots[1].message, sizeof slots[1].message, "cat.xml:41:5: no such process");
+
+    /* the target has the run (and nothing of it yet); the part has two products */
+    run = write_store(target, &run_k, bg, NULL, 0);
+    write_store(part, &run_k, bg, slots, 2);
+    write_store(other, &run_other, bg, slots, 2);
+    cr_assert_eq(glca_inventories__store_merge(target, run, part, "k", &added, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(added, 2);
+    cr_assert_eq(glca_inventories__store_merge(target, run, part, "k", &added, &err), 0);
+    cr_assert_eq(added, 0, "a part merged twice stored something twice");
+    cr_assert_eq(glca_inventories__store_merge(target, run, other, "k", &added, &err), 0);
+    cr_assert_eq(added, 0, "rows of another run were merged");
+
+    cr_assert_eq(sqlite3_open(target, &db), SQLITE_OK);
+    cr_assert_eq(count(db, "SELECT count(*) FROM product"), 2);
+    cr_assert_eq(count(db, "SELECT count(*) FROM impact"), 1);
+    cr_assert_eq(count(db, "SELECT count(*) FROM indicator"), 1);
+    cr_assert_eq(count(db, "SELECT count(*) FROM verdict WHERE certified AND ruleset = 'rules'"),
+                 1);
+    cr_assert_eq(count(db, "SELECT count(*) FROM product WHERE ordinal = 3 AND status = 'error'"
+                           " AND source = 'cat.xml:40'"
+                           " AND message = 'cat.xml:41:5: no such process'"),
+                 1);
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT raw_materials, production, distribution, use,"
+                                    " end_of_life, total FROM impact WHERE run = ?1 AND"
+                                    " ordinal = 1 AND category = 0",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    sqlite3_bind_int64(st, 1, run);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    for (k = 0; k < 6; k++)
+        got[k] = sqlite3_column_double(st, k);
+    sqlite3_finalize(st);
+    for (k = 0; k < GLCA_NSTAGES; k++) {
+        cr_assert(memcmp(&got[k], &impacts[k], sizeof got[k]) == 0, "stage %d: %.17g != %.17g", k,
+                  got[k], impacts[k]);
+        total += impacts[k];
+    }
+    cr_assert(memcmp(&got[5], &total, sizeof total) == 0, "total %.17g != %.17g", got[5], total);
+    cr_assert_eq(
+        sqlite3_prepare_v2(db, "SELECT baseline FROM indicator WHERE ordinal = 1", -1, &st, NULL),
+        SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    got[0] = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    cr_assert(got[0] == 1.0 / 3.0, "baseline %.17g", got[0]);
+
+    /* a catalog that broke off after ordinal 1: ordinal 3 and its rows go */
+    cr_assert_eq(glca_inventories__store_trim(target, run, 2, &err), 0, "%s", err.message);
+    cr_assert_eq(count(db, "SELECT count(*) FROM product"), 1);
+    cr_assert_eq(count(db, "SELECT max(ordinal) FROM product"), 1);
+    cr_assert_eq(count(db, "SELECT count(*) FROM impact"), 1);
+    sqlite3_close(db);
+
+    cr_assert_eq(glca_inventories__store_remove(part, &err), 0, "%s", err.message);
+    cr_assert_eq(access(part, F_OK), -1);
+    cr_assert_eq(glca_inventories__store_remove(part, &err), 0, "a missing part is not an error");
+    glca_inventories__store_remove(target, &err);
+    glca_inventories__store_remove(other, &err);
+    rmdir(dir);
+    for (i = 0; i < 2; i++)
+        glca_verdict_rows_free(&slots[i].verdict);
+    glca_background_free(bg);
+}

@@ -1,0 +1,139 @@
+#!/bin/sh
+# The MPI batch against one process (ctest test "mpi", built with GLCA_MPI):
+#   run_mpi.sh GREENLCA GEN_SYNTHETIC SOURCE_DIR WORK_DIR
+# 1. the bundled examples catalog (includes: read serially by one rank) with the rules, USLCI and
+#    IPCC AR6: mpirun -n 3 stores the rows one process stores;
+# 2. a generated catalog with bad products, 3 ranks of 2 threads, small chunks: the same rows,
+#    error rows and their file:line included; the same with a product of malformed XML, where
+#    the stream of one process breaks off;
+# 3. the job killed (SIGKILL) mid-run and run again with another N: what was committed before
+#    the kill is skipped, not redone (the summary's "already stored" count equals it), and the
+#    store ends with the rows of one process, none twice;
+# 4. one rank killed: mpirun aborts the job; the same command resumes as in 3.
+set -eu
+greenlca=$1 gen=$2 src=$3 work=$4
+here=$(cd "$(dirname "$0")" && pwd)
+mpirun="mpirun --oversubscribe --allow-run-as-root"
+compare="$here/compare_stores.sh"
+
+# under the sanitizers: Open MPI's own leaks suppressed (lsan-openmpi.supp), full stacks so that
+# the suppressions find Open MPI in them
+export LSAN_OPTIONS="suppressions=$here/lsan-openmpi.supp"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}:fast_unwind_on_malloc=0"
+# containers often forbid the cross-memory attach of Open MPI's shared-memory transport
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+echo "== examples catalog, 1 process vs 3 ranks"
+ex="$src/tests/fixtures/cli/examples.catalog.xml --inventory
+    $src/inventories/data/uslci/uslci.inventory.xml
+    --method $src/inventories/data/methods/ipcc-ar6-gwp100.method.xml
+    --rules-dir $src/ruleset/rules --quiet"
+# exit status 1 is expected: the certification examples include products that are errors
+"$greenlca" batch $ex --no-cache --results ex1.sqlite || [ $? -eq 1 ]
+$mpirun -n 3 "$greenlca" batch $ex --cache-dir cache --results ex3.sqlite || [ $? -eq 1 ]
+# again with the Lambda cache warm: rank 0 broadcasts the background as read from the cache
+$mpirun -n 3 "$greenlca" batch $ex --cache-dir cache --results ex3b.sqlite || [ $? -eq 1 ]
+[ "$(sqlite3 ex1.sqlite 'SELECT count(*) FROM verdict')" -gt 0 ]
+"$compare" ex1.sqlite ex3.sqlite
+"$compare" ex1.sqlite ex3b.sqlite
+
+echo "== generated catalog with bad products, 1 process vs 3 ranks x 2 threads"
+"$gen" --out syn --processes 400 --flows 150 --categories 6 --products 3000 --lines 30 \
+    --bad 25 --seed 7 >/dev/null
+syn="syn/catalog.xml --inventory syn/background.inventory.xml --method syn/method.method.xml
+     --no-cache --quiet"
+"$greenlca" batch $syn --threads 1 --results syn1.sqlite || [ $? -eq 1 ]
+$mpirun -n 3 "$greenlca" batch $syn --threads 2 --chunk 40 --results syn3.sqlite || [ $? -eq 1 ]
+[ "$(sqlite3 syn1.sqlite "SELECT count(*) FROM product WHERE status = 'error'")" -eq 25 ]
+"$compare" syn1.sqlite syn3.sqlite
+[ -z "$(ls syn3.sqlite.part-* 2>/dev/null)" ] # the parts were merged and removed
+
+echo "== malformed XML in product 1700: one process stops there, so do 3 ranks"
+# the block is handed to the serial reader, which cannot go past a mismatched end tag: the
+# catalog ends at that product for one process, and ranks that computed later chunks meanwhile
+# must not leave them in the store
+awk '/<product / { n++ } n == 1701 && !done && /<\/product>/ { sub("</product>", "</produkt>");
+     done = 1 } { print }' syn/catalog.xml >syn/broken.xml
+broken="syn/broken.xml --inventory syn/background.inventory.xml --method syn/method.method.xml
+        --no-cache --quiet"
+"$greenlca" batch $broken --threads 1 --results broken1.sqlite || [ $? -eq 1 ]
+$mpirun -n 3 "$greenlca" batch $broken --threads 1 --chunk 40 --results broken3.sqlite ||
+    [ $? -eq 1 ]
+[ "$(sqlite3 broken1.sqlite "SELECT max(ordinal) FROM product")" -eq 1700 ]
+sqlite3 broken1.sqlite "SELECT source FROM product WHERE ordinal = 1700" | grep -q broken.xml:
+"$compare" broken1.sqlite broken3.sqlite
+
+echo "== SIGKILL mid-run, then the same command on 2 ranks"
+"$gen" --out big --processes 400 --flows 150 --categories 6 --products 6000 --lines 30 \
+    --bad 40 --seed 8 >/dev/null
+big="big/catalog.xml --inventory big/background.inventory.xml --method big/method.method.xml
+     --no-cache --threads 1 --chunk 16"
+"$greenlca" batch $big --quiet --results big1.sqlite || [ $? -eq 1 ]
+gone() { # wait until no process of session $1 is left (the store's writer row names rank 0)
+    tries=0
+    while [ -n "$(awk -v s="$1" '$6 == s { print $1 }' /proc/[0-9]*/stat 2>/dev/null)" ] &&
+        [ $tries -lt 200 ]; do
+        sleep 0.05
+        tries=$((tries + 1))
+    done
+}
+stored() { # products committed so far in store $1 and its parts
+    n=0
+    for f in "$1" "$1".part-*; do
+        [ -f "$f" ] || continue
+        # nothing but the count on stdout: a store without its schema yet counts 0
+        c=$(sqlite3 -cmd ".timeout 5000" "$f" "SELECT count(*) FROM product" 2>/dev/null) || c=0
+        n=$((n + ${c:-0}))
+    done
+    echo $n
+}
+setsid $mpirun -n 3 "$greenlca" batch $big --quiet --results big3.sqlite &
+job=$!
+tries=0
+while [ "$(stored big3.sqlite)" -lt 300 ] && [ $tries -lt 600 ]; do
+    sleep 0.05
+    tries=$((tries + 1))
+done
+# the whole job: mpirun and every rank, each in a process group of its own but all in the session
+kill -KILL $(awk -v s="$job" '$6 == s { print $1 }' /proc/[0-9]*/stat 2>/dev/null) 2>/dev/null ||
+    true
+wait "$job" 2>/dev/null || true
+gone "$job"
+before=$(stored big3.sqlite)
+echo "  committed before the kill: $before products"
+[ "$before" -gt 0 ]
+[ "$before" -lt 6000 ]
+$mpirun -n 2 "$greenlca" batch $big --results big3.sqlite 2>resume.log || [ $? -eq 1 ]
+grep "greenlca batch:" resume.log
+grep -q "($before already stored)" resume.log
+"$compare" big1.sqlite big3.sqlite
+[ "$(sqlite3 big3.sqlite "SELECT status FROM run")" = done ]
+
+echo "== SIGKILL of rank 1 mid-run, then the same command on 3 ranks"
+setsid $mpirun -n 3 "$greenlca" batch $big --quiet --results big4.sqlite 2>abort.log &
+job=$!
+tries=0
+while [ "$(stored big4.sqlite)" -lt 300 ] && [ $tries -lt 600 ]; do
+    sleep 0.05
+    tries=$((tries + 1))
+done
+for pid in $(awk -v s="$job" '$6 == s && $2 == "(greenlca)" { print $1 }' /proc/[0-9]*/stat \
+        2>/dev/null); do
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then
+        kill -KILL "$pid"
+    fi
+done
+wait "$job" || true
+gone "$job"
+grep -q "rank 1 .*signal 9" abort.log # mpirun saw it and ended the job
+before=$(stored big4.sqlite)
+echo "  committed before the abort: $before products"
+[ "$before" -gt 0 ]
+[ "$before" -lt 6000 ]
+$mpirun -n 3 "$greenlca" batch $big --results big4.sqlite 2>resume4.log || [ $? -eq 1 ]
+grep "greenlca batch:" resume4.log
+grep -q "($before already stored)" resume4.log
+"$compare" big1.sqlite big4.sqlite
+echo "mpi: all passed"
