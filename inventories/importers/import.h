@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum glca_imp_flow_kind {
     GLCA_IMP_FLOW_PRODUCT,
@@ -130,11 +131,74 @@ int glca_inventories__imp_add_alloc(glca_import *im, const glca_imp_alloc *a, gl
 /* A linking report entry found while reading (dangling reference, formula, ...). */
 int glca_inventories__imp_note(glca_import *im, const glca_imp_note *n, glca_error *err);
 
-typedef enum glca_allocation {
-    GLCA_ALLOCATION_DATA = 0, /* as the data states; a process without factors: none */
-    GLCA_ALLOCATION_PHYSICAL,
-    GLCA_ALLOCATION_ECONOMIC,
-    GLCA_ALLOCATION_NONE /* every process stands for its reference product alone */
-} glca_allocation;
+/* glca_allocation is public (<glca/inventories.h>): the CLI's --allocation. */
+
+/* ---------------------------------------------------------------- provider map */
+
+/**
+ * The user's choice of providers (inventories/importers/README.md): CSV lines
+ * "consumer,flow,provider", consumer "*" for every consumer.  A pair given twice is an error
+ * naming both lines.
+ */
+typedef struct glca_provider_map glca_provider_map;
+
+int glca_inventories__provider_map_read(glca_provider_map **out, const char *path,
+                                        glca_error *err);
+void glca_inventories__provider_map_free(glca_provider_map *pm);
+/* The provider named for this consumer process and flow (the consumer's own line first, then
+ * "*"), or NULL. */
+const char *glca_inventories__provider_map_get(const glca_provider_map *pm, const char *consumer,
+                                               const char *flow);
+
+/* ---------------------------------------------------------------- linking */
+
+/**
+ * Where the linked model goes: the engine's builder (glca_model_add_*) or the native writer.
+ * The calls come in the order those functions want: every flow, then each process followed by
+ * its exchanges; every product exchange names its provider.
+ */
+typedef struct glca_imp_sink {
+    int (*flow)(void *payload, const char *id, glca_flow_kind kind, const char *name,
+                const char *unit, const char *compartment, const char *cas,
+                const glca_srcloc *loc, glca_error *err);
+    int (*process)(void *payload, const char *id, const char *name, const char *location,
+                   const char *product_flow, double amount, const char *unit,
+                   const glca_srcloc *loc, glca_error *err);
+    int (*exchange)(void *payload, glca_direction dir, const char *flow, double amount,
+                    const char *unit, const char *provider, const glca_uncertainty *unc,
+                    const glca_srcloc *loc, glca_error *err);
+    void *payload;
+} glca_imp_sink;
+
+/* A sink into the engine's model builder. */
+glca_imp_sink glca_inventories__model_sink(glca_model *m);
+
+/*
+ * Engine ids of what the linking makes up (documented in importers/README.md):
+ * the allocated part of process P for its co-product F is "P/F" (for its reference product it
+ * keeps "P"); the service of treating waste W is the product flow "treatment/W".
+ */
+#define GLCA_IMP_COPRODUCT_SEP "/"
+#define GLCA_IMP_TREATMENT_PREFIX "treatment/"
+
+/**
+ * Allocate, resolve providers, normalize treatment and emit into `sink`.  What is left out gets
+ * a note in `im` (the linking report).  Allocation factors that do not sum to 1 for an
+ * exchange (tolerance 1e-6) are errors (file:line of a factor); every error goes to `diag` and
+ * the first one's code is returned.  `map` may be NULL.
+ */
+int glca_inventories__imp_link(glca_import *im, glca_allocation allocation,
+                               const glca_provider_map *map, const glca_imp_sink *sink,
+                               glca_diag_fn diag, void *payload, glca_error *err);
+
+/* ---------------------------------------------------------------- linking report */
+
+size_t glca_inventories__imp_nnotes(const glca_import *im);
+const glca_imp_note *glca_inventories__imp_note_at(const glca_import *im, size_t i);
+const char *glca_inventories__imp_note_kind_name(glca_imp_note_kind k);
+
+/* The notes of `im` as Markdown or JSON: a count per kind, then every note. */
+int glca_inventories__imp_write_report(FILE *f, const glca_import *im, glca_report_format fmt,
+                                       glca_error *err);
 
 #endif

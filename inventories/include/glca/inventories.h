@@ -141,6 +141,26 @@ int glca_validate_file(const char *path, const glca_xml_limits *limits, glca_doc
 /** The kind of a file from its root element, reading no further; GLCA_EPARSE if not ours. */
 int glca_detect_kind(const char *path, glca_doc_kind *out, glca_error *err);
 
+/* ---------------------------------------------------------------- imported inventories */
+
+/** How multi-output processes of imported data are split (--allocation). */
+typedef enum glca_allocation {
+    GLCA_ALLOCATION_DATA = 0, /* the factors the data states; a process without them: none */
+    GLCA_ALLOCATION_PHYSICAL,
+    GLCA_ALLOCATION_ECONOMIC,
+    GLCA_ALLOCATION_NONE /* every process stands for its reference product alone */
+} glca_allocation;
+
+/** "data", "physical", "economic", "none"; GLCA_EPARSE otherwise. */
+int glca_allocation_parse(const char *name, glca_allocation *out, glca_error *err);
+
+/** Linking report formats; AUTO picks by the file's extension (.json, else Markdown). */
+typedef enum glca_report_format {
+    GLCA_REPORT_AUTO = 0,
+    GLCA_REPORT_MARKDOWN,
+    GLCA_REPORT_JSON
+} glca_report_format;
+
 /* ---------------------------------------------------------------- studies */
 
 /**
