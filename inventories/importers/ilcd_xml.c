@@ -1,0 +1,136 @@
+/*
+ * What every ILCD dataset parser needs: the element path of the current event (ILCD data sit in
+ * element text, and the same local name means different things at different places), trimmed
+ * text, numbers, the root check, dataset kinds by folder, and the elementary flow ids that carry
+ * direction and location to the engine.
+ */
+#include "importers/ilcd_int.h"
+#include "xml/xmlsafe_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+ilcd_kind glca_inventories__ilcd_kind(const char *entry)
+{
+    static const struct {
+        const char *folder;
+        ilcd_kind kind;
+    } folders[] = {{"unitgroups", ILCD_UNITGROUP}, {"flowproperties", ILCD_FLOWPROP},
+                   {"flows", ILCD_FLOW},           {"processes", ILCD_PROCESS},
+                   {"lciamethods", ILCD_METHOD}};
+    const char *slash = strrchr(entry, '/'), *start;
+    size_t len, elen = strlen(entry);
+
+    if (!slash || elen < 4 || strcmp(entry + elen - 4, ".xml") != 0)
+        return ILCD_OTHER;
+    /* the folder right above the file, wherever the ILCD root sits in the archive */
+    for (start = slash; start > entry && start[-1] != '/'; start--)
+        ;
+    len = (size_t)(slash - start);
+    for (size_t i = 0; i < sizeof folders / sizeof *folders; i++)
+        if (strlen(folders[i].folder) == len && !strncmp(start, folders[i].folder, len))
+            return folders[i].kind;
+    return ILCD_OTHER;
+}
+
+int glca_inventories__ilcd_next(glca_xml *x, ilcd_path *p, glca_error *err)
+{
+    int ev;
+
+    if (p->pop) {
+        p->depth--;
+        p->pop = false;
+    }
+    ev = glca_xml_next(x, err);
+    if (ev == GLCA_XML_END)
+        p->pop = true;
+    if (ev == GLCA_XML_START) {
+        glca_srcloc loc = glca_xml_loc(x);
+        if (p->depth >= ILCD_MAX_DEPTH)
+            return glca_error_set(err, GLCA_ELIMIT, &loc,
+                                  "elements nested deeper than %d levels", ILCD_MAX_DEPTH);
+        snprintf(p->names[p->depth], sizeof p->names[p->depth], "%s", glca_xml_name(x));
+        p->depth++;
+    }
+    return ev;
+}
+
+bool glca_inventories__ilcd_at(const ilcd_path *p, const char *suffix)
+{
+    /* match "a/b/c" against the last components of the path, right to left */
+    const char *end = suffix + strlen(suffix);
+    int d = p->depth - 1;
+
+    while (d >= 0) {
+        const char *start = end;
+        size_t len;
+        while (start > suffix && start[-1] != '/')
+            start--;
+        len = (size_t)(end - start);
+        if (strlen(p->names[d]) != len || strncmp(p->names[d], start, len) != 0)
+            return false;
+        if (start == suffix)
+            return true;
+        end = start - 1;
+        d--;
+    }
+    return false;
+}
+
+static bool space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+char *glca_inventories__ilcd_text(const glca_xml *x, bool *oom)
+{
+    const char *s = glca_xml_text(x), *e;
+    char *copy;
+
+    while (space(*s))
+        s++;
+    e = s + strlen(s);
+    while (e > s && space(e[-1]))
+        e--;
+    if (e == s)
+        return NULL;
+    if (!(copy = glca_malloc((size_t)(e - s) + 1))) {
+        *oom = true;
+        return NULL;
+    }
+    memcpy(copy, s, (size_t)(e - s));
+    copy[e - s] = '\0';
+    return copy;
+}
+
+int glca_inventories__ilcd_number(glca_xml *x, double *out, glca_error *err)
+{
+    const char *s = glca_xml_text(x);
+    glca_srcloc loc = glca_xml_loc(x);
+    int rc = glca_inventories__parse_double(s, out);
+
+    if (rc == 0)
+        return 0;
+    return glca_error_set(err, GLCA_EPARSE, &loc, "%s number '%.40s' in <%s>",
+                          rc == -2 ? "non-finite" : "unparsable", s, glca_xml_name(x));
+}
+
+int glca_inventories__ilcd_root(glca_xml *x, const char *root, const char *ns,
+                                const char *what, glca_error *err)
+{
+    glca_srcloc loc = glca_xml_loc(x);
+
+    if (strcmp(glca_xml_name(x), root) != 0 || strcmp(glca_xml_ns(x), ns) != 0)
+        return glca_error_set(err, GLCA_EPARSE, &loc,
+                              "not an ILCD %s dataset: root <%s> in namespace '%s', expected "
+                              "<%s> in '%s'",
+                              what, glca_xml_name(x), glca_xml_ns(x), root, ns);
+    return 0;
+}
+
+void glca_inventories__ilcd_elementary_id(char *out, const char *uuid, glca_direction dir,
+                                          const char *location)
+{
+    snprintf(out, GLCA_ILCD_ID_MAX, "%s/%s%s%s", uuid, dir == GLCA_INPUT ? "in" : "out",
+             location ? "@" : "", location ? location : "");
+}
