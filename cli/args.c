@@ -40,11 +40,12 @@ int cli_parse(cli_args *a, const char *cmd, int argc, char **argv)
             only_positional = true;
             continue;
         }
-        if (arg[1] != '-') {
+        /* "-o" is "--o": one-letter options (convert's -o) take a single dash too */
+        if (arg[1] != '-' && (arg[2] != '\0' || !find_option(a, arg + 1, 1))) {
             fprintf(stderr, "greenlca %s: unknown option '%s' (see --help)\n", cmd, arg);
             return CLI_EXIT_USAGE;
         }
-        arg += 2;
+        arg += arg[1] == '-' ? 2 : 1;
         eq = strchr(arg, '=');
         o = find_option(a, arg, eq ? (size_t)(eq - arg) : strlen(arg));
         if (!o) {

@@ -24,6 +24,7 @@ static const cli_command commands[] = {
      cmd_montecarlo},
     {"sensitivity", "which uncertain parameters matter most (Spearman rank correlation)",
      cmd_sensitivity},
+    {"convert", "EcoSpold 1 inventories into greenlca's inventory format", cmd_convert},
     {NULL, NULL, NULL},
 };
 

@@ -4,9 +4,33 @@
 #include <stdio.h>
 #include <string.h>
 
+int cli_import_options(const cli_args *a, const char *cmd, glca_load_options *o)
+{
+    const char *alloc = cli_value(a, "allocation"), *fmt = cli_value(a, "linking-report-format");
+    glca_error err = GLCA_ERROR_INIT;
+
+    if (alloc && glca_allocation_parse(alloc, &o->allocation, &err) < 0) {
+        fprintf(stderr, "greenlca %s: %s\n", cmd, err.message);
+        return CLI_EXIT_USAGE;
+    }
+    if (fmt && strcmp(fmt, "md") != 0 && strcmp(fmt, "markdown") != 0 &&
+        strcmp(fmt, "json") != 0) {
+        fprintf(stderr, "greenlca %s: --linking-report-format is md or json, not '%s'\n", cmd,
+                fmt);
+        return CLI_EXIT_USAGE;
+    }
+    if (fmt)
+        o->report_format = strcmp(fmt, "json") == 0 ? GLCA_REPORT_JSON : GLCA_REPORT_MARKDOWN;
+    o->provider_map = cli_value(a, "provider-map");
+    o->linking_report = cli_value(a, "linking-report");
+    return 0;
+}
+
 int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_allowed)
 {
     glca_background_options opts = GLCA_BACKGROUND_OPTIONS_INIT;
+    glca_load_options lo = GLCA_LOAD_OPTIONS_INIT;
+    const cli_option *methods = cli_find(a, "method");
     glca_error err = GLCA_ERROR_INIT;
     const cli_option *inv = cli_find(a, "inventory");
     const char *ruleset = cli_value(a, "ruleset"), *dir = cli_value(a, "rules-dir");
@@ -14,7 +38,7 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
     int rc;
 
     memset(s, 0, sizeof *s);
-    s->method = cli_value(a, "method");
+    s->method = methods && methods->count ? methods->values[0] : NULL;
     if (!inv || !inv->count || !s->method) {
         fprintf(stderr, "greenlca %s: --inventory and --method are required (see --help)\n", cmd);
         return CLI_EXIT_USAGE;
@@ -27,8 +51,12 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
         fprintf(stderr, "greenlca %s: this command takes no rules\n", cmd);
         return CLI_EXIT_USAGE;
     }
+    if ((rc = cli_import_options(a, cmd, &lo)))
+        return rc;
     s->inventories = inv->values;
     s->ninventories = inv->count;
+    s->methods = methods->values;
+    s->nmethods = methods->count;
     if (ruleset)
         rc = glca_rulebook_load_file(&s->rules, ruleset, NULL, cli_diag_print, &problems, &err);
     else if (dir)
@@ -36,8 +64,8 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
     else
         rc = 0;
     if (rc == 0)
-        rc = glca_load_background(&s->bg, s->inventories, s->ninventories, s->method, &opts,
-                                  cli_diag_print, &problems, &err);
+        rc = glca_load_background_ex(&s->bg, s->inventories, s->ninventories, s->methods,
+                                     s->nmethods, &lo, &opts, cli_diag_print, &problems, &err);
     if (rc < 0) {
         if (problems == 0)
             cli_print_error(&err);

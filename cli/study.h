@@ -15,13 +15,23 @@ typedef struct cli_study {
     glca_rulebook *rules; /* NULL without --ruleset / --rules-dir */
     const char *const *inventories;
     size_t ninventories;
-    const char *method;
+    const char *method; /* the first --method */
+    const char *const *methods;
+    size_t nmethods;
 } cli_study;
+
+/** How inventories of other formats are read: allocation, provider map, linking report. */
+#define CLI_IMPORT_OPTIONS                                                                    \
+    {"allocation", true, false, 0, {0}}, {"provider-map", true, false, 0, {0}},               \
+        {"linking-report", true, false, 0, {0}}, {"linking-report-format", true, false, 0, {0}}
 
 /** The options a study needs, for a subcommand's option table (copy them in). */
 #define CLI_STUDY_OPTIONS                                                                     \
-    {"inventory", true, true, 0, {0}}, {"method", true, false, 0, {0}},                      \
-        {"ruleset", true, false, 0, {0}}, {"rules-dir", true, false, 0, {0}}
+    {"inventory", true, true, 0, {0}}, {"method", true, true, 0, {0}},                       \
+        {"ruleset", true, false, 0, {0}}, {"rules-dir", true, false, 0, {0}}, CLI_IMPORT_OPTIONS
+
+/** CLI_IMPORT_OPTIONS into `o`; 0, or an exit status after a usage message. */
+int cli_import_options(const cli_args *a, const char *cmd, glca_load_options *o);
 
 /** Loads the study from parsed options; prints problems; returns 0 or a CLI exit status. */
 int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_allowed);

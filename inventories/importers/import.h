@@ -91,7 +91,9 @@ typedef enum glca_imp_note_kind {
     GLCA_IMP_NOT_EVALUABLE, /* an amount given by a formula or parameter we cannot evaluate */
     GLCA_IMP_UNIT,          /* a unit that cannot be converted: exchange left out */
     GLCA_IMP_OUT_OF_SCOPE,  /* something the format allows that we do not model (named) */
-    GLCA_IMP_PROVIDER_MAP   /* resolved by the user's provider map (kept, for the audit) */
+    GLCA_IMP_PROVIDER_MAP,  /* resolved by the user's provider map (kept, for the audit) */
+    GLCA_IMP_CHOSEN         /* resolved by the format's documented rule, e.g. EcoSpold 1's
+                               tie-break among same-name providers (kept, for the audit) */
 } glca_imp_note_kind;
 
 typedef struct glca_imp_note {
@@ -190,6 +192,20 @@ glca_imp_sink glca_inventories__model_sink(glca_model *m);
 int glca_inventories__imp_link(glca_import *im, glca_allocation allocation,
                                const glca_provider_map *map, const glca_imp_sink *sink,
                                glca_diag_fn diag, void *payload, glca_error *err);
+
+/* ---------------------------------------------------------------- native writer */
+
+/* A sink writing our inventory format (import_write.c); `units` (borrowed) declares units the
+ * built-in table lacks. */
+typedef struct glca_native_writer glca_native_writer;
+
+int glca_inventories__writer_new(glca_native_writer **out, const glca_units *units,
+                                 glca_error *err);
+void glca_inventories__writer_free(glca_native_writer *w);
+glca_imp_sink glca_inventories__writer_sink(glca_native_writer *w);
+/* The whole document to `f`, with inventory id `id`. */
+int glca_inventories__writer_finish(glca_native_writer *w, FILE *f, const char *id,
+                                    glca_error *err);
 
 /* ---------------------------------------------------------------- linking report */
 

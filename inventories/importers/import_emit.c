@@ -122,12 +122,18 @@ static int emit_unit(glca_linker *lk, size_t u, const char **service)
         if (v != SIZE_MAX) {
             double entry = glca_inventories__entry(x);
 
+            /* a producer's customer takes -entry of the product, a treater's customer takes
+             * entry of the treatment service; both are inputs */
             dir = GLCA_INPUT;
-            amount = fabs(entry);
-            negate = x->amount < 0;
             provider = lk->units[v].id;
-            if (entry > 0)
+            if (lk->units[v].entry > 0) {
+                amount = -entry;
+                negate = x->dir == GLCA_OUTPUT;
+            } else {
+                amount = entry;
+                negate = x->dir == GLCA_INPUT;
                 flow = service[lk->units[v].flow];
+            }
         }
         unc = scaled(x->unc, factor, negate);
         if (s->exchange(s->payload, dir, flow, factor * amount, x->unit, provider,

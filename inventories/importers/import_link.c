@@ -85,17 +85,22 @@ static bool serves(const glca_linker *lk, size_t u, double e)
     return sgn(lk->units[u].entry) == -sgn(e);
 }
 
+/* A provider named by the data or the map: the one serving by sign first; failing that one
+ * whose product the flow is with the same sign, so a negative input names its producer (an
+ * avoided product, as the data states it). */
 static size_t find_named(const glca_linker *lk, size_t f, double e, const char *id)
 {
     size_t k;
+    int pass;
 
-    for (k = lk->pstart[f]; k < lk->pstart[f + 1]; k++) {
-        const glca_eng_unit *u = &lk->units[lk->plist[k]];
+    for (pass = 0; pass < 2; pass++)
+        for (k = lk->pstart[f]; k < lk->pstart[f + 1]; k++) {
+            const glca_eng_unit *u = &lk->units[lk->plist[k]];
 
-        if (serves(lk, lk->plist[k], e) &&
-            (strcmp(u->id, id) == 0 || strcmp(lk->im->procs[u->proc].p.id, id) == 0))
-            return lk->plist[k];
-    }
+            if ((pass == 1 || serves(lk, lk->plist[k], e)) &&
+                (strcmp(u->id, id) == 0 || strcmp(lk->im->procs[u->proc].p.id, id) == 0))
+                return lk->plist[k];
+        }
     return SIZE_MAX;
 }
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#define NKINDS (GLCA_IMP_PROVIDER_MAP + 1)
+#define NKINDS (GLCA_IMP_CHOSEN + 1)
 
 size_t glca_inventories__imp_nnotes(const glca_import *im)
 {
@@ -23,7 +23,7 @@ const char *glca_inventories__imp_note_kind_name(glca_imp_note_kind k)
 {
     static const char *const names[NKINDS] = {
         "cutoff",      "ambiguous", "coproduct",    "dangling",
-        "not-evaluable", "unit",    "out-of-scope", "provider-map"};
+        "not-evaluable", "unit",    "out-of-scope", "provider-map", "chosen"};
 
     return (unsigned)k < NKINDS ? names[k] : "?";
 }
@@ -67,8 +67,8 @@ static void write_markdown(FILE *f, const glca_import *im, const size_t counts[N
             fputs(" | ", f);
             md_cell(f, n->flow);
             fputs(" | ", f);
-            if (!isnan(n->amount))
-                fprintf(f, "%.17g", n->amount);
+            if (!isnan(n->amount)) /* for people; the JSON has every digit */
+                fprintf(f, "%.15g", n->amount);
             fputs(" | ", f);
             md_cell(f, n->unit);
             fputs(" | ", f);

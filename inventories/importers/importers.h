@@ -65,4 +65,7 @@ typedef struct glca_import_format {
 extern const glca_import_format glca_inventories__import_formats[];
 extern const size_t glca_inventories__nimport_formats;
 
+/* The format of `path` (a file, a directory), or NULL when it is none of the table's. */
+const glca_import_format *glca_inventories__detect_import(const char *path);
+
 #endif

@@ -111,7 +111,11 @@ typedef enum glca_doc_kind {
     GLCA_DOC_METHOD,    /* urn:greenlca:method:1 */
     GLCA_DOC_PRODUCT,   /* urn:greenlca:product:1 */
     GLCA_DOC_CATALOG,   /* urn:greenlca:catalog:1 */
-    GLCA_DOC_RULESET    /* urn:greenlca:ruleset:1 (read by ruleset/) */
+    GLCA_DOC_RULESET,   /* urn:greenlca:ruleset:1 (read by ruleset/) */
+    GLCA_DOC_ECOSPOLD1, /* EcoSpold 1 file or directory of them */
+    GLCA_DOC_ECOSPOLD2, /* EcoSpold 2 .spold file or directory with MasterData/ */
+    GLCA_DOC_ILCD,      /* ILCD process dataset, folder or .zip */
+    GLCA_DOC_ILCD_METHOD /* ILCD LCIA method dataset(s) */
 } glca_doc_kind;
 
 /**
@@ -161,6 +165,38 @@ typedef enum glca_report_format {
     GLCA_REPORT_JSON
 } glca_report_format;
 
+/** How inventories of other formats are read and linked (the study options of the CLI). */
+typedef struct glca_load_options {
+    int version;
+    glca_allocation allocation;
+    const char *provider_map;   /* CSV file (inventories/importers/README.md), NULL: none */
+    const char *linking_report; /* written when not NULL */
+    glca_report_format report_format;
+    const glca_xml_limits *limits; /* NULL: defaults */
+} glca_load_options;
+
+#define GLCA_LOAD_OPTIONS_INIT {1, GLCA_ALLOCATION_DATA, NULL, NULL, GLCA_REPORT_AUTO, NULL}
+
+/**
+ * Read inventories of every format greenlca knows into `m`: our own files as
+ * glca_read_inventory does, and imported data (EcoSpold 1 files or directories, ...) linked
+ * with the options' allocation and provider map, every provider named.  What the linking left
+ * out is in the linking report (written when `opts->linking_report` is set).  `opts` may be
+ * NULL.  Every problem goes to `diag`; the first one's code is returned.
+ */
+int glca_read_inventories(glca_model *m, const char *const *paths, size_t n,
+                          const glca_load_options *opts, glca_diag_fn diag, void *payload,
+                          glca_error *err);
+
+/**
+ * `greenlca convert`: imported inventories, linked as glca_read_inventories does, written to
+ * `out` in our inventory format with inventory id `id`.  Reading the result builds the same
+ * model bit for bit.
+ */
+int glca_convert_inventories(FILE *out, const char *id, const char *const *paths, size_t n,
+                             const glca_load_options *opts, glca_diag_fn diag, void *payload,
+                             glca_error *err);
+
 /* ---------------------------------------------------------------- studies */
 
 /**
@@ -171,6 +207,16 @@ int glca_load_background(glca_background **out, const char *const *inventory_pat
                          size_t ninventories, const char *method_path,
                          const glca_background_options *opts, glca_diag_fn diag, void *payload,
                          glca_error *err);
+
+/**
+ * glca_load_background over inventories of any format (glca_read_inventories) and one or
+ * more methods; `lopts` may be NULL.
+ */
+int glca_load_background_ex(glca_background **out, const char *const *inventory_paths,
+                            size_t ninventories, const char *const *method_paths,
+                            size_t nmethods, const glca_load_options *lopts,
+                            const glca_background_options *opts, glca_diag_fn diag,
+                            void *payload, glca_error *err);
 
 /* ---------------------------------------------------------------- catalogs */
 
