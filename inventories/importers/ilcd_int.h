@@ -98,6 +98,14 @@ typedef enum ilcd_kind {
 
 ilcd_kind glca_inventories__ilcd_kind(const char *entry);
 
+/* A text-mode reader over entry `i` of `a` after checking that it declares no encoding but
+ * UTF-8; `*buf` as for glca_inventories__archive_open_xml. */
+int glca_inventories__ilcd_open(glca_xml **out, char **buf, glca_archive *a, size_t i,
+                                const glca_xml_limits *limits, glca_error *err);
+/* The same over a file. */
+int glca_inventories__ilcd_open_file(glca_xml **out, const char *path,
+                                     const glca_xml_limits *limits, glca_error *err);
+
 /* The element path of the current event, kept by glca_inventories__ilcd_next. */
 typedef struct ilcd_path {
     char names[ILCD_MAX_DEPTH][48];

@@ -158,9 +158,8 @@ static int parse_entry(ilcd_lcia *d, glca_archive *a, size_t i, const glca_xml_l
     char *buf = NULL;
     int rc;
 
-    if ((rc = glca_inventories__archive_open_xml(&x, &buf, a, i, limits, err)) < 0)
+    if ((rc = glca_inventories__ilcd_open(&x, &buf, a, i, limits, err)) < 0)
         return rc;
-    glca_xml_keep_text(x, true);
     if ((rc = parse_lcia(d, x, err)) < 0) {
         lcia_clear(d);
     } else {
@@ -295,8 +294,7 @@ int glca_inventories__read_ilcd_methods(glca_method *m, const char *path,
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && !glca_inventories__archive_is_zip(path)) {
         glca_xml *x = NULL;
         ilcd_lcia d;
-        if ((rc = glca_xml_open(&x, path, limits, &e)) == 0) {
-            glca_xml_keep_text(x, true);
+        if ((rc = glca_inventories__ilcd_open_file(&x, path, limits, &e)) == 0) {
             if ((rc = parse_lcia(&d, x, &e)) == 0) {
                 rc = add_dataset(m, &d, &sink);
                 lcia_clear(&d);

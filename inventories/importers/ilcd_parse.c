@@ -25,9 +25,8 @@ static int parse_one(void *rec, ilcd_kind kind, glca_archive *a, size_t entry,
     char *buf = NULL;
     int rc;
 
-    if ((rc = glca_inventories__archive_open_xml(&x, &buf, a, entry, limits, err)) < 0)
+    if ((rc = glca_inventories__ilcd_open(&x, &buf, a, entry, limits, err)) < 0)
         return rc;
-    glca_xml_keep_text(x, true);
     switch (kind) {
     case ILCD_UNITGROUP: rc = glca_inventories__ilcd_parse_unitgroup(rec, x, err); break;
     case ILCD_FLOWPROP: rc = glca_inventories__ilcd_parse_flowprop(rec, x, err); break;

@@ -7,8 +7,10 @@
 #include "importers/ilcd_int.h"
 #include "xml/xmlsafe_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 ilcd_kind glca_inventories__ilcd_kind(const char *entry)
 {
@@ -133,4 +135,98 @@ void glca_inventories__ilcd_elementary_id(char *out, const char *uuid, glca_dire
 {
     snprintf(out, GLCA_ILCD_ID_MAX, "%s/%s%s%s", uuid, dir == GLCA_INPUT ? "in" : "out",
              location ? "@" : "", location ? location : "");
+}
+
+/*
+ * ILCD datasets are UTF-8 (the format says so).  Another encoding in the prolog, or UTF-16
+ * bytes, is refused here with the entry and line named, before libxml2 would transcode or
+ * fail in its own words.
+ */
+static int check_prolog(const char *head, size_t len, const char *file, glca_error *err)
+{
+    const unsigned char *u = (const unsigned char *)head;
+    glca_srcloc loc = {file, 1, 1};
+    const char *end, *enc;
+    char q, name[40];
+    size_t n = 0;
+
+    if (len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE)))
+        return glca_error_set(err, GLCA_EPARSE, &loc,
+                              "UTF-16 text: ILCD datasets must be UTF-8");
+    if (len >= 2 && (u[0] == 0 || u[1] == 0))
+        return glca_error_set(err, GLCA_EPARSE, &loc,
+                              "NUL bytes at the start (UTF-16 or UTF-32?): ILCD datasets must be "
+                              "UTF-8");
+    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        head += 3;
+        len -= 3;
+    }
+    if (len < 5 || strncmp(head, "<?xml", 5) != 0)
+        return 0;
+    if (!(end = memchr(head, '>', len)))
+        return 0; /* the parser will say what is wrong */
+    for (enc = head; enc + 8 < end && strncmp(enc, "encoding", 8) != 0; enc++)
+        ;
+    if (enc + 8 >= end)
+        return 0;
+    for (enc += 8; enc < end && (*enc == ' ' || *enc == '=' || *enc == '\t'); enc++)
+        ;
+    if (enc >= end || (*enc != '"' && *enc != '\''))
+        return 0;
+    q = *enc++;
+    while (enc + n < end && enc[n] != q && n + 1 < sizeof name) {
+        name[n] = enc[n];
+        n++;
+    }
+    name[n] = '\0';
+    loc.column = (long)(enc - head) + 1;
+    if (strcasecmp(name, "UTF-8") != 0 && strcasecmp(name, "UTF8") != 0)
+        return glca_error_set(err, GLCA_EPARSE, &loc,
+                              "encoding '%s' declared in the prolog: ILCD datasets must be UTF-8",
+                              name);
+    return 0;
+}
+
+int glca_inventories__ilcd_open(glca_xml **out, char **buf, glca_archive *a, size_t i,
+                                const glca_xml_limits *limits, glca_error *err)
+{
+    const char *file = glca_inventories__archive_display(a, i);
+    size_t len;
+    int rc;
+
+    *out = NULL;
+    *buf = NULL;
+    if (glca_inventories__archive_zipped(a)) {
+        if ((rc = glca_inventories__archive_read(a, i, buf, &len, err)) < 0)
+            return rc;
+        if ((rc = check_prolog(*buf, len < 512 ? len : 512, file, err)) < 0 ||
+            (rc = glca_xml_open_memory(out, file, *buf, len, limits, err)) < 0) {
+            glca_free(*buf);
+            *buf = NULL;
+            return rc;
+        }
+        glca_xml_keep_text(*out, true);
+        return 0;
+    }
+    return glca_inventories__ilcd_open_file(out, file, limits, err);
+}
+
+int glca_inventories__ilcd_open_file(glca_xml **out, const char *path,
+                                     const glca_xml_limits *limits, glca_error *err)
+{
+    char head[512];
+    size_t len;
+    FILE *f = fopen(path, "rb");
+    int rc;
+
+    *out = NULL;
+    if (!f)
+        return glca_error_set(err, GLCA_EIO, NULL, "%s: %s", path, strerror(errno));
+    len = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if ((rc = check_prolog(head, len, path, err)) < 0 ||
+        (rc = glca_xml_open(out, path, limits, err)) < 0)
+        return rc;
+    glca_xml_keep_text(*out, true);
+    return 0;
 }

@@ -206,3 +206,24 @@ Test(inventories_ilcd, olca_samples_read_or_say_precisely_why_not)
     cr_assert_eq(glca_method_ncategories(m), 1);
     glca_method_free(m);
 }
+
+Test(inventories_ilcd, folders_zips_and_files_are_recognised)
+{
+    char *zip = ilcd_zip_folder(TIANGONG, "detect.zip");
+    const glca_import_format *f;
+
+    /* a tree (folder or zip) serves both --inventory and --method */
+    cr_assert_not_null(f = glca_inventories__detect_import(TIANGONG));
+    cr_assert_eq(f->kind, GLCA_DOC_ILCD);
+    cr_assert(f->read && f->read_method);
+    cr_assert_not_null(f = glca_inventories__detect_import(zip));
+    cr_assert_eq(f->kind, GLCA_DOC_ILCD);
+    /* the methods folder alone, and one method file, by namespace */
+    cr_assert_not_null(f = glca_inventories__detect_import(TIANGONG "/lciamethods"));
+    cr_assert_eq(f->kind, GLCA_DOC_ILCD_METHOD);
+    cr_assert_not_null(f = glca_inventories__detect_import(OLCA "/sdk_sample_lciamethod.xml"));
+    cr_assert_eq(f->kind, GLCA_DOC_ILCD_METHOD);
+    cr_assert_not_null(f = glca_inventories__detect_import(OLCA "/process.xml"));
+    cr_assert_eq(f->kind, GLCA_DOC_ILCD);
+    free(zip);
+}
