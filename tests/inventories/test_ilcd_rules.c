@@ -12,6 +12,8 @@
  *   coker (at FR): 1 kg coke out (reference), 1 kg SO2 out, 0.25 kg SO2 in;
  *   method M: SO2 out 1, SO2 out at DE 5, SO2 in 7.
  */
+#include <omp.h>
+
 #include "ilcd_test_util.h"
 
 #define U_MASS "00000000-0000-4000-8000-0000000000a1"
@@ -331,5 +333,44 @@ Test(inventories_ilcd_rules, one_process_file_is_read_within_its_tree)
     cr_assert_str_eq(r.im->procs[0].p.id, COKER);
     cr_assert_eq(r.im->procs[0].nx, 3);
     ilcd_done(&r);
+    free(dir);
+}
+
+Test(inventories_ilcd_rules, every_allocation_failure_is_reported_not_crashed, .timeout = 120)
+{
+    char *dir = tree("oom"), *zip = ilcd_zip_folder(dir, "oom.zip");
+    const char *inputs[] = {dir, zip};
+
+    /* allocations fail on the calling thread only: parse on it alone */
+    omp_set_num_threads(1);
+    for (size_t k = 0; k < 2; k++) {
+        size_t failed = 1;
+        for (long n = 0; failed; n++) {
+            ilcd_run r = ilcd_read(dir); /* a model and import to read into */
+            glca_method *m = NULL;
+            glca_error e = GLCA_ERROR_INIT;
+            int rc, mrc;
+
+            glca_inventories__imp_free(r.im);
+            cr_assert_eq(glca_inventories__imp_new(&r.im, glca_model_units(r.model), &e), 0);
+            cr_assert_eq(glca_method_new(&m, "m", "m", "1", &e), 0);
+            glca_alloc_fail_after(n);
+            rc = glca_inventories__read_ilcd(r.im, inputs[k], NULL, NULL, NULL, &e);
+            mrc = glca_inventories__read_ilcd_methods(m, inputs[k], NULL, NULL, NULL, &e);
+            failed = glca_alloc_failures();
+            glca_alloc_fail_after(-1);
+            cr_assert(rc == 0 || rc == GLCA_ENOMEM, "n=%ld: %d %s", n, rc, inv_fmt(&e));
+            cr_assert(mrc == 0 || mrc == GLCA_ENOMEM, "n=%ld: %d %s", n, mrc, inv_fmt(&e));
+            if (!failed) {
+                cr_assert_gt(n, 100, "only %ld allocations?", n); /* the walk went through */
+                cr_assert_eq(rc, 0);
+                cr_assert_eq(r.im->nprocs, 2);
+                cr_assert_eq(glca_method_ncategories(m), 1);
+            }
+            glca_method_free(m);
+            ilcd_done(&r);
+        }
+    }
+    free(zip);
     free(dir);
 }
