@@ -108,8 +108,8 @@ static int parse_lcia(ilcd_lcia *d, glca_xml *x, glca_error *err)
                 rc = glca_inventories__ilcd_root(x, "LCIAMethodDataSet", GLCA_NS_ILCD_METHOD,
                                                  "LCIA method", err);
             } else if (AT("characterisationFactors/factor")) {
-                rc = start_factor(d, x, err);
-                f = &d->factors[d->n - 1];
+                if ((rc = start_factor(d, x, err)) == 0)
+                    f = &d->factors[d->n - 1];
             } else if (f && AT("factor/referenceToFlowDataSet")) {
                 const char *id = glca_xml_attr(x, "refObjectId");
                 if (id && !f->flow && !(f->flow = glca_strdup(id)))

@@ -169,8 +169,8 @@ int glca_inventories__ilcd_parse_process(ilcd_process *out, glca_xml *x, glca_er
                 rc = glca_inventories__ilcd_root(x, "processDataSet", GLCA_NS_ILCD_PROCESS,
                                                  "process", err);
             } else if (AT("processDataSet/exchanges/exchange")) {
-                rc = start_exchange(out, &cap, x, err);
-                e = &out->xs[out->nxs - 1];
+                if ((rc = start_exchange(out, &cap, x, err)) == 0)
+                    e = &out->xs[out->nxs - 1];
             } else if (e && AT("exchange/referenceToFlowDataSet")) {
                 rc = ref_attr(&e->flow, x, err);
             } else if (e && AT("exchange/referenceToFlowPropertyDataSet")) {
