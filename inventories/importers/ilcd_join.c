@@ -292,12 +292,8 @@ cleanup:
 int glca_inventories__ilcd_join(ilcd_reader *r)
 {
     const ilcd_set *procs = &r->sets[ILCD_PROCESS];
-    glca_error e = GLCA_ERROR_INIT;
     int rc;
 
-    if (r->sets[ILCD_FLOW].n &&
-        !(r->flow_state = glca_calloc(r->sets[ILCD_FLOW].n, sizeof *r->flow_state)))
-        return glca_diag_report(&r->sink, (glca_error_oom(&e), &e));
     for (size_t i = 0; i < procs->n; i++) {
         if (procs->errs[i])
             continue;

@@ -102,7 +102,8 @@ static void report_failures(ilcd_reader *r, const ilcd_set *set)
 
 static int parse_kinds(ilcd_reader *r, glca_error *err)
 {
-    static const ilcd_kind order[] = {ILCD_UNITGROUP, ILCD_FLOWPROP, ILCD_FLOW, ILCD_PROCESS};
+    /* processes come later, in batches (parse_processes) */
+    static const ilcd_kind order[] = {ILCD_UNITGROUP, ILCD_FLOWPROP, ILCD_FLOW};
     int rc;
 
     for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
@@ -121,6 +122,32 @@ static int parse_kinds(ilcd_reader *r, glca_error *err)
                                            err)) < 0)
         return rc;
     return 0;
+}
+
+/*
+ * Processes are parsed a batch at a time and joined before the next batch is parsed, so memory
+ * holds the import and one batch of parsed datasets, not every dataset of a large archive.
+ */
+static int parse_processes(ilcd_reader *r, glca_error *err)
+{
+    const size_t n = r->nentries[ILCD_PROCESS];
+    int rc = 0;
+
+    if (r->sets[ILCD_FLOW].n &&
+        !(r->flow_state = glca_calloc(r->sets[ILCD_FLOW].n, sizeof *r->flow_state)))
+        return glca_error_oom(err);
+    for (size_t b = 0; b < n && rc >= 0; b += ILCD_BATCH) {
+        ilcd_set *set = &r->sets[ILCD_PROCESS];
+        if ((rc = glca_inventories__ilcd_parse_all(set, ILCD_PROCESS, r->archive,
+                                                   r->entries[ILCD_PROCESS] + b,
+                                                   n - b < ILCD_BATCH ? n - b : ILCD_BATCH,
+                                                   r->limits, err)) < 0)
+            return rc;
+        report_failures(r, set);
+        rc = glca_inventories__ilcd_join(r);
+        glca_inventories__ilcd_set_clear(set);
+    }
+    return rc < 0 && rc != GLCA_ENOMEM ? 0 : rc; /* other failures are in the sink already */
 }
 
 /* A single process file: the archive is the ILCD tree two folders up ("tree/processes/x"). */
@@ -191,7 +218,8 @@ int glca_inventories__read_ilcd(glca_import *im, const char *path,
     if ((rc = glca_inventories__ilcd_located_read(&r.located, r.archive, r.limits, &r.sink)) <
         0)
         goto cleanup;
-    rc = glca_inventories__ilcd_join(&r);
+    if ((rc = parse_processes(&r, &e)) == GLCA_ENOMEM && !r.sink.first)
+        glca_diag_report(&r.sink, &e);
 cleanup:
     if (rc >= 0 && r.sink.first)
         rc = r.sink.first;

@@ -9,6 +9,10 @@
 
 #define ILCD_NKINDS 6
 
+/* Process datasets parsed at once: enough tasks to keep the threads busy, few enough that the
+ * parsed records stay small next to the import. */
+#define ILCD_BATCH 1024
+
 /* UUID -> record, sorted (two files with one UUID: the later entry wins). */
 typedef struct ilcd_key {
     const char *uuid;
@@ -47,7 +51,8 @@ typedef struct ilcd_reader {
     ilcd_located located;
 } ilcd_reader;
 
-/* Add every parsed process, in entry order, with its flows, exchanges and notes. */
+/* Add the parsed processes of sets[ILCD_PROCESS], in entry order, with their flows, exchanges
+ * and notes (r->flow_state allocated by the caller). */
 int glca_inventories__ilcd_join(ilcd_reader *r);
 
 #endif
