@@ -1,18 +1,17 @@
 /*
- * Folders and zip files as sorted entry lists (archive.h says what is refused and why).
+ * Folders and zip files as sorted entry lists (archive.h says what is refused and why); reading
+ * entries is in archive_read.c.
  *
  * Everything that could be hostile is checked when the archive is opened, from the central
  * directory alone, so a reader never starts on an archive it will have to abandon halfway:
  * names, symbolic links, encryption, declared sizes and ratios.  Reading then checks the one
  * thing the directory cannot prove, that an entry inflates to exactly its declared size.
  */
-#include "importers/archive.h"
+#include "importers/archive_int.h"
 
-#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,25 +28,6 @@
 /* Folders nest a few levels (ILCD: two); this only stops a pathological tree. */
 #define MAX_FOLDER_DEPTH 64
 
-typedef struct entry {
-    char *name;    /* relative, '/'-separated */
-    char *display; /* "archive.zip:name" or "folder/name" */
-    zip_uint64_t zindex;
-    long long size; /* declared (zip) or on disk (folder) */
-} entry;
-
-struct glca_archive {
-    char *path;
-    bool zipped;
-    glca_archive_limits limits;
-    entry *entries;
-    size_t n, cap;
-
-    /* Idle libzip handles: a reader takes one (or opens one) and gives it back. */
-    pthread_mutex_t lock;
-    zip_t **pool;
-    size_t npool, cap_pool;
-};
 
 bool glca_inventories__archive_is_zip(const char *path)
 {
@@ -67,12 +47,12 @@ bool glca_inventories__archive_is_zip(const char *path)
 static int add_entry(glca_archive *a, const char *name, zip_uint64_t zindex, long long size,
                      glca_error *err)
 {
-    entry *e;
+    glca_archive_entry *e;
     size_t plen = strlen(a->path), nlen = strlen(name);
 
     if (a->n == a->cap) {
         size_t cap = a->cap ? 2 * a->cap : 64;
-        entry *grown = glca_reallocarray(a->entries, cap, sizeof *grown);
+        glca_archive_entry *grown = glca_reallocarray(a->entries, cap, sizeof *grown);
         if (!grown)
             return glca_error_oom(err);
         a->entries = grown;
@@ -196,7 +176,8 @@ static bool name_is_safe(const char *name)
     }
 }
 
-static int zip_fail(glca_error *err, const char *path, const char *what, int code)
+int glca_inventories__archive_zip_fail(glca_error *err, const char *path, const char *what,
+                                       int code)
 {
     zip_error_t ze;
     int rc;
@@ -268,7 +249,9 @@ static int list_zip(glca_archive *a, zip_t *za, glca_error *err)
 
 static int by_name(const void *x, const void *y)
 {
-    return strcmp(((const entry *)x)->name, ((const entry *)y)->name);
+    const glca_archive_entry *a = x, *b = y;
+
+    return strcmp(a->name, b->name);
 }
 
 int glca_inventories__archive_open(glca_archive **out, const char *path,
@@ -299,7 +282,7 @@ int glca_inventories__archive_open(glca_archive **out, const char *path,
     } else {
         a->zipped = true;
         if (!(za = zip_open(path, ZIP_RDONLY, &zerr))) {
-            rc = zip_fail(err, path, "not a readable zip archive", zerr);
+            rc = glca_inventories__archive_zip_fail(err, path, "not a readable zip archive", zerr);
             goto cleanup;
         }
         if ((rc = list_zip(a, za, err)) < 0)
@@ -376,141 +359,4 @@ size_t glca_inventories__archive_find(const glca_archive *a, const char *name)
             hi = mid;
     }
     return SIZE_MAX;
-}
-
-/* ---------------------------------------------------------------- reading */
-
-static zip_t *take_handle(glca_archive *a, glca_error *err)
-{
-    zip_t *za = NULL;
-    int zerr = 0;
-
-    pthread_mutex_lock(&a->lock);
-    if (a->npool)
-        za = a->pool[--a->npool];
-    pthread_mutex_unlock(&a->lock);
-    if (!za && !(za = zip_open(a->path, ZIP_RDONLY, &zerr)))
-        zip_fail(err, a->path, "cannot reopen", zerr);
-    return za;
-}
-
-static void give_back(glca_archive *a, zip_t *za)
-{
-    pthread_mutex_lock(&a->lock);
-    if (a->npool == a->cap_pool) {
-        size_t cap = a->cap_pool ? 2 * a->cap_pool : 4;
-        zip_t **grown = glca_reallocarray(a->pool, cap, sizeof *grown);
-        if (grown) {
-            a->pool = grown;
-            a->cap_pool = cap;
-        }
-    }
-    if (a->npool < a->cap_pool) {
-        a->pool[a->npool++] = za;
-        za = NULL;
-    }
-    pthread_mutex_unlock(&a->lock);
-    if (za)
-        zip_discard(za); /* no room to keep it: the next reader reopens */
-}
-
-static int read_zip_entry(glca_archive *a, const entry *e, char *buf, glca_error *err)
-{
-    zip_t *za;
-    zip_file_t *zf = NULL;
-    size_t want = (size_t)e->size + 1, got = 0;
-    int rc = 0;
-
-    if (!(za = take_handle(a, err)))
-        return err ? err->code : GLCA_ERROR;
-    if (!(zf = zip_fopen_index(za, e->zindex, 0))) {
-        rc = glca_error_set(err, GLCA_EPARSE, NULL, "%s: %s", e->display, zip_strerror(za));
-        goto cleanup;
-    }
-    /* One byte more than declared: getting it proves the entry lies about its size. */
-    while (got < want) {
-        zip_int64_t r = zip_fread(zf, buf + got, want - got);
-        if (r < 0) {
-            rc = glca_error_set(err, GLCA_EPARSE, NULL, "%s: %s", e->display,
-                                zip_file_strerror(zf));
-            goto cleanup;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    if (got != (size_t)e->size)
-        rc = glca_error_set(err, GLCA_EPARSE, NULL,
-                            "%s: inflates to %s than its declared %lld bytes (corrupt or "
-                            "hostile archive)",
-                            e->display, got > (size_t)e->size ? "more" : "fewer", e->size);
-cleanup:
-    if (zf)
-        zip_fclose(zf);
-    give_back(a, za);
-    return rc;
-}
-
-static int read_file_entry(const entry *e, char *buf, glca_error *err)
-{
-    FILE *f = fopen(e->display, "rb");
-    size_t got;
-    int rc = 0;
-
-    if (!f)
-        return glca_error_set(err, GLCA_EIO, NULL, "%s: %s", e->display, strerror(errno));
-    got = fread(buf, 1, (size_t)e->size + 1, f);
-    if (ferror(f))
-        rc = glca_error_set(err, GLCA_EIO, NULL, "%s: read error", e->display);
-    else if (got != (size_t)e->size)
-        rc = glca_error_set(err, GLCA_EIO, NULL, "%s: changed size while being read",
-                            e->display);
-    fclose(f);
-    return rc;
-}
-
-int glca_inventories__archive_read(glca_archive *a, size_t i, char **out, size_t *len,
-                                   glca_error *err)
-{
-    const entry *e = &a->entries[i];
-    char *buf = NULL;
-    int rc;
-
-    assert(i < a->n);
-    *out = NULL;
-    *len = 0;
-    if (e->size > a->limits.max_entry_bytes || (unsigned long long)e->size >= SIZE_MAX - 1)
-        return glca_error_set(err, GLCA_ELIMIT, NULL, "%s: %lld bytes exceed the limit of %lld",
-                              e->display, e->size, a->limits.max_entry_bytes);
-    if (!(buf = glca_malloc((size_t)e->size + 1)))
-        return glca_error_oom(err);
-    rc = a->zipped ? read_zip_entry(a, e, buf, err) : read_file_entry(e, buf, err);
-    if (rc < 0) {
-        glca_free(buf);
-        return rc;
-    }
-    buf[e->size] = '\0';
-    *out = buf;
-    *len = (size_t)e->size;
-    return 0;
-}
-
-int glca_inventories__archive_open_xml(glca_xml **out, char **buf, glca_archive *a, size_t i,
-                                       const glca_xml_limits *limits, glca_error *err)
-{
-    size_t len;
-    int rc;
-
-    assert(i < a->n);
-    *out = NULL;
-    *buf = NULL;
-    if (!a->zipped)
-        return glca_xml_open(out, a->entries[i].display, limits, err);
-    if ((rc = glca_inventories__archive_read(a, i, buf, &len, err)) < 0)
-        return rc;
-    if ((rc = glca_xml_open_memory(out, a->entries[i].display, *buf, len, limits, err)) < 0) {
-        glca_free(*buf);
-        *buf = NULL;
-    }
-    return rc;
 }

@@ -272,12 +272,13 @@ static char *zip_with(const char *dir, const char *zipname, const char *entry,
     return zip;
 }
 
-static void assert_read_error(const char *zip, const char *entry, long line, const char *needle)
+static void assert_read_error(const char *zip, const char *entry, long line, int code,
+                              const char *needle)
 {
     ilcd_run r = ilcd_read(zip);
     char file[600];
 
-    cr_assert_eq(r.rc, GLCA_EPARSE, "%s", inv_fmt(&r.err));
+    cr_assert_eq(r.rc, code, "%s", inv_fmt(&r.err));
     snprintf(file, sizeof file, "%s:%s", zip, entry);
     if (line) {
         cr_assert_str_eq(r.err.file, file);
@@ -302,21 +303,32 @@ Test(inventories_ilcd_rules, hostile_entries_are_errors_naming_archive_entry_and
     static const char stranger[] = HEAD "<processDataSet xmlns=\"urn:not-ilcd\"/>\n";
 
     zip = zip_with(dir, "sjis.zip", "processes/bad.xml", sjis, sizeof sjis - 1);
-    assert_read_error(zip, "processes/bad.xml", 1, "encoding 'Shift_JIS' declared in the prolog");
+    assert_read_error(zip, "processes/bad.xml", 1, GLCA_EPARSE,
+                      "encoding 'Shift_JIS' declared in the prolog");
     free(zip);
     zip = zip_with(dir, "utf16.zip", "processes/bad.xml", utf16, sizeof utf16 - 1);
-    assert_read_error(zip, "processes/bad.xml", 1, "UTF-16");
+    assert_read_error(zip, "processes/bad.xml", 1, GLCA_EPARSE, "UTF-16");
     free(zip);
     /* </processDataSet> tries to close <exchanges> on line 4 */
     zip = zip_with(dir, "broken.zip", "processes/bad.xml", broken, sizeof broken - 1);
-    assert_read_error(zip, "processes/bad.xml", 4, "malformed XML");
+    assert_read_error(zip, "processes/bad.xml", 4, GLCA_EPARSE, "malformed XML");
     free(zip);
     zip = zip_with(dir, "stranger.zip", "processes/bad.xml", stranger, sizeof stranger - 1);
-    assert_read_error(zip, "processes/bad.xml", 2, "not an ILCD process dataset");
+    assert_read_error(zip, "processes/bad.xml", 2, GLCA_EPARSE, "not an ILCD process dataset");
     free(zip);
+    /* 8 MiB of blanks deflates about 1000:1: a bomb, refused before anything is read */
+    {
+        size_t big = 8u << 20;
+        char *blanks = malloc(big);
+        memset(blanks, ' ', big);
+        zip = zip_with(dir, "bomb.zip", "processes/bomb.xml", blanks, big);
+        free(blanks);
+        assert_read_error(zip, "processes/bomb.xml", 0, GLCA_ELIMIT, "ratio limit");
+        free(zip);
+    }
     /* an entry outside the folder refuses the whole archive before anything is read */
     zip = zip_with(dir, "slip.zip", "processes/../../evil.xml", broken, sizeof broken - 1);
-    assert_read_error(zip, "processes/../../evil.xml", 0, "leads outside");
+    assert_read_error(zip, "processes/../../evil.xml", 0, GLCA_EPARSE, "leads outside");
     free(zip);
     free(dir);
 }
