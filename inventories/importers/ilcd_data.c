@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AT(suffix) glca_inventories__ilcd_at(&path, suffix)
+#define AT(suffix) ILCD_AT(&path, suffix)
 
 static int grow(void **items, size_t n, size_t size, glca_error *err)
 {
@@ -65,7 +65,7 @@ static int missing(glca_xml *x, const char *what, const char *kind, glca_srcloc 
 
 int glca_inventories__ilcd_parse_unitgroup(ilcd_unitgroup *out, glca_xml *x, glca_error *err)
 {
-    ilcd_path path = {{{0}}, 0, false};
+    ilcd_path path = {{{0}}, {0}, 0, false};
     ilcd_unit *u = NULL;
     bool oom = false, has_ref = false;
     int ev, rc;
@@ -117,7 +117,7 @@ int glca_inventories__ilcd_parse_unitgroup(ilcd_unitgroup *out, glca_xml *x, glc
 
 int glca_inventories__ilcd_parse_flowprop(ilcd_flowprop *out, glca_xml *x, glca_error *err)
 {
-    ilcd_path path = {{{0}}, 0, false};
+    ilcd_path path = {{{0}}, {0}, 0, false};
     bool oom = false;
     int ev, rc;
 
@@ -194,7 +194,7 @@ static int add_category(ilcd_flow *f, char *cat, glca_error *err)
 
 int glca_inventories__ilcd_parse_flow(ilcd_flow *out, glca_xml *x, glca_error *err)
 {
-    ilcd_path path = {{{0}}, 0, false};
+    ilcd_path path = {{{0}}, {0}, 0, false};
     ilcd_flow_prop_ref *pr = NULL;
     bool oom = false, has_ref = false;
     int ev, rc;

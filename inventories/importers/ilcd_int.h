@@ -109,14 +109,17 @@ int glca_inventories__ilcd_open_file(glca_xml **out, const char *path,
 /* The element path of the current event, kept by glca_inventories__ilcd_next. */
 typedef struct ilcd_path {
     char names[ILCD_MAX_DEPTH][48];
+    unsigned char lens[ILCD_MAX_DEPTH]; /* strlen of each name (truncated names never match) */
     int depth; /* elements open, the current one included (at an end event too) */
     bool pop;  /* the last event was an end: leave that element before the next */
 } ilcd_path;
 
 /* glca_xml_next that also keeps `p`; refuses documents nested deeper than ILCD_MAX_DEPTH. */
 int glca_inventories__ilcd_next(glca_xml *x, ilcd_path *p, glca_error *err);
-/* Whether the current element's path ends with `suffix` ("exchange/meanAmount"). */
-bool glca_inventories__ilcd_at(const ilcd_path *p, const char *suffix);
+/* Whether the current element's path ends with `suffix` ("exchange/meanAmount") of `len`
+ * bytes; the parsers call it through AT("literal") for the length at compile time. */
+bool glca_inventories__ilcd_at(const ilcd_path *p, const char *suffix, size_t len);
+#define ILCD_AT(path, lit) glca_inventories__ilcd_at((path), "" lit, sizeof(lit) - 1)
 /* A copy of the current end event's text, trimmed; NULL for empty text or out of memory
  * (`*oom` set). */
 char *glca_inventories__ilcd_text(const glca_xml *x, bool *oom);

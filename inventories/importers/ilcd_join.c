@@ -170,9 +170,10 @@ static int add_exchange(ilcd_reader *r, const ilcd_process *p, const ilcd_exchan
         scale = st->ref_mean / pr->mean;
     }
     if (f->kind == GLCA_IMP_FLOW_ELEMENTARY) {
-        char located[GLCA_ILCD_ID_MAX];
-        glca_inventories__ilcd_elementary_id(located, f->uuid, x->dir, where);
-        if (where && glca_inventories__ilcd_located_has(&r->located, located))
+        char located[GLCA_ILCD_ID_MAX] = "";
+        if (where && r->located.n)
+            glca_inventories__ilcd_elementary_id(located, f->uuid, x->dir, where);
+        if (where && r->located.n && glca_inventories__ilcd_located_has(&r->located, located))
             memcpy(id, located, sizeof id);
         else
             glca_inventories__ilcd_elementary_id(id, f->uuid, x->dir, NULL);

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define AT(suffix) glca_inventories__ilcd_at(&path, suffix)
+#define AT(suffix) ILCD_AT(&path, suffix)
 
 typedef struct ilcd_factor {
     char *flow, *location;
@@ -95,7 +95,7 @@ static int factor_text(ilcd_factor *f, const ilcd_path *pp, glca_xml *x, glca_er
 
 static int parse_lcia(ilcd_lcia *d, glca_xml *x, glca_error *err)
 {
-    ilcd_path path = {{{0}}, 0, false};
+    ilcd_path path = {{{0}}, {0}, 0, false};
     ilcd_factor *f = NULL;
     bool oom = false;
     int ev, rc = 0;

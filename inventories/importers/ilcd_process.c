@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#define AT(suffix) glca_inventories__ilcd_at(&path, suffix)
+#define AT(suffix) ILCD_AT(&path, suffix)
 
 static int grow(void **items, size_t *cap, size_t n, size_t size, glca_error *err)
 {
@@ -154,7 +154,7 @@ static int ref_attr(char **slot, glca_xml *x, glca_error *err)
 
 int glca_inventories__ilcd_parse_process(ilcd_process *out, glca_xml *x, glca_error *err)
 {
-    ilcd_path path = {{{0}}, 0, false};
+    ilcd_path path = {{{0}}, {0}, 0, false};
     ilcd_exchange *e = NULL;
     size_t cap = 0;
     bool oom = false;

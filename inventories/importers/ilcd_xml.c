@@ -51,25 +51,32 @@ int glca_inventories__ilcd_next(glca_xml *x, ilcd_path *p, glca_error *err)
         if (p->depth >= ILCD_MAX_DEPTH)
             return glca_error_set(err, GLCA_ELIMIT, &loc,
                                   "elements nested deeper than %d levels", ILCD_MAX_DEPTH);
-        snprintf(p->names[p->depth], sizeof p->names[p->depth], "%s", glca_xml_name(x));
+        const char *name = glca_xml_name(x);
+        size_t n = strlen(name);
+        /* a longer name than any ILCD element keeps a length no suffix can match */
+        if (n >= sizeof p->names[p->depth])
+            n = sizeof p->names[p->depth] - 1;
+        memcpy(p->names[p->depth], name, n);
+        p->names[p->depth][n] = '\0';
+        p->lens[p->depth] = (unsigned char)(n == strlen(name) ? n : 255);
         p->depth++;
     }
     return ev;
 }
 
-bool glca_inventories__ilcd_at(const ilcd_path *p, const char *suffix)
+bool glca_inventories__ilcd_at(const ilcd_path *p, const char *suffix, size_t len)
 {
     /* match "a/b/c" against the last components of the path, right to left */
-    const char *end = suffix + strlen(suffix);
+    const char *end = suffix + len;
     int d = p->depth - 1;
 
     while (d >= 0) {
         const char *start = end;
-        size_t len;
+        size_t n;
         while (start > suffix && start[-1] != '/')
             start--;
-        len = (size_t)(end - start);
-        if (strlen(p->names[d]) != len || strncmp(p->names[d], start, len) != 0)
+        n = (size_t)(end - start);
+        if (p->lens[d] != n || memcmp(p->names[d], start, n) != 0)
             return false;
         if (start == suffix)
             return true;
@@ -133,8 +140,19 @@ int glca_inventories__ilcd_root(glca_xml *x, const char *root, const char *ns,
 void glca_inventories__ilcd_elementary_id(char *out, const char *uuid, glca_direction dir,
                                           const char *location)
 {
-    snprintf(out, GLCA_ILCD_ID_MAX, "%s/%s%s%s", uuid, dir == GLCA_INPUT ? "in" : "out",
-             location ? "@" : "", location ? location : "");
+    /* by hand: this runs for every elementary exchange, and snprintf showed in profiles */
+    const char *d = dir == GLCA_INPUT ? "/in" : "/out";
+    size_t n = 0, k;
+
+    for (k = 0; uuid[k] && n < GLCA_ILCD_ID_MAX - 1; k++)
+        out[n++] = uuid[k];
+    for (k = 0; d[k] && n < GLCA_ILCD_ID_MAX - 1; k++)
+        out[n++] = d[k];
+    if (location && n < GLCA_ILCD_ID_MAX - 1)
+        out[n++] = '@';
+    for (k = 0; location && location[k] && n < GLCA_ILCD_ID_MAX - 1; k++)
+        out[n++] = location[k];
+    out[n] = '\0';
 }
 
 /*
