@@ -153,35 +153,36 @@ static int parse_processes(ilcd_reader *r, glca_error *err)
 /* A single process file: the archive is the ILCD tree two folders up ("tree/processes/x"). */
 static int open_single(ilcd_reader *r, const char *path, size_t *only, glca_error *err)
 {
-    char *copy = glca_strdup(path), *slash, *dir, *entry;
+    char *copy = glca_strdup(path), *slash, *folder;
+    const char *root = NULL, *entry = NULL;
     int rc;
 
     if (!copy)
         return glca_error_oom(err);
-    slash = strrchr(copy, '/');
     *only = SIZE_MAX;
-    if (slash) {
+    if ((slash = strrchr(copy, '/'))) {
         *slash = '\0';
-        dir = strrchr(copy, '/');
-        if (dir && !strcmp(dir + 1, "processes")) {
-            *dir = '\0';
-            entry = dir + 1;
-            *slash = '/';
-            rc = glca_inventories__archive_open(&r->archive, copy[0] ? copy : "/", NULL, err);
-            if (rc == 0)
-                *only = glca_inventories__archive_find(r->archive, entry);
-            glca_free(copy);
-            if (rc == 0 && *only == SIZE_MAX)
-                rc = glca_error_set(err, GLCA_ENOTFOUND, NULL, "%s: not found in its tree",
-                                    path);
-            return rc;
+        folder = strrchr(copy, '/');
+        if (!strcmp(folder ? folder + 1 : copy, "processes")) {
+            /* "tree/processes/x.xml", "/processes/x.xml" or "processes/x.xml" */
+            if (folder)
+                *folder = '\0';
+            root = !folder ? "." : copy[0] ? copy : "/";
+            entry = path + (folder ? (size_t)(folder - copy) + 1 : 0);
         }
     }
+    if (!root) {
+        glca_free(copy);
+        return glca_error_set(err, GLCA_EPARSE, NULL,
+                              "%s: an ILCD process file is read within its ILCD tree and must "
+                              "sit in its processes/ folder (its flows are in ../flows)",
+                              path);
+    }
+    rc = glca_inventories__archive_open(&r->archive, root, NULL, err);
+    if (rc == 0 && (*only = glca_inventories__archive_find(r->archive, entry)) == SIZE_MAX)
+        rc = glca_error_set(err, GLCA_ENOTFOUND, NULL, "%s: not found in its tree", path);
     glca_free(copy);
-    return glca_error_set(err, GLCA_EPARSE, NULL,
-                          "%s: an ILCD process file is read within its ILCD tree and must sit "
-                          "in its processes/ folder (its flows are in ../flows)",
-                          path);
+    return rc;
 }
 
 int glca_inventories__read_ilcd(glca_import *im, const char *path,

@@ -13,6 +13,7 @@
  *   method M: SO2 out 1, SO2 out at DE 5, SO2 in 7.
  */
 #include <omp.h>
+#include <unistd.h>
 
 #include "ilcd_test_util.h"
 
@@ -344,6 +345,12 @@ Test(inventories_ilcd_rules, one_process_file_is_read_within_its_tree)
     cr_assert_eq(r.im->nprocs, 1);
     cr_assert_str_eq(r.im->procs[0].p.id, COKER);
     cr_assert_eq(r.im->procs[0].nx, 3);
+    ilcd_done(&r);
+    /* and relative to the tree */
+    cr_assert_eq(chdir(dir), 0);
+    r = ilcd_read("processes/" COKER ".xml");
+    cr_assert_eq(r.rc, 0, "%s", inv_fmt(&r.err));
+    cr_assert_eq(r.im->nprocs, 1);
     ilcd_done(&r);
     free(dir);
 }
