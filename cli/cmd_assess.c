@@ -12,7 +12,7 @@
 
 static const char help[] =
     "usage: greenlca assess PRODUCT.xml [PRODUCT.xml…] --inventory FILE [--inventory FILE…]\n"
-    "                       --method FILE [--ruleset FILE | --rules-dir DIR]\n"
+    "                       --method FILE [--ruleset FILE | --rules-dir DIR] [--on DATE]\n"
     "                       [--format table|json|csv]\n"
     "\n"
     "Life-cycle impacts of each product per impact category and life-cycle stage, and its\n"
@@ -21,6 +21,9 @@ static const char help[] =
     "  --method FILE      LCIA method\n"
     "  --ruleset FILE     category ruleset; every product must be of its category\n"
     "  --rules-dir DIR    rulesets picked by each product's category (none: no verdict)\n"
+    "  --on DATE          judge by the edition in force on DATE (YYYY-MM-DD; default today)\n"
+    "A verdict that rests on provisional thresholds says so: \"certified (provisional\n"
+    "thresholds: R1, E1)\", \"not certified (on provisional thresholds: V7)\".\n"
     "  --format F         table (default); json: one object per product, one per line;\n"
     "                     csv: impacts only\n"
     "Exit status 0 success, 1 an input is wrong (message on stderr), 2 usage error.\n";
@@ -31,11 +34,16 @@ static void print_verdict_table(const glca_verdict *v)
     size_t n, i;
 
     items = glca_verdict_items(v, &n);
-    printf("  verdict (%s %s): %s\n", glca_verdict_ruleset_id(v), glca_verdict_ruleset_version(v),
-           glca_verdict_certified(v) ? "CERTIFIED" : "NOT CERTIFIED");
-    for (i = 0; i < n; i++)
-        printf("    %-6s %-14s %s\n", items[i].id, glca_outcome_name(items[i].outcome),
-               items[i].reason);
+    printf("  verdict (%s %s%s%s): %s\n", glca_verdict_ruleset_id(v),
+           glca_verdict_ruleset_version(v), glca_verdict_edition(v) ? ", " : "",
+           glca_verdict_edition(v) ? glca_verdict_edition(v) : "", glca_verdict_label(v));
+    printf("  %s\n", glca_verdict_label_zh(v));
+    for (i = 0; i < n; i++) {
+        const char *basis = glca_verdict_item_basis(&items[i]);
+
+        printf("    %-6s %-14s %-12s %s\n", items[i].id, glca_outcome_name(items[i].outcome),
+               basis ? basis : "", items[i].reason);
+    }
 }
 
 static void print_table(const cli_product *cp, const glca_background *bg)

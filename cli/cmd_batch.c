@@ -20,8 +20,8 @@
 
 static const char help[] =
     "usage: greenlca batch CATALOG.xml --inventory FILE [--inventory FILE…] --method FILE\n"
-    "                      --results OUT.sqlite [--rules-dir DIR] [--threads N] [--chunk N]\n"
-    "                      [--fresh] [--quiet] [--cache-dir DIR | --no-cache]\n"
+    "                      --results OUT.sqlite [--rules-dir DIR [--on DATE]] [--threads N]\n"
+    "                      [--chunk N] [--fresh] [--quiet] [--cache-dir DIR | --no-cache]\n"
     "\n"
     "Impacts (and, with --rules-dir, GB/T 32161 verdicts) of every product of a catalog, stored\n"
     "in a SQLite results store.  Running the same command again resumes an interrupted batch:\n"
@@ -31,10 +31,11 @@ static const char help[] =
     "  --results FILE     SQLite results store (created if missing; see greenlca export)\n"
     "  --rules-dir DIR    category rulesets (*.xml); each product is judged by the ruleset of\n"
     "                     its category (products of other categories get impacts only)\n"
+    "  --on DATE          judge by the editions in force on DATE (YYYY-MM-DD; default today)\n"
     "  --threads N        worker threads (default: all cores)\n"
     "  --chunk N          products per transaction (default 512)\n"
     "  --fresh            discard an earlier attempt of this run and start over\n"
-    "  --quiet            no progress and no summary\n"
+    "  --quiet            no progress; errors and the summary only when the exit status is not 0\n"
     "  --cache-dir DIR    Lambda cache (default $XDG_CACHE_HOME/greenlca or ~/.cache/greenlca)\n"
     "  --no-cache         neither read nor write the Lambda cache\n"
     "Exit status 0 every product assessed, 1 an input is wrong or some products are errors\n"
@@ -94,7 +95,8 @@ int cmd_batch(int argc, char **argv)
         {"rules-dir", true, false, 0, {0}},  {"threads", true, false, 0, {0}},
         {"chunk", true, false, 0, {0}},      {"fresh", false, false, 0, {0}},
         {"quiet", false, false, 0, {0}},     {"cache-dir", true, false, 0, {0}},
-        {"no-cache", false, false, 0, {0}},  {0},
+        {"no-cache", false, false, 0, {0}},  {"on", true, false, 0, {0}},
+        {0},
     };
     cli_args a = {opts, 0, {0}};
     glca_batch_options o = GLCA_BATCH_OPTIONS_INIT;
@@ -110,7 +112,7 @@ int cmd_batch(int argc, char **argv)
     bool quiet;
     size_t problems = 0;
     long threads, chunk;
-    int rc;
+    int rc, status;
 
     if ((rc = cli_begin(&a, "batch", argc, argv, help, 1, 1, NULL, NULL)) >= 0)
         return rc;
@@ -146,10 +148,16 @@ int cmd_batch(int argc, char **argv)
                 cli_print_error(&err);
             return CLI_EXIT_INPUT;
         }
+        if (cli_value(&a, "on") && glca_rulebook_set_date(rules, cli_value(&a, "on"), &err) < 0) {
+            cli_print_error(&err);
+            glca_rulebook_free(rules);
+            return CLI_EXIT_INPUT;
+        }
         glca_rulebook_identity(rules, rules_identity, sizeof rules_identity);
         o.verdict = glca_rulebook_verdict_rows;
         o.verdict_payload = rules;
         o.ruleset_version = rules_identity;
+        o.rules_path = rules_dir;
     }
     if (!quiet) {
         ps.tty = isatty(STDERR_FILENO);
@@ -174,8 +182,11 @@ int cmd_batch(int argc, char **argv)
             cli_print_error(&err);
         return CLI_EXIT_INPUT;
     }
-    if (!quiet) {
+    status = !sum.complete ? 130 : sum.errors ? CLI_EXIT_INPUT : 0;
+    /* quiet is for scripts that read the exit status: a failure still says why */
+    if (!quiet || status != 0) {
         double secs = sum.seconds > 0 ? sum.seconds : 1e-9;
+        glca_verdict_counts vc;
 
         fprintf(stderr,
                 "greenlca batch: %s run %lld in %s: %zu ok, %zu error, %zu certified; "
@@ -185,8 +196,17 @@ int cmd_batch(int argc, char **argv)
                 sum.errors, sum.certified, sum.processed, sum.skipped, sum.seconds,
                 (double)sum.processed / secs, sum.background_seconds,
                 sum.cache.hit ? ", from the Lambda cache" : "");
+        if (rules_dir && glca_results_verdict_counts(&vc, o.results, sum.run_id, &err) == 0)
+            fprintf(stderr,
+                    "greenlca batch: verdicts: %zu certified, %zu certified on provisional "
+                    "thresholds, %zu not certified (%zu of them on provisional thresholds), "
+                    "%zu not evaluable\n",
+                    vc.certified, vc.certified_provisional,
+                    vc.not_certified + vc.not_certified_provisional, vc.not_certified_provisional,
+                    vc.not_evaluable);
     }
-    if (!sum.complete)
-        return 130;
-    return sum.errors ? CLI_EXIT_INPUT : 0;
+    if (sum.errors)
+        fprintf(stderr, "greenlca batch: the errors, with file:line: greenlca export %s\n",
+                o.results);
+    return status;
 }

@@ -22,12 +22,9 @@ static const char help[] =
 
 int cmd_convert(int argc, char **argv)
 {
-    cli_option opts[] = {{"help", false, false, 0, {0}},
-                         {"o", true, false, 0, {0}},
-                         {"output", true, false, 0, {0}},
-                         {"id", true, false, 0, {0}},
-                         CLI_IMPORT_OPTIONS,
-                         {0}};
+    cli_option opts[] = {
+        {"help", false, false, 0, {0}}, {"o", true, false, 0, {0}}, {"output", true, false, 0, {0}},
+        {"id", true, false, 0, {0}},    CLI_IMPORT_OPTIONS,         {0}};
     cli_args a = {opts, 0, {0}};
     glca_load_options lo = GLCA_LOAD_OPTIONS_INIT;
     glca_error err = GLCA_ERROR_INIT;

@@ -12,7 +12,7 @@
 
 static const char help[] =
     "usage: greenlca report PRODUCT.xml --inventory FILE [--inventory FILE…] --method FILE\n"
-    "                       [--ruleset FILE | --rules-dir DIR] [-o|--output FILE]\n"
+    "                       [--ruleset FILE | --rules-dir DIR] [--on DATE] [-o|--output FILE]\n"
     "                       [--format html|json]\n"
     "\n"
     "Writes the GB/T 32161 self-evaluation report of a product: basic information, goal and\n"

@@ -20,6 +20,14 @@ static const char *kind_name(glca_doc_kind k)
         return "catalog";
     case GLCA_DOC_RULESET:
         return "ruleset";
+    case GLCA_DOC_ECOSPOLD1:
+        return "EcoSpold 1";
+    case GLCA_DOC_ECOSPOLD2:
+        return "EcoSpold 2";
+    case GLCA_DOC_ILCD:
+        return "ILCD";
+    case GLCA_DOC_ILCD_METHOD:
+        return "ILCD LCIA method";
     default:
         return "unknown";
     }

@@ -63,6 +63,8 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
         rc = glca_rulebook_load_dir(&s->rules, dir, NULL, cli_diag_print, &problems, &err);
     else
         rc = 0;
+    if (rc == 0 && s->rules && cli_value(a, "on"))
+        rc = glca_rulebook_set_date(s->rules, cli_value(a, "on"), &err);
     if (rc == 0)
         rc = glca_load_background_ex(&s->bg, s->inventories, s->ninventories, s->methods,
                                      s->nmethods, &lo, &opts, cli_diag_print, &problems, &err);

@@ -28,7 +28,8 @@ typedef struct cli_study {
 /** The options a study needs, for a subcommand's option table (copy them in). */
 #define CLI_STUDY_OPTIONS                                                                     \
     {"inventory", true, true, 0, {0}}, {"method", true, true, 0, {0}},                       \
-        {"ruleset", true, false, 0, {0}}, {"rules-dir", true, false, 0, {0}}, CLI_IMPORT_OPTIONS
+        {"ruleset", true, false, 0, {0}}, {"rules-dir", true, false, 0, {0}},                  \
+        {"on", true, false, 0, {0}}, CLI_IMPORT_OPTIONS
 
 /** CLI_IMPORT_OPTIONS into `o`; 0, or an exit status after a usage message. */
 int cli_import_options(const cli_args *a, const char *cmd, glca_load_options *o);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void esc(FILE *f, const char *s)
+void glca_ruleset__html_esc(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
@@ -42,14 +42,14 @@ static void num(FILE *f, double v)
     fprintf(f, "%.6g", v);
 }
 
-static void rule_value(FILE *f, const glca_rule_value *v)
+void glca_ruleset__html_value(FILE *f, const glca_rule_value *v)
 {
     if (!v->present)
         fputs("—", f);
     else if (v->kind == GLCA_VALUE_NUMBER)
         num(f, v->number);
     else
-        esc(f, v->string);
+        glca_ruleset__html_esc(f, v->string);
 }
 
 static const char style[] =
@@ -62,7 +62,7 @@ static const char style[] =
     ".pass{color:#1b5e20;font-weight:bold}.fail{color:#b71c1c;font-weight:bold}"
     ".not-evaluable{color:#e65100;font-weight:bold}.report{color:#0d47a1}"
     ".badge{display:inline-block;padding:.4em 1em;border-radius:.3em;color:#fff;font-size:1.2em}"
-    ".yes{background:#2e7d32}.no{background:#c62828}code{font-size:.9em}"
+    ".yes{background:#2e7d32}.no{background:#c62828}.prov{background:#ef6c00}code{font-size:.9em}"
     ".small{font-size:.85em;color:#555}";
 
 static void head(FILE *f, const glca_report_input *in)
@@ -71,54 +71,12 @@ static void head(FILE *f, const glca_report_input *in)
 
     fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
     fputs("Self-evaluation report 自评价报告 — ", f);
-    esc(f, name ? name : glca_product_id(in->product));
+    glca_ruleset__html_esc(f, name ? name : glca_product_id(in->product));
     fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
-    fputs("<h1>Eco-design product self-evaluation report<br>生态设计产品自评价报告</h1>\n", f);
-}
-
-static void verdict_section(FILE *f, const glca_report_input *in)
-{
-    const char *std;
-
-    fputs("<div class=\"section\" id=\"verdict\">\n<h2>Verdict 评价结论</h2>\n", f);
-    if (!in->verdict) {
-        fputs("<p>No ruleset was given: this is a life-cycle assessment without a certification "
-              "verdict.</p>\n</div>\n",
-              f);
-        return;
-    }
-    if (glca_verdict_certified(in->verdict))
-        fputs("<p><span class=\"badge yes\">Certified — meets every basic requirement and "
-              "indicator 符合生态设计产品评价要求</span></p>\n",
-              f);
+    if (glca_ruleset__report_framework(in) == GLCA_FRAMEWORK_GREEN_PRODUCT)
+        fputs("<h1>Green product self-evaluation report<br>绿色产品自评价报告</h1>\n", f);
     else
-        fputs("<p><span class=\"badge no\">Not certified 不符合生态设计产品评价要求</span></p>\n",
-              f);
-    fputs("<p>Ruleset <code>", f);
-    esc(f, glca_verdict_ruleset_id(in->verdict));
-    fputs("</code> version <code>", f);
-    esc(f, glca_verdict_ruleset_version(in->verdict));
-    fputs("</code>", f);
-    if ((std = glca_verdict_standard(in->verdict))) {
-        fputs(", standard: ", f);
-        esc(f, std);
-    }
-    fputs(".</p>\n", f);
-    {
-        size_t n, i;
-        const char *const *reasons = glca_verdict_reasons(in->verdict, &n);
-
-        if (n) {
-            fputs("<p>Reasons:</p>\n<ul id=\"reasons\">\n", f);
-            for (i = 0; i < n; i++) {
-                fputs("<li>", f);
-                esc(f, reasons[i]);
-                fputs("</li>\n", f);
-            }
-            fputs("</ul>\n", f);
-        }
-    }
-    fputs("</div>\n", f);
+        fputs("<h1>Eco-design product self-evaluation report<br>生态设计产品自评价报告</h1>\n", f);
 }
 
 static void product_section(FILE *f, const glca_report_input *in)
@@ -132,20 +90,20 @@ static void product_section(FILE *f, const glca_report_input *in)
         "<div class=\"section\" id=\"product\">\n<h2>1. Basic information 基本信息</h2>\n<table>\n",
         f);
     fputs("<tr><th>Product id</th><td><code>", f);
-    esc(f, glca_product_id(p));
+    glca_ruleset__html_esc(f, glca_product_id(p));
     fputs("</code></td></tr>\n", f);
     if ((v = glca_product_name(p))) {
         fputs("<tr><th>Name 产品名称</th><td>", f);
-        esc(f, v);
+        glca_ruleset__html_esc(f, v);
         fputs("</td></tr>\n", f);
     }
     if ((v = glca_product_category(p))) {
         fputs("<tr><th>Category 产品类别</th><td>", f);
-        esc(f, v);
+        glca_ruleset__html_esc(f, v);
         fputs("</td></tr>\n", f);
     }
     fputs("<tr><th>Functional unit 功能单位</th><td>", f);
-    esc(f, (v = glca_product_functional_unit(p)) ? v : "not declared");
+    glca_ruleset__html_esc(f, (v = glca_product_functional_unit(p)) ? v : "not declared");
     fputs("</td></tr>\n</table>\n", f);
     d = glca_product_declares(p, &n);
     if (n) {
@@ -154,11 +112,11 @@ static void product_section(FILE *f, const glca_report_input *in)
               f);
         for (i = 0; i < n; i++) {
             fputs("<tr><td><code>", f);
-            esc(f, d[i].name);
+            glca_ruleset__html_esc(f, d[i].name);
             fputs("</code></td><td>", f);
-            esc(f, d[i].string);
+            glca_ruleset__html_esc(f, d[i].string);
             fputs("</td><td>", f);
-            esc(f, d[i].unit ? d[i].unit : "");
+            glca_ruleset__html_esc(f, d[i].unit ? d[i].unit : "");
             fprintf(f, "</td><td class=\"small\">line %ld</td></tr>\n", d[i].loc.line);
         }
         fputs("</table>\n", f);
@@ -169,15 +127,20 @@ static void product_section(FILE *f, const glca_report_input *in)
 static void scope_section(FILE *f, const glca_report_model *m)
 {
     const glca_report_input *in = m->in;
+    const char *fu;
     size_t c;
     int s;
 
     fputs("<div class=\"section\" id=\"goal-scope\">\n<h2>2. Goal and scope 目的与范围</h2>\n", f);
-    fputs("<p>Goal: evaluate the product over its life cycle for the eco-design product "
-          "evaluation of GB/T 32161, following GB/T 24040/24044. Functional unit: ",
-          f);
-    esc(f, glca_product_functional_unit(in->product) ? glca_product_functional_unit(in->product)
-                                                      : "not declared");
+    fprintf(f,
+            "<p>Goal: evaluate the product over its life cycle for the %s evaluation of %s, "
+            "following GB/T 24040/24044. Functional unit: ",
+            glca_ruleset__report_framework(in) == GLCA_FRAMEWORK_GREEN_PRODUCT ? "green-product"
+                                                                             : "eco-design product",
+            glca_ruleset__report_framework(in) == GLCA_FRAMEWORK_GREEN_PRODUCT ? "GB/T 33761"
+                                                                             : "GB/T 32161");
+    fu = glca_product_functional_unit(in->product);
+    glca_ruleset__html_esc(f, fu ? fu : "not declared");
     fputs(".</p>\n<p>System boundary 系统边界: cradle to grave, five life-cycle stages.</p>\n"
           "<table>\n<tr><th>stage</th><th>阶段</th><th>lines in the model</th></tr>\n",
           f);
@@ -190,14 +153,14 @@ static void scope_section(FILE *f, const glca_report_model *m)
           "inventory data. Allocation 分配: as in the background inventory (one reference "
           "product per process).</p>\n<p>Impact categories 影响类别 (method <code>",
           f);
-    esc(f, glca_background_method_id(in->bg));
+    glca_ruleset__html_esc(f, glca_background_method_id(in->bg));
     fputs("</code>): ", f);
     for (c = 0; c < m->k; c++) {
         if (c)
             fputs("; ", f);
-        esc(f, glca_background_category_name(in->bg, c));
+        glca_ruleset__html_esc(f, glca_background_category_name(in->bg, c));
         fputs(" (", f);
-        esc(f, glca_background_category_unit(in->bg, c));
+        glca_ruleset__html_esc(f, glca_background_category_unit(in->bg, c));
         fputs(")", f);
     }
     fputs(".</p>\n</div>\n", f);
@@ -214,11 +177,11 @@ static void sources_table(FILE *f, const glca_report_model *m)
         const glca_report_source *s = &m->sources[i];
 
         fprintf(f, "<tr><td>%s</td><td><code>", s->role);
-        esc(f, s->path);
+        glca_ruleset__html_esc(f, s->path);
         fputs("</code></td><td><code>", f);
-        esc(f, s->id);
+        glca_ruleset__html_esc(f, s->id);
         fputs("</code></td><td>", f);
-        esc(f, s->version);
+        glca_ruleset__html_esc(f, s->version);
         fprintf(f, "</td><td class=\"small\"><code>%s</code></td></tr>\n", s->sha256);
     }
     fputs("</table>\n", f);
@@ -242,17 +205,17 @@ static void lines_table(FILE *f, const glca_report_model *m)
 
         fprintf(f, "<tr><td>%s</td><td>%s</td><td><code>", glca_stage_name(l->stage),
                 emission ? "emission" : l->kind == GLCA_LINE_MATERIAL ? "material" : "input");
-        esc(f, l->ref);
+        glca_ruleset__html_esc(f, l->ref);
         fputs("</code></td><td>", f);
-        esc(f, l->path ? l->path : "");
+        glca_ruleset__html_esc(f, l->path ? l->path : "");
         fputs("</td><td class=\"n\">", f);
         num(f, l->amount);
         fputs("</td><td>", f);
-        esc(f, l->unit);
+        glca_ruleset__html_esc(f, l->unit);
         fputs("</td><td class=\"n\">", f);
         num(f, l->amount_ref);
         fputs("</td><td>", f);
-        esc(f, emission ? glca_background_flow_unit(bg, (size_t)l->index)
+        glca_ruleset__html_esc(f, emission ? glca_background_flow_unit(bg, (size_t)l->index)
                         : glca_background_process_unit(bg, (size_t)l->index));
         fprintf(f, "</td><td class=\"small\">%ld</td></tr>\n", l->loc.line);
     }
@@ -275,9 +238,9 @@ static void materials_table(FILE *f, const glca_report_model *m)
           f);
     for (i = 0; i < n; i++) {
         fputs("<tr><td><code>", f);
-        esc(f, mats[i].path);
+        glca_ruleset__html_esc(f, mats[i].path);
         fputs("</code></td><td>", f);
-        esc(f, mats[i].name ? mats[i].name : "");
+        glca_ruleset__html_esc(f, mats[i].name ? mats[i].name : "");
         fputs("</td><td class=\"n\">", f);
         num(f, mats[i].mass_kg);
         fprintf(f, "</td><td>%s</td><td class=\"n\">%.4g %%</td><td>",
@@ -287,9 +250,9 @@ static void materials_table(FILE *f, const glca_report_model *m)
 
             if (j)
                 fputs("; ", f);
-            esc(f, s->name ? s->name : s->cas);
+            glca_ruleset__html_esc(f, s->name ? s->name : s->cas);
             fputs(" (", f);
-            esc(f, s->cas);
+            glca_ruleset__html_esc(f, s->cas);
             fputs(") ", f);
             num(f, s->ppm);
         }
@@ -321,7 +284,7 @@ static void stage_svg(FILE *f, const glca_report_model *m, size_t c)
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\">",
             w, GLCA_NSTAGES * (bar_h + gap) + gap);
     fputs("<title>", f);
-    esc(f, glca_background_category_id(m->in->bg, c));
+    glca_ruleset__html_esc(f, glca_background_category_id(m->in->bg, c));
     fputs(" by life-cycle stage</title>\n", f);
     for (s = 0; s < GLCA_NSTAGES; s++) {
         double x0 = zero, x1 = zero + plot * (row[s] / span);
@@ -378,7 +341,7 @@ static int stage_chart(FILE *f, const glca_report_model *m, size_t c, glca_error
         return glca_error_oom(err);
     }
     fputs("<img alt=\"", f);
-    esc(f, glca_background_category_id(m->in->bg, c));
+    glca_ruleset__html_esc(f, glca_background_category_id(m->in->bg, c));
     fputs(" by life-cycle stage\" src=\"data:image/svg+xml;base64,", f);
     base64(f, (const unsigned char *)svg, len);
     fputs("\">\n", f);
@@ -401,9 +364,9 @@ static int impacts_section(FILE *f, const glca_report_model *m, glca_error *err)
     fputs("<th>total</th></tr>\n", f);
     for (c = 0; c < m->k; c++) {
         fputs("<tr><td>", f);
-        esc(f, glca_background_category_name(bg, c));
+        glca_ruleset__html_esc(f, glca_background_category_name(bg, c));
         fputs("</td><td>", f);
-        esc(f, glca_background_category_unit(bg, c));
+        glca_ruleset__html_esc(f, glca_background_category_unit(bg, c));
         fputs("</td>", f);
         for (s = 0; s < GLCA_NSTAGES; s++) {
             fputs("<td class=\"n\">", f);
@@ -417,9 +380,9 @@ static int impacts_section(FILE *f, const glca_report_model *m, glca_error *err)
     fputs("</table>\n", f);
     for (c = 0; c < m->k; c++) {
         fputs("<div class=\"figure\"><p>", f);
-        esc(f, glca_background_category_name(bg, c));
+        glca_ruleset__html_esc(f, glca_background_category_name(bg, c));
         fputs(" (", f);
-        esc(f, glca_background_category_unit(bg, c));
+        glca_ruleset__html_esc(f, glca_background_category_unit(bg, c));
         fputs(") by stage</p>\n", f);
         if ((rc = stage_chart(f, m, c, err)) < 0)
             return rc;
@@ -427,81 +390,6 @@ static int impacts_section(FILE *f, const glca_report_model *m, glca_error *err)
     }
     fputs("</div>\n", f);
     return 0;
-}
-
-static void items_table(FILE *f, const glca_verdict *v, glca_item_kind kind)
-{
-    const glca_verdict_item *items;
-    size_t n, i;
-
-    items = glca_verdict_items(v, &n);
-    fputs("<table>\n<tr><th>id</th><th>item</th>", f);
-    if (kind == GLCA_ITEM_INDICATOR)
-        fputs("<th>attribute</th><th>stage</th><th>value</th><th>unit</th><th>rule</th>"
-              "<th>baseline</th>",
-              f);
-    fputs("<th>outcome</th><th>evidence</th></tr>\n", f);
-    for (i = 0; i < n; i++) {
-        const glca_verdict_item *it = &items[i];
-        const char *outcome = glca_outcome_name(it->outcome);
-
-        if (it->kind != kind)
-            continue;
-        fprintf(f, "<tr id=\"item-");
-        esc(f, it->id);
-        fputs("\"><td><b>", f);
-        esc(f, it->id);
-        fputs("</b></td><td>", f);
-        esc(f, it->name ? it->name : "");
-        fputs("</td>", f);
-        if (kind == GLCA_ITEM_INDICATOR) {
-            const char *attr = glca_attribute_name(it->attribute);
-
-            fputs("<td>", f);
-            esc(f, attr ? attr : "");
-            fprintf(f, "</td><td>%s</td><td class=\"n\">",
-                    it->has_stage ? glca_stage_name(it->stage) : "all");
-            rule_value(f, &it->value);
-            fputs("</td><td>", f);
-            esc(f, it->unit ? it->unit : "");
-            fputs("</td><td>", f);
-            esc(f, glca_comparator_name(it->comparator));
-            fputs("</td><td class=\"n\">", f);
-            rule_value(f, &it->baseline);
-            if (it->baseline_when) {
-                fputs("<br><span class=\"small\">when ", f);
-                esc(f, it->baseline_when);
-                fputs("</span>", f);
-            }
-            fputs("</td>", f);
-        }
-        fprintf(f, "<td class=\"%s\">%s</td><td class=\"small\">", outcome, outcome);
-        esc(f, it->reason);
-        if (it->evidence && *it->evidence) {
-            fputs("<br>", f);
-            esc(f, it->evidence);
-        }
-        if (it->verification) {
-            fputs("<br>verified by: ", f);
-            esc(f, it->verification);
-        }
-        fputs("</td></tr>\n", f);
-    }
-    fputs("</table>\n", f);
-}
-
-static void evaluation_section(FILE *f, const glca_report_input *in)
-{
-    fputs("<div class=\"section\" id=\"evaluation\">\n<h2>5. Evaluation 评价</h2>\n", f);
-    if (!in->verdict) {
-        fputs("<p>No ruleset was given.</p>\n</div>\n", f);
-        return;
-    }
-    fputs("<h3>Basic requirements 基本要求</h3>\n", f);
-    items_table(f, in->verdict, GLCA_ITEM_BASIC);
-    fputs("<h3>Evaluation indicators 评价指标</h3>\n", f);
-    items_table(f, in->verdict, GLCA_ITEM_INDICATOR);
-    fputs("</div>\n", f);
 }
 
 static void interpretation_section(FILE *f, const glca_report_model *m)
@@ -518,7 +406,7 @@ static void interpretation_section(FILE *f, const glca_report_model *m)
         int d = m->dominant[c];
 
         fputs("<p><b>", f);
-        esc(f, glca_background_category_name(bg, c));
+        glca_ruleset__html_esc(f, glca_background_category_name(bg, c));
         fputs("</b>: ", f);
         if (d < 0) {
             fputs("no impact in any stage.</p>\n", f);
@@ -537,7 +425,7 @@ static void interpretation_section(FILE *f, const glca_report_model *m)
 
             fprintf(f, "<tr><td>%zu</td><td>%s</td><td><code>", i + 1,
                     glca_stage_name(lines[l].stage));
-            esc(f, lines[l].path ? lines[l].path : lines[l].ref);
+            glca_ruleset__html_esc(f, lines[l].path ? lines[l].path : lines[l].ref);
             fputs("</code></td><td class=\"n\">", f);
             num(f, v);
             fputs("</td><td class=\"n\">", f);
@@ -554,7 +442,7 @@ static void interpretation_section(FILE *f, const glca_report_model *m)
             fputs("<p>Items to address before certification:</p>\n<ul>\n", f);
             for (i = 0; i < nr; i++) {
                 fputs("<li>", f);
-                esc(f, reasons[i]);
+                glca_ruleset__html_esc(f, reasons[i]);
                 fputs("</li>\n", f);
             }
             fputs("</ul>\n", f);
@@ -571,7 +459,7 @@ int glca_report_write_html(FILE *f, const glca_report_input *in, glca_error *err
     if ((rc = glca_ruleset__report_model(&m, in, err)) < 0)
         goto cleanup;
     head(f, in);
-    verdict_section(f, in);
+    glca_ruleset__html_verdict(f, in);
     product_section(f, in);
     scope_section(f, &m);
     fputs("<div class=\"section\" id=\"inventory\">\n<h2>3. Life-cycle inventory 生命周期清单</h2>\n", f);
@@ -581,15 +469,16 @@ int glca_report_write_html(FILE *f, const glca_report_input *in, glca_error *err
     fputs("</div>\n", f);
     if ((rc = impacts_section(f, &m, err)) < 0)
         goto cleanup;
-    evaluation_section(f, in);
+    glca_ruleset__html_evaluation(f, in);
     interpretation_section(f, &m);
     fprintf(f, "<div class=\"small footer\"><p>Generated by greenlca %s", GLCA_VERSION);
     if (in->generated) {
         fputs(" on ", f);
-        esc(f, in->generated);
+        glca_ruleset__html_esc(f, in->generated);
     }
-    fputs(". Baselines are those of the ruleset file named above; its comments say which are "
-          "provisional (not yet confirmed against the published standard).</p></div>\n"
+    fputs(". Baselines are those of the ruleset file named above; the evaluation tables give "
+          "each threshold's basis (provisional: not yet confirmed against the published "
+          "standard; 暂定阈值) and source.</p></div>\n"
           "</body>\n</html>\n",
           f);
     if (ferror(f))

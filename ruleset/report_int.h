@@ -36,4 +36,15 @@ void glca_ruleset__report_model_free(glca_report_model *m);
 /** The n-th stage's Chinese name as the standard uses it (原材料获取 …). */
 const char *glca_ruleset__stage_zh(glca_stage s);
 
+/** The framework of the verdict (or ruleset) reported; eco-design without either. */
+glca_framework glca_ruleset__report_framework(const glca_report_input *in);
+
+/* HTML pieces shared by report_html.c and report_verdict.c. */
+void glca_ruleset__html_esc(FILE *f, const char *s);
+void glca_ruleset__html_value(FILE *f, const glca_rule_value *v);
+/** The verdict section: badge and label in English and Chinese, edition, reasons. */
+void glca_ruleset__html_verdict(FILE *f, const glca_report_input *in);
+/** Section 5: every basic requirement and indicator, each threshold with basis and source. */
+void glca_ruleset__html_evaluation(FILE *f, const glca_report_input *in);
+
 #endif

@@ -3,19 +3,36 @@
  * each product's `category`; a single file applies to all and refuses other categories.  Also
  * the adapter that lets the batch (in inventories/, which cannot depend on us) store verdicts,
  * and validation of any of our files, rulesets included (only this module reads rulesets).
+ * A category may have several editions of its specification; the rulebook's date picks the one
+ * in force, so an assessment can be redone as of the day it was signed.
  */
-#include <glca/ruleset.h>
+#include "ruleset_int.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct glca_rulebook {
     glca_ruleset **sets;
     size_t n;
-    bool single; /* loaded from one file: applies to every product */
+    bool single;   /* loaded from one file: applies to every product */
+    char date[11]; /* YYYY-MM-DD the editions are chosen on */
 };
+
+static int new_rulebook(glca_rulebook **out, glca_error *err)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (!(*out = glca_calloc(1, sizeof **out)))
+        return glca_error_oom(err);
+    gmtime_r(&now, &tm);
+    strftime((*out)->date, sizeof(*out)->date, "%Y-%m-%d", &tm);
+    return 0;
+}
 
 void glca_rulebook_free(glca_rulebook *rb)
 {
@@ -41,14 +58,77 @@ void glca_rulebook_identity(const glca_rulebook *rb, char *buf, size_t size)
     if (!size)
         return;
     buf[0] = '\0';
+    /* Only the editions in force judge, so only they identify the rules. */
     for (i = 0; i < rb->n && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%s@%s", i ? "," : "",
-                         glca_ruleset_id(rb->sets[i]), glca_ruleset_version(rb->sets[i]));
+        int w;
 
+        if (!glca_ruleset__in_force(rb->sets[i], rb->date))
+            continue;
+        w = snprintf(buf + used, size - used, "%s%s@%s", used ? "," : "",
+                     glca_ruleset_id(rb->sets[i]), glca_ruleset_version(rb->sets[i]));
         if (w < 0)
             break;
         used += (size_t)w;
     }
+}
+
+const char *glca_rulebook_date(const glca_rulebook *rb)
+{
+    return rb->date;
+}
+
+const glca_ruleset *glca_rulebook_ruleset(const glca_rulebook *rb, size_t n)
+{
+    assert(n < rb->n);
+    return rb->sets[n];
+}
+
+/* "GB/T 35610-2017 (2018-02-01 to 2025-04-30)" for each ruleset of `category`. */
+static void list_editions(const glca_rulebook *rb, const char *category, char *buf, size_t size)
+{
+    size_t i, used = 0;
+
+    buf[0] = '\0';
+    for (i = 0; i < rb->n && used < size; i++) {
+        const glca_ruleset *rs = rb->sets[i];
+        int w;
+
+        if (strcmp(rs->category, category) != 0)
+            continue;
+        w = snprintf(buf + used, size - used, "%s%s (%s to %s)", used ? "; " : "",
+                     rs->edition.number ? rs->edition.number : rs->id,
+                     rs->from[0] ? rs->from : "any date", rs->to[0] ? rs->to : "open");
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+static int none_in_force(const glca_rulebook *rb, const char *category, const glca_srcloc *where,
+                         glca_error *err)
+{
+    char editions[200];
+
+    list_editions(rb, category, editions, sizeof editions);
+    return glca_error_set(err, GLCA_ENOTFOUND, where,
+                          "no edition of the rules for category '%s' is in force on %s "
+                          "(editions: %s); choose the date with --on",
+                          category, rb->date, editions);
+}
+
+int glca_rulebook_set_date(glca_rulebook *rb, const char *date, glca_error *err)
+{
+    char d[11];
+
+    if (glca_ruleset__parse_date(d, date) < 0)
+        return glca_error_set(err, GLCA_EPARSE, NULL, "'%s' is not a date YYYY-MM-DD", date);
+    memcpy(rb->date, d, sizeof d);
+    if (rb->single && !glca_ruleset__in_force(rb->sets[0], rb->date)) {
+        glca_srcloc where = {rb->sets[0]->path, rb->sets[0]->line, 0};
+
+        return none_in_force(rb, rb->sets[0]->category, &where, err);
+    }
+    return 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -116,16 +196,26 @@ static int add_set(glca_rulebook *rb, glca_ruleset *rs, glca_error *err)
     return 0;
 }
 
+/* Whether two editions' date ranges share a day (an open end reaches forever). */
+static bool overlap(const glca_ruleset *a, const glca_ruleset *b)
+{
+    return (!a->from[0] || !b->to[0] || strcmp(a->from, b->to) <= 0) &&
+           (!b->from[0] || !a->to[0] || strcmp(b->from, a->to) <= 0);
+}
+
 static int check_unique(const glca_rulebook *rb, const glca_ruleset *rs, glca_error *err)
 {
     size_t i;
 
     for (i = 0; i < rb->n; i++) {
-        if (strcmp(glca_ruleset_category(rb->sets[i]), glca_ruleset_category(rs)) == 0) {
+        if (strcmp(glca_ruleset_category(rb->sets[i]), glca_ruleset_category(rs)) == 0 &&
+            overlap(rb->sets[i], rs)) {
             glca_srcloc where = {glca_ruleset_path(rs), 0, 0};
 
             return glca_error_set(err, GLCA_EPARSE, &where,
-                                  "a second ruleset for category '%s' (the first is %s)",
+                                  "a second ruleset for category '%s' in force on the same dates "
+                                  "(the first is %s; editions need in-force-from/in-force-to "
+                                  "that do not overlap)",
                                   glca_ruleset_category(rs), glca_ruleset_path(rb->sets[i]));
         }
     }
@@ -143,10 +233,8 @@ int glca_rulebook_load_dir(glca_rulebook **out, const char *dir, const glca_xml_
     *out = NULL;
     if ((rc = list_xml(&names, &n, dir, err)) < 0)
         return rc;
-    if (!(rb = glca_calloc(1, sizeof *rb))) {
-        rc = glca_error_oom(err);
+    if ((rc = new_rulebook(&rb, err)) < 0)
         goto cleanup;
-    }
     for (i = 0; i < n; i++) {
         glca_ruleset *rs = NULL;
         glca_error e = GLCA_ERROR_INIT;
@@ -196,9 +284,9 @@ int glca_rulebook_load_file(glca_rulebook **out, const char *path, const glca_xm
     *out = NULL;
     if ((rc = glca_ruleset_load(&rs, path, limits, diag, payload, err)) < 0)
         return rc;
-    if (!(rb = glca_calloc(1, sizeof *rb))) {
+    if ((rc = new_rulebook(&rb, err)) < 0) {
         glca_ruleset_free(rs);
-        return glca_error_oom(err);
+        return rc;
     }
     rb->single = true;
     if ((rc = add_set(rb, rs, err)) < 0) {
@@ -213,6 +301,8 @@ int glca_rulebook_select(const glca_ruleset **out, const glca_rulebook *rb, cons
                          glca_error *err)
 {
     const char *category = glca_product_category(p);
+    glca_srcloc where = glca_product_loc(p);
+    bool known = false;
     size_t i;
     int rc;
 
@@ -220,6 +310,8 @@ int glca_rulebook_select(const glca_ruleset **out, const glca_rulebook *rb, cons
     if (rb->single) {
         if ((rc = glca_ruleset_check_category(rb->sets[0], p, err)) < 0)
             return rc;
+        if (!glca_ruleset__in_force(rb->sets[0], rb->date))
+            return none_in_force(rb, category, where.file ? &where : NULL, err);
         *out = rb->sets[0];
         return 0;
     }
@@ -227,11 +319,14 @@ int glca_rulebook_select(const glca_ruleset **out, const glca_rulebook *rb, cons
         return 0;
     for (i = 0; i < rb->n; i++) {
         if (strcmp(glca_ruleset_category(rb->sets[i]), category) == 0) {
-            *out = rb->sets[i];
-            return 0;
+            known = true;
+            if (glca_ruleset__in_force(rb->sets[i], rb->date)) {
+                *out = rb->sets[i];
+                return 0;
+            }
         }
     }
-    return 0;
+    return known ? none_in_force(rb, category, where.file ? &where : NULL, err) : 0;
 }
 
 int glca_rulebook_evaluate(glca_verdict **out, const glca_rulebook *rb, const glca_product *p,
@@ -284,7 +379,10 @@ int glca_rulebook_verdict_rows(glca_verdict_rows *out, const glca_product *p,
     if ((rc = glca_rulebook_evaluate(&v, rb, p, bg, impacts, err)) < 0 || !v)
         return rc;
     if ((rc = glca_verdict_rows_set(out, glca_verdict_certified(v), glca_verdict_ruleset_id(v),
-                                    err)) < 0)
+                                    err)) < 0 ||
+        (rc =
+             glca_verdict_rows_set_status(out, glca_verdict_status_name(glca_verdict_get_status(v)),
+                                          glca_verdict_provisional(v), err)) < 0)
         goto cleanup;
     items = glca_verdict_items(v, &n);
     for (i = 0; i < n; i++)

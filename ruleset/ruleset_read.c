@@ -4,6 +4,9 @@
  * element and attribute names, attribute values (first-level attribute, stage, comparator,
  * baseline literals), duplicate ids, that every pass/fail indicator has a baseline and every
  * baseline can apply, and it compiles every expression with its static type checks.
+ * Every threshold carries its basis (confirmed or provisional; provisional unless the file says
+ * otherwise, so an unconfirmed number is never shown as the standard's) and its source; a
+ * <baseline> inherits both from its indicator.  The root names the framework and the edition.
  *
  * Problems in one rule are reported and the rule is skipped, so a single run lists every
  * problem of the file; malformed XML stops the reading.  Expression errors carry the line of
@@ -104,7 +107,7 @@ static int parse_attribute(const char *s, glca_attribute *out)
 {
     glca_attribute a;
 
-    for (a = GLCA_ATTRIBUTE_RESOURCE; a <= GLCA_ATTRIBUTE_PRODUCT; a++)
+    for (a = GLCA_ATTRIBUTE_RESOURCE; a <= GLCA_ATTRIBUTE_QUALITY; a++)
         if (strcmp(s, glca_attribute_name(a)) == 0) {
             *out = a;
             return 0;
@@ -131,6 +134,27 @@ static int compile(reader *r, glca_ruleset__expr **out, const char *text, const 
 
     if (glca_ruleset__expr_compile(out, text, what, &where, &e) < 0)
         return problem(r, &e);
+    return 0;
+}
+
+/* basis="confirmed|provisional" (absent: `dflt`) and source="…" (absent: `dsource`, copied). */
+static int read_basis(reader *r, bool dflt, const char *dsource, bool *provisional, char **source)
+{
+    const char *basis = glca_xml_attr(r->x, "basis"), *src = glca_xml_attr(r->x, "source");
+
+    *provisional = dflt;
+    if (basis && strcmp(basis, "provisional") == 0)
+        *provisional = true;
+    else if (basis && strcmp(basis, "confirmed") == 0)
+        *provisional = false;
+    else if (basis)
+        return complain_at(r, 0, "basis '%s' is not one of confirmed, provisional", basis);
+    if (src && !*src)
+        return complain_at(r, 0, "source is empty (cite the standard, its year and table)");
+    if (!src)
+        src = dsource;
+    if (src && !(*source = glca_strdup(src)))
+        return glca_error_oom(r->sink.err);
     return 0;
 }
 
@@ -169,7 +193,7 @@ static int add_baseline(reader *r, glca_ruleset__rule *rule, const glca_ruleset_
 
 static int read_baseline_element(reader *r, glca_ruleset__rule *rule)
 {
-    static const char *const allowed[] = {"when", "value", NULL};
+    static const char *const allowed[] = {"when", "value", "basis", "source", NULL};
     glca_ruleset__baseline b;
     glca_error e = GLCA_ERROR_INIT;
     const char *when, *value;
@@ -186,13 +210,18 @@ static int read_baseline_element(reader *r, glca_ruleset__rule *rule)
                            "this baseline can never apply: the baseline at line %ld has no "
                            "condition and comes first",
                            rule->baselines[rule->nbaselines - 1].line);
-    if ((when = glca_xml_attr(r->x, "when")) && (rc = compile(r, &b.when, when, "when")) < 0)
+    if ((rc = read_basis(r, rule->provisional, rule->source, &b.provisional, &b.source)) < 0)
         return rc;
+    if ((when = glca_xml_attr(r->x, "when")) && (rc = compile(r, &b.when, when, "when")) < 0) {
+        glca_free(b.source);
+        return rc;
+    }
     if (b.when) {
         glca_ruleset__type t = glca_ruleset__expr_type(b.when);
 
         if (t != GLCA_RULESET__TYPE_ANY && t != GLCA_RULESET__TYPE_BOOL) {
             glca_ruleset__expr_free(b.when);
+            glca_free(b.source);
             return complain_at(r, 0, "a baseline condition must be true/false, not a %s",
                                glca_ruleset__type_name(t));
         }
@@ -201,6 +230,7 @@ static int read_baseline_element(reader *r, glca_ruleset__rule *rule)
         (rc = add_baseline(r, rule, &b)) < 0) {
         glca_ruleset__expr_free(b.when);
         glca_free((char *)b.value.string);
+        glca_free(b.source);
         return rc;
     }
     return 0;
@@ -279,13 +309,14 @@ static int read_rule_head(reader *r, glca_ruleset__rule *rule, const char *const
 
 static int read_basic(reader *r, glca_ruleset__rule *rule)
 {
-    static const char *const allowed[] = {"id", "name", "check", "evidence", NULL};
+    static const char *const allowed[] = {"id", "name", "check", "evidence", "source", NULL};
     glca_ruleset__type t;
     int rc;
 
     rule->kind = GLCA_ITEM_BASIC;
     rule->comparator = GLCA_CMP_EQ;
-    if ((rc = read_rule_head(r, rule, allowed, "check")) < 0)
+    if ((rc = read_rule_head(r, rule, allowed, "check")) < 0 ||
+        (rc = read_basis(r, false, NULL, &rule->provisional, &rule->source)) < 0)
         return rc;
     t = glca_ruleset__expr_type(rule->expr);
     if (t != GLCA_RULESET__TYPE_ANY && t != GLCA_RULESET__TYPE_BOOL)
@@ -296,8 +327,9 @@ static int read_basic(reader *r, glca_ruleset__rule *rule)
 
 static int read_indicator_attrs(reader *r, glca_ruleset__rule *rule)
 {
-    static const char *const allowed[] = {"id",         "name",     "attribute", "stage",    "unit",
-                                          "comparator", "baseline", "value",     "evidence", NULL};
+    static const char *const allowed[] = {"id",       "name",       "attribute", "stage",
+                                          "unit",     "comparator", "baseline",  "value",
+                                          "evidence", "basis",      "source",    NULL};
     glca_error e = GLCA_ERROR_INIT;
     const char *attribute, *comparator, *stage, *unit;
     int rc;
@@ -309,8 +341,22 @@ static int read_indicator_attrs(reader *r, glca_ruleset__rule *rule)
         glca_xml_attr_required(r->x, "comparator", &comparator, &e) < 0)
         return problem(r, &e);
     if (parse_attribute(attribute, &rule->attribute) < 0)
-        return complain_at(
-            r, 0, "attribute '%s' is not one of resource, energy, environment, product", attribute);
+        return complain_at(r, 0,
+                           "attribute '%s' is not one of resource, energy, environment, product "
+                           "(eco-design), quality (green-product)",
+                           attribute);
+    /* The fourth attribute group is what tells the two schemes apart (GB/T 32161 vs 33761). */
+    if (rule->attribute == GLCA_ATTRIBUTE_PRODUCT &&
+        r->rs->framework == GLCA_FRAMEWORK_GREEN_PRODUCT)
+        return complain_at(r, 0,
+                           "attribute 'product' (产品属性) is eco-design; a green-product "
+                           "ruleset uses 'quality' (品质属性)");
+    if (rule->attribute == GLCA_ATTRIBUTE_QUALITY && r->rs->framework == GLCA_FRAMEWORK_ECO_DESIGN)
+        return complain_at(r, 0,
+                           "attribute 'quality' (品质属性) belongs to the green-product "
+                           "framework; this ruleset is eco-design");
+    if ((rc = read_basis(r, true, NULL, &rule->provisional, &rule->source)) < 0)
+        return rc;
     if (parse_comparator(comparator, &rule->comparator) < 0)
         return complain_at(r, 0, "comparator '%s' is not one of >=, <=, >, <, ==, report",
                            comparator);
@@ -329,11 +375,14 @@ static int read_indicator_attrs(reader *r, glca_ruleset__rule *rule)
 
         memset(&b, 0, sizeof b);
         b.line = rule->line;
+        b.provisional = rule->provisional;
         if ((rc = read_baseline_value(r, "baseline", &b.value)) < 0)
             return rc;
-        if ((rc = add_baseline(r, rule, &b)) < 0) {
+        if ((rule->source && !(b.source = glca_strdup(rule->source))) ||
+            (rc = add_baseline(r, rule, &b)) < 0) {
             glca_free((char *)b.value.string);
-            return rc;
+            glca_free(b.source);
+            return rc < 0 ? rc : glca_error_oom(r->sink.err);
         }
     }
     return 0;
@@ -420,12 +469,53 @@ static int read_rule(reader *r, const char *elem)
     return 0;
 }
 
+/* framework, edition, edition-year, edition-title, in-force-from, in-force-to of the root. */
+static int read_edition(reader *r)
+{
+    glca_error e = GLCA_ERROR_INIT;
+    glca_ruleset *rs = r->rs;
+    const char *fw = glca_xml_attr(r->x, "framework"), *v;
+    double year = 0;
+
+    if (fw && strcmp(fw, "green-product") == 0)
+        rs->framework = GLCA_FRAMEWORK_GREEN_PRODUCT;
+    else if (fw && strcmp(fw, "eco-design") != 0)
+        return complain_at(r, 0,
+                           "framework '%s' is not one of eco-design (GB/T 32161), "
+                           "green-product (GB/T 33761)",
+                           fw);
+    if (glca_xml_attr(r->x, "edition-year") &&
+        glca_xml_attr_double(r->x, "edition-year", true, 0, &year, &e) < 0)
+        return problem(r, &e);
+    if (year != (int)year || year < 0 || year > 9999)
+        return complain_at(r, 0, "edition-year '%s' is not a year",
+                           glca_xml_attr(r->x, "edition-year"));
+    rs->edition.year = (int)year;
+    if ((v = glca_xml_attr(r->x, "in-force-from")) && glca_ruleset__parse_date(rs->from, v) < 0)
+        return complain_at(r, 0, "in-force-from '%s' is not a date YYYY-MM-DD", v);
+    if ((v = glca_xml_attr(r->x, "in-force-to")) && glca_ruleset__parse_date(rs->to, v) < 0)
+        return complain_at(r, 0, "in-force-to '%s' is not a date YYYY-MM-DD", v);
+    if (rs->from[0] && rs->to[0] && strcmp(rs->from, rs->to) > 0)
+        return complain_at(r, 0, "in-force-to %s comes before in-force-from %s", rs->to, rs->from);
+    rs->edition.from = rs->from;
+    rs->edition.to = rs->to;
+    if ((glca_xml_attr(r->x, "edition") &&
+         !(rs->edition.number = glca_strdup(glca_xml_attr(r->x, "edition")))) ||
+        (glca_xml_attr(r->x, "edition-title") &&
+         !(rs->edition.title = glca_strdup(glca_xml_attr(r->x, "edition-title")))))
+        return glca_error_oom(r->sink.err);
+    return 0;
+}
+
 static int read_root(reader *r)
 {
-    static const char *const allowed[] = {"id", "version", "standard", "category", "method", NULL};
+    static const char *const allowed[] = {
+        "id",      "version",      "standard",      "category",      "method",      "framework",
+        "edition", "edition-year", "edition-title", "in-force-from", "in-force-to", NULL};
     glca_error e = GLCA_ERROR_INIT;
     const char *id, *version, *category;
     glca_ruleset *rs = r->rs;
+    int rc;
 
     if (strcmp(glca_xml_name(r->x), "ruleset") != 0 || strcmp(glca_xml_ns(r->x), RULESET_NS) != 0)
         return complain_at(r, 0,
@@ -445,6 +535,8 @@ static int read_root(reader *r)
         (glca_xml_attr(r->x, "method") &&
          !(rs->method = dup_or_null(glca_xml_attr(r->x, "method")))))
         return glca_error_oom(r->sink.err);
+    if ((rc = read_edition(r)) < 0)
+        return rc;
     return 0;
 }
 

@@ -3,7 +3,10 @@
  * when their check is true; indicators compare their value with the first baseline whose
  * condition holds; a product is certified when every basic requirement and every non-report
  * indicator passes (GB/T 32161: all of them, no weighting).  Anything missing makes its item
- * not evaluable, which is never a pass.
+ * not evaluable, which is never a pass.  The verdict is qualified by the basis of the
+ * thresholds that decided it (glca_verdict_status in ruleset.h), and its label says so in
+ * English and Chinese, so no output can show a bare "certified" that rests on an unconfirmed
+ * number.
  *
  * A verdict owns copies of every string it shows, in one text buffer, so it outlives the
  * ruleset and the product and costs a handful of allocations per product in a batch.  The JSON
@@ -19,7 +22,10 @@
 
 struct glca_verdict {
     bool certified;
-    const char *product_id, *ruleset_id, *version, *standard;
+    glca_verdict_status status;
+    glca_framework framework;
+    const char *product_id, *ruleset_id, *version, *standard, *edition;
+    const char *provisional, *label, *label_zh;
     glca_verdict_item *items;
     size_t nitems;
     const char **reasons;
@@ -29,7 +35,8 @@ struct glca_verdict {
 
 /* Text offsets of one item while the buffer may still move. */
 typedef struct item_text {
-    size_t id, name, unit, expression, value, baseline, when, reason, evidence, verification;
+    size_t id, name, unit, expression, value, baseline, when, reason, evidence, verification,
+        source;
 } item_text;
 
 typedef struct builder {
@@ -227,11 +234,14 @@ static void evaluate_rule(builder *b, glca_verdict_item *it, item_text *o,
 
         it->outcome = pass ? GLCA_OUTCOME_PASS : GLCA_OUTCOME_FAIL;
         o->reason = add_text(
-            b, "%s: %s %s%s%s %s %s%s%s (baseline%s%s)", rule->id, rule->name, vtext, unit_sep,
+            b, "%s: %s %s%s%s %s %s%s%s (%sbaseline%s%s)", rule->id, rule->name, vtext, unit_sep,
             unit, pass ? glca_comparator_name(rule->comparator) : negated(rule->comparator),
-            base->value.string, unit_sep, unit, base->when ? " for " : "",
-            base->when ? base->when->text : "");
+            base->value.string, unit_sep, unit, base->provisional ? "provisional " : "",
+            base->when ? " for " : "", base->when ? base->when->text : "");
     }
+    /* Only a threshold that was applied decides; a report indicator has none. */
+    it->provisional = base && base->provisional;
+    o->source = add_str(b, base ? base->source : rule->source);
     if (!it->value.present)
         vtext[0] = '\0';
     o->id = add_str(b, rule->id);
@@ -247,6 +257,92 @@ static void evaluate_rule(builder *b, glca_verdict_item *it, item_text *o,
     o->when = base && base->when ? add_str(b, base->when->text) : NONE;
     o->evidence = add_str(b, env->evidence);
     o->verification = add_str(b, rule->verification);
+}
+
+typedef struct label_text {
+    size_t provisional, en, zh;
+} label_text;
+
+/* Whether item `it` blocks certification, and whether only a provisional threshold makes it. */
+static bool blocks(const glca_verdict_item *it)
+{
+    return it->outcome == GLCA_OUTCOME_FAIL ||
+           (it->outcome == GLCA_OUTCOME_NOT_EVALUABLE && it->comparator != GLCA_CMP_REPORT);
+}
+
+/* Appends sep and id to buf; a list longer than the buffer is cut, never overrun. */
+static void append(char *buf, size_t size, size_t *used, const char *sep, const char *id)
+{
+    int w;
+
+    if (*used >= size - 1)
+        return;
+    w = snprintf(buf + *used, size - *used, "%s%s", sep, id);
+    *used = w < 0 || (size_t)w >= size - *used ? size - 1 : *used + (size_t)w;
+}
+
+/*
+ * The status and its labels.  Provisional thresholds decide a certified product when it passed
+ * any of them; they decide a failed one when every blocking item is a failed provisional
+ * threshold (confirming or correcting those numbers alone could then certify it).
+ */
+static void qualify(builder *b, glca_verdict *v, label_text *out)
+{
+    char ids[1024] = "", zh_ids[1024] = "", missing[1024] = "";
+    size_t i, used = 0, zused = 0, mused = 0, firm = 0, nprov = 0;
+    bool failed = false;
+    const char *zh = glca_framework_name_zh(v->framework);
+
+    out->provisional = out->en = out->zh = NONE;
+    if (b->oom) /* the ids may be missing from the text: nothing to build */
+        return;
+    for (i = 0; i < v->nitems; i++) {
+        const glca_verdict_item *it = &v->items[i];
+        bool counts;
+
+        if (blocks(it) && !(it->outcome == GLCA_OUTCOME_FAIL && it->provisional))
+            firm++;
+        failed |= it->outcome == GLCA_OUTCOME_FAIL;
+        if (blocks(it) && it->outcome == GLCA_OUTCOME_NOT_EVALUABLE)
+            append(missing, sizeof missing, &mused, mused ? ", " : "", b->text + b->offs[i].id);
+        counts = it->provisional && (v->certified ? it->outcome == GLCA_OUTCOME_PASS
+                                                  : it->outcome == GLCA_OUTCOME_FAIL);
+        if (!counts)
+            continue;
+        append(ids, sizeof ids, &used, nprov ? ", " : "", b->text + b->offs[i].id);
+        append(zh_ids, sizeof zh_ids, &zused, nprov ? "、" : "", b->text + b->offs[i].id);
+        nprov++;
+    }
+    if (v->certified)
+        v->status = nprov ? GLCA_VERDICT_CERTIFIED_PROVISIONAL : GLCA_VERDICT_CERTIFIED;
+    else if (!failed)
+        v->status = GLCA_VERDICT_NOT_EVALUABLE;
+    else
+        v->status = firm == 0 ? GLCA_VERDICT_NOT_CERTIFIED_PROVISIONAL : GLCA_VERDICT_NOT_CERTIFIED;
+    if (v->status == GLCA_VERDICT_NOT_CERTIFIED)
+        ids[0] = zh_ids[0] = '\0';
+    out->provisional = add_str(b, ids);
+    switch (v->status) {
+    case GLCA_VERDICT_CERTIFIED:
+        out->en = add_str(b, "certified");
+        out->zh = add_text(b, "符合%s评价要求", zh);
+        break;
+    case GLCA_VERDICT_CERTIFIED_PROVISIONAL:
+        out->en = add_text(b, "certified (provisional thresholds: %s)", ids);
+        out->zh = add_text(b, "符合%s评价要求（暂定阈值：%s）", zh, zh_ids);
+        break;
+    case GLCA_VERDICT_NOT_CERTIFIED_PROVISIONAL:
+        out->en = add_text(b, "not certified (on provisional thresholds: %s)", ids);
+        out->zh = add_text(b, "不符合%s评价要求（依据暂定阈值：%s）", zh, zh_ids);
+        break;
+    case GLCA_VERDICT_NOT_EVALUABLE:
+        out->en = add_text(b, "not certified (not evaluable: %s)", missing);
+        out->zh = add_text(b, "不符合%s评价要求（无法评价：%s）", zh, missing);
+        break;
+    default:
+        out->en = add_str(b, "not certified");
+        out->zh = add_text(b, "不符合%s评价要求", zh);
+    }
 }
 
 /* Turns offsets into pointers once the text buffer no longer moves. */
@@ -268,6 +364,7 @@ static void finish(glca_verdict *v, const builder *b)
         it->reason = at(b, o->reason);
         it->evidence = at(b, o->evidence);
         it->verification = at(b, o->verification);
+        it->source = at(b, o->source);
     }
     for (i = 0; i < v->nreasons; i++)
         v->reasons[i] = at(b, b->reasons[i]);
@@ -279,7 +376,8 @@ int glca_ruleset_evaluate(glca_verdict **out, const glca_ruleset *rs, const glca
     glca_verdict *v = NULL;
     glca_ruleset__env *env = NULL;
     builder b;
-    size_t i, product_off, id_off, version_off, standard_off;
+    size_t i, product_off, id_off, version_off, standard_off, edition_off;
+    label_text label;
     int rc = 0;
 
     memset(&b, 0, sizeof b);
@@ -294,6 +392,7 @@ int glca_ruleset_evaluate(glca_verdict **out, const glca_ruleset *rs, const glca
     }
     glca_ruleset__env_init(env, product, bg, impacts, rs->method);
     v->certified = true;
+    v->framework = rs->framework;
     for (i = 0; i < rs->nrules; i++) {
         const glca_ruleset__rule *rule = &rs->rules[i];
         glca_verdict_item *it = &v->items[i];
@@ -311,6 +410,8 @@ int glca_ruleset_evaluate(glca_verdict **out, const glca_ruleset *rs, const glca
     id_off = add_str(&b, rs->id);
     version_off = add_str(&b, rs->version);
     standard_off = add_str(&b, rs->standard);
+    edition_off = add_str(&b, rs->edition.number);
+    qualify(&b, v, &label);
     if (b.oom) {
         rc = glca_error_oom(err);
         goto cleanup;
@@ -320,6 +421,10 @@ int glca_ruleset_evaluate(glca_verdict **out, const glca_ruleset *rs, const glca
     v->ruleset_id = at(&b, id_off);
     v->version = at(&b, version_off);
     v->standard = at(&b, standard_off);
+    v->edition = at(&b, edition_off);
+    v->provisional = at(&b, label.provisional);
+    v->label = at(&b, label.en);
+    v->label_zh = at(&b, label.zh);
     v->text = b.text; /* ownership moves to the verdict */
     b.text = NULL;
     *out = v;
@@ -366,6 +471,44 @@ const char *glca_verdict_ruleset_version(const glca_verdict *v)
 const char *glca_verdict_standard(const glca_verdict *v)
 {
     return v->standard;
+}
+
+glca_verdict_status glca_verdict_get_status(const glca_verdict *v)
+{
+    return v->status;
+}
+
+const char *glca_verdict_status_name(glca_verdict_status s)
+{
+    static const char *const names[] = {"certified", "certified-provisional", "not-certified",
+                                        "not-certified-provisional", "not-evaluable"};
+
+    return (size_t)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+const char *glca_verdict_provisional(const glca_verdict *v)
+{
+    return v->provisional;
+}
+
+const char *glca_verdict_label(const glca_verdict *v)
+{
+    return v->label;
+}
+
+const char *glca_verdict_label_zh(const glca_verdict *v)
+{
+    return v->label_zh;
+}
+
+glca_framework glca_verdict_framework(const glca_verdict *v)
+{
+    return v->framework;
+}
+
+const char *glca_verdict_edition(const glca_verdict *v)
+{
+    return v->edition;
 }
 
 const glca_verdict_item *glca_verdict_items(const glca_verdict *v, size_t *n)

@@ -40,11 +40,33 @@ static void write_item(FILE *f, const glca_verdict_item *it)
     fputs(", \"baseline\": ", f);
     write_value(f, &it->baseline);
     write_member(f, "baseline_when", it->baseline_when);
+    write_member(f, "basis", glca_verdict_item_basis(it));
+    write_member(f, "source", it->source);
     write_member(f, "outcome", glca_outcome_name(it->outcome));
     write_member(f, "reason", it->reason);
     write_member(f, "evidence", it->evidence);
     write_member(f, "verification", it->verification);
     fputc('}', f);
+}
+
+/* The ids glca_verdict_provisional lists, as JSON strings. */
+static void write_provisional(FILE *f, const glca_verdict *v, const glca_verdict_item *items,
+                              size_t n)
+{
+    glca_verdict_status s = glca_verdict_get_status(v);
+    glca_outcome decided =
+        s == GLCA_VERDICT_CERTIFIED_PROVISIONAL ? GLCA_OUTCOME_PASS : GLCA_OUTCOME_FAIL;
+    size_t i, k = 0;
+
+    if (s != GLCA_VERDICT_CERTIFIED_PROVISIONAL && s != GLCA_VERDICT_NOT_CERTIFIED_PROVISIONAL)
+        return;
+    for (i = 0; i < n; i++) {
+        if (!items[i].provisional || items[i].outcome != decided)
+            continue;
+        if (k++)
+            fputs(", ", f);
+        glca_write_json_string(f, items[i].id);
+    }
 }
 
 int glca_write_verdict_json(FILE *f, const glca_verdict *v, glca_error *err)
@@ -57,8 +79,16 @@ int glca_write_verdict_json(FILE *f, const glca_verdict *v, glca_error *err)
     glca_write_json_string(f, glca_verdict_ruleset_id(v));
     write_member(f, "version", glca_verdict_ruleset_version(v));
     write_member(f, "standard", glca_verdict_standard(v));
-    fprintf(f, ", \"certified\": %s, \"items\": [", glca_verdict_certified(v) ? "true" : "false");
+    write_member(f, "framework", glca_framework_name(glca_verdict_framework(v)));
+    write_member(f, "edition", glca_verdict_edition(v));
+    fprintf(f, ", \"certified\": %s", glca_verdict_certified(v) ? "true" : "false");
+    write_member(f, "status", glca_verdict_status_name(glca_verdict_get_status(v)));
+    write_member(f, "label", glca_verdict_label(v));
+    write_member(f, "label_zh", glca_verdict_label_zh(v));
+    fputs(", \"provisional\": [", f);
     items = glca_verdict_items(v, &n);
+    write_provisional(f, v, items, n);
+    fputs("], \"items\": [", f);
     for (i = 0; i < n; i++) {
         if (i)
             fputs(", ", f);

@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libxml2-dev libxml2-utils libsqlite3-dev
       libsuitesparse-dev libcriterion-dev librandom123-dev python3 python3-numpy python3-scipy
-      libzip-dev libopenmpi-dev openmpi-bin clang libclang-rt-14-dev libfuzzer-14-dev
+      libzip-dev libopenmpi-dev openmpi-bin clang libclang-rt-14-dev libfuzzer-14-dev libomp-14-dev
       libmetis-dev libopenblas-dev sqlite3 zip unzip)
 missing=()
 for p in "${pkgs[@]}"; do

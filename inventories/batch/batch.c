@@ -17,6 +17,7 @@
  * the options that change results; products already stored under that run are parsed (to move
  * the stream on) but neither evaluated nor written again.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include <omp.h>
 
 #include "batch/catalog_split.h"
+#include "native/inv_readers.h"
 #include "store/results_store.h"
 
 /* Products per block of the parallel reader: enough to amortize a parser, few enough that
@@ -69,20 +71,114 @@ static double now_seconds(void)
 
 /* ---------------------------------------------------------------- input hashes */
 
+/* A file the catalog includes, with its hash ("" when it cannot be read: the batch stores its
+ * products as errors, and the file appearing later must still change the run). */
+typedef struct include_hash {
+    char *path;
+    char hex[GLCA_SHA256_HEX];
+} include_hash;
+
 typedef struct hash_job {
     const char *path;
+    const glca_xml_limits *limits;
     char hex[GLCA_SHA256_HEX];
+    include_hash *includes;
+    size_t nincludes, capincludes;
     glca_error err;
     int rc;
 } hash_job;
 
+static int add_include(const char *path, void *payload)
+{
+    hash_job *job = payload;
+    unsigned char d[GLCA_SHA256_SIZE];
+    glca_error e = GLCA_ERROR_INIT;
+    include_hash *h;
+
+    if (job->nincludes == job->capincludes) {
+        size_t cap = job->capincludes ? 2 * job->capincludes : 16;
+
+        if (!(h = glca_reallocarray(job->includes, cap, sizeof *h)))
+            return GLCA_ENOMEM;
+        job->includes = h;
+        job->capincludes = cap;
+    }
+    h = &job->includes[job->nincludes];
+    if (!(h->path = glca_strdup(path)))
+        return GLCA_ENOMEM;
+    job->nincludes++;
+    h->hex[0] = '\0';
+    if (glca_sha256_path(d, path, &e) == 0)
+        glca_sha256_hex(d, h->hex);
+    return 0;
+}
+
+/* Whether "include" occurs in buf or across its join with the `*ncarry` bytes kept from the
+ * block before, which are then replaced by this block's last bytes. */
+static bool mentions_include(const char *buf, size_t n, char carry[6], size_t *ncarry)
+{
+    const size_t c = *ncarry, m = n < 6 ? n : 6;
+    const char *p, *end = buf + n;
+    char join[12];
+    size_t i, keep;
+
+    memcpy(join, carry, c);
+    memcpy(join + c, buf, m);
+    for (i = 0; i + 7 <= c + m; i++)
+        if (memcmp(join + i, "include", 7) == 0)
+            return true;
+    for (p = buf; (p = memchr(p, 'i', (size_t)(end - p))) && end - p >= 7; p++)
+        if (memcmp(p, "include", 7) == 0)
+            return true;
+    if (n >= 6) {
+        memcpy(carry, end - 6, 6);
+        *ncarry = 6;
+    } else {
+        keep = c + n > 6 ? 6 : c + n;
+        memmove(carry, join + c + n - keep, keep);
+        *ncarry = keep;
+    }
+    return false;
+}
+
+/*
+ * The catalog's hash and those of the files it includes, in the order the stream opens them.
+ * Included files are found by walking the catalog's elements, which costs a parse of the
+ * catalog; the byte scan made while hashing spares that walk to every catalog that cannot
+ * hold an <include> because the word does not occur in it.
+ */
 static void *hash_thread(void *arg)
 {
     hash_job *job = arg;
-    unsigned char d[GLCA_SHA256_SIZE];
+    unsigned char d[GLCA_SHA256_SIZE], buf[65536];
+    char carry[6];
+    size_t ncarry = 0;
+    glca_srcloc where = {job->path, 0, 0};
+    bool includes = false;
+    glca_sha256 s;
+    FILE *f;
+    size_t got;
 
-    if ((job->rc = glca_sha256_file(d, job->path, &job->err)) == 0)
-        glca_sha256_hex(d, job->hex);
+    if (!(f = fopen(job->path, "rb"))) {
+        job->rc = glca_error_set(&job->err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    glca_sha256_init(&s);
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        glca_sha256_update(&s, buf, got);
+        if (!includes)
+            includes = mentions_include((const char *)buf, got, carry, &ncarry);
+    }
+    if (ferror(f))
+        job->rc = glca_error_set(&job->err, GLCA_EIO, &where, "read error");
+    fclose(f);
+    if (job->rc < 0)
+        return NULL;
+    glca_sha256_final(&s, d);
+    glca_sha256_hex(d, job->hex);
+    if (includes)
+        job->rc = glca_inventories__catalog_includes(job->path, job->limits, add_include, job,
+                                                     &job->err);
     return NULL;
 }
 
@@ -91,7 +187,7 @@ static int hash_hex(const char *path, char hex[GLCA_SHA256_HEX], glca_error *err
     unsigned char d[GLCA_SHA256_SIZE];
     int rc;
 
-    if ((rc = glca_sha256_file(d, path, err)) < 0)
+    if ((rc = glca_sha256_path(d, path, err)) < 0)
         return rc;
     glca_sha256_hex(d, hex);
     return 0;
@@ -104,24 +200,32 @@ static void feed_line(glca_sha256 *s, const char *text)
 }
 
 /* Everything that changes what a run stores; paths are not in it (the bytes are). */
-static void run_key(const glca_batch_options *o, const char *catalog_hex, char (*inv_hex)[65],
-                    const char *method_hex, char key[GLCA_SHA256_HEX])
+static void run_key(const glca_batch_options *o, const hash_job *catalog, char (*inv_hex)[65],
+                    const char *method_hex, const char *rules_hex, char key[GLCA_SHA256_HEX])
 {
+    static const glca_xml_limits default_limits = GLCA_XML_LIMITS_INIT;
+    const glca_xml_limits *limits = o->limits ? o->limits : &default_limits;
     unsigned char d[GLCA_SHA256_SIZE];
-    char opts[96];
+    char opts[160];
     glca_sha256 s;
     size_t i;
 
     glca_sha256_init(&s);
-    feed_line(&s, "greenlca-run-1");
+    feed_line(&s, "greenlca-run-2");
     feed_line(&s, GLCA_VERSION);
-    feed_line(&s, catalog_hex);
+    feed_line(&s, catalog->hex);
+    for (i = 0; i < catalog->nincludes; i++)
+        feed_line(&s, catalog->includes[i].hex[0] ? catalog->includes[i].hex : "unreadable");
+    feed_line(&s, "inventories");
     for (i = 0; i < o->ninventories; i++)
         feed_line(&s, inv_hex[i]);
     feed_line(&s, method_hex);
     feed_line(&s, o->ruleset_version);
-    snprintf(opts, sizeof opts, "btf=%d pivot=%.17g", (int)o->background.use_btf,
-             o->background.pivot_tol);
+    feed_line(&s, rules_hex);
+    /* the limits decide which products are refused */
+    snprintf(opts, sizeof opts, "btf=%d pivot=%.17g max_bytes=%lld max_depth=%d",
+             (int)o->background.use_btf, o->background.pivot_tol, limits->max_bytes,
+             limits->max_depth);
     feed_line(&s, opts);
     glca_sha256_final(&s, d);
     glca_sha256_hex(d, key);
@@ -414,6 +518,9 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
     glca_error read_err = GLCA_ERROR_INIT, write_err = GLCA_ERROR_INIT;
     int read_rc = 0, write_rc = 0, rc, split_ready = 0;
     const bool more = !cur->eof, split = more && b->split;
+    /* read before the region: the committing thread empties `cur` (n = 0) while another
+     * thread may still be making its last claim on it (found by ThreadSanitizer) */
+    const size_t ncur = cur->n;
 
 #pragma omp parallel num_threads(threads)
     {
@@ -436,20 +543,22 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 
 #pragma omp atomic capture
             i = cur->next_eval++;
-            if (i >= cur->n)
+            if (i >= ncur)
                 break;
             evaluate_slot(b, &cur->slots[i]);
-#pragma omp atomic update
+            /* seq_cst, not OpenMP's relaxed default: the slot's writes must be visible to the
+             * committing thread once it sees the count (found by ThreadSanitizer) */
+#pragma omp atomic update seq_cst
             cur->evaluated++;
         }
         if (me == nt - 1) {
             size_t done;
 
             do {
-#pragma omp atomic read
+#pragma omp atomic read seq_cst
                 done = cur->evaluated;
-            } while (done < cur->n);
-            if (cur->n)
+            } while (done < ncur);
+            if (ncur)
                 write_rc = glca_inventories__store_write_chunk(b->store, b->run, cur->slots,
                                                                cur->n, b->k, &write_err);
             if (write_rc == 0) {
@@ -558,14 +667,63 @@ static int load_background(batch *b, glca_batch_summary *out, glca_error *err)
     return rc;
 }
 
+/* The run as the store records it: the inputs' paths and hashes beside its key. */
+static int begin_run(batch *b, const hash_job *catalog, char (*inv_hex)[GLCA_SHA256_HEX],
+                     const char *method_hex, const char *rules_hex, const char *key,
+                     glca_error *err)
+{
+    const glca_batch_options *o = b->o;
+    const char **inv_sha = glca_calloc(o->ninventories, sizeof *inv_sha);
+    glca_inventories__run_input *more = glca_calloc(catalog->nincludes + 1, sizeof *more);
+    glca_inventories__run_desc d;
+    bool resumed;
+    size_t i;
+    int rc;
+
+    if (!inv_sha || !more) {
+        rc = glca_error_oom(err);
+        goto cleanup;
+    }
+    for (i = 0; i < o->ninventories; i++)
+        inv_sha[i] = inv_hex[i];
+    memset(&d, 0, sizeof d);
+    for (i = 0; i < catalog->nincludes; i++) {
+        more[d.nmore].role = "include";
+        more[d.nmore].path = catalog->includes[i].path;
+        more[d.nmore++].sha256 = catalog->includes[i].hex[0] ? catalog->includes[i].hex : "-";
+    }
+    if (o->rules_path) {
+        more[d.nmore].role = "rules";
+        more[d.nmore].path = o->rules_path;
+        more[d.nmore++].sha256 = rules_hex;
+    }
+    d.key = key;
+    d.catalog = o->catalog;
+    d.catalog_sha256 = catalog->hex;
+    d.method = o->method;
+    d.method_sha256 = method_hex;
+    d.method_id = glca_background_method_id(b->bg);
+    d.inventories = o->inventories;
+    d.inventory_sha256 = inv_sha;
+    d.ninventories = o->ninventories;
+    d.ruleset_version = o->ruleset_version;
+    d.more = more;
+    rc = glca_inventories__store_begin_run(b->store, &d, b->bg, o->fresh, &b->run, &resumed,
+                                           err);
+cleanup:
+    glca_free(inv_sha);
+    glca_free(more);
+    return rc;
+}
+
 int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_error *err)
 {
     batch b;
     hash_job catalog_job;
     pthread_t hasher;
-    bool hashing = false, resumed, complete = false;
+    bool hashing = false, complete = false;
     char (*inv_hex)[GLCA_SHA256_HEX] = NULL;
-    char method_hex[GLCA_SHA256_HEX], key[GLCA_SHA256_HEX];
+    char method_hex[GLCA_SHA256_HEX], rules_hex[GLCA_SHA256_HEX] = "", key[GLCA_SHA256_HEX];
     unsigned char *stored = NULL;
     double t0 = now_seconds();
     size_t i;
@@ -578,9 +736,14 @@ int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_er
     if (!o->catalog || !o->method || !o->results || !o->ninventories)
         return glca_error_set(err, GLCA_ERROR, NULL,
                               "a batch needs a catalog, inventories, a method and a results file");
-    /* the catalog may be large: hash it while the background is prepared */
     memset(&catalog_job, 0, sizeof catalog_job);
+    /* the store first: a second batch on it stops before doing any work */
+    if ((rc = glca_inventories__store_open(&b.store, o->results, err)) < 0 ||
+        (rc = glca_inventories__store_lock(b.store, err)) < 0)
+        goto cleanup;
+    /* the catalog may be large: hash it while the background is prepared */
     catalog_job.path = o->catalog;
+    catalog_job.limits = o->limits;
     if (pthread_create(&hasher, NULL, hash_thread, &catalog_job) == 0)
         hashing = true;
     else
@@ -593,6 +756,7 @@ int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_er
         if ((rc = hash_hex(o->inventories[i], inv_hex[i], err)) < 0)
             goto cleanup;
     if ((rc = hash_hex(o->method, method_hex, err)) < 0 ||
+        (o->rules_path && (rc = hash_hex(o->rules_path, rules_hex, err)) < 0) ||
         (rc = load_background(&b, out, err)) < 0)
         goto cleanup;
     if (hashing) {
@@ -603,35 +767,9 @@ int glca_batch_run(glca_batch_summary *out, const glca_batch_options *o, glca_er
         *err = catalog_job.err;
         goto cleanup;
     }
-    run_key(o, catalog_job.hex, inv_hex, method_hex, key);
-    {
-        const char **inv_sha = glca_calloc(o->ninventories, sizeof *inv_sha);
-        glca_inventories__run_desc d;
-
-        if (!inv_sha) {
-            rc = glca_error_oom(err);
-            goto cleanup;
-        }
-        for (i = 0; i < o->ninventories; i++)
-            inv_sha[i] = inv_hex[i];
-        d.key = key;
-        d.catalog = o->catalog;
-        d.catalog_sha256 = catalog_job.hex;
-        d.method = o->method;
-        d.method_sha256 = method_hex;
-        d.method_id = glca_background_method_id(b.bg);
-        d.inventories = o->inventories;
-        d.inventory_sha256 = inv_sha;
-        d.ninventories = o->ninventories;
-        d.ruleset_version = o->ruleset_version;
-        rc = glca_inventories__store_open(&b.store, o->results, err);
-        if (rc == 0)
-            rc = glca_inventories__store_begin_run(b.store, &d, b.bg, o->fresh, &b.run, &resumed,
-                                                   err);
-        glca_free(inv_sha);
-        if (rc < 0)
-            goto cleanup;
-    }
+    run_key(o, &catalog_job, inv_hex, method_hex, rules_hex, key);
+    if ((rc = begin_run(&b, &catalog_job, inv_hex, method_hex, rules_hex, key, err)) < 0)
+        goto cleanup;
     if ((rc = glca_inventories__store_stored(b.store, b.run, &stored, &b.nstored, err)) < 0 ||
         (rc = glca_inventories__store_set_status(b.store, b.run, "running", err)) < 0 ||
         (rc = glca_catalog_open(&b.cat, o->catalog, o->limits, err)) < 0 ||
@@ -661,6 +799,9 @@ cleanup:
     glca_background_free(b.bg);
     glca_free(stored);
     glca_free(inv_hex);
+    for (i = 0; i < catalog_job.nincludes; i++)
+        glca_free(catalog_job.includes[i].path);
+    glca_free(catalog_job.includes);
     out->seconds = now_seconds() - t0;
     return rc;
 }

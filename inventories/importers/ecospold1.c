@@ -215,15 +215,14 @@ static int on_end(es1_rd *r, const char *name)
         /* the converter's rule: the first four characters, when they are all digits */
         if (strlen(p) >= 4 && p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' &&
             p[2] >= '0' && p[2] <= '9' && p[3] >= '0' && p[3] <= '9')
-            r->ds->end_year = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 +
-                              (p[3] - '0');
+            r->ds->end_year =
+                (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
     }
     return 0;
 }
 
-int glca_inventories__es1_read_file(glca_es1 *e, const char *path,
-                                    const glca_xml_limits *limits, glca_diag_fn diag,
-                                    void *payload, glca_error *err)
+int glca_inventories__es1_read_file(glca_es1 *e, const char *path, const glca_xml_limits *limits,
+                                    glca_diag_fn diag, void *payload, glca_error *err)
 {
     es1_rd r;
     glca_error xe = GLCA_ERROR_INIT;
@@ -348,8 +347,14 @@ int glca_inventories__read_ecospold1(glca_import *im, const char *path,
         }
         for (i = 0; i < nfiles; i++) {
             if (!is_es1(files[i])) {
-                glca_imp_note n = {GLCA_IMP_OUT_OF_SCOPE, NULL, NULL, NAN, NULL, NULL,
-                                   "not an EcoSpold 1 <ecoSpold> file: not read", {files[i], 0, 0}};
+                glca_imp_note n = {GLCA_IMP_OUT_OF_SCOPE,
+                                   NULL,
+                                   NULL,
+                                   NAN,
+                                   NULL,
+                                   NULL,
+                                   "not an EcoSpold 1 <ecoSpold> file: not read",
+                                   {files[i], 0, 0}};
 
                 if (glca_inventories__imp_note(im, &n, &fe) < 0) {
                     rc = glca_diag_report(&sink, &fe);

@@ -56,15 +56,15 @@ void glca_inventories__es1_clean(char *s)
 static const struct {
     const char *utf8, *ascii;
 } symbols[] = {{"\xe2\x89\xa4", " le "}, {"\xe2\x89\xa5", " ge "}, {"\xce\xbc", "u"},
-               {"\xc2\xb5", "u"},        {"\xce\xb1", "alpha"},  {"\xce\xb2", "beta"},
-               {"\xce\xb3", "gamma"},    {"%", " pct "},         {"+", " plus "}};
+               {"\xc2\xb5", "u"},        {"\xce\xb1", "alpha"},    {"\xce\xb2", "beta"},
+               {"\xce\xb3", "gamma"},    {"%", " pct "},           {"+", " plus "}};
 
 /* ASCII letters of Latin-1's U+00C0..U+00FF under NFKD (empty: none, e.g. × ÷ Æ ß Ð Þ). */
 static const char *const latin1[64] = {
-    "A", "A", "A", "A", "A", "A", "", "C", "E", "E", "E", "E", "I", "I", "I", "I",
-    "",  "N", "O", "O", "O", "O", "O", "", "",  "U", "U", "U", "U", "Y", "", "",
-    "a", "a", "a", "a", "a", "a", "", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "",  "n", "o", "o", "o", "o", "o", "", "",  "u", "u", "u", "u", "y", "", "y"};
+    "A", "A", "A", "A", "A", "A", "",  "C", "E", "E", "E", "E", "I", "I", "I", "I",
+    "",  "N", "O", "O", "O", "O", "O", "",  "",  "U", "U", "U", "U", "Y", "",  "",
+    "a", "a", "a", "a", "a", "a", "",  "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "",  "n", "o", "o", "o", "o", "o", "",  "",  "u", "u", "u", "u", "y", "",  "y"};
 
 /* Length of the UTF-8 sequence starting with byte c. */
 static size_t seq_len(unsigned char c)

@@ -97,8 +97,7 @@ const char *glca_inventories__imp_intern(glca_import *im, const char *s, bool *o
 }
 
 /* Indexes store positions into an array of records whose first member is the id. */
-static size_t index_find(const glca_imp_index *ix, const char *id, const void *base,
-                         size_t stride)
+static size_t index_find(const glca_imp_index *ix, const char *id, const void *base, size_t stride)
 {
     size_t j;
 
@@ -220,8 +219,9 @@ static glca_srcloc intern_loc(glca_import *im, glca_srcloc loc, bool *oom)
 
 static const char *kind_word(glca_imp_flow_kind k)
 {
-    return k == GLCA_IMP_FLOW_PRODUCT ? "product" : k == GLCA_IMP_FLOW_WASTE ? "waste"
-                                                                              : "elementary";
+    return k == GLCA_IMP_FLOW_PRODUCT ? "product"
+           : k == GLCA_IMP_FLOW_WASTE ? "waste"
+                                      : "elementary";
 }
 
 int glca_inventories__imp_add_flow(glca_import *im, const glca_imp_flow *f, glca_error *err)
@@ -259,8 +259,7 @@ int glca_inventories__imp_add_flow(glca_import *im, const glca_imp_flow *f, glca
     return 0;
 }
 
-int glca_inventories__imp_add_process(glca_import *im, const glca_imp_process *p,
-                                      glca_error *err)
+int glca_inventories__imp_add_process(glca_import *im, const glca_imp_process *p, glca_error *err)
 {
     glca_imp_proc c;
     bool oom = false;
@@ -291,8 +290,7 @@ int glca_inventories__imp_add_process(glca_import *im, const glca_imp_process *p
     return 0;
 }
 
-int glca_inventories__imp_add_exchange(glca_import *im, const glca_imp_exchange *x,
-                                       glca_error *err)
+int glca_inventories__imp_add_exchange(glca_import *im, const glca_imp_exchange *x, glca_error *err)
 {
     glca_imp_exchange c = *x;
     bool oom = false;
@@ -328,8 +326,7 @@ int glca_inventories__imp_add_alloc(glca_import *im, const glca_imp_alloc *a, gl
         return glca_error_set(err, GLCA_EPARSE, &a->loc,
                               "allocation factor %g outside 0..1 (100 %%)", a->fraction);
     c.loc = intern_loc(im, a->loc, &oom);
-    if (oom ||
-        reserve((void **)&im->allocs, &im->capallocs, im->nallocs, sizeof *im->allocs) < 0)
+    if (oom || reserve((void **)&im->allocs, &im->capallocs, im->nallocs, sizeof *im->allocs) < 0)
         return glca_error_oom(err);
     im->allocs[im->nallocs++] = c;
     im->procs[im->nprocs - 1].na++;

@@ -123,15 +123,14 @@ static int usable_product(glca_linker *lk, size_t p, size_t j, size_t *flow, boo
         why = "its amount is not stated and not evaluable";
     } else if (x->amount == 0) {
         why = "its amount is zero";
-    } else if (x->unit && glca_units_ratio(im->units, x->unit, im->flows[f].unit, &ratio,
-                                           NULL) < 0) {
+    } else if (x->unit &&
+               glca_units_ratio(im->units, x->unit, im->flows[f].unit, &ratio, NULL) < 0) {
         kind = GLCA_IMP_UNIT;
         why = "its unit cannot be converted to the flow's";
     }
     if (why) {
         snprintf(msg, sizeof msg, "%s cannot be a product: %s; %s",
-                 lk->role[pr->x0 + j] == GLCA_LK_REFERENCE ? "the reference" : "a co-product",
-                 why,
+                 lk->role[pr->x0 + j] == GLCA_LK_REFERENCE ? "the reference" : "a co-product", why,
                  lk->role[pr->x0 + j] == GLCA_LK_REFERENCE ? "the process is left out"
                                                            : "the co-product is left out");
         return glca_inventories__lk_note(lk, kind, pr->p.id, x, NULL, msg);
@@ -209,8 +208,14 @@ int glca_inventories__lk_products(glca_linker *lk, size_t p)
         }
     }
     if (lk->ref[p] == SIZE_MAX) {
-        glca_imp_note n = {GLCA_IMP_OUT_OF_SCOPE, pr->p.id, NULL, NAN, NULL, NULL,
-                           "the process has no reference exchange: left out", pr->p.loc};
+        glca_imp_note n = {GLCA_IMP_OUT_OF_SCOPE,
+                           pr->p.id,
+                           NULL,
+                           NAN,
+                           NULL,
+                           NULL,
+                           "the process has no reference exchange: left out",
+                           pr->p.loc};
         glca_error e = GLCA_ERROR_INIT;
 
         for (j = 0; j < pr->nx; j++)
@@ -250,8 +255,8 @@ int glca_inventories__lk_products(glca_linker *lk, size_t p)
                      "co-product without %s allocation factors: left out, the process stands "
                      "for its reference product alone",
                      mode_name(lk->allocation));
-            if ((rc = glca_inventories__lk_note(lk, GLCA_IMP_COPRODUCT, pr->p.id, x, NULL,
-                                                msg)) < 0)
+            if ((rc = glca_inventories__lk_note(lk, GLCA_IMP_COPRODUCT, pr->p.id, x, NULL, msg)) <
+                0)
                 return rc;
             continue;
         }

@@ -74,8 +74,8 @@ static int emit_flows(glca_linker *lk, const char **service)
         glca_flow_kind kind =
             fl->kind == GLCA_IMP_FLOW_ELEMENTARY ? GLCA_FLOW_ELEMENTARY : GLCA_FLOW_PRODUCT;
 
-        if ((rc = s->flow(s->payload, fl->id, kind, fl->name, fl->unit, fl->compartment,
-                          fl->cas, &fl->loc, &e)) < 0)
+        if ((rc = s->flow(s->payload, fl->id, kind, fl->name, fl->unit, fl->compartment, fl->cas,
+                          &fl->loc, &e)) < 0)
             return glca_diag_report(&lk->sink, &e);
     }
     for (f = 0; f < im->nflows; f++) {

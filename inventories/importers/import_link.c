@@ -130,8 +130,8 @@ static int resolve(glca_linker *lk, size_t p, size_t j)
                 return lk->sink.first;
             goto linked;
         }
-        snprintf(msg, sizeof msg, "the provider map names '%s', which does not %s this flow",
-                 named, e < 0 ? "produce" : "treat");
+        snprintf(msg, sizeof msg, "the provider map names '%s', which does not %s this flow", named,
+                 e < 0 ? "produce" : "treat");
         if (glca_inventories__lk_note(lk, GLCA_IMP_DANGLING, pr->p.id, x, NULL, msg) < 0)
             return lk->sink.first;
     }

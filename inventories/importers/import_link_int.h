@@ -9,19 +9,19 @@
 
 /* What an exchange is to its process. */
 enum {
-    GLCA_LK_PLAIN = 0,  /* an input or output linked (or cut off) by import_link.c */
-    GLCA_LK_REFERENCE,  /* the quantitative reference */
-    GLCA_LK_PRODUCT,    /* a co-product with allocation factors: a product of its own */
-    GLCA_LK_DROPPED     /* a co-product left out (noted) */
+    GLCA_LK_PLAIN = 0, /* an input or output linked (or cut off) by import_link.c */
+    GLCA_LK_REFERENCE, /* the quantitative reference */
+    GLCA_LK_PRODUCT,   /* a co-product with allocation factors: a product of its own */
+    GLCA_LK_DROPPED    /* a co-product left out (noted) */
 };
 
 /* One engine process: a source process for one of its products. */
 typedef struct glca_eng_unit {
-    size_t proc;     /* source process */
-    size_t x;        /* its product exchange, index into im->xs */
-    size_t flow;     /* the product's flow, index into im->flows */
-    double entry;    /* the product exchange's entry: > 0 a producer, < 0 a treater */
-    const char *id;  /* engine process id (interned) */
+    size_t proc;    /* source process */
+    size_t x;       /* its product exchange, index into im->xs */
+    size_t flow;    /* the product's flow, index into im->flows */
+    double entry;   /* the product exchange's entry: > 0 a producer, < 0 a treater */
+    const char *id; /* engine process id (interned) */
 } glca_eng_unit;
 
 typedef struct glca_linker {
@@ -33,12 +33,12 @@ typedef struct glca_linker {
     glca_eng_unit *units;
     size_t nunits, capunits;
     size_t *pstart, *plist, *pfill; /* units by product flow (CSR) */
-    size_t *provider;      /* per exchange: the unit serving it, SIZE_MAX: none */
-    bool *keep;            /* per exchange: emitted */
-    unsigned char *role;   /* per exchange: GLCA_LK_* */
-    size_t *ref;           /* per process: its reference exchange (index within the process),
-                              SIZE_MAX: the process is left out */
-    signed char *akind;    /* per process: glca_imp_alloc_kind applied, -1: none */
+    size_t *provider;               /* per exchange: the unit serving it, SIZE_MAX: none */
+    bool *keep;                     /* per exchange: emitted */
+    unsigned char *role;            /* per exchange: GLCA_LK_* */
+    size_t *ref;        /* per process: its reference exchange (index within the process),
+                           SIZE_MAX: the process is left out */
+    signed char *akind; /* per process: glca_imp_alloc_kind applied, -1: none */
 } glca_linker;
 
 /* (output ? +1 : -1) × amount */

@@ -48,8 +48,7 @@ static int read_all(glca_model *m, glca_import *im, const char *const *paths, si
                               glca_inventories__nimport_formats > 1 ? ", ..." : "");
             continue;
         }
-        if (f->read(im, paths[i], o->limits, sink->fn, sink->payload, &e) < 0 &&
-            sink->first == 0) {
+        if (f->read(im, paths[i], o->limits, sink->fn, sink->payload, &e) < 0 && sink->first == 0) {
             sink->first = e.code;
             if (sink->err)
                 *sink->err = e;
@@ -80,8 +79,8 @@ static int write_report(const glca_import *im, const glca_load_options *o, glca_
 
 /* Read, link into `sink`, write the report. */
 static int load(glca_model *m, const glca_imp_sink *out, glca_units *units,
-                const char *const *paths, size_t n, const glca_load_options *o,
-                glca_diag_fn diag, void *payload, glca_error *err)
+                const char *const *paths, size_t n, const glca_load_options *o, glca_diag_fn diag,
+                void *payload, glca_error *err)
 {
     glca_load_options dflt = GLCA_LOAD_OPTIONS_INIT;
     glca_import *im = NULL;

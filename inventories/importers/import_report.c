@@ -21,9 +21,9 @@ const glca_imp_note *glca_inventories__imp_note_at(const glca_import *im, size_t
 
 const char *glca_inventories__imp_note_kind_name(glca_imp_note_kind k)
 {
-    static const char *const names[NKINDS] = {
-        "cutoff",      "ambiguous", "coproduct",    "dangling",
-        "not-evaluable", "unit",    "out-of-scope", "provider-map", "chosen"};
+    static const char *const names[NKINDS] = {"cutoff",       "ambiguous",     "coproduct",
+                                              "dangling",     "not-evaluable", "unit",
+                                              "out-of-scope", "provider-map",  "chosen"};
 
     return (unsigned)k < NKINDS ? names[k] : "?";
 }
@@ -53,8 +53,9 @@ static void write_markdown(FILE *f, const glca_import *im, const size_t counts[N
     for (k = 0; k < NKINDS; k++) {
         if (!counts[k])
             continue;
-        fprintf(f, "\n## %s\n\n| process | flow | amount | unit | where | candidates | "
-                   "message |\n|---|---|---|---|---|---|---|\n",
+        fprintf(f,
+                "\n## %s\n\n| process | flow | amount | unit | where | candidates | "
+                "message |\n|---|---|---|---|---|---|---|\n",
                 glca_inventories__imp_note_kind_name(k));
         for (i = 0; i < im->nnotes; i++) {
             const glca_imp_note *n = &im->notes[i];
@@ -103,8 +104,8 @@ static void write_json(FILE *f, const glca_import *im, const size_t counts[NKIND
         const char *const *c;
 
         fputs(i ? ",\n  " : "\n  ", f);
-        fprintf(f, "{\"kind\": \"%s\", \"process\": ",
-                glca_inventories__imp_note_kind_name(n->kind));
+        fprintf(f,
+                "{\"kind\": \"%s\", \"process\": ", glca_inventories__imp_note_kind_name(n->kind));
         glca_write_json_string_or_null(f, n->process);
         fputs(", \"flow\": ", f);
         glca_write_json_string_or_null(f, n->flow);

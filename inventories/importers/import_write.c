@@ -179,8 +179,7 @@ static int w_exchange(void *payload, glca_direction dir, const char *flow, doubl
     return w->oom ? glca_error_oom(err) : 0;
 }
 
-int glca_inventories__writer_new(glca_native_writer **out, const glca_units *units,
-                                 glca_error *err)
+int glca_inventories__writer_new(glca_native_writer **out, const glca_units *units, glca_error *err)
 {
     glca_native_writer *w;
     int rc;
@@ -224,8 +223,7 @@ glca_imp_sink glca_inventories__writer_sink(glca_native_writer *w)
     return s;
 }
 
-int glca_inventories__writer_finish(glca_native_writer *w, FILE *f, const char *id,
-                                    glca_error *err)
+int glca_inventories__writer_finish(glca_native_writer *w, FILE *f, const char *id, glca_error *err)
 {
     size_t i;
 

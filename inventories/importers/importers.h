@@ -39,12 +39,10 @@ int glca_inventories__read_ilcd_methods(glca_method *m, const char *path,
                                         const glca_xml_limits *limits, glca_diag_fn diag,
                                         void *payload, glca_error *err);
 
-typedef int (*glca_import_read_fn)(glca_import *im, const char *path,
-                                   const glca_xml_limits *limits, glca_diag_fn diag,
-                                   void *payload, glca_error *err);
-typedef int (*glca_method_read_fn)(glca_method *m, const char *path,
-                                   const glca_xml_limits *limits, glca_diag_fn diag,
-                                   void *payload, glca_error *err);
+typedef int (*glca_import_read_fn)(glca_import *im, const char *path, const glca_xml_limits *limits,
+                                   glca_diag_fn diag, void *payload, glca_error *err);
+typedef int (*glca_method_read_fn)(glca_method *m, const char *path, const glca_xml_limits *limits,
+                                   glca_diag_fn diag, void *payload, glca_error *err);
 
 /**
  * One format the loader recognises.  A file is this format when its root element is in `ns`;

@@ -92,8 +92,7 @@ static int split(char *line, char *fields[3])
     }
 }
 
-static int add(glca_provider_map *pm, char *fields[3], long line, const char *path,
-               glca_error *err)
+static int add(glca_provider_map *pm, char *fields[3], long line, const char *path, glca_error *err)
 {
     glca_srcloc where = {path, line, 0};
     pm_entry *e;
@@ -128,8 +127,7 @@ static int add(glca_provider_map *pm, char *fields[3], long line, const char *pa
     return 0;
 }
 
-int glca_inventories__provider_map_read(glca_provider_map **out, const char *path,
-                                        glca_error *err)
+int glca_inventories__provider_map_read(glca_provider_map **out, const char *path, glca_error *err)
 {
     glca_provider_map *pm = NULL;
     FILE *f = NULL;

@@ -43,6 +43,9 @@ struct glca_catalog {
     size_t ordinal;
     glca_diag_fn diag;
     void *payload;
+    int (*on_include)(const char *path, void *payload);
+    void *include_payload;
+    int include_rc; /* what on_include returned when it stopped the walk */
 };
 
 void glca_inventories__catalog_set_diag(glca_catalog *c, glca_diag_fn diag, void *payload)
@@ -252,6 +255,11 @@ static int include(glca_catalog *c, bool *broken, glca_error *err)
         glca_free(path);
         return rc;
     }
+    if (c->on_include && (rc = c->on_include(path, c->include_payload)) < 0) {
+        c->include_rc = rc;
+        glca_free(path);
+        return glca_error_set(err, rc, &loc, "include '%.200s' stopped by the caller", path);
+    }
     rc = push(c, path, &loc, err);
     glca_free(path);
     return rc;
@@ -312,4 +320,54 @@ int glca_catalog_next(glca_catalog *c, glca_product **out, size_t *ordinal, glca
         }
     }
     return 0;
+}
+
+int glca_inventories__catalog_includes(const char *path, const glca_xml_limits *limits,
+                                       int (*fn)(const char *path, void *payload),
+                                       void *payload, glca_error *err)
+{
+    glca_catalog *c = NULL;
+    glca_error e = GLCA_ERROR_INIT;
+    level *l;
+    int ev, rc;
+
+    if ((rc = glca_catalog_open(&c, path, limits, err)) < 0)
+        return rc;
+    c->on_include = fn;
+    c->include_payload = payload;
+    /* the walk of glca_catalog_next with products skipped rather than read: what matters here
+     * is which files the stream opens, and a bad entry is the batch's business, not ours */
+    while (c->nlevels) {
+        l = &c->levels[c->nlevels - 1];
+        if (l->pending_product) {
+            pop(c);
+            continue;
+        }
+        if ((ev = glca_xml_next(l->x, &e)) < 0 || ev == GLCA_XML_EOF) {
+            pop(c);
+            continue;
+        }
+        if (ev == GLCA_XML_END)
+            continue;
+        if (strcmp(glca_xml_ns(l->x), GLCA_NS_CATALOG) == 0 &&
+            strcmp(glca_xml_name(l->x), "include") == 0) {
+            bool broken = false;
+
+            if ((rc = include(c, &broken, &e)) < 0 &&
+                (c->include_rc < 0 || e.code == GLCA_ENOMEM)) {
+                *err = e;
+                goto cleanup;
+            }
+            if (rc < 0 && broken)
+                pop(c);
+            else if (rc < 0)
+                glca_xml_skip(l->x, NULL);
+            continue;
+        }
+        glca_xml_skip(l->x, NULL);
+    }
+    rc = 0;
+cleanup:
+    glca_catalog_free(c);
+    return rc;
 }

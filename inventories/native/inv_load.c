@@ -9,7 +9,8 @@
 
 #include <string.h>
 
-/* One native method file, or ILCD LCIA method datasets added to a method of their own. */
+/* Every method into one: native files (the first gives the method's id and name) and ILCD LCIA
+ * method datasets (one category each). */
 static int read_methods(glca_method **out, const char *const *paths, size_t n,
                         const glca_xml_limits *limits, glca_diag_fn diag, void *payload,
                         glca_error *err)
@@ -25,15 +26,11 @@ static int read_methods(glca_method **out, const char *const *paths, size_t n,
         glca_doc_kind k;
 
         if (glca_detect_kind(paths[i], &k, NULL) == 0 && k == GLCA_DOC_METHOD) {
-            if (m) {
-                rc = glca_error_set(&e, GLCA_EPARSE, &(glca_srcloc){paths[i], 0, 0},
-                                    "one greenlca method file per study (the others may be "
-                                    "ILCD LCIA method datasets)");
-                if (diag)
-                    diag(&e, payload);
-            } else {
+            /* the first names the study's method; the others add their categories */
+            if (m)
+                rc = glca_read_method_into(m, paths[i], limits, diag, payload, &e);
+            else
                 rc = glca_read_method(&m, paths[i], limits, diag, payload, &e);
-            }
             continue;
         }
         f = glca_inventories__detect_import(paths[i]);

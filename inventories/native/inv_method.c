@@ -57,13 +57,29 @@ static int read_category(glca_rd *r, glca_method *m)
     return rc < 0 ? rc : ev < 0 ? ev : 0;
 }
 
+/* The <category> children of the root, into `m`. */
+static int read_categories(glca_rd *r, glca_method *m)
+{
+    int ev, rc = 0;
+
+    while ((ev = glca_inventories__next(r)) == GLCA_XML_START) {
+        if (glca_inventories__is(r, "category"))
+            rc = read_category(r, m);
+        else
+            rc = glca_inventories__unknown(r);
+        if (rc < 0)
+            break;
+    }
+    return rc < 0 ? rc : ev < 0 ? ev : 0;
+}
+
 int glca_inventories__read_method_root(glca_rd *r, glca_method **out)
 {
     glca_error e = GLCA_ERROR_INIT;
     glca_srcloc loc = glca_xml_loc(r->x);
     glca_method *m = NULL;
     const char *id;
-    int ev, rc = 0;
+    int rc;
 
     *out = NULL;
     if (glca_xml_check_attrs(r->x, method_attrs, &e) < 0 ||
@@ -74,18 +90,21 @@ int glca_inventories__read_method_root(glca_rd *r, glca_method **out)
         glca_error_locate(&e, &loc);
         return glca_inventories__reject(r, &e);
     }
-    while ((ev = glca_inventories__next(r)) == GLCA_XML_START) {
-        if (glca_inventories__is(r, "category"))
-            rc = read_category(r, m);
-        else
-            rc = glca_inventories__unknown(r);
-        if (rc < 0)
-            break;
-    }
-    if (rc < 0 || ev < 0) {
+    if ((rc = read_categories(r, m)) < 0) {
         glca_method_free(m);
-        return rc < 0 ? rc : ev;
+        return rc;
     }
     *out = m;
     return 0;
+}
+
+int glca_inventories__read_method_root_into(glca_rd *r, glca_method *m)
+{
+    glca_error e = GLCA_ERROR_INIT;
+    const char *id;
+
+    if (glca_xml_check_attrs(r->x, method_attrs, &e) < 0 ||
+        glca_inventories__attr_id(r->x, "id", &id, &e) < 0)
+        return glca_inventories__reject(r, &e);
+    return read_categories(r, m);
 }

@@ -5,8 +5,10 @@
  * whatever kind the file is into throwaway objects and reports every problem.
  */
 #include "native/inv_readers.h"
+#include "importers/importers.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *kind_name(glca_doc_kind k)
 {
@@ -131,6 +133,24 @@ int glca_read_method(glca_method **out, const char *path, const glca_xml_limits 
     return 0;
 }
 
+int glca_read_method_into(glca_method *m, const char *path, const glca_xml_limits *limits,
+                          glca_diag_fn diag, void *payload, glca_error *err)
+{
+    glca_rd r;
+    glca_xml *x;
+    glca_doc_kind kind;
+
+    glca_inventories__rd_init(&r, NULL, GLCA_NS_METHOD, diag, payload);
+    if (open_root(&r, &x, &kind, path, limits) == 0) {
+        if (kind != GLCA_DOC_METHOD)
+            not_expected(&r, GLCA_DOC_METHOD);
+        else if (glca_inventories__read_method_root_into(&r, m) == 0)
+            finish(&r);
+        glca_xml_free(x);
+    }
+    return result(&r, err);
+}
+
 int glca_read_product(glca_product **out, const char *path, const glca_xml_limits *limits,
                       glca_diag_fn diag, void *payload, glca_error *err)
 {
@@ -158,13 +178,26 @@ int glca_read_product(glca_product **out, const char *path, const glca_xml_limit
 
 int glca_detect_kind(const char *path, glca_doc_kind *out, glca_error *err)
 {
+    const glca_import_format *f;
+    struct stat st;
     glca_rd r;
     glca_xml *x;
     int rc;
 
+    /* directories (and, with the archive layer, zips) hold datasets of another format */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        *out = GLCA_DOC_UNKNOWN;
+        if ((f = glca_inventories__detect_import(path)))
+            *out = f->kind;
+        return f ? 0
+                 : glca_error_set(err, GLCA_EPARSE, &(glca_srcloc){path, 0, 0},
+                                  "a directory of no format greenlca reads");
+    }
     glca_inventories__rd_init(&r, NULL, "", NULL, NULL);
     if ((rc = open_root(&r, &x, out, path, NULL)) < 0)
         return result(&r, err);
+    if (*out == GLCA_DOC_UNKNOWN && (f = glca_inventories__detect_import(path)))
+        *out = f->kind;
     if (*out == GLCA_DOC_UNKNOWN) {
         glca_srcloc loc = glca_xml_loc(x);
         rc = glca_error_set(err, GLCA_EPARSE, &loc,

@@ -83,6 +83,8 @@ int glca_inventories__dup(const char *s, char **out, glca_error *err);
  */
 int glca_inventories__read_inventory_root(glca_rd *r, glca_model *m);
 int glca_inventories__read_method_root(glca_rd *r, glca_method **out);
+/* The categories of another method file, added to `m` (a study with several methods). */
+int glca_inventories__read_method_root_into(glca_rd *r, glca_method *m);
 
 /*
  * Read one <product> element (the current start element, product namespace) into a new
@@ -94,6 +96,17 @@ int glca_inventories__read_product(glca_rd *r, glca_product **out);
 
 /* Send every problem of the catalog's products to `diag` too (validation wants them all). */
 void glca_inventories__catalog_set_diag(glca_catalog *c, glca_diag_fn diag, void *payload);
+
+/*
+ * Every file the catalog at `path` includes, directly or not, in the order glca_catalog_next
+ * opens them: `fn` gets each resolved path before it is opened (so a missing file is named
+ * too); a negative return stops the walk with that code.  Products are skipped, not read.
+ * Only a catalog that cannot be opened at all, out of memory or `fn` failing is an error: what
+ * is wrong inside is what the batch reports per product.
+ */
+int glca_inventories__catalog_includes(const char *path, const glca_xml_limits *limits,
+                                       int (*fn)(const char *path, void *payload),
+                                       void *payload, glca_error *err);
 
 /* The kind of a document from its root element's name and namespace. */
 glca_doc_kind glca_inventories__kind_of(const char *name, const char *ns);

@@ -29,11 +29,15 @@ static const char *column_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-/* CSV: ordinal,product,status,record,name,stage,value,unit,baseline,comparator,outcome,message */
-static void csv_row(exporter *x, long long ordinal, const char *product, const char *status,
-                    const char *record, const char *name, const char *stage, const double *value,
-                    const char *unit, const double *baseline, const char *comparator,
-                    const char *outcome, const char *message)
+/*
+ * CSV: ordinal,product,status,record,name,stage,value,unit,baseline,comparator,outcome,message,
+ * provisional (the last only on verdict rows: the provisional thresholds the verdict rests on).
+ */
+static void csv_row_provisional(exporter *x, long long ordinal, const char *product,
+                                const char *status, const char *record, const char *name,
+                                const char *stage, const double *value, const char *unit,
+                                const double *baseline, const char *comparator,
+                                const char *outcome, const char *message, const char *provisional)
 {
     FILE *f = x->f;
 
@@ -61,7 +65,18 @@ static void csv_row(exporter *x, long long ordinal, const char *product, const c
     glca_write_csv_field(f, outcome);
     fputc(',', f);
     glca_write_csv_field(f, message);
+    fputc(',', f);
+    glca_write_csv_field(f, provisional);
     fputc('\n', f);
+}
+
+static void csv_row(exporter *x, long long ordinal, const char *product, const char *status,
+                    const char *record, const char *name, const char *stage, const double *value,
+                    const char *unit, const double *baseline, const char *comparator,
+                    const char *outcome, const char *message)
+{
+    csv_row_provisional(x, ordinal, product, status, record, name, stage, value, unit, baseline,
+                        comparator, outcome, message, NULL);
 }
 
 static double *column_double(sqlite3_stmt *st, int i, double *buf)
@@ -114,26 +129,44 @@ static void export_impacts(exporter *x, long long ordinal, const char *product)
         fputc('}', x->f);
 }
 
-static void json_reasons(FILE *f, const char *reasons)
+/* A JSON array of the parts of `list` separated by `sep` ([] when NULL or empty). */
+static void json_reasons_sep(FILE *f, const char *list, const char *sep)
 {
     bool first = true;
+    size_t seplen = strlen(sep);
 
-    fputs(", \"reasons\": [", f);
-    while (reasons && *reasons) {
-        const char *end = strchr(reasons, '\n');
-        size_t n = end ? (size_t)(end - reasons) : strlen(reasons);
+    fputc('[', f);
+    while (list && *list) {
+        const char *end = strstr(list, sep);
+        size_t n = end ? (size_t)(end - list) : strlen(list);
         char line[1024];
 
         if (n >= sizeof line)
             n = sizeof line - 1;
-        memcpy(line, reasons, n);
+        memcpy(line, list, n);
         line[n] = '\0';
         fputs(first ? "" : ", ", f);
         first = false;
         glca_write_json_string(f, line);
-        reasons = end ? end + 1 : reasons + strlen(reasons);
+        list = end ? end + seplen : list + strlen(list);
     }
     fputc(']', f);
+}
+
+static void json_reasons(FILE *f, const char *reasons)
+{
+    fputs(", \"reasons\": ", f);
+    json_reasons_sep(f, reasons, "\n");
+}
+
+/* The qualified status; a store written before schema 2 only knows certified or not. */
+static const char *verdict_status(sqlite3_stmt *v)
+{
+    const char *status = column_text(v, 3);
+
+    if (status)
+        return status;
+    return sqlite3_column_int(v, 1) ? "certified" : "not-certified";
 }
 
 static void export_verdict(exporter *x, long long ordinal, const char *product)
@@ -153,8 +186,12 @@ static void export_verdict(exporter *x, long long ordinal, const char *product)
     if (x->format == GLCA_EXPORT_JSON) {
         fputs(", \"verdict\": {\"ruleset\": ", x->f);
         glca_write_json_string_or_null(x->f, column_text(v, 0));
-        fprintf(x->f, ", \"certified\": %s, \"items\": [",
+        fprintf(x->f, ", \"certified\": %s, \"status\": ",
                 sqlite3_column_int(v, 1) ? "true" : "false");
+        glca_write_json_string(x->f, verdict_status(v));
+        fputs(", \"provisional\": ", x->f);
+        json_reasons_sep(x->f, column_text(v, 4), ", ");
+        fputs(", \"items\": [", x->f);
     }
     while (sqlite3_step(st) == SQLITE_ROW) {
         const double *value = column_double(st, 1, &b1), *base = column_double(st, 2, &b2);
@@ -187,8 +224,9 @@ static void export_verdict(exporter *x, long long ordinal, const char *product)
     if (x->format == GLCA_EXPORT_CSV) {
         double certified = sqlite3_column_int(v, 1);
 
-        csv_row(x, ordinal, product, "ok", "verdict", column_text(v, 0), NULL, &certified, NULL,
-                NULL, NULL, certified != 0 ? "certified" : "not-certified", column_text(v, 2));
+        csv_row_provisional(x, ordinal, product, "ok", "verdict", column_text(v, 0), NULL,
+                            &certified, NULL, NULL, NULL, verdict_status(v), column_text(v, 2),
+                            column_text(v, 4));
     } else {
         fputc(']', x->f);
         json_reasons(x->f, column_text(v, 2));
@@ -210,12 +248,25 @@ static int export_products(exporter *x, glca_error *err)
     sqlite3_bind_int64(st, 1, x->run);
     if (x->format == GLCA_EXPORT_CSV)
         fputs("ordinal,product,status,record,name,stage,value,unit,baseline,comparator,outcome,"
-              "message\n",
+              "message,provisional\n",
               x->f);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         long long ordinal = sqlite3_column_int64(st, 0);
         const char *id = column_text(st, 1), *status = column_text(st, 3);
         bool ok = status && strcmp(status, "ok") == 0;
+        char name[400];
+
+        /* CSV has no source column: a product rejected before its id was read is named by
+         * where it is, so that its row still says which product it was */
+        if (!id && x->format == GLCA_EXPORT_CSV) {
+            const char *source = column_text(st, 2);
+
+            if (source)
+                snprintf(name, sizeof name, "ordinal %lld at %s", ordinal, source);
+            else
+                snprintf(name, sizeof name, "ordinal %lld", ordinal);
+            id = name;
+        }
 
         if (x->format == GLCA_EXPORT_JSON) {
             fprintf(x->f, "{\"ordinal\": %lld, \"product\": ", ordinal);
@@ -317,10 +368,15 @@ int glca_results_export(FILE *f, const char *db_path, glca_export_format format,
                            "SELECT id, value, baseline, comparator, outcome, reason FROM indicator"
                            " WHERE run = ?1 AND ordinal = ?2 ORDER BY position",
                            -1, &x.indicators, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(x.db,
-                           "SELECT ruleset, certified, reasons FROM verdict"
-                           " WHERE run = ?1 AND ordinal = ?2",
-                           -1, &x.verdict, NULL) != SQLITE_OK) {
+        (sqlite3_prepare_v2(x.db,
+                            "SELECT ruleset, certified, reasons, status, provisional FROM verdict"
+                            " WHERE run = ?1 AND ordinal = ?2",
+                            -1, &x.verdict, NULL) != SQLITE_OK &&
+         /* schema 1, opened read-only so never upgraded */
+         sqlite3_prepare_v2(x.db,
+                            "SELECT ruleset, certified, reasons, NULL, NULL FROM verdict"
+                            " WHERE run = ?1 AND ordinal = ?2",
+                            -1, &x.verdict, NULL) != SQLITE_OK)) {
         rc = glca_inventories__db_error(err, x.db, db_path, "not a greenlca results store");
         goto cleanup;
     }
@@ -338,5 +394,45 @@ cleanup:
     }
     glca_free(x.cat_id);
     glca_free(x.cat_unit);
+    return rc;
+}
+
+int glca_results_verdict_counts(glca_verdict_counts *out, const char *db_path, long long run_id,
+                                glca_error *err)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+
+    memset(out, 0, sizeof *out);
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT coalesce(status, CASE WHEN certified THEN 'certified'"
+                           " ELSE 'not-certified' END), count(*) FROM verdict"
+                           " WHERE run = (SELECT id FROM run WHERE ?1 = 0 OR id = ?1"
+                           " ORDER BY id DESC LIMIT 1) GROUP BY 1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = glca_inventories__db_error(err, db, db_path, "results store");
+        goto cleanup;
+    }
+    sqlite3_bind_int64(st, 1, run_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *s = column_text(st, 0);
+        size_t n = (size_t)sqlite3_column_int64(st, 1);
+
+        if (strcmp(s, "certified") == 0)
+            out->certified += n;
+        else if (strcmp(s, "certified-provisional") == 0)
+            out->certified_provisional += n;
+        else if (strcmp(s, "not-certified-provisional") == 0)
+            out->not_certified_provisional += n;
+        else if (strcmp(s, "not-evaluable") == 0)
+            out->not_evaluable += n;
+        else
+            out->not_certified += n;
+    }
+cleanup:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
     return rc;
 }

@@ -1,7 +1,9 @@
 /*
  * The SQLite results store: schema, runs, chunked writes (see results_store.h for the schema and
  * why impacts are stored one row per category).  The verdict rows a rule engine fills are in
- * verdict_rows.c, reading a store back out in results_export.c.
+ * verdict_rows.c, reading a store back out in results_export.c, the one-writer row in
+ * store_lock.c, what is said when the file fails (full, read-only, corrupt, removed) in
+ * store_faults.c.
  *
  * Durability: WAL with synchronous=NORMAL.  A committed chunk survives the process being killed
  * (the WAL is in the OS's hands once COMMIT returns); only a power cut may lose the last chunks,
@@ -10,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -20,6 +23,9 @@ struct glca_inventories__store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *ins_product, *ins_impact, *ins_indicator, *ins_verdict;
+    bool locked; /* this handle holds the writer row (store_lock.c) */
+    dev_t dev;   /* the file opened, to notice it removed or replaced under us */
+    ino_t ino;
 };
 
 static const char schema[] =
@@ -51,7 +57,8 @@ static const char schema[] =
     " PRIMARY KEY (run, ordinal, position)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS verdict ("
     " run INTEGER NOT NULL, ordinal INTEGER NOT NULL, ruleset TEXT,"
-    " certified INTEGER NOT NULL, reasons TEXT, PRIMARY KEY (run, ordinal)) WITHOUT ROWID;"
+    " certified INTEGER NOT NULL, reasons TEXT, status TEXT, provisional TEXT,"
+    " PRIMARY KEY (run, ordinal)) WITHOUT ROWID;"
     "CREATE VIEW IF NOT EXISTS impact_by_stage AS"
     " SELECT i.run, i.ordinal, p.id AS product, c.id AS category, s.stage, CASE s.stage"
     " WHEN 'raw-materials' THEN i.raw_materials WHEN 'production' THEN i.production"
@@ -62,14 +69,6 @@ static const char schema[] =
     " JOIN (SELECT 'raw-materials' AS stage UNION ALL SELECT 'production' UNION ALL"
     " SELECT 'distribution' UNION ALL SELECT 'use' UNION ALL SELECT 'end-of-life'"
     " UNION ALL SELECT 'total') s;";
-
-int glca_inventories__db_error(glca_error *err, sqlite3 *db, const char *path,
-                               const char *what)
-{
-    glca_srcloc where = {path, 0, 0};
-
-    return glca_error_set(err, GLCA_EIO, &where, "%s: %s", what, db ? sqlite3_errmsg(db) : "");
-}
 
 static int exec(glca_inventories__store *s, const char *sql, glca_error *err)
 {
@@ -120,30 +119,51 @@ int glca_inventories__store_open(glca_inventories__store **out, const char *path
         goto cleanup;
     }
     sqlite3_busy_timeout(s->db, 10000);
+    /* SQLite opens a file it may not write read-only without a word: say so before any work */
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        rc = glca_error_set(err, GLCA_EIO, &where, "results store is read-only%s",
+                            glca_inventories__advice(SQLITE_READONLY));
+        goto cleanup;
+    }
+    /* checked before WAL mode is set, which would change a file that is not ours */
+    if ((rc = user_version(s, &version, err)) < 0 ||
+        (rc = glca_inventories__check_ours(s->db, s->path, version, err)) < 0)
+        goto cleanup;
     if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err)) < 0)
         goto cleanup;
-    if ((rc = user_version(s, &version, err)) < 0)
-        goto cleanup;
-    if (version > GLCA_INVENTORIES__SCHEMA_VERSION) {
-        rc = glca_error_set(err, GLCA_EIO, &where,
-                            "results store has schema version %d, this greenlca knows %d", version,
-                            GLCA_INVENTORIES__SCHEMA_VERSION);
-        goto cleanup;
-    }
     if (version == 0) {
         if ((rc = exec(s, "BEGIN IMMEDIATE", err)) < 0 || (rc = exec(s, schema, err)) < 0 ||
-            (rc = exec(s, "PRAGMA user_version = 1; COMMIT", err)) < 0)
+            (rc = exec(s, "PRAGMA user_version = 2; COMMIT", err)) < 0)
             goto cleanup;
     }
+    /* Schema 2: the verdict's status (certified-provisional, ...) and the provisional
+     * thresholds it rests on; older rows keep NULL there. */
+    if (version == 1 &&
+        (rc = exec(s,
+                   "BEGIN IMMEDIATE; ALTER TABLE verdict ADD COLUMN status TEXT;"
+                   " ALTER TABLE verdict ADD COLUMN provisional TEXT; PRAGMA user_version = 2;"
+                   " COMMIT",
+                   err)) < 0)
+        goto cleanup;
     if ((rc = prepare(s, "INSERT INTO product VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &s->ins_product,
                       err)) < 0 ||
         (rc = prepare(s, "INSERT INTO impact VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                       &s->ins_impact, err)) < 0 ||
         (rc = prepare(s, "INSERT INTO indicator VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                       &s->ins_indicator, err)) < 0 ||
-        (rc = prepare(s, "INSERT INTO verdict VALUES (?1, ?2, ?3, ?4, ?5)", &s->ins_verdict,
-                      err)) < 0)
+        (rc = prepare(s, "INSERT INTO verdict VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                      &s->ins_verdict, err)) < 0)
         goto cleanup;
+    {
+        struct stat st;
+
+        if (stat(path, &st) != 0) {
+            rc = glca_error_set(err, GLCA_EIO, &where, "results store vanished as it was opened");
+            goto cleanup;
+        }
+        s->dev = st.st_dev;
+        s->ino = st.st_ino;
+    }
     *out = s;
     s = NULL;
     rc = 0;
@@ -152,10 +172,21 @@ cleanup:
     return rc;
 }
 
+int glca_inventories__store_lock(glca_inventories__store *s, glca_error *err)
+{
+    int rc;
+
+    if ((rc = glca_inventories__lock_take(s->db, s->path, err)) == 0)
+        s->locked = true;
+    return rc;
+}
+
 void glca_inventories__store_close(glca_inventories__store *s)
 {
     if (!s)
         return;
+    if (s->locked)
+        glca_inventories__lock_release(s->db);
     sqlite3_finalize(s->ins_product);
     sqlite3_finalize(s->ins_impact);
     sqlite3_finalize(s->ins_indicator);
@@ -250,7 +281,7 @@ static int create_run(glca_inventories__store *s, const glca_inventories__run_de
 {
     sqlite3_stmt *st;
     char started[32];
-    size_t i;
+    size_t i, j;
     int rc;
 
     now_utc(started);
@@ -280,6 +311,10 @@ static int create_run(glca_inventories__store *s, const glca_inventories__run_de
         (rc = insert_input(s, *run, (int)i + 1, "catalog", d->catalog, d->catalog_sha256,
                            err)) < 0)
         return rc;
+    for (j = 0; j < d->nmore; j++)
+        if ((rc = insert_input(s, *run, (int)(i + 2 + j), d->more[j].role, d->more[j].path,
+                               d->more[j].sha256, err)) < 0)
+            return rc;
     for (i = 0; i < glca_background_ncategories(bg); i++) {
         if ((rc = prepare(s, "INSERT INTO category VALUES (?1, ?2, ?3, ?4, ?5)", &st, err)) < 0)
             return rc;
@@ -407,6 +442,8 @@ static int write_verdict(glca_inventories__store *s, long long run,
     bind_text(st, 3, v->ruleset);
     sqlite3_bind_int(st, 4, v->certified);
     bind_text(st, 5, v->reasons);
+    bind_text(st, 6, v->status);
+    bind_text(st, 7, v->provisional);
     return run_stmt(s, st, err);
 }
 
@@ -454,7 +491,8 @@ int glca_inventories__store_write_chunk(glca_inventories__store *s, long long ru
     size_t i;
     int rc;
 
-    if ((rc = exec(s, "BEGIN IMMEDIATE", err)) < 0)
+    if ((rc = glca_inventories__check_same_file(s->path, s->dev, s->ino, err)) < 0 ||
+        (rc = exec(s, "BEGIN IMMEDIATE", err)) < 0)
         return rc;
     for (i = 0; i < n; i++)
         if (!slots[i].skip && (rc = write_slot(s, run, &slots[i], ncategories, err)) < 0)

@@ -4,12 +4,13 @@
  *
  *   run        (id, key, started, finished, catalog + sha256, method + sha256, method_id,
  *               ruleset_version, greenlca_version, status running/stopped/done)
- *   run_input  (run, position, role inventory/method/catalog, path, sha256)
+ *   run_input  (run, position, role inventory/method/catalog/include/rules, path, sha256)
  *   category   (run, idx, id, name, unit)                 the method's categories, in order
  *   product    (run, ordinal, id, source "file:line", status ok/error, message)
  *   impact     (run, ordinal, category idx, one column per stage, total)
  *   indicator  (run, ordinal, position, id, value, baseline, comparator, outcome, reason)
  *   verdict    (run, ordinal, ruleset, certified, reasons)
+ *   writer     (pid, host, process_start, since): the one batch writing (store_lock.c)
  *   view impact_by_stage (run, ordinal, product, category, stage, value): the long form
  *
  * impact holds one row per category with the five stages as columns rather than one row per
@@ -19,11 +20,19 @@
 #ifndef GLCA_INVENTORIES_RESULTS_STORE_H
 #define GLCA_INVENTORIES_RESULTS_STORE_H
 
+#include <sys/types.h>
+
 #include <glca/inventories.h>
 
-#define GLCA_INVENTORIES__SCHEMA_VERSION 1
+#define GLCA_INVENTORIES__SCHEMA_VERSION 2
 
 typedef struct glca_inventories__store glca_inventories__store;
+
+/** An input recorded with a run beside the inventories, the method and the catalog. */
+typedef struct glca_inventories__run_input {
+    const char *role; /* "include", "rules" */
+    const char *path, *sha256;
+} glca_inventories__run_input;
 
 /** What identifies a run and what is recorded with it (strings borrowed). */
 typedef struct glca_inventories__run_desc {
@@ -34,6 +43,8 @@ typedef struct glca_inventories__run_desc {
     const char *const *inventory_sha256;
     size_t ninventories;
     const char *ruleset_version; /* may be NULL */
+    const glca_inventories__run_input *more; /* files the catalog includes, the rules */
+    size_t nmore;
 } glca_inventories__run_desc;
 
 /** One product of a chunk: what the batch read and computed, what the store writes. */
@@ -50,7 +61,15 @@ typedef struct glca_inventories__slot {
 
 int glca_inventories__store_open(glca_inventories__store **out, const char *path,
                                  glca_error *err);
+/** Close, giving the writer row back if this handle holds it.  NULL is fine. */
 void glca_inventories__store_close(glca_inventories__store *s);
+
+/**
+ * Become the store's one writer (store_lock.c): an error "results store FILE in use by process
+ * N (host H) since T" while another live process is; the row of a dead process of this host is
+ * taken over.  Released by glca_inventories__store_close.
+ */
+int glca_inventories__store_lock(glca_inventories__store *s, glca_error *err);
 
 /**
  * Find the latest run with `d->key` (resumed = true) or create one; `fresh` deletes earlier runs
@@ -82,6 +101,16 @@ int glca_inventories__store_counts(glca_inventories__store *s, long long run, si
                                    size_t *errors, size_t *certified, glca_error *err);
 
 struct sqlite3;
+/* store_faults.c: what a user can do about SQLite result code `code` ("" if nothing) */
+const char *glca_inventories__advice(int code);
+/* A store of a newer greenlca, or an SQLite database that is not a store, is refused. */
+int glca_inventories__check_ours(struct sqlite3 *db, const char *path, int version,
+                                 glca_error *err);
+/* `path` is still the file (dev, ino) that was opened: not removed, not replaced. */
+int glca_inventories__check_same_file(const char *path, dev_t dev, ino_t ino, glca_error *err);
+/* The writer row on a connection (store_lock.c); release deletes it only if it is ours. */
+int glca_inventories__lock_take(struct sqlite3 *db, const char *path, glca_error *err);
+void glca_inventories__lock_release(struct sqlite3 *db);
 /** `what` with SQLite's message for `db`, located at `path`; returns GLCA_EIO. */
 int glca_inventories__db_error(glca_error *err, struct sqlite3 *db, const char *path,
                                const char *what);

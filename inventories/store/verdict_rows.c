@@ -25,6 +25,8 @@ void glca_verdict_rows_clear(glca_verdict_rows *v)
     v->has_verdict = false;
     v->certified = false;
     v->ruleset = NULL;
+    v->status = NULL;
+    v->provisional = NULL;
     v->reasons_len = 0;
     if (v->reasons_buf)
         v->reasons_buf[0] = '\0';
@@ -72,6 +74,16 @@ int glca_verdict_rows_set(glca_verdict_rows *v, bool certified, const char *rule
     v->has_verdict = true;
     v->certified = certified;
     return keep(v, ruleset, &v->ruleset, err);
+}
+
+int glca_verdict_rows_set_status(glca_verdict_rows *v, const char *status, const char *provisional,
+                                 glca_error *err)
+{
+    int rc;
+
+    if ((rc = keep(v, status, &v->status, err)) < 0)
+        return rc;
+    return keep(v, provisional, &v->provisional, err);
 }
 
 int glca_verdict_rows_add(glca_verdict_rows *v, const glca_indicator_row *row, glca_error *err)

@@ -449,6 +449,12 @@ static void on_reference(void *payload, const xmlChar *name)
 
 /* ---------------------------------------------------------------- open / read */
 
+static void ignore_generic_error(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 void glca_xml_free(glca_xml *x)
 {
     if (!x)
@@ -509,6 +515,9 @@ static int parser_new(glca_xml *x, glca_error *err)
     sax.internalSubset = on_doctype;
     sax.reference = on_reference;
     sax.serror = on_structured_error;
+    /* encoding conversion and I/O failures bypass the context's handler for libxml2's generic
+     * one, which prints; it is per thread.  The parse still fails and is reported here. */
+    xmlSetGenericErrorFunc(NULL, ignore_generic_error);
     if (!(x->ctxt = xmlCreatePushParserCtxt(&sax, x, NULL, 0, x->path)))
         return glca_error_oom(err);
     xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
@@ -612,6 +621,7 @@ static void feed(glca_xml *x)
 {
     const char *data = x->buf;
     ssize_t n;
+    int rc;
 
     if (x->mem) {
         n = (ssize_t)(x->mem_len - x->mem_pos < READ_CHUNK ? x->mem_len - x->mem_pos
@@ -632,9 +642,10 @@ static void feed(glca_xml *x)
             fail_at(x, GLCA_EPARSE, 0, 0, "empty file");
             return;
         }
-        xmlParseChunk(x->ctxt, NULL, 0, 1);
+        /* an encoder failure stops the parser without clearing wellFormed: check both */
+        rc = xmlParseChunk(x->ctxt, NULL, 0, 1);
         x->done = true;
-        if (!x->has_pending && !x->ctxt->wellFormed)
+        if (!x->has_pending && (rc != 0 || !x->ctxt->wellFormed))
             fail_at(x, GLCA_EPARSE, x->ctxt->input ? x->ctxt->input->line : 0, 0,
                     "malformed XML");
         return;
@@ -710,6 +721,7 @@ glca_srcloc glca_xml_loc(const glca_xml *x)
 int glca_xml_skip(glca_xml *x, glca_error *err)
 {
     const xml_event *ev = glca_xml__current(x);
+    glca_srcloc start = glca_xml_loc(x); /* the element whose end may never come */
     int depth, rc;
 
     if (!ev || ev->type != GLCA_XML_START)
@@ -719,7 +731,7 @@ int glca_xml_skip(glca_xml *x, glca_error *err)
         if ((rc = glca_xml_next(x, err)) < 0)
             return rc;
         if (rc == GLCA_XML_EOF)
-            return glca_error_set(err, GLCA_EPARSE, NULL, "unexpected end of input");
+            return glca_error_set(err, GLCA_EPARSE, &start, "unexpected end of input");
         ev = glca_xml__current(x);
         if (rc == GLCA_XML_END && ev->depth == depth)
             return 0;

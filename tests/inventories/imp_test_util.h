@@ -42,9 +42,9 @@ static inline int rec_flow(void *payload, const char *id, glca_flow_kind kind, c
     return 0;
 }
 
-static inline int rec_process(void *payload, const char *id, const char *name,
-                              const char *location, const char *product_flow, double amount,
-                              const char *unit, const glca_srcloc *loc, glca_error *err)
+static inline int rec_process(void *payload, const char *id, const char *name, const char *location,
+                              const char *product_flow, double amount, const char *unit,
+                              const glca_srcloc *loc, glca_error *err)
 {
     recorder *r = payload;
 
@@ -123,7 +123,12 @@ static inline void imp_done(glca_import *im, glca_units *units)
 static inline void imp_flow(glca_import *im, const char *id, glca_imp_flow_kind kind,
                             const char *unit)
 {
-    glca_imp_flow f = {id, id, unit, kind == GLCA_IMP_FLOW_ELEMENTARY ? "air" : NULL, NULL, kind,
+    glca_imp_flow f = {id,
+                       id,
+                       unit,
+                       kind == GLCA_IMP_FLOW_ELEMENTARY ? "air" : NULL,
+                       NULL,
+                       kind,
                        {"hand.xml", 1, 1}};
     glca_error e = GLCA_ERROR_INIT;
 

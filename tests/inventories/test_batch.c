@@ -231,7 +231,7 @@ Test(inventories_batch, worked_example_impacts_and_error_row, .timeout = 60)
     cr_assert_eq(impact_of(db, "heater", "distribution"), 0.0);
     assert_rel(impact_of(db, "grid-10", "use"), 6.12006003002, 1e-11, "grid-10");
     assert_rel(impact_of(db, "steel-2", "production"), 4.412006003002, 1e-11, "steel-2");
-    cr_assert_eq(query_int(db, "PRAGMA user_version"), 1);
+    cr_assert_eq(query_int(db, "PRAGMA user_version"), 2);
     /* the bad product: ordinal 2, status error, message with file:line of the bad input */
     cr_assert_eq(sqlite3_prepare_v2(db,
                                     "SELECT ordinal, message FROM product WHERE status = 'error'",
@@ -243,8 +243,12 @@ Test(inventories_batch, worked_example_impacts_and_error_row, .timeout = 60)
     sqlite3_finalize(st);
     cr_assert_not_null(strstr(msg, "catalog.xml:8:"), "message: %s", msg);
     cr_assert_not_null(strstr(msg, "nope"), "message: %s", msg);
-    /* the run records the content hashes of its inputs */
-    cr_assert_eq(query_int(db, "SELECT count(*) FROM run_input WHERE length(sha256) = 64"), 3);
+    /* the run records the content hashes of its inputs: the inventory, the method, the catalog
+     * and the heater.product.xml it includes */
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM run_input WHERE length(sha256) = 64"), 4);
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM run_input WHERE role = 'include' AND"
+                               " path LIKE '%/heater.product.xml'"),
+                 1);
     sqlite3_close(db);
     free(catalog);
     free(results);
@@ -532,6 +536,161 @@ Test(inventories_batch, cli_batch_then_export_round_trips_values, .timeout = 60)
     assert_rel(strtod(line + 9, NULL), 628.661025512757, 1e-11, "heater total from JSON");
     cr_assert_not_null(strstr(r.out, "\"status\": \"error\", \"message\": \""));
     run_result_free(&r);
+    free(catalog);
+    free(results);
+    study_free(&s);
+}
+
+/* Line 4 is a product without an id: the reader rejects it before any id is known. */
+static const char anonymous_catalog[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"c\">\n"
+    "  <product xmlns=\"urn:greenlca:product:1\" id=\"grid-10\" category=\"x\">\n"
+    "    <use><input process=\"grid\" amount=\"10\" unit=\"kWh\"/></use></product>\n"
+    "  <product xmlns=\"urn:greenlca:product:1\" category=\"x\">\n"
+    "    <use><input process=\"grid\" amount=\"1\" unit=\"kWh\"/></use></product>\n"
+    "</catalog>\n";
+
+Test(inventories_batch, quiet_speaks_on_failure_and_export_names_anonymous_products,
+     .timeout = 60)
+{
+    study s;
+    run_result r;
+    char cmd[4096], *good, *bad, *results;
+
+    study_init(&s);
+    good = write_temp_file(s.dir, "good.xml",
+                           "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"g\">\n"
+                           "  <include href=\"heater.product.xml\"/>\n</catalog>\n");
+    bad = write_temp_file(s.dir, "bad.xml", anonymous_catalog);
+    results = in_dir(&s, "quiet.sqlite");
+
+    /* success: quiet is silent */
+    snprintf(cmd, sizeof cmd,
+             "'%s' batch '%s' --inventory '%s' --method '%s' --results '%s' --no-cache --quiet",
+             GLCA_CLI, good, s.inventory, s.method, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_str_eq(r.err, "");
+    run_result_free(&r);
+
+    /* a product is an error: exit 1, and stderr says how many and where to look */
+    snprintf(cmd, sizeof cmd,
+             "'%s' batch '%s' --inventory '%s' --method '%s' --results '%s' --no-cache --quiet",
+             GLCA_CLI, bad, s.inventory, s.method, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "1 ok, 1 error"), "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "greenlca export"), "stderr: %s", r.err);
+    run_result_free(&r);
+
+    /* the anonymous product (ordinal 1, line 5 of bad.xml) is named by ordinal and place */
+    snprintf(cmd, sizeof cmd, "'%s' export '%s' --format csv", GLCA_CLI, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    snprintf(cmd, sizeof cmd, "\n1,ordinal 1 at %s:5,error,error,", bad);
+    cr_assert_not_null(strstr(r.out, cmd), "want '%s' in:\n%s", cmd, r.out);
+    cr_assert_not_null(strstr(r.out, "\n0,grid-10,ok,impact,"), "%s", r.out);
+    run_result_free(&r);
+    free(good);
+    free(bad);
+    free(results);
+    study_free(&s);
+}
+
+static void set_writer(const char *results, const char *sql)
+{
+    sqlite3 *db = open_db(results);
+
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+Test(inventories_batch, second_writer_stops_at_once_and_dead_writer_is_taken_over,
+     .timeout = 120)
+{
+    const size_t n = 3000;
+    study s;
+    glca_batch_options o;
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    char *catalog, *results, cmd[4096], want[1024], host[256];
+    const char *inv[1];
+    long long stored = 0;
+    int status, polls;
+    run_result r;
+    sqlite3 *db;
+    pid_t child;
+
+    study_init(&s);
+    inv[0] = s.inventory;
+    catalog = write_big_catalog(&s, "big.xml", n);
+    results = in_dir(&s, "shared.sqlite");
+    options_for(&o, &s, inv, catalog, results);
+    o.chunk = 50;
+    cr_assert_eq(gethostname(host, sizeof host), 0);
+    host[sizeof host - 1] = '\0';
+
+    child = fork();
+    cr_assert(child >= 0);
+    if (child == 0) {
+        o.verdict = slow_judge;
+        _exit(glca_batch_run(&sum, &o, &err) < 0 ? 1 : 0);
+    }
+    for (polls = 0; polls < 20000 && stored < 50; polls++) {
+        sleep_us(1000);
+        if (access(results, F_OK) != 0)
+            continue;
+        db = open_db(results);
+        if (query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'product'") == 1)
+            stored = query_int(db, "SELECT count(*) FROM product");
+        sqlite3_close(db);
+    }
+    /* a second batch on the store: refused before any work, naming the writer */
+    snprintf(cmd, sizeof cmd,
+             "'%s' batch '%s' --inventory '%s' --method '%s' --results '%s' --no-cache --quiet",
+             GLCA_CLI, catalog, s.inventory, s.method, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    snprintf(want, sizeof want, "results store %s in use by process %d (host %s) since ",
+             results, (int)child, host);
+    cr_assert_not_null(strstr(r.err, want), "want '%s' in: %s", want, r.err);
+    run_result_free(&r);
+
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    cr_assert(WIFSIGNALED(status), "the child finished before it could be killed");
+    /* the dead writer's row is left behind, and taken over */
+    db = open_db(results);
+    cr_assert_eq(query_int(db, "SELECT pid FROM writer"), (long long)child);
+    stored = query_int(db, "SELECT count(*) FROM product");
+    sqlite3_close(db);
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(sum.complete);
+    cr_assert_eq(sum.skipped, (size_t)stored);
+    db = open_db(results);
+    cr_assert_eq(query_int(db, "SELECT count(DISTINCT ordinal) FROM product"), (long long)n);
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM product"), (long long)n);
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM writer"), 0, "the row was not given back");
+    sqlite3_close(db);
+
+    /* a live process of this host (our parent, the test runner) holds it: refused */
+    snprintf(cmd, sizeof cmd,
+             "INSERT INTO writer VALUES (1, %d, '%s', NULL, '2026-01-01T00:00:00Z')",
+             (int)getppid(), host);
+    set_writer(results, cmd);
+    cr_assert_lt(glca_batch_run(&sum, &o, &err), 0);
+    snprintf(want, sizeof want, "in use by process %d (host %s) since 2026-01-01T00:00:00Z",
+             (int)getppid(), host);
+    cr_assert_not_null(strstr(err.message, want), "%s", err.message);
+    /* the same pid with another start time is a reused pid: taken over */
+    set_writer(results, "UPDATE writer SET process_start = 1");
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    /* another host cannot be checked from here: refused */
+    set_writer(results, "INSERT INTO writer VALUES (1, 1, 'elsewhere.invalid', NULL, 'then')");
+    cr_assert_lt(glca_batch_run(&sum, &o, &err), 0);
+    cr_assert_not_null(strstr(err.message, "in use by process 1 (host elsewhere.invalid)"), "%s",
+                       err.message);
     free(catalog);
     free(results);
     study_free(&s);

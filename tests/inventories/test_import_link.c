@@ -22,14 +22,12 @@ static glca_import *mill(glca_units **units)
     return im;
 }
 
-static void link_ok(glca_import *im, glca_allocation a, const glca_provider_map *map,
-                    recorder *r)
+static void link_ok(glca_import *im, glca_allocation a, const glca_provider_map *map, recorder *r)
 {
     glca_imp_sink s = rec_sink(r);
     glca_error e = GLCA_ERROR_INIT;
 
-    cr_assert_eq(glca_inventories__imp_link(im, a, map, &s, NULL, NULL, &e), 0, "%s",
-                 inv_fmt(&e));
+    cr_assert_eq(glca_inventories__imp_link(im, a, map, &s, NULL, NULL, &e), 0, "%s", inv_fmt(&e));
 }
 
 static void assert_x(const recorder *r, const char *p, const char *flow, double amount)
@@ -234,8 +232,8 @@ Test(inventories_import_link, treatment_through_the_engine)
 
     cr_assert_eq(glca_model_new(&m, &e), 0);
     s = glca_inventories__model_sink(m);
-    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e),
-                 0, "%s", inv_fmt(&e));
+    cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e), 0,
+                 "%s", inv_fmt(&e));
     cr_assert_eq(glca_model_link(m, NULL, NULL, &e), 0, "%s", inv_fmt(&e));
     cr_assert_eq(glca_method_new(&meth, "gwp", "GWP", "1", &e), 0);
     cr_assert_eq(glca_method_add_category(meth, "gwp", "GWP", "kg CO2e", NULL, &e), 0);
@@ -301,8 +299,7 @@ Test(inventories_import_link, ambiguity_and_cutoff_in_the_report)
     cr_assert_not_null(f = open_memstream(&buf, &len));
     cr_assert_eq(glca_inventories__imp_write_report(f, im, GLCA_REPORT_JSON, NULL), 0);
     fclose(f);
-    cr_assert_not_null(strstr(buf, "\"cutoff\": 1, \"ambiguous\": 1, \"coproduct\": 0"), "%s",
-                       buf);
+    cr_assert_not_null(strstr(buf, "\"cutoff\": 1, \"ambiguous\": 1, \"coproduct\": 0"), "%s", buf);
     cr_assert_not_null(strstr(buf, "\"candidates\": [\"steel-a\", \"steel-b\"]"), "%s", buf);
     cr_assert_not_null(strstr(buf, "\"file\": \"hand.xml\", \"line\": 13"), "%s", buf);
     free(buf);

@@ -40,7 +40,7 @@ static char *temp_db(const char *name)
 }
 
 static const glca_inventories__run_desc desc = {
-    "k1", "cat.xml", "c0", "m.xml", "m0", "example-gwp", NULL, NULL, 0, "rules@1"};
+    "k1", "cat.xml", "c0", "m.xml", "m0", "example-gwp", NULL, NULL, 0, "rules@1", NULL, 0};
 
 Test(inventories_results_store, verdict_rows_are_stored_and_exported)
 {
@@ -118,11 +118,13 @@ Test(inventories_results_store, verdict_rows_are_stored_and_exported)
     f = open_memstream(&out, &len);
     cr_assert_eq(glca_results_export(f, path, GLCA_EXPORT_CSV, 0, &err), 0);
     fclose(f);
-    cr_assert_not_null(strstr(out, "0,,ok,indicator,R1,,90,,85,>=,pass,\n"), "%s", out);
-    cr_assert_not_null(strstr(out, "0,,ok,verdict,rules,,0,,,,not-certified,\"E1: apf not "
-                                   "declared\nsecond reason\"\n"),
+    cr_assert_not_null(strstr(out, "0,ordinal 0,ok,indicator,R1,,90,,85,>=,pass,,\n"), "%s",
+                       out);
+    cr_assert_not_null(strstr(out, "0,ordinal 0,ok,verdict,rules,,0,,,,not-certified,\"E1: apf "
+                                   "not declared\nsecond reason\",\n"),
                        "%s", out);
-    cr_assert_not_null(strstr(out, "1,,error,error,,,,,,,,cat.xml:7:3: broken\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "1,ordinal 1 at cat.xml:7,error,error,,,,,,,,"
+                                   "cat.xml:7:3: broken,\n"), "%s", out);
     free(out);
     for (i = 0; i < 3; i++)
         glca_verdict_rows_free(&slots[i].verdict);
@@ -142,10 +144,10 @@ Test(inventories_results_store, newer_schema_is_refused_and_missing_run_reported
     glca_inventories__store_close(s);
     cr_assert_eq(glca_results_export(f, path, GLCA_EXPORT_CSV, 0, &err), GLCA_ENOTFOUND);
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     cr_assert_eq(glca_inventories__store_open(&s, path, &err), GLCA_EIO);
-    cr_assert_not_null(strstr(err.message, "schema version 2"), "%s", err.message);
+    cr_assert_not_null(strstr(err.message, "schema version 3"), "%s", err.message);
     cr_assert_null(s);
     fclose(f);
     free(path);

@@ -119,6 +119,27 @@ Test(inventories_xml, malformed_xml_is_located_and_not_printed, .init = cr_redir
     cr_assert_stderr_eq_str("", "libxml2 must not print anything");
 }
 
+/* Found by fuzzing: a byte the declared encoding cannot convert stopped libxml2 without
+ * clearing wellFormed, so the rest of the file was silently dropped (validate said "ok") and
+ * libxml2 printed its complaint. */
+Test(inventories_xml, encoding_error_is_malformed_not_truncation, .init = cr_redirect_stderr)
+{
+    glca_error err = GLCA_ERROR_INIT;
+    /* 0x02 is not UTF-7; it is on line 3, after the last complete element */
+    glca_xml *x = open_text("utf7.xml",
+                            "<?xml version=\"1.0\" encoding=\"UTF-7\"?>\n<a>\n  <b/>\x02\n"
+                            "  <c/>\n</a>\n",
+                            &err);
+
+    cr_assert_eq(drain(x, &err), GLCA_EPARSE, "%s", inv_fmt(&err));
+    cr_assert(strstr(err.file, "utf7.xml") != NULL, "%s", inv_fmt(&err));
+    cr_assert_eq(err.line, 3, "%s", inv_fmt(&err));
+    inv_assert_msg(&err, "malformed XML");
+    glca_xml_free(x);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("", "libxml2 must not print anything");
+}
+
 Test(inventories_xml, events_before_an_error_are_delivered_first)
 {
     glca_error err = GLCA_ERROR_INIT;

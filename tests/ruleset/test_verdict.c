@@ -116,11 +116,11 @@ Test(ruleset_verdict, piecewise_baselines_at_and_around_their_limits, .timeout =
 {
     static const piece_case cases[] = {
         {"4500", "5.0", GLCA_OUTCOME_PASS, 5.0,
-         "E1: Annual performance factor 5 >= 5.0 (baseline for attr('cooling-capacity-w') <= "
-         "4500)"},
+         "E1: Annual performance factor 5 >= 5.0 (provisional baseline for "
+         "attr('cooling-capacity-w') <= 4500)"},
         {"4500", "4.99", GLCA_OUTCOME_FAIL, 5.0,
-         "E1: Annual performance factor 4.99 < 5.0 (baseline for attr('cooling-capacity-w') <= "
-         "4500)"},
+         "E1: Annual performance factor 4.99 < 5.0 (provisional baseline for "
+         "attr('cooling-capacity-w') <= 4500)"},
         {"4499.9", "4.8", GLCA_OUTCOME_FAIL, 5.0, "4.8 < 5.0"},
         {"4500.5", "4.6", GLCA_OUTCOME_PASS, 4.5, "4.6 >= 4.5"},
         {"7100", "4.5", GLCA_OUTCOME_PASS, 4.5, "4.5 >= 4.5"},
@@ -222,7 +222,8 @@ Test(ruleset_verdict, formats_example_on_the_worked_heater, .timeout = 20)
     it = item(v, "R1");
     cr_assert_eq(it->outcome, GLCA_OUTCOME_PASS);
     cr_assert_float_eq(it->value.number, 300.0 / 3.5, 1e-9);
-    cr_assert_str_eq(it->reason, "R1: Recyclable mass share 85.7143 % >= 85 % (baseline)");
+    cr_assert_str_eq(it->reason, "R1: Recyclable mass share 85.7143 % >= 85 % (provisional "
+                                 "baseline)");
     cr_assert_str_eq(glca_attribute_name(it->attribute), "resource");
     cr_assert(it->has_stage && it->stage == GLCA_STAGE_RAW_MATERIALS);
     it = item(v, "E1");
@@ -239,8 +240,8 @@ Test(ruleset_verdict, formats_example_on_the_worked_heater, .timeout = 20)
     cr_assert_not(it->baseline.present);
     reasons = glca_verdict_reasons(v, &n);
     cr_assert_eq(n, 1);
-    cr_assert_str_eq(reasons[0], "E1: Annual performance factor 4.8 < 5.0 (baseline for "
-                                 "attr('cooling-capacity-w') <= 4500)");
+    cr_assert_str_eq(reasons[0], "E1: Annual performance factor 4.8 < 5.0 (provisional baseline "
+                                 "for attr('cooling-capacity-w') <= 4500)");
     glca_verdict_free(v);
     glca_ruleset_free(rs);
     example_free(&ex);
@@ -266,22 +267,30 @@ Test(ruleset_verdict, json_member_lists_every_item, .timeout = 20)
 
     cr_assert(strncmp(json,
                       "\"verdict\": {\"ruleset\": \"t\", \"version\": \"1\", "
-                      "\"standard\": \"test\", \"certified\": false, \"items\": [",
+                      "\"standard\": \"test\", \"framework\": \"eco-design\", \"edition\": null, "
+                      "\"certified\": false, ",
                       strlen("\"verdict\": {\"ruleset\": \"t\", \"version\": \"1\", "
-                             "\"standard\": \"test\", \"certified\": false, \"items\": [")) == 0,
+                             "\"standard\": \"test\", \"framework\": \"eco-design\", "
+                             "\"edition\": null, \"certified\": false, ")) == 0,
               "%s", json);
+    /* I1 (no basis given: provisional) is the only failure, so the qualifier applies */
+    cr_assert(strstr(json, "\"status\": \"not-certified-provisional\", \"label\": \"not certified "
+                           "(on provisional thresholds: I1)\""),
+              "%s", json);
+    cr_assert(strstr(json, "\"provisional\": [\"I1\"], \"items\": ["), "%s", json);
     cr_assert(strstr(json, "{\"id\": \"B1\", \"name\": \"Management system\", \"kind\": "
                            "\"basic\", \"attribute\": null, \"stage\": null, \"unit\": null, "
                            "\"comparator\": \"==\", \"value\": true, \"baseline\": true, "),
               "%s", json);
     cr_assert(strstr(json, "\"comparator\": \">=\", \"value\": 0, \"baseline\": 1, "
-                           "\"baseline_when\": null, \"outcome\": \"fail\""),
+                           "\"baseline_when\": null, \"basis\": \"provisional\", \"source\": null, "
+                           "\"outcome\": \"fail\""),
               "%s", json);
     /* C1 undeclared: null, never 0 */
     cr_assert(strstr(json, "\"value\": null, \"baseline\": null, \"baseline_when\": null, "
-                           "\"outcome\": \"not-evaluable\""),
+                           "\"basis\": null, \"source\": null, \"outcome\": \"not-evaluable\""),
               "%s", json);
-    cr_assert(strstr(json, "\"reasons\": [\"I1: Efficiency 0 < 1 (baseline)\", \"C1: Footprint "
+    cr_assert(strstr(json, "\"reasons\": [\"I1: Efficiency 0 < 1 (provisional baseline)\", \"C1: Footprint "
                            "not evaluable: attribute 'c1' is not declared\"]}"),
               "%s", json);
     free(json);

@@ -130,6 +130,13 @@ int glca_read_inventory(glca_model *m, const char *path, const glca_xml_limits *
 int glca_read_method(glca_method **out, const char *path, const glca_xml_limits *limits,
                      glca_diag_fn diag, void *payload, glca_error *err);
 
+/**
+ * Add the categories of another method file to `m` (several methods in one study); a category
+ * id already in `m` is an error naming the file and line.
+ */
+int glca_read_method_into(glca_method *m, const char *path, const glca_xml_limits *limits,
+                          glca_diag_fn diag, void *payload, glca_error *err);
+
 /** Read a product file (one <product> root element). */
 int glca_read_product(glca_product **out, const char *path, const glca_xml_limits *limits,
                       glca_diag_fn diag, void *payload, glca_error *err);
@@ -292,6 +299,13 @@ void glca_sha256_buffer(unsigned char out[GLCA_SHA256_SIZE], const void *data, s
 /** Feed a whole file; GLCA_EIO naming the file when it cannot be read. */
 int glca_sha256_update_file(glca_sha256 *s, const char *path, glca_error *err);
 int glca_sha256_file(unsigned char out[GLCA_SHA256_SIZE], const char *path, glca_error *err);
+/**
+ * The content hash of an input that may be a file (a zip archive included: its bytes are what
+ * counts), giving what glca_sha256_file gives, or a directory: every regular file below it
+ * (symbolic links followed) in sorted relative-path order, each as its path and its hash.
+ * GLCA_EIO naming what cannot be read.
+ */
+int glca_sha256_path(unsigned char out[GLCA_SHA256_SIZE], const char *path, glca_error *err);
 /** Lower-case hex, NUL-terminated. */
 void glca_sha256_hex(const unsigned char digest[GLCA_SHA256_SIZE], char out[GLCA_SHA256_HEX]);
 
@@ -322,6 +336,8 @@ typedef struct glca_verdict_rows {
     bool certified;
     const char *ruleset; /* id of the ruleset applied, may be NULL */
     const char *reasons; /* one reason per line, "" if none */
+    const char *status;      /* "certified-provisional", ... (ruleset.h), may be NULL */
+    const char *provisional; /* ids of the provisional thresholds it rests on, may be NULL */
     glca_indicator_row *rows;
     size_t nrows;
     /* private */
@@ -340,6 +356,9 @@ void glca_verdict_rows_free(glca_verdict_rows *v);
 /** Record the overall verdict (`ruleset` copied, may be NULL). */
 int glca_verdict_rows_set(glca_verdict_rows *v, bool certified, const char *ruleset,
                           glca_error *err);
+/** Record the qualified status and the provisional thresholds (both copied, may be NULL). */
+int glca_verdict_rows_set_status(glca_verdict_rows *v, const char *status, const char *provisional,
+                                 glca_error *err);
 int glca_verdict_rows_add(glca_verdict_rows *v, const glca_indicator_row *row, glca_error *err);
 /** Append one line to `reasons`. */
 int glca_verdict_rows_add_reason(glca_verdict_rows *v, const char *reason, glca_error *err);
@@ -427,6 +446,9 @@ typedef struct glca_batch_options {
     /** Recorded with the run and part of its identity (ruleset ids and versions, or a hash of
      *  the rule files); NULL when there are no rules. */
     const char *ruleset_version;
+    /** The rule files (a file or a directory, hashed with glca_sha256_path): part of the run's
+     *  identity, so that editing a rule starts a new run; NULL when there are none. */
+    const char *rules_path;
     void (*progress)(const glca_batch_progress *p, void *payload); /* NULL = silent */
     void *progress_payload;
     double progress_interval; /* seconds between progress calls; 0 = every chunk */
@@ -469,12 +491,25 @@ typedef enum glca_export_format { GLCA_EXPORT_CSV, GLCA_EXPORT_JSON } glca_expor
  * "ordinal,product,status,record,name,stage,value,unit,baseline,comparator,outcome,message"
  * where record is impact (one row per category and stage plus stage "total"), indicator,
  * verdict (value 1 certified / 0 not, reasons in message) or error (message "file:line:
- * message").  JSON: one object per product per line, {"ordinal", "product", "source",
- * "status", "impacts" as FORMATS.md's machine interface, "verdict"} or "message" for errors.
+ * message"); a product whose id is unknown (rejected before it was read) is named "ordinal N at
+ * file:line".  JSON: one object per product per line, {"ordinal", "product" (null when
+ * unknown), "source", "status", "impacts" as FORMATS.md's machine interface, "verdict"} or
+ * "message" for errors.
  * Numbers with 17 significant digits (they read back bitwise).  `run_id` 0 = the latest run.
  */
 int glca_results_export(FILE *f, const char *db_path, glca_export_format format,
                         long long run_id, glca_error *err);
+
+/** Verdicts of a stored run by qualified status (a run stored before schema 2 counts every
+ * certified product as `certified` and the rest as `not_certified`). */
+typedef struct glca_verdict_counts {
+    size_t certified, certified_provisional, not_certified, not_certified_provisional,
+        not_evaluable;
+} glca_verdict_counts;
+
+/** Count the verdicts of run `run_id` (0 = the latest) of the store at `db_path`. */
+int glca_results_verdict_counts(glca_verdict_counts *out, const char *db_path, long long run_id,
+                                glca_error *err);
 
 #ifdef __cplusplus
 }

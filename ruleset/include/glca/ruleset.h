@@ -30,6 +30,27 @@ extern "C" {
 typedef struct glca_ruleset glca_ruleset;
 
 /**
+ * The certification scheme a ruleset implements.  They differ in their attribute groups (the
+ * fourth is 产品属性 for eco-design, 品质属性 for green products) and in the report's headings.
+ */
+typedef enum glca_framework {
+    GLCA_FRAMEWORK_ECO_DESIGN = 0, /* GB/T 32161-2015 生态设计产品 */
+    GLCA_FRAMEWORK_GREEN_PRODUCT   /* GB/T 33761-2017 绿色产品 */
+} glca_framework;
+
+/**
+ * The edition of the category specification a ruleset encodes.  Strings are borrowed from the
+ * ruleset; NULL (and year 0) when the file does not say.  `from` and `to` are the dates the
+ * edition applies from and to (YYYY-MM-DD, both included), "" when open.
+ */
+typedef struct glca_edition {
+    const char *number; /* "GB/T 35610-2024", "T/CAGP 0001—2016" */
+    int year;
+    const char *title; /* "绿色产品评价 陶瓷砖(板)" */
+    const char *from, *to;
+} glca_edition;
+
+/**
  * Read and compile a ruleset file.  Every problem (XML, unknown element or attribute, bad
  * comparator, missing baseline, duplicate id, expression syntax or type error, ...) goes to
  * `diag` (may be NULL) as file:line:column: message; the return is the first problem's code with
@@ -48,6 +69,13 @@ const char *glca_ruleset_standard(const glca_ruleset *rs);
 const char *glca_ruleset_category(const glca_ruleset *rs);
 const char *glca_ruleset_method(const glca_ruleset *rs);
 const char *glca_ruleset_path(const glca_ruleset *rs);
+glca_framework glca_ruleset_framework(const glca_ruleset *rs);
+/** The edition (borrowed, lives as long as the ruleset). */
+const glca_edition *glca_ruleset_edition(const glca_ruleset *rs);
+/** "eco-design" or "green-product", as in files and JSON. */
+const char *glca_framework_name(glca_framework f);
+/** The scheme's product name in Chinese: "生态设计产品" or "绿色产品". */
+const char *glca_framework_name_zh(glca_framework f);
 /** Basic requirements plus indicators. */
 size_t glca_ruleset_nitems(const glca_ruleset *rs);
 
@@ -76,7 +104,8 @@ typedef enum glca_attribute {
     GLCA_ATTRIBUTE_RESOURCE,    /* 资源属性 */
     GLCA_ATTRIBUTE_ENERGY,      /* 能源属性 */
     GLCA_ATTRIBUTE_ENVIRONMENT, /* 环境属性 */
-    GLCA_ATTRIBUTE_PRODUCT      /* 产品属性 */
+    GLCA_ATTRIBUTE_PRODUCT,     /* 产品属性 (eco-design) */
+    GLCA_ATTRIBUTE_QUALITY      /* 品质属性 (green product) */
 } glca_attribute;
 
 /** Basic requirements use GLCA_CMP_EQ against the baseline true. */
@@ -124,6 +153,8 @@ typedef struct glca_verdict_item {
                                  figures; "" if none */
     const char *verification; /* how the rule says it is verified ("test report"), or NULL */
     long rule_line;           /* line of the rule in the ruleset file */
+    bool provisional; /* the threshold that decided it is provisional (pass/fail indicators) */
+    const char *source; /* citation of that threshold (or of the requirement), or NULL */
 } glca_verdict_item;
 
 typedef struct glca_verdict glca_verdict;
@@ -138,8 +169,43 @@ int glca_ruleset_evaluate(glca_verdict **out, const glca_ruleset *rs, const glca
                           const glca_background *bg, const double *impacts, glca_error *err);
 void glca_verdict_free(glca_verdict *v);
 
+/**
+ * What a verdict says, qualified by the basis of the thresholds it rests on.  A certified
+ * product is CERTIFIED_PROVISIONAL when any indicator it passed was judged against a
+ * provisional threshold.  The qualifier is symmetric: a product that is not certified only
+ * because of failed provisional thresholds (no basic requirement failed, no confirmed threshold
+ * failed, nothing not evaluable) is NOT_CERTIFIED_PROVISIONAL.  NOT_EVALUABLE: nothing failed
+ * but a deciding item could not be evaluated (missing data never pass).
+ */
+typedef enum glca_verdict_status {
+    GLCA_VERDICT_CERTIFIED = 0,
+    GLCA_VERDICT_CERTIFIED_PROVISIONAL,
+    GLCA_VERDICT_NOT_CERTIFIED,
+    GLCA_VERDICT_NOT_CERTIFIED_PROVISIONAL,
+    GLCA_VERDICT_NOT_EVALUABLE
+} glca_verdict_status;
+
 /** True iff every basic requirement passes and every non-report indicator passes. */
 bool glca_verdict_certified(const glca_verdict *v);
+glca_verdict_status glca_verdict_get_status(const glca_verdict *v);
+/** "certified", "certified-provisional", "not-certified", "not-certified-provisional", ... */
+const char *glca_verdict_status_name(glca_verdict_status s);
+/**
+ * The ids of the provisional thresholds the verdict rests on, ", "-separated ("R1, E1"; "" when
+ * none): the passed ones of a certified product, the failed ones of a product not certified.
+ */
+const char *glca_verdict_provisional(const glca_verdict *v);
+/**
+ * "certified", "certified (provisional thresholds: R1, E1)", "not certified", "not certified (on
+ * provisional thresholds: V7)", "not certified (not evaluable: E1)": never a bare "certified"
+ * when a provisional threshold decided.  Borrowed.
+ */
+const char *glca_verdict_label(const glca_verdict *v);
+/** The same in Chinese, with the framework's product name ("符合绿色产品评价要求（暂定阈值：…）"). */
+const char *glca_verdict_label_zh(const glca_verdict *v);
+glca_framework glca_verdict_framework(const glca_verdict *v);
+/** Edition number of the ruleset applied ("GB/T 35610-2024"), or NULL. */
+const char *glca_verdict_edition(const glca_verdict *v);
 const char *glca_verdict_product_id(const glca_verdict *v);
 const char *glca_verdict_ruleset_id(const glca_verdict *v);
 const char *glca_verdict_ruleset_version(const glca_verdict *v);
@@ -154,12 +220,16 @@ const char *glca_item_kind_name(glca_item_kind k);
 const char *glca_attribute_name(glca_attribute a); /* NULL for GLCA_ATTRIBUTE_NONE */
 const char *glca_comparator_name(glca_comparator c);
 const char *glca_outcome_name(glca_outcome o);
+/** "confirmed" or "provisional" for the threshold an indicator was judged on; NULL when no
+ * threshold applied (basic requirements, report indicators, no baseline). */
+const char *glca_verdict_item_basis(const glca_verdict_item *it);
 
 /**
  * Write the `"verdict": {...}` member of FORMATS.md's machine interface (no surrounding
- * braces): ruleset, version, standard, certified, items (id, name, kind, attribute, stage, unit,
- * comparator, value, baseline, baseline_when, outcome, reason, evidence, verification) and
- * reasons.  Missing values are null.  Returns GLCA_EIO if the stream failed.
+ * braces): ruleset, version, standard, framework, edition, certified, status, label, label_zh,
+ * provisional (ids), items (id, name, kind, attribute, stage, unit, comparator, value, baseline,
+ * baseline_when, basis, source, outcome, reason, evidence, verification) and reasons.  Missing
+ * values are null.  Returns GLCA_EIO if the stream failed.
  */
 int glca_write_verdict_json(FILE *f, const glca_verdict *v, glca_error *err);
 
@@ -207,7 +277,11 @@ int glca_report_write_json(FILE *f, const glca_report_input *in, glca_error *err
  */
 typedef struct glca_rulebook glca_rulebook;
 
-/** Every *.xml file of `dir`, in name order; two rulesets for one category is an error. */
+/**
+ * Every *.xml file of `dir`, in name order.  A category may have several rulesets only when
+ * they are editions whose dates do not overlap; the one in force on the rulebook's date (today,
+ * UTC, unless glca_rulebook_set_date) applies.
+ */
 int glca_rulebook_load_dir(glca_rulebook **out, const char *dir, const glca_xml_limits *limits,
                            glca_diag_fn diag, void *payload, glca_error *err);
 /** One ruleset file, applied to every product (a product of another category is an error). */
@@ -216,6 +290,16 @@ int glca_rulebook_load_file(glca_rulebook **out, const char *path, const glca_xm
 void glca_rulebook_free(glca_rulebook *rb);
 size_t glca_rulebook_count(const glca_rulebook *rb);
 /**
+ * Judge with the editions in force on `date` (YYYY-MM-DD) instead of today.  GLCA_EPARSE for a
+ * malformed date; GLCA_ENOTFOUND, naming the editions, when a single-file rulebook's edition is
+ * not in force then (a directory reports that per product, for the product's category).
+ */
+int glca_rulebook_set_date(glca_rulebook *rb, const char *date, glca_error *err);
+/** The date the rulebook judges on (YYYY-MM-DD, borrowed). */
+const char *glca_rulebook_date(const glca_rulebook *rb);
+/** The n-th ruleset in load order (borrowed), for listing; n < glca_rulebook_count. */
+const glca_ruleset *glca_rulebook_ruleset(const glca_rulebook *rb, size_t n);
+/**
  * "id@version,…" of the rulesets in load order, truncated to `size`: what identifies the rules
  * of a batch run, so that resuming with other rules is a new run.
  */
@@ -223,7 +307,9 @@ void glca_rulebook_identity(const glca_rulebook *rb, char *buf, size_t size);
 
 /**
  * The ruleset for product `p` (borrowed): 0 with `*out` NULL when a directory has none for its
- * category; GLCA_EPARSE (located at the product) when a single-file rulebook does not match.
+ * category; GLCA_EPARSE (located at the product) when a single-file rulebook does not match;
+ * GLCA_ENOTFOUND, naming the editions there are, when none of its category is in force on the
+ * rulebook's date.
  */
 int glca_rulebook_select(const glca_ruleset **out, const glca_rulebook *rb, const glca_product *p,
                          glca_error *err);

@@ -1,0 +1,160 @@
+/*
+ * One writer per results store: the writer row.  A batch takes it before any other work, so a
+ * second batch on the same store stops at once, naming the process that has it, instead of
+ * working through the catalog and failing on the first product the other one stored.
+ *
+ * The row (pid, host, start of that process, when it took the store) outlives a writer that was
+ * killed; a row of this host whose process is gone, or whose pid now belongs to a process that
+ * started at another time (the pid was reused), is stale and taken over.  A row of another host
+ * cannot be checked from here and is respected.  Readers (export) never look at it: WAL lets
+ * them read while the writer writes.
+ *
+ * The row lives in the store rather than in a file beside it so that it is taken and checked in
+ * the same SQLite transaction (BEGIN IMMEDIATE) on whatever file system SQLite's own locking
+ * works on, and is never left behind by a store that is moved or copied while idle.
+ */
+/* gethostname: POSIX 2008 */
+#define _XOPEN_SOURCE 700
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store/results_store.h"
+
+static const char lock_schema[] =
+    "CREATE TABLE IF NOT EXISTS writer ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL,"
+    " process_start INTEGER, since TEXT NOT NULL)";
+
+/* When process `pid` started, in clock ticks since boot (/proc/PID/stat field 22), or -1. */
+static long long process_start(long long pid)
+{
+    char path[64], buf[1024], *p;
+    long long start = -1;
+    size_t got;
+    FILE *f;
+    int i;
+
+    snprintf(path, sizeof path, "/proc/%lld/stat", pid);
+    if (!(f = fopen(path, "r")))
+        return -1;
+    got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    /* the command name (field 2) may hold spaces and parentheses: fields 3.. follow the last ')' */
+    if (!(p = strrchr(buf, ')')))
+        return -1;
+    for (i = 2; i < 22 && p; i++)
+        p = strchr(p + 1, ' ');
+    if (p)
+        start = strtoll(p + 1, NULL, 10);
+    return start;
+}
+
+static void this_host(char host[256])
+{
+    if (gethostname(host, 256) != 0)
+        snprintf(host, 256, "unknown");
+    host[255] = '\0';
+}
+
+/* Whether a writer row of this host still has its process. */
+static bool writer_alive(long long pid, long long started)
+{
+    long long now;
+
+    if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+        return false;
+    now = process_start(pid);
+    return started < 0 || now < 0 || now == started;
+}
+
+static int fail(glca_error *err, sqlite3 *db, const char *path)
+{
+    int rc = glca_inventories__db_error(err, db, path, "results store");
+
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
+{
+    const long long self = (long long)getpid();
+    sqlite3_stmt *st = NULL;
+    char host[256], since[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    int rc;
+
+    this_host(host);
+    if (sqlite3_exec(db, lock_schema, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return glca_inventories__db_error(err, db, path, "results store");
+    if (sqlite3_prepare_v2(db, "SELECT pid, host, process_start, since FROM writer", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(err, db, path);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long pid = sqlite3_column_int64(st, 0);
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        long long started = sqlite3_column_type(st, 2) == SQLITE_NULL
+                                ? -1
+                                : sqlite3_column_int64(st, 2);
+        bool here = h && strcmp(h, host) == 0;
+
+        /* our own pid: a row left by an earlier handle of this process, which runs one batch
+         * per store at a time */
+        if (!here || (pid != self && writer_alive(pid, started))) {
+            rc = glca_error_set(err, GLCA_ERROR, NULL,
+                                "results store %s in use by process %lld (host %s) since %s",
+                                path, pid, h ? h : "?",
+                                sqlite3_column_text(st, 3) ? (const char *)
+                                                                 sqlite3_column_text(st, 3)
+                                                           : "?");
+            sqlite3_finalize(st);
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    } else if (rc != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return fail(err, db, path);
+    }
+    sqlite3_finalize(st);
+    gmtime_r(&t, &tm);
+    strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO writer VALUES (1, ?1, ?2, ?3, ?4)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return fail(err, db, path);
+    sqlite3_bind_int64(st, 1, self);
+    sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
+    if (process_start(self) >= 0)
+        sqlite3_bind_int64(st, 3, process_start(self));
+    sqlite3_bind_text(st, 4, since, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(err, db, path);
+    return 0;
+}
+
+void glca_inventories__lock_release(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    char host[256];
+
+    this_host(host);
+    /* only our own row: after a takeover by another process the row is no longer ours */
+    if (sqlite3_prepare_v2(db, "DELETE FROM writer WHERE pid = ?1 AND host = ?2", -1, &st,
+                           NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_int64(st, 1, (long long)getpid());
+    sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
+    sqlite3_step(st); /* a store that can no longer be written keeps a stale row, taken over */
+    sqlite3_finalize(st);
+}

@@ -1,0 +1,259 @@
+/*
+ * A run's identity covers every byte that changes its results: the content hash of a file, a
+ * zip or a directory tree (glca_sha256_path), the files a catalog includes, the rule files, the
+ * reader's limits.  A changed input starts a new run instead of resuming the old one.
+ *
+ * Expected hashes were computed with Python's hashlib, independently of our SHA-256:
+ *   sha256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad (FIPS 180-2)
+ *   the tree {a.txt = "abc", sub/b.txt = ""}: sha256 of
+ *     "greenlca-tree-1\n" "a.txt\0" <sha256("abc")> "\n" "sub/b.txt\0" <sha256("")> "\n"
+ *     = afdc70b1a06e91455fd951e9515f5e7173f844813c5d48f00bdc5eef0dec221a
+ *   the same with sub/b.txt renamed sub/c.txt
+ *     = 05bfc67c73a025f469ca4cb6cf7afd4d6e19c94473d7de69765023f9d21370ee
+ * Impacts (the worked example, spec/examples/README.md): Lambda_grid = 0.6117 / 0.9995 kg
+ * CO2-eq per kWh, so the heater's production (2 kWh of grid) is 1.224012006003 and with 4 kWh
+ * it is 4 × 0.6117 / 0.9995 = 2.448024012006.
+ */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include <glca/inventories.h>
+
+#include "runcmd.h"
+
+#define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
+
+static char *path_in(const char *dir, const char *name)
+{
+    char *p = malloc(strlen(dir) + strlen(name) + 2);
+
+    sprintf(p, "%s/%s", dir, name);
+    return p;
+}
+
+static char *copy_fixture(const char *dir, const char *name)
+{
+    char src[1024], *text, *path;
+
+    snprintf(src, sizeof src, "%s%s", FIXTURES, name);
+    cr_assert_not_null(text = read_whole_file(src, NULL), "fixture %s", src);
+    path = write_temp_file(dir, name, text);
+    free(text);
+    return path;
+}
+
+static void hex_of_path(const char *path, char hex[GLCA_SHA256_HEX])
+{
+    unsigned char d[GLCA_SHA256_SIZE];
+    glca_error err = GLCA_ERROR_INIT;
+
+    cr_assert_eq(glca_sha256_path(d, path, &err), 0, "%s", err.message);
+    glca_sha256_hex(d, hex);
+}
+
+static void remove_tree(char *dir)
+{
+    char cmd[1100];
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+Test(inventories_run_identity, path_hash_of_a_file_and_of_a_tree)
+{
+    char *dir = make_temp_dir(), *a, *sub, *b, *c, hex[GLCA_SHA256_HEX], again[GLCA_SHA256_HEX];
+    unsigned char d[GLCA_SHA256_SIZE];
+    glca_error err = GLCA_ERROR_INIT;
+
+    /* written in reverse order of the sorted paths: the hash must not follow readdir */
+    sub = path_in(dir, "sub");
+    cr_assert_eq(mkdir(sub, 0755), 0);
+    b = write_temp_file(sub, "b.txt", "");
+    a = write_temp_file(dir, "a.txt", "abc");
+    hex_of_path(a, hex);
+    cr_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    hex_of_path(dir, hex);
+    cr_assert_str_eq(hex, "afdc70b1a06e91455fd951e9515f5e7173f844813c5d48f00bdc5eef0dec221a");
+    /* a rename changes nothing but a path, and still the hash */
+    c = path_in(sub, "c.txt");
+    cr_assert_eq(rename(b, c), 0);
+    hex_of_path(dir, again);
+    cr_assert_str_eq(again, "05bfc67c73a025f469ca4cb6cf7afd4d6e19c94473d7de69765023f9d21370ee");
+    cr_assert_eq(glca_sha256_path(d, "/nonexistent/greenlca", &err), GLCA_EIO);
+    cr_assert_str_eq(err.file, "/nonexistent/greenlca");
+    free(a);
+    free(b);
+    free(c);
+    free(sub);
+    remove_tree(dir);
+}
+
+static double heater_production(const char *results, long long run)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st;
+    double v = -1;
+
+    cr_assert_eq(sqlite3_open_v2(results, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT i.production FROM impact i JOIN product p"
+                                    " USING (run, ordinal) WHERE p.id = 'heater' AND i.run = ?1",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    sqlite3_bind_int64(st, 1, run);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    v = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void replace_in(const char *path, const char *from, const char *to)
+{
+    char *text = read_whole_file(path, NULL), *at;
+    FILE *f;
+
+    cr_assert_not_null(text);
+    cr_assert_not_null(at = strstr(text, from), "'%s' not in %s", from, path);
+    cr_assert_not_null(f = fopen(path, "w"));
+    fwrite(text, 1, (size_t)(at - text), f);
+    fputs(to, f);
+    fputs(at + strlen(from), f);
+    fclose(f);
+    free(text);
+}
+
+Test(inventories_run_identity, a_changed_include_or_rule_file_starts_a_new_run, .timeout = 60)
+{
+    char *dir = make_temp_dir(), *inventory, *method, *heater, *catalog, *results, *rules, *rule;
+    const char *inv[1];
+    glca_batch_options o = GLCA_BATCH_OPTIONS_INIT;
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    glca_xml_limits limits = GLCA_XML_LIMITS_INIT;
+    long long first;
+
+    inventory = copy_fixture(dir, "loop.inventory.xml");
+    method = copy_fixture(dir, "gwp.method.xml");
+    heater = copy_fixture(dir, "heater.product.xml");
+    /* the include sits in a nested catalog: identity follows includes of includes */
+    free(write_temp_file(dir, "inner.xml",
+                         "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"inner\">\n"
+                         "  <include href=\"heater.product.xml\"/>\n</catalog>\n"));
+    catalog = write_temp_file(dir, "catalog.xml",
+                              "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"c\">\n"
+                              "  <include href=\"inner.xml\"/>\n</catalog>\n");
+    rules = path_in(dir, "rules");
+    cr_assert_eq(mkdir(rules, 0755), 0);
+    rule = write_temp_file(rules, "x.xml", "<!-- rule version 1 -->\n");
+    results = path_in(dir, "r.sqlite");
+    inv[0] = inventory;
+    o.catalog = catalog;
+    o.inventories = inv;
+    o.ninventories = 1;
+    o.method = method;
+    o.results = results;
+    o.threads = 2;
+    o.rules_path = rules;
+
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    first = sum.run_id;
+    cr_assert_eq(sum.processed, 1);
+    cr_assert(fabs(heater_production(results, first) - 1.224012006003) < 1e-11);
+    /* nothing changed: the same run, resumed, nothing redone */
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert_eq(sum.run_id, first);
+    cr_assert_eq(sum.skipped, 1);
+    cr_assert_eq(sum.processed, 0);
+
+    /* the included file changes (twice the production electricity): a new run, new numbers */
+    replace_in(heater, "amount=\"2\" unit=\"kWh\"", "amount=\"4\" unit=\"kWh\"");
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert_neq(sum.run_id, first);
+    cr_assert_eq(sum.skipped, 0);
+    cr_assert_eq(sum.processed, 1);
+    cr_assert(fabs(heater_production(results, sum.run_id) - 2.448024012006) < 1e-11,
+              "%.15g", heater_production(results, sum.run_id));
+    first = sum.run_id;
+
+    /* a rule file changes: a new run */
+    replace_in(rule, "version 1", "version 2");
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert_neq(sum.run_id, first);
+    cr_assert_eq(sum.skipped, 0);
+    first = sum.run_id;
+
+    /* other reader limits may refuse other products: a new run */
+    limits.max_depth = 64;
+    o.limits = &limits;
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert_neq(sum.run_id, first);
+    free(inventory);
+    free(method);
+    free(heater);
+    free(catalog);
+    free(rule);
+    free(rules);
+    free(results);
+    remove_tree(dir);
+}
+
+/* The hasher reads 64 KiB blocks and looks for the word "include" to decide whether to look for
+ * included files: a word cut in two by a block boundary must still be seen. */
+Test(inventories_run_identity, include_across_a_read_block_is_found, .timeout = 60)
+{
+    static const char head[] = "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"c\">\n<!-- ";
+    char *dir = make_temp_dir(), *inventory, *method, *heater, *catalog, *results, *text;
+    const char *inv[1];
+    glca_batch_options o = GLCA_BATCH_OPTIONS_INIT;
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    size_t at = 65536 - 3, n = 0;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st;
+
+    inventory = copy_fixture(dir, "loop.inventory.xml");
+    method = copy_fixture(dir, "gwp.method.xml");
+    heater = copy_fixture(dir, "heater.product.xml");
+    /* "<include" starts so that "include" spans bytes 65533..65539 */
+    text = malloc(at + 200);
+    strcpy(text, head);
+    n = strlen(head);
+    memset(text + n, 'x', at - 1 - 5 - n);
+    n = at - 1 - 5;
+    strcpy(text + n, " -->\n<include href=\"heater.product.xml\"/>\n</catalog>\n");
+    cr_assert_eq(memcmp(text + at, "include", 7), 0);
+    catalog = write_temp_file(dir, "catalog.xml", text);
+    results = path_in(dir, "r.sqlite");
+    inv[0] = inventory;
+    o.catalog = catalog;
+    o.inventories = inv;
+    o.ninventories = 1;
+    o.method = method;
+    o.results = results;
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert_eq(sum.ok, 1);
+    cr_assert_eq(sqlite3_open_v2(results, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM run_input WHERE role = 'include'",
+                                    -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    free(text);
+    free(inventory);
+    free(method);
+    free(heater);
+    free(catalog);
+    free(results);
+    remove_tree(dir);
+}
