@@ -115,8 +115,14 @@ static const glca_import_format *inspect_zip(const char *path)
     glca_archive *a = NULL;
     char marker[64];
 
-    if (glca_inventories__archive_open(&a, path, NULL, NULL) < 0)
+    /* A zip that cannot be opened safely (zip slip, bomb, ...): hand it to a zip reader, whose
+     * archive layer says precisely why, rather than call it an unknown format. */
+    if (glca_inventories__archive_open(&a, path, NULL, NULL) < 0) {
+        for (size_t k = 0; k < glca_inventories__nimport_formats; k++)
+            if (glca_inventories__import_formats[k].kind == GLCA_DOC_ILCD)
+                return &glca_inventories__import_formats[k];
         return NULL;
+    }
     for (size_t i = 0; i < glca_inventories__archive_count(a) && !found; i++) {
         const char *e = glca_inventories__archive_entry(a, i);
         for (size_t k = 0; k < glca_inventories__nimport_formats && !found; k++) {
