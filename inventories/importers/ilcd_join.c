@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool is_uuid(const char *s)
@@ -202,36 +203,64 @@ static int add_exchange(ilcd_reader *r, const ilcd_process *p, const ilcd_exchan
     return 0;
 }
 
+typedef struct ilcd_idx {
+    long id;
+    size_t added;
+} ilcd_idx;
+
+static int by_id(const void *x, const void *y)
+{
+    const ilcd_idx *a = x, *b = y;
+
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* The exchange with internal id `id` as added, or SIZE_MAX. */
+static size_t added_of(const ilcd_idx *ids, size_t n, long id)
+{
+    const ilcd_idx key = {id, 0}, *hit = bsearch(&key, ids, n, sizeof *ids, by_id);
+
+    return hit ? hit->added : SIZE_MAX;
+}
+
 static int add_allocs(ilcd_reader *r, const ilcd_process *p, const ilcd_resolved *res)
 {
     glca_error e = GLCA_ERROR_INIT;
-    int rc;
+    ilcd_idx *ids = NULL;
+    size_t i, any = 0;
+    int rc = 0;
 
-    for (size_t i = 0; i < p->nxs; i++) {
+    for (i = 0; i < p->nxs; i++)
+        any += p->xs[i].nallocs;
+    if (!any)
+        return 0;
+    /* internal ids sorted once: a dataset may have very many exchanges with factors */
+    if (!(ids = glca_mallocarray(p->nxs, sizeof *ids)))
+        return glca_diag_report(&r->sink, (glca_error_oom(&e), &e));
+    for (i = 0; i < p->nxs; i++)
+        ids[i] = (ilcd_idx){p->xs[i].internal_id, res[i].added};
+    qsort(ids, p->nxs, sizeof *ids, by_id);
+    for (i = 0; i < p->nxs && rc >= 0; i++) {
         const ilcd_exchange *x = &p->xs[i];
-        for (size_t k = 0; k < x->nallocs && res[i].added != SIZE_MAX; k++) {
+        for (size_t k = 0; k < x->nallocs && res[i].added != SIZE_MAX && rc >= 0; k++) {
             const ilcd_alloc *a = &x->allocs[k];
-            size_t c = SIZE_MAX;
-            char co[32];
-            for (size_t j = 0; j < p->nxs; j++)
-                if (p->xs[j].internal_id == a->coproduct)
-                    c = res[j].added;
-            snprintf(co, sizeof co, "%ld", a->coproduct);
+            size_t c = added_of(ids, p->nxs, a->coproduct);
             if (c == SIZE_MAX) {
-                if ((rc = note(r, GLCA_IMP_DANGLING, p, x,
-                               "allocation factor for co-product exchange %s, which is not "
-                               "among the exchanges read: factor left out", co)) < 0)
-                    return rc;
+                rc = note(r, GLCA_IMP_DANGLING, p, x,
+                          "allocation factor for co-product exchange %ld, which is not among "
+                          "the exchanges read: factor left out",
+                          a->coproduct);
                 continue;
             }
             glca_imp_alloc al = {GLCA_IMP_ALLOC_DATA, c, res[i].added, a->percent / 100,
                                  a->loc};
-            if ((rc = glca_inventories__imp_add_alloc(r->im, &al, &e)) < 0 &&
+            if (glca_inventories__imp_add_alloc(r->im, &al, &e) < 0 &&
                 glca_diag_report(&r->sink, &e) == GLCA_ENOMEM)
-                return rc;
+                rc = GLCA_ENOMEM;
         }
     }
-    return 0;
+    glca_free(ids);
+    return rc;
 }
 
 static int join_process(ilcd_reader *r, const ilcd_process *p)

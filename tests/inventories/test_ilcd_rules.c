@@ -393,3 +393,36 @@ Test(inventories_ilcd_rules, every_allocation_failure_is_reported_not_crashed, .
     free(zip);
     free(dir);
 }
+
+Test(inventories_ilcd_rules, a_dataset_of_200000_exchanges_reads_in_linear_time, .timeout = 60)
+{
+    /* every exchange with factors for two co-products: a quadratic join would not finish */
+    enum { N = 200000 };
+    char *dir = tree("huge"), path[600];
+    FILE *f;
+    ilcd_run r;
+
+    snprintf(path, sizeof path, "%s/processes/%s.xml", dir, MILL);
+    cr_assert_not_null(f = fopen(path, "wb"));
+    fputs(HEAD "<processDataSet xmlns=\"http://lca.jrc.it/ILCD/Process\" " COMMON ">\n"
+               "<processInformation><dataSetInformation><common:UUID>" MILL "</common:UUID>"
+               "</dataSetInformation><quantitativeReference><referenceToReferenceFlow>0"
+               "</referenceToReferenceFlow></quantitativeReference></processInformation>\n"
+               "<exchanges>\n" X("0", F_STEEL, "Output", "2", ALLOC("100", "0"))
+                   X("1", F_SLAG, "Output", "1", ALLOC("0", "100")),
+          f);
+    for (long i = 2; i < N; i++)
+        fprintf(f,
+                "<exchange dataSetInternalID=\"%ld\"><referenceToFlowDataSet refObjectId=\"" F_SO2
+                "\"/><exchangeDirection>Output</exchangeDirection><meanAmount>1e-6</meanAmount>"
+                ALLOC("60", "40") "</exchange>\n",
+                i);
+    fputs("</exchanges></processDataSet>\n", f);
+    fclose(f);
+    r = ilcd_read(dir);
+    cr_assert_eq(r.rc, 0, "%s", inv_fmt(&r.err));
+    cr_assert_eq(r.im->procs[0].nx, N); /* the mill sorts first */
+    cr_assert_eq(r.im->nallocs, 2 * (size_t)N); /* two per exchange; the coker has none */
+    ilcd_done(&r);
+    free(dir);
+}
