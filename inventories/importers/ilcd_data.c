@@ -56,10 +56,8 @@ static void keep_first(char **slot, char *text)
         *slot = text;
 }
 
-static int missing(glca_xml *x, const char *what, const char *kind, glca_srcloc loc,
-                   glca_error *err)
+static int missing(const char *what, const char *kind, glca_srcloc loc, glca_error *err)
 {
-    (void)x;
     return glca_error_set(err, GLCA_EPARSE, &loc, "ILCD %s dataset without %s", kind, what);
 }
 
@@ -109,9 +107,9 @@ int glca_inventories__ilcd_parse_unitgroup(ilcd_unitgroup *out, glca_xml *x, glc
     if (ev < 0)
         return ev;
     if (!out->uuid)
-        return missing(x, "a UUID", "unit group", out->loc, err);
+        return missing("a UUID", "unit group", out->loc, err);
     if (!has_ref)
-        return missing(x, "a reference unit", "unit group", out->loc, err);
+        return missing("a reference unit", "unit group", out->loc, err);
     return 0;
 }
 
@@ -147,9 +145,9 @@ int glca_inventories__ilcd_parse_flowprop(ilcd_flowprop *out, glca_xml *x, glca_
     if (ev < 0)
         return ev;
     if (!out->uuid)
-        return missing(x, "a UUID", "flow property", out->loc, err);
+        return missing("a UUID", "flow property", out->loc, err);
     if (!out->unitgroup)
-        return missing(x, "a reference unit group", "flow property", out->loc, err);
+        return missing("a reference unit group", "flow property", out->loc, err);
     return 0;
 }
 
@@ -248,11 +246,11 @@ int glca_inventories__ilcd_parse_flow(ilcd_flow *out, glca_xml *x, glca_error *e
     if (ev < 0)
         return ev;
     if (!out->uuid)
-        return missing(x, "a UUID", "flow", out->loc, err);
+        return missing("a UUID", "flow", out->loc, err);
     if (!out->kind_known)
-        return missing(x, "a type (typeOfDataSet)", "flow", out->loc, err);
+        return missing("a type (typeOfDataSet)", "flow", out->loc, err);
     if (!has_ref)
-        return missing(x, "a reference flow property", "flow", out->loc, err);
+        return missing("a reference flow property", "flow", out->loc, err);
     return 0;
 }
 

@@ -174,8 +174,7 @@ static int parse_entry(ilcd_lcia *d, glca_archive *a, size_t i, const glca_xml_l
     return rc;
 }
 
-/* The method datasets of an archive: entries in lciamethods/, or every .xml entry of an
- * archive that has no such folder (a folder of method datasets). */
+/* The method datasets of an archive: its entries in lciamethods/ folders. */
 static size_t method_entries(glca_archive *a, size_t *out)
 {
     size_t n = glca_inventories__archive_count(a), k = 0;
