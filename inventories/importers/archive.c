@@ -10,6 +10,7 @@
 #include "importers/archive_int.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -89,8 +90,9 @@ static int walk(glca_archive *a, const char *rel, int depth, glca_error *err)
     size_t plen = strlen(a->path), rlen = strlen(rel);
 
     if (depth > MAX_FOLDER_DEPTH)
-        return glca_error_set(err, GLCA_ELIMIT, NULL, "%s/%s: folders nested deeper than %d",
-                              a->path, rel, MAX_FOLDER_DEPTH);
+        return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, '/', rel,
+                                               "folders nested deeper than %d",
+                                               MAX_FOLDER_DEPTH);
     if (!(dirpath = glca_malloc(plen + rlen + 2))) {
         rc = glca_error_oom(err);
         goto cleanup;
@@ -101,8 +103,8 @@ static int walk(glca_archive *a, const char *rel, int depth, glca_error *err)
         memcpy(dirpath + plen + 1, rel, rlen + 1);
     }
     if (!(d = opendir(dirpath))) {
-        rc = glca_error_set(err, GLCA_EIO, NULL, "%s: cannot open folder: %s", dirpath,
-                            strerror(errno));
+        rc = glca_inventories__archive_error(err, GLCA_EIO, dirpath, 0, NULL,
+                                             "cannot open folder: %s", strerror(errno));
         goto cleanup;
     }
     while ((de = readdir(d))) {
@@ -127,15 +129,16 @@ static int walk(glca_archive *a, const char *rel, int depth, glca_error *err)
         }
         snprintf(full, strlen(dirpath) + clen + 2, "%s/%s", dirpath, de->d_name);
         if (lstat(full, &st) != 0) {
-            rc = glca_error_set(err, GLCA_EIO, NULL, "%s: %s", full, strerror(errno));
+            rc = glca_inventories__archive_error(err, GLCA_EIO, full, 0, NULL, "%s",
+                                                 strerror(errno));
             glca_free(full);
             goto cleanup;
         }
         glca_free(full);
         if (S_ISLNK(st.st_mode)) {
-            rc = glca_error_set(err, GLCA_EPARSE, NULL,
-                                "%s/%s: symbolic link refused (it may point outside the folder)",
-                                a->path, child);
+            rc = glca_inventories__archive_error(err, GLCA_EPARSE, a->path, '/', child,
+                                                 "symbolic link refused (it may point outside "
+                                                 "the folder)");
             goto cleanup;
         }
         if (S_ISDIR(st.st_mode))
@@ -176,6 +179,23 @@ static bool name_is_safe(const char *name)
     }
 }
 
+int glca_inventories__archive_error(glca_error *err, glca_code code, const char *file, char sep,
+                                    const char *entry, const char *fmt, ...)
+{
+    char where[1024], msg[256];
+    glca_srcloc loc = {where, 0, 0};
+    va_list ap;
+
+    if (entry)
+        snprintf(where, sizeof where, "%s%c%s", file, sep, entry);
+    else
+        snprintf(where, sizeof where, "%s", file);
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return glca_error_set(err, code, &loc, "%s", msg);
+}
+
 int glca_inventories__archive_zip_fail(glca_error *err, const char *path, const char *what,
                                        int code)
 {
@@ -183,8 +203,8 @@ int glca_inventories__archive_zip_fail(glca_error *err, const char *path, const 
     int rc;
 
     zip_error_init_with_code(&ze, code);
-    rc = glca_error_set(err, code == ZIP_ER_MEMORY ? GLCA_ENOMEM : GLCA_EPARSE, NULL,
-                        "%s: %s: %s", path, what, zip_error_strerror(&ze));
+    rc = glca_inventories__archive_error(err, code == ZIP_ER_MEMORY ? GLCA_ENOMEM : GLCA_EPARSE,
+                                         path, 0, NULL, "%s: %s", what, zip_error_strerror(&ze));
     zip_error_fini(&ze);
     return rc;
 }
@@ -203,44 +223,48 @@ static int list_zip(glca_archive *a, zip_t *za, glca_error *err)
 
         zip_stat_init(&st);
         if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) != 0)
-            return glca_error_set(err, GLCA_EPARSE, NULL, "%s: entry %lld: %s", a->path,
-                                  (long long)i, zip_strerror(za));
+            return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, 0, NULL,
+                                                   "entry %lld: %s", (long long)i,
+                                                   zip_strerror(za));
         if (!(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE) ||
             !(st.valid & ZIP_STAT_COMP_SIZE))
-            return glca_error_set(err, GLCA_EPARSE, NULL, "%s: entry %lld has no name or size",
-                                  a->path, (long long)i);
+            return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, 0, NULL,
+                                                   "entry %lld has no name or size",
+                                                   (long long)i);
         if (!name_is_safe(st.name))
-            return glca_error_set(err, GLCA_EPARSE, NULL,
-                                  "%s:%s: entry name leads outside the archive's folder",
-                                  a->path, st.name);
+            return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':', st.name,
+                                                   "entry name leads outside the archive's "
+                                                   "folder");
         if (zip_file_get_external_attributes(za, (zip_uint64_t)i, 0, &opsys, &attr) == 0 &&
             opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & ZIP_UNIX_TYPE) == ZIP_UNIX_SYMLINK)
-            return glca_error_set(err, GLCA_EPARSE, NULL,
-                                  "%s:%s: symbolic link refused (it may point outside the "
-                                  "folder)", a->path, st.name);
+            return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':', st.name,
+                                                   "symbolic link refused (it may point "
+                                                   "outside the folder)");
         len = strlen(st.name);
         if (st.name[len - 1] == '/')
             continue; /* a folder entry: its files are listed on their own */
         if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
-            return glca_error_set(err, GLCA_EPARSE, NULL, "%s:%s: encrypted entry", a->path,
-                                  st.name);
+            return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':', st.name,
+                                                   "encrypted entry");
         if (st.size > (zip_uint64_t)a->limits.max_entry_bytes)
-            return glca_error_set(err, GLCA_ELIMIT, NULL,
-                                  "%s:%s: entry of %llu bytes exceeds the limit of %lld",
-                                  a->path, st.name, (unsigned long long)st.size,
-                                  a->limits.max_entry_bytes);
+            return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, ':', st.name,
+                                                   "entry of %llu bytes exceeds the limit of "
+                                                   "%lld",
+                                                   (unsigned long long)st.size,
+                                                   a->limits.max_entry_bytes);
         if ((long long)st.size > a->limits.ratio_from &&
             (double)st.size > a->limits.max_ratio * (double)st.comp_size)
-            return glca_error_set(err, GLCA_ELIMIT, NULL,
-                                  "%s:%s: %llu bytes compressed to %llu exceed the ratio limit "
+            return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, ':', st.name,
+                                  "%llu bytes compressed to %llu exceed the ratio limit "
                                   "of %g:1 (zip bomb?)",
-                                  a->path, st.name, (unsigned long long)st.size,
+                                  (unsigned long long)st.size,
                                   (unsigned long long)st.comp_size, a->limits.max_ratio);
         total += (long long)st.size;
         if (total > a->limits.max_total_bytes)
-            return glca_error_set(err, GLCA_ELIMIT, NULL,
-                                  "%s: entries declare more than the limit of %lld bytes in all",
-                                  a->path, a->limits.max_total_bytes);
+            return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, 0, NULL,
+                                                   "entries declare more than the limit of "
+                                                   "%lld bytes in all",
+                                                   a->limits.max_total_bytes);
         if ((rc = add_entry(a, st.name, (zip_uint64_t)i, (long long)st.size, err)) < 0)
             return rc;
     }
@@ -265,7 +289,8 @@ int glca_inventories__archive_open(glca_archive **out, const char *path,
 
     *out = NULL;
     if (stat(path, &st) != 0)
-        return glca_error_set(err, GLCA_EIO, NULL, "%s: %s", path, strerror(errno));
+        return glca_inventories__archive_error(err, GLCA_EIO, path, 0, NULL, "%s",
+                                               strerror(errno));
     if (!(a = glca_calloc(1, sizeof *a)) || !(a->path = glca_strdup(path))) {
         glca_free(a);
         return glca_error_oom(err);
@@ -291,8 +316,8 @@ int glca_inventories__archive_open(glca_archive **out, const char *path,
     qsort(a->entries, a->n, sizeof *a->entries, by_name);
     for (size_t i = 1; i < a->n; i++)
         if (!strcmp(a->entries[i - 1].name, a->entries[i].name)) {
-            rc = glca_error_set(err, GLCA_EPARSE, NULL, "%s: two entries named %s", a->path,
-                                a->entries[i].name);
+            rc = glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':',
+                                                 a->entries[i].name, "two entries of this name");
             goto cleanup;
         }
     if (za) {

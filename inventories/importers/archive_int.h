@@ -31,6 +31,11 @@ struct glca_archive {
     size_t npool, cap_pool;
 };
 
+/* An error located at `file`, or at `file` `sep` `entry` ("archive.zip:dir/x.xml") when `entry`
+ * is not NULL, so that every problem of an archive names the file at fault; returns `code`. */
+int glca_inventories__archive_error(glca_error *err, glca_code code, const char *file, char sep,
+                                    const char *entry, const char *fmt, ...) GLCA_PRINTF(6, 7);
+
 /* "path: what: libzip's message for code" as a glca_error; returns the glca_code. */
 int glca_inventories__archive_zip_fail(glca_error *err, const char *path, const char *what,
                                        int code);

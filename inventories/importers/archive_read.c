@@ -59,15 +59,16 @@ static int read_zip_entry(glca_archive *a, const glca_archive_entry *e, char *bu
     if (!(za = take_handle(a, err)))
         return err ? err->code : GLCA_ERROR;
     if (!(zf = zip_fopen_index(za, e->zindex, 0))) {
-        rc = glca_error_set(err, GLCA_EPARSE, NULL, "%s: %s", e->display, zip_strerror(za));
+        rc = glca_inventories__archive_error(err, GLCA_EPARSE, e->display, 0, NULL, "%s",
+                                             zip_strerror(za));
         goto cleanup;
     }
     /* One byte more than declared: getting it proves the entry lies about its size. */
     while (got < want) {
         zip_int64_t r = zip_fread(zf, buf + got, want - got);
         if (r < 0) {
-            rc = glca_error_set(err, GLCA_EPARSE, NULL, "%s: %s", e->display,
-                                zip_file_strerror(zf));
+            rc = glca_inventories__archive_error(err, GLCA_EPARSE, e->display, 0, NULL, "%s",
+                                                 zip_file_strerror(zf));
             goto cleanup;
         }
         if (r == 0)
@@ -75,10 +76,10 @@ static int read_zip_entry(glca_archive *a, const glca_archive_entry *e, char *bu
         got += (size_t)r;
     }
     if (got != (size_t)e->size)
-        rc = glca_error_set(err, GLCA_EPARSE, NULL,
-                            "%s: inflates to %s than its declared %lld bytes (corrupt or "
-                            "hostile archive)",
-                            e->display, got > (size_t)e->size ? "more" : "fewer", e->size);
+        rc = glca_inventories__archive_error(err, GLCA_EPARSE, e->display, 0, NULL,
+                                             "inflates to %s than its declared %lld bytes "
+                                             "(corrupt or hostile archive)",
+                                             got > (size_t)e->size ? "more" : "fewer", e->size);
 cleanup:
     if (zf)
         zip_fclose(zf);
@@ -93,13 +94,14 @@ static int read_file_entry(const glca_archive_entry *e, char *buf, glca_error *e
     int rc = 0;
 
     if (!f)
-        return glca_error_set(err, GLCA_EIO, NULL, "%s: %s", e->display, strerror(errno));
+        return glca_inventories__archive_error(err, GLCA_EIO, e->display, 0, NULL, "%s",
+                                               strerror(errno));
     got = fread(buf, 1, (size_t)e->size + 1, f);
     if (ferror(f))
-        rc = glca_error_set(err, GLCA_EIO, NULL, "%s: read error", e->display);
+        rc = glca_inventories__archive_error(err, GLCA_EIO, e->display, 0, NULL, "read error");
     else if (got != (size_t)e->size)
-        rc = glca_error_set(err, GLCA_EIO, NULL, "%s: changed size while being read",
-                            e->display);
+        rc = glca_inventories__archive_error(err, GLCA_EIO, e->display, 0, NULL,
+                                             "changed size while being read");
     fclose(f);
     return rc;
 }
@@ -115,8 +117,9 @@ int glca_inventories__archive_read(glca_archive *a, size_t i, char **out, size_t
     *out = NULL;
     *len = 0;
     if (e->size > a->limits.max_entry_bytes || (unsigned long long)e->size >= SIZE_MAX - 1)
-        return glca_error_set(err, GLCA_ELIMIT, NULL, "%s: %lld bytes exceed the limit of %lld",
-                              e->display, e->size, a->limits.max_entry_bytes);
+        return glca_inventories__archive_error(err, GLCA_ELIMIT, e->display, 0, NULL,
+                                               "%lld bytes exceed the limit of %lld", e->size,
+                                               a->limits.max_entry_bytes);
     if (!(buf = glca_malloc((size_t)e->size + 1)))
         return glca_error_oom(err);
     rc = a->zipped ? read_zip_entry(a, e, buf, err) : read_file_entry(e, buf, err);

@@ -322,7 +322,8 @@ int glca_inventories__read_ilcd_methods(glca_method *m, const char *path,
                 entries[n++] = i;
         }
     if (!n) {
-        rc = glca_diag_problem(&sink, GLCA_EPARSE, NULL, "%s: no LCIA method datasets", path);
+        glca_srcloc at = {path, 0, 0};
+        rc = glca_diag_problem(&sink, GLCA_EPARSE, &at, "no LCIA method datasets");
         goto cleanup;
     }
     if (!(ds = glca_calloc(n, sizeof *ds)) || !(errs = glca_calloc(n, sizeof *errs))) {

@@ -17,6 +17,7 @@
  */
 #include "importers/ilcd_read_int.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,7 @@ static int open_single(ilcd_reader *r, const char *path, size_t *only, glca_erro
 {
     char *copy = glca_strdup(path), *slash, *folder;
     const char *root = NULL, *entry = NULL;
+    glca_srcloc at = {path, 0, 0};
     int rc;
 
     if (!copy)
@@ -173,14 +175,13 @@ static int open_single(ilcd_reader *r, const char *path, size_t *only, glca_erro
     }
     if (!root) {
         glca_free(copy);
-        return glca_error_set(err, GLCA_EPARSE, NULL,
-                              "%s: an ILCD process file is read within its ILCD tree and must "
-                              "sit in its processes/ folder (its flows are in ../flows)",
-                              path);
+        return glca_error_set(err, GLCA_EPARSE, &at,
+                              "an ILCD process file is read within its ILCD tree and must sit "
+                              "in its processes/ folder (its flows are in ../flows)");
     }
     rc = glca_inventories__archive_open(&r->archive, root, NULL, err);
     if (rc == 0 && (*only = glca_inventories__archive_find(r->archive, entry)) == SIZE_MAX)
-        rc = glca_error_set(err, GLCA_ENOTFOUND, NULL, "%s: not found in its tree", path);
+        rc = glca_error_set(err, GLCA_ENOTFOUND, &at, "not found in its tree");
     glca_free(copy);
     return rc;
 }
@@ -190,6 +191,7 @@ int glca_inventories__read_ilcd(glca_import *im, const char *path,
                                 void *payload, glca_error *err)
 {
     ilcd_reader r;
+    glca_srcloc at = {path, 0, 0};
     struct stat st;
     size_t only = SIZE_MAX;
     glca_error e = GLCA_ERROR_INIT;
@@ -200,7 +202,7 @@ int glca_inventories__read_ilcd(glca_import *im, const char *path,
     r.limits = limits;
     glca_diag_init(&r.sink, diag, payload, err);
     if (stat(path, &st) != 0) {
-        rc = glca_diag_problem(&r.sink, GLCA_EIO, NULL, "%s: cannot read", path);
+        rc = glca_diag_problem(&r.sink, GLCA_EIO, &at, "cannot read: %s", strerror(errno));
         goto cleanup;
     }
     if (S_ISREG(st.st_mode) && !glca_inventories__archive_is_zip(path))
@@ -212,8 +214,8 @@ int glca_inventories__read_ilcd(glca_import *im, const char *path,
         goto cleanup;
     }
     if (!r.nentries[ILCD_PROCESS]) {
-        rc = glca_diag_problem(&r.sink, GLCA_EPARSE, NULL,
-                               "%s: no ILCD process datasets (processes/*.xml)", path);
+        rc = glca_diag_problem(&r.sink, GLCA_EPARSE, &at,
+                               "no ILCD process datasets (processes/*.xml)");
         goto cleanup;
     }
     if ((rc = glca_inventories__ilcd_located_read(&r.located, r.archive, r.limits, &r.sink)) <

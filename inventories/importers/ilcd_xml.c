@@ -239,7 +239,7 @@ int glca_inventories__ilcd_open_file(glca_xml **out, const char *path,
 
     *out = NULL;
     if (!f)
-        return glca_error_set(err, GLCA_EIO, NULL, "%s: %s", path, strerror(errno));
+        return glca_error_set(err, GLCA_EIO, &(glca_srcloc){path, 0, 0}, "%s", strerror(errno));
     len = fread(head, 1, sizeof head, f);
     fclose(f);
     if ((rc = check_prolog(head, len, path, err)) < 0 ||

@@ -171,8 +171,8 @@ Test(inventories_ilcd, olca_samples_read_or_say_precisely_why_not)
     /* the JRC reference folder holds flow properties and unit groups but no process */
     r = ilcd_read(OLCA "/ilcd_folder.zip");
     cr_assert_eq(r.rc, GLCA_EPARSE);
-    cr_assert(strstr(r.err.message, "ilcd_folder.zip: no ILCD process datasets"), "%s",
-              r.err.message);
+    cr_assert(strstr(inv_fmt(&r.err), "ilcd_folder.zip: no ILCD process datasets"), "%s",
+              inv_fmt(&r.err));
     ilcd_done(&r);
     /* the ELCD ABS dataset in a tree: its 163 exchanges name flows the sample does not ship
      * (grep -c '<exchange ' process.xml), each a note, and so the process is left out */
