@@ -209,7 +209,7 @@ int glca_inventories__archive_zip_fail(glca_error *err, const char *path, const 
     return rc;
 }
 
-static int list_zip(glca_archive *a, zip_t *za, glca_error *err)
+static int list_zip(glca_archive *a, zip_t *za, long long file_size, glca_error *err)
 {
     zip_int64_t count = zip_get_num_entries(za, 0);
     long long total = 0;
@@ -246,6 +246,13 @@ static int list_zip(glca_archive *a, zip_t *za, glca_error *err)
         if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
             return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':', st.name,
                                                    "encrypted entry");
+        /* a compressed size the file cannot hold is a lie that would let a declared size
+         * pass the ratio check below */
+        if (st.comp_size > (zip_uint64_t)file_size)
+            return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':', st.name,
+                                                   "declares %llu compressed bytes in an "
+                                                   "archive of %lld",
+                                                   (unsigned long long)st.comp_size, file_size);
         if (st.size > (zip_uint64_t)a->limits.max_entry_bytes)
             return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, ':', st.name,
                                                    "entry of %llu bytes exceeds the limit of "
@@ -310,10 +317,11 @@ int glca_inventories__archive_open(glca_archive **out, const char *path,
             rc = glca_inventories__archive_zip_fail(err, path, "not a readable zip archive", zerr);
             goto cleanup;
         }
-        if ((rc = list_zip(a, za, err)) < 0)
+        if ((rc = list_zip(a, za, (long long)st.st_size, err)) < 0)
             goto cleanup;
     }
-    qsort(a->entries, a->n, sizeof *a->entries, by_name);
+    if (a->n) /* an empty archive has no array to sort */
+        qsort(a->entries, a->n, sizeof *a->entries, by_name);
     for (size_t i = 1; i < a->n; i++)
         if (!strcmp(a->entries[i - 1].name, a->entries[i].name)) {
             rc = glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':',
