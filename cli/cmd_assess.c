@@ -17,8 +17,9 @@ static const char help[] =
     "\n"
     "Life-cycle impacts of each product per impact category and life-cycle stage, and its\n"
     "GB/T 32161 verdict when rules are given.\n"
-    "  --inventory FILE   process inventory (repeatable; references may cross files)\n"
-    "  --method FILE      LCIA method\n"
+    "  --inventory FILE   process inventory (repeatable; references may cross files): ours,\n"
+    "                     or an EcoSpold 1 file or directory, linked as below\n"
+    "  --method FILE      LCIA method (repeatable: the categories of all of them)\n"
     "  --ruleset FILE     category ruleset; every product must be of its category\n"
     "  --rules-dir DIR    rulesets picked by each product's category (none: no verdict)\n"
     "  --on DATE          judge by the edition in force on DATE (YYYY-MM-DD; default today)\n"
@@ -26,6 +27,11 @@ static const char help[] =
     "thresholds: R1, E1)\", \"not certified (on provisional thresholds: V7)\".\n"
     "  --format F         table (default); json: one object per product, one per line;\n"
     "                     csv: impacts only\n"
+    "Imported inventories (every study command; inventories/importers/README.md):\n"
+    "  --allocation A     data (default), physical, economic or none, for multi-output processes\n"
+    "  --provider-map F   CSV consumer,flow,provider: choices among several providers\n"
+    "  --linking-report F every exchange left out and why, with file:line (.md, or .json)\n"
+    "  --linking-report-format md|json\n"
     "Exit status 0 success, 1 an input is wrong (message on stderr), 2 usage error.\n";
 
 static void print_verdict_table(const glca_verdict *v)

@@ -189,7 +189,7 @@ int cmd_batch(int argc, char **argv)
         glca_verdict_counts vc;
 
         fprintf(stderr,
-                "greenlca batch: %s run %lld in %s: %zu ok, %zu error, %zu certified; "
+                "greenlca batch: %s run %lld in %s: %zu ok, %zu error, %zu certified (any basis); "
                 "%zu products this time (%zu already stored) in %.2f s, %.0f products/s "
                 "(background %.2f s%s)\n",
                 sum.complete ? "finished" : "interrupted", sum.run_id, o.results, sum.ok,

@@ -147,9 +147,12 @@ static int print_flips(const cli_product *pa, const cli_product *pb, bool json)
     }
     items = glca_verdict_items(pa->verdict, &nitems);
     if (json) {
-        printf(", \"certified\": {\"a\": %s, \"b\": %s}, \"flips\": [",
+        printf(", \"certified\": {\"a\": %s, \"b\": %s}, \"status\": {\"a\": \"%s\", \"b\": \"%s\"}"
+               ", \"flips\": [",
                glca_verdict_certified(pa->verdict) ? "true" : "false",
-               glca_verdict_certified(pb->verdict) ? "true" : "false");
+               glca_verdict_certified(pb->verdict) ? "true" : "false",
+               glca_verdict_status_name(glca_verdict_get_status(pa->verdict)),
+               glca_verdict_status_name(glca_verdict_get_status(pb->verdict)));
         for (i = 0; i < n; i++) {
             printf("%s{\"id\": ", i ? ", " : "");
             glca_write_json_string(stdout, items[flips[i].item_a].id);
@@ -158,9 +161,8 @@ static int print_flips(const cli_product *pa, const cli_product *pb, bool json)
         }
         putchar(']');
     } else {
-        printf("\n  verdict: %s → %s; outcomes that flip: %zu\n",
-               glca_verdict_certified(pa->verdict) ? "certified" : "not certified",
-               glca_verdict_certified(pb->verdict) ? "certified" : "not certified", n);
+        printf("\n  verdict: %s → %s; outcomes that flip: %zu\n", glca_verdict_label(pa->verdict),
+               glca_verdict_label(pb->verdict), n);
         for (i = 0; i < n; i++)
             printf("    %-8s %s → %s  (%s)\n", items[flips[i].item_a].id,
                    glca_outcome_name(flips[i].from), glca_outcome_name(flips[i].to),

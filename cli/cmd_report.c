@@ -68,6 +68,7 @@ int cmd_report(int argc, char **argv)
 
         glca_rulebook_select(&rs, s.rules, cp.p, &err);
         in.ruleset = rs;
+        in.rules_date = glca_rulebook_date(s.rules);
     }
     if (output && !(f = fopen(output, "w"))) {
         fprintf(stderr, "greenlca report: cannot write %s\n", output);

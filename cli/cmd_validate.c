@@ -37,7 +37,8 @@ static const char help[] =
     "usage: greenlca validate FILE [FILE…]\n"
     "\n"
     "Checks inventory, method, product, catalog and ruleset files against the formats of\n"
-    "FORMATS.md and lists every problem as file:line:column: message.\n"
+    "FORMATS.md and lists every problem as file:line:column: message. EcoSpold 1 files and\n"
+    "directories are read and linked as a study would.\n"
     "Exit status 0 when all files are valid, 1 otherwise.\n";
 
 int cmd_validate(int argc, char **argv)

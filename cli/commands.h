@@ -17,6 +17,8 @@ int cmd_hotspots(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_montecarlo(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
+int cmd_ruleset(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 
 /* Shared by the design-analysis commands (cmd_hotspots.c, cmd_montecarlo.c). */

@@ -24,6 +24,10 @@ static const cli_command commands[] = {
      cmd_montecarlo},
     {"sensitivity", "which uncertain parameters matter most (Spearman rank correlation)",
      cmd_sensitivity},
+    {"ruleset", "ruleset explain FILE: the review sheet of a ruleset, English and Chinese",
+     cmd_ruleset},
+    {"verify", "recompute a JSON report from its files: reproduced, or each difference",
+     cmd_verify},
     {"convert", "EcoSpold 1 inventories into greenlca's inventory format", cmd_convert},
     {NULL, NULL, NULL},
 };

@@ -187,7 +187,10 @@ int glca_report_write_json(FILE *f, const glca_report_input *in, glca_error *err
     } else {
         fputs("\"verdict\": null", f);
     }
-    fputs(", ", f);
+    fputs(", \"options\": {", f);
+    key(f, "rules_date");
+    glca_write_json_string_or_null(f, in->rules_date);
+    fputs("}, ", f);
     interpretation_json(f, &m);
     fputs("}\n", f);
     if (ferror(f))

@@ -44,6 +44,20 @@ struct glca_ruleset {
     size_t nrules, cap;
 };
 
+/** A verdict (verdict.c builds it, verdict_access.c reads it); every string is in `text`. */
+struct glca_verdict {
+    bool certified;
+    glca_verdict_status status;
+    glca_framework framework;
+    const char *product_id, *ruleset_id, *version, *standard, *edition;
+    const char *provisional, *label, *label_zh;
+    glca_verdict_item *items;
+    size_t nitems;
+    const char **reasons;
+    size_t nreasons;
+    char *text;
+};
+
 /** Frees what a rule owns, not the rule itself. */
 void glca_ruleset__rule_clear(glca_ruleset__rule *r);
 

@@ -4,39 +4,30 @@
  * element and attribute names, attribute values (first-level attribute, stage, comparator,
  * baseline literals), duplicate ids, that every pass/fail indicator has a baseline and every
  * baseline can apply, and it compiles every expression with its static type checks.
- * Every threshold carries its basis (confirmed or provisional; provisional unless the file says
- * otherwise, so an unconfirmed number is never shown as the standard's) and its source; a
- * <baseline> inherits both from its indicator.  The root names the framework and the edition.
+ * The root element (framework, edition) and each threshold's basis and source are read by
+ * ruleset_read_root.c.
  *
  * Problems in one rule are reported and the rule is skipped, so a single run lists every
  * problem of the file; malformed XML stops the reading.  Expression errors carry the line of
  * their element; the message gives the character offset within the expression, because the
  * XML reader knows where an element starts, not where each attribute value does.
  */
-#include "ruleset_int.h"
+#include "ruleset_read.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define RULESET_NS "urn:greenlca:ruleset:1"
-
-typedef struct reader {
-    glca_xml *x;
-    glca_ruleset *rs;
-    glca_diag_sink sink; /* every problem is reported, the first one kept */
-    bool broken;         /* the XML itself failed: nothing more can be read */
-} reader;
+typedef glca_ruleset__reader reader;
 
 /* Report a problem already in `e`; returns its code. */
-static int problem(reader *r, const glca_error *e)
+int glca_ruleset__problem(reader *r, const glca_error *e)
 {
     return glca_diag_report(&r->sink, e);
 }
 
 /* A problem of the file's content at `line` (0: the current element); GLCA_EPARSE. */
-GLCA_PRINTF(3, 4)
-static int complain_at(reader *r, long line, const char *fmt, ...)
+int glca_ruleset__complain_at(reader *r, long line, const char *fmt, ...)
 {
     glca_error e = GLCA_ERROR_INIT;
     glca_srcloc where = glca_xml_loc(r->x);
@@ -51,7 +42,7 @@ static int complain_at(reader *r, long line, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     glca_error_set(&e, GLCA_EPARSE, &where, "%s", msg);
-    return problem(r, &e);
+    return glca_ruleset__problem(r, &e);
 }
 
 /* glca_xml_next / glca_xml_skip, remembering that the document is broken when they fail. */
@@ -62,7 +53,7 @@ static int next(reader *r)
 
     if (ev < 0) {
         r->broken = true;
-        return problem(r, &e);
+        return glca_ruleset__problem(r, &e);
     }
     return ev;
 }
@@ -73,14 +64,9 @@ static int skip(reader *r)
 
     if (glca_xml_skip(r->x, &e) < 0) {
         r->broken = true;
-        return problem(r, &e);
+        return glca_ruleset__problem(r, &e);
     }
     return 0;
-}
-
-static char *dup_or_null(const char *s)
-{
-    return s ? glca_strdup(s) : NULL;
 }
 
 /* Reads events up to the end of the current element, which must have no children. */
@@ -96,8 +82,9 @@ static int expect_no_children(reader *r)
         if (ev == GLCA_XML_END)
             return 0;
         if (ev == GLCA_XML_EOF)
-            return complain_at(r, 0, "unexpected end of file inside <%s>", parent);
-        complain_at(r, 0, "unexpected element <%s> inside <%s>", glca_xml_name(r->x), parent);
+            return glca_ruleset__complain_at(r, 0, "unexpected end of file inside <%s>", parent);
+        glca_ruleset__complain_at(r, 0, "unexpected element <%s> inside <%s>", glca_xml_name(r->x),
+                                  parent);
         if ((rc = skip(r)) < 0)
             return rc;
     }
@@ -133,28 +120,7 @@ static int compile(reader *r, glca_ruleset__expr **out, const char *text, const 
     glca_srcloc where = glca_xml_loc(r->x);
 
     if (glca_ruleset__expr_compile(out, text, what, &where, &e) < 0)
-        return problem(r, &e);
-    return 0;
-}
-
-/* basis="confirmed|provisional" (absent: `dflt`) and source="…" (absent: `dsource`, copied). */
-static int read_basis(reader *r, bool dflt, const char *dsource, bool *provisional, char **source)
-{
-    const char *basis = glca_xml_attr(r->x, "basis"), *src = glca_xml_attr(r->x, "source");
-
-    *provisional = dflt;
-    if (basis && strcmp(basis, "provisional") == 0)
-        *provisional = true;
-    else if (basis && strcmp(basis, "confirmed") == 0)
-        *provisional = false;
-    else if (basis)
-        return complain_at(r, 0, "basis '%s' is not one of confirmed, provisional", basis);
-    if (src && !*src)
-        return complain_at(r, 0, "source is empty (cite the standard, its year and table)");
-    if (!src)
-        src = dsource;
-    if (src && !(*source = glca_strdup(src)))
-        return glca_error_oom(r->sink.err);
+        return glca_ruleset__problem(r, &e);
     return 0;
 }
 
@@ -172,7 +138,7 @@ static int read_baseline_value(reader *r, const char *attr, glca_rule_value *out
     } else {
         out->kind = GLCA_VALUE_NUMBER;
         if (glca_xml_attr_double(r->x, attr, true, 0, &out->number, &e) < 0)
-            return problem(r, &e);
+            return glca_ruleset__problem(r, &e);
     }
     if (!(out->string = glca_strdup(glca_xml_attr(r->x, attr))))
         return glca_error_oom(r->sink.err);
@@ -203,14 +169,16 @@ static int read_baseline_element(reader *r, glca_ruleset__rule *rule)
     b.line = glca_xml_loc(r->x).line;
     if (glca_xml_check_attrs(r->x, allowed, &e) < 0 ||
         glca_xml_attr_required(r->x, "value", &value, &e) < 0)
-        return problem(r, &e);
+        return glca_ruleset__problem(r, &e);
     (void)value;
     if (rule->nbaselines > 0 && !rule->baselines[rule->nbaselines - 1].when)
-        return complain_at(r, 0,
-                           "this baseline can never apply: the baseline at line %ld has no "
-                           "condition and comes first",
-                           rule->baselines[rule->nbaselines - 1].line);
-    if ((rc = read_basis(r, rule->provisional, rule->source, &b.provisional, &b.source)) < 0)
+        return glca_ruleset__complain_at(
+            r, 0,
+            "this baseline can never apply: the baseline at line %ld has no "
+            "condition and comes first",
+            rule->baselines[rule->nbaselines - 1].line);
+    if ((rc = glca_ruleset__read_basis(r, rule->provisional, rule->source, &b.provisional,
+                                       &b.source)) < 0)
         return rc;
     if ((when = glca_xml_attr(r->x, "when")) && (rc = compile(r, &b.when, when, "when")) < 0) {
         glca_free(b.source);
@@ -222,8 +190,9 @@ static int read_baseline_element(reader *r, glca_ruleset__rule *rule)
         if (t != GLCA_RULESET__TYPE_ANY && t != GLCA_RULESET__TYPE_BOOL) {
             glca_ruleset__expr_free(b.when);
             glca_free(b.source);
-            return complain_at(r, 0, "a baseline condition must be true/false, not a %s",
-                               glca_ruleset__type_name(t));
+            return glca_ruleset__complain_at(r, 0,
+                                             "a baseline condition must be true/false, not a %s",
+                                             glca_ruleset__type_name(t));
         }
     }
     if ((rc = read_baseline_value(r, "value", &b.value)) < 0 ||
@@ -244,31 +213,33 @@ static int check_indicator(reader *r, const glca_ruleset__rule *rule)
 
     if (rule->comparator == GLCA_CMP_REPORT) {
         if (rule->nbaselines)
-            return complain_at(r, rule->line,
-                               "indicator '%s' has comparator 'report', which takes no baseline",
-                               rule->id);
+            return glca_ruleset__complain_at(
+                r, rule->line, "indicator '%s' has comparator 'report', which takes no baseline",
+                rule->id);
         return 0;
     }
     if (rule->nbaselines == 0)
-        return complain_at(r, rule->line,
-                           "indicator '%s' has no baseline (comparator '%s' needs a baseline "
-                           "attribute or <baseline> elements)",
-                           rule->id, glca_comparator_name(rule->comparator));
+        return glca_ruleset__complain_at(
+            r, rule->line,
+            "indicator '%s' has no baseline (comparator '%s' needs a baseline "
+            "attribute or <baseline> elements)",
+            rule->id, glca_comparator_name(rule->comparator));
     for (i = 0; i < rule->nbaselines; i++) {
         const glca_rule_value *b = &rule->baselines[i].value;
         glca_ruleset__type bt =
             b->kind == GLCA_VALUE_BOOL ? GLCA_RULESET__TYPE_BOOL : GLCA_RULESET__TYPE_NUMBER;
 
         if (rule->comparator != GLCA_CMP_EQ && bt != GLCA_RULESET__TYPE_NUMBER)
-            return complain_at(r, rule->baselines[i].line,
-                               "indicator '%s': comparator '%s' needs a number baseline, not "
-                               "'%s'",
-                               rule->id, glca_comparator_name(rule->comparator), b->string);
+            return glca_ruleset__complain_at(
+                r, rule->baselines[i].line,
+                "indicator '%s': comparator '%s' needs a number baseline, not "
+                "'%s'",
+                rule->id, glca_comparator_name(rule->comparator), b->string);
         if (t != GLCA_RULESET__TYPE_ANY && t != bt)
-            return complain_at(r, rule->baselines[i].line,
-                               "indicator '%s': the value is a %s but the baseline '%s' is a %s",
-                               rule->id, glca_ruleset__type_name(t), b->string,
-                               glca_ruleset__type_name(bt));
+            return glca_ruleset__complain_at(
+                r, rule->baselines[i].line,
+                "indicator '%s': the value is a %s but the baseline '%s' is a %s", rule->id,
+                glca_ruleset__type_name(t), b->string, glca_ruleset__type_name(bt));
     }
     return 0;
 }
@@ -279,8 +250,8 @@ static int check_unique_id(reader *r, const char *id)
 
     for (i = 0; i < r->rs->nrules; i++)
         if (strcmp(r->rs->rules[i].id, id) == 0)
-            return complain_at(r, 0, "duplicate id '%s' (first at line %ld)", id,
-                               r->rs->rules[i].line);
+            return glca_ruleset__complain_at(r, 0, "duplicate id '%s' (first at line %ld)", id,
+                                             r->rs->rules[i].line);
     return 0;
 }
 
@@ -296,7 +267,7 @@ static int read_rule_head(reader *r, glca_ruleset__rule *rule, const char *const
     if (glca_xml_check_attrs(r->x, allowed, &e) < 0 ||
         glca_xml_attr_required(r->x, "id", &id, &e) < 0 ||
         glca_xml_attr_required(r->x, expr_attr, &expr, &e) < 0)
-        return problem(r, &e);
+        return glca_ruleset__problem(r, &e);
     if ((rc = check_unique_id(r, id)) < 0)
         return rc;
     name = glca_xml_attr(r->x, "name");
@@ -316,12 +287,13 @@ static int read_basic(reader *r, glca_ruleset__rule *rule)
     rule->kind = GLCA_ITEM_BASIC;
     rule->comparator = GLCA_CMP_EQ;
     if ((rc = read_rule_head(r, rule, allowed, "check")) < 0 ||
-        (rc = read_basis(r, false, NULL, &rule->provisional, &rule->source)) < 0)
+        (rc = glca_ruleset__read_basis(r, false, NULL, &rule->provisional, &rule->source)) < 0)
         return rc;
     t = glca_ruleset__expr_type(rule->expr);
     if (t != GLCA_RULESET__TYPE_ANY && t != GLCA_RULESET__TYPE_BOOL)
-        return complain_at(r, 0, "basic requirement '%s': the check must be true/false, not a %s",
-                           rule->id, glca_ruleset__type_name(t));
+        return glca_ruleset__complain_at(
+            r, 0, "basic requirement '%s': the check must be true/false, not a %s", rule->id,
+            glca_ruleset__type_name(t));
     return 0;
 }
 
@@ -339,33 +311,37 @@ static int read_indicator_attrs(reader *r, glca_ruleset__rule *rule)
         return rc;
     if (glca_xml_attr_required(r->x, "attribute", &attribute, &e) < 0 ||
         glca_xml_attr_required(r->x, "comparator", &comparator, &e) < 0)
-        return problem(r, &e);
+        return glca_ruleset__problem(r, &e);
     if (parse_attribute(attribute, &rule->attribute) < 0)
-        return complain_at(r, 0,
-                           "attribute '%s' is not one of resource, energy, environment, product "
-                           "(eco-design), quality (green-product)",
-                           attribute);
+        return glca_ruleset__complain_at(
+            r, 0,
+            "attribute '%s' is not one of resource, energy, environment, product "
+            "(eco-design), quality (green-product)",
+            attribute);
     /* The fourth attribute group is what tells the two schemes apart (GB/T 32161 vs 33761). */
     if (rule->attribute == GLCA_ATTRIBUTE_PRODUCT &&
         r->rs->framework == GLCA_FRAMEWORK_GREEN_PRODUCT)
-        return complain_at(r, 0,
-                           "attribute 'product' (产品属性) is eco-design; a green-product "
-                           "ruleset uses 'quality' (品质属性)");
+        return glca_ruleset__complain_at(
+            r, 0,
+            "attribute 'product' (产品属性) is eco-design; a green-product "
+            "ruleset uses 'quality' (品质属性)");
     if (rule->attribute == GLCA_ATTRIBUTE_QUALITY && r->rs->framework == GLCA_FRAMEWORK_ECO_DESIGN)
-        return complain_at(r, 0,
-                           "attribute 'quality' (品质属性) belongs to the green-product "
-                           "framework; this ruleset is eco-design");
-    if ((rc = read_basis(r, true, NULL, &rule->provisional, &rule->source)) < 0)
+        return glca_ruleset__complain_at(
+            r, 0,
+            "attribute 'quality' (品质属性) belongs to the green-product "
+            "framework; this ruleset is eco-design");
+    if ((rc = glca_ruleset__read_basis(r, true, NULL, &rule->provisional, &rule->source)) < 0)
         return rc;
     if (parse_comparator(comparator, &rule->comparator) < 0)
-        return complain_at(r, 0, "comparator '%s' is not one of >=, <=, >, <, ==, report",
-                           comparator);
+        return glca_ruleset__complain_at(
+            r, 0, "comparator '%s' is not one of >=, <=, >, <, ==, report", comparator);
     if ((stage = glca_xml_attr(r->x, "stage"))) {
         if (glca_stage_parse(stage, &rule->stage) < 0)
-            return complain_at(r, 0,
-                               "unknown stage '%s' (raw-materials, production, distribution, use, "
-                               "end-of-life)",
-                               stage);
+            return glca_ruleset__complain_at(
+                r, 0,
+                "unknown stage '%s' (raw-materials, production, distribution, use, "
+                "end-of-life)",
+                stage);
         rule->has_stage = true;
     }
     if ((unit = glca_xml_attr(r->x, "unit")) && !(rule->unit = glca_strdup(unit)))
@@ -404,18 +380,20 @@ static int read_indicator(reader *r, glca_ruleset__rule *rule)
         if ((ev = next(r)) < 0)
             return ev;
         if (ev == GLCA_XML_EOF)
-            return complain_at(r, 0, "unexpected end of file inside <indicator>");
+            return glca_ruleset__complain_at(r, 0, "unexpected end of file inside <indicator>");
         if (ev == GLCA_XML_END && glca_xml_depth(r->x) == depth)
             break;
         if (ev != GLCA_XML_START)
             continue;
         if (strcmp(glca_xml_name(r->x), "baseline") != 0) {
-            rc = complain_at(r, 0, "unknown element <%s> inside <indicator>", glca_xml_name(r->x));
+            rc = glca_ruleset__complain_at(r, 0, "unknown element <%s> inside <indicator>",
+                                           glca_xml_name(r->x));
         } else if (had_attr) {
-            rc = complain_at(r, 0,
-                             "indicator '%s' has both a baseline attribute and <baseline> "
-                             "elements",
-                             rule->id);
+            rc = glca_ruleset__complain_at(
+                r, 0,
+                "indicator '%s' has both a baseline attribute and <baseline> "
+                "elements",
+                rule->id);
         } else {
             rc = read_baseline_element(r, rule);
         }
@@ -444,10 +422,11 @@ static int read_rule(reader *r, const char *elem)
     } else if (strcmp(elem, "indicator") == 0) {
         rc = read_indicator(r, &rule);
     } else {
-        rc = complain_at(r, 0,
-                         "unknown element <%s> (a ruleset holds <basic-requirement> and "
-                         "<indicator>)",
-                         elem);
+        rc = glca_ruleset__complain_at(
+            r, 0,
+            "unknown element <%s> (a ruleset holds <basic-requirement> and "
+            "<indicator>)",
+            elem);
         skip(r);
     }
     if (rc < 0) {
@@ -469,77 +448,6 @@ static int read_rule(reader *r, const char *elem)
     return 0;
 }
 
-/* framework, edition, edition-year, edition-title, in-force-from, in-force-to of the root. */
-static int read_edition(reader *r)
-{
-    glca_error e = GLCA_ERROR_INIT;
-    glca_ruleset *rs = r->rs;
-    const char *fw = glca_xml_attr(r->x, "framework"), *v;
-    double year = 0;
-
-    if (fw && strcmp(fw, "green-product") == 0)
-        rs->framework = GLCA_FRAMEWORK_GREEN_PRODUCT;
-    else if (fw && strcmp(fw, "eco-design") != 0)
-        return complain_at(r, 0,
-                           "framework '%s' is not one of eco-design (GB/T 32161), "
-                           "green-product (GB/T 33761)",
-                           fw);
-    if (glca_xml_attr(r->x, "edition-year") &&
-        glca_xml_attr_double(r->x, "edition-year", true, 0, &year, &e) < 0)
-        return problem(r, &e);
-    if (year != (int)year || year < 0 || year > 9999)
-        return complain_at(r, 0, "edition-year '%s' is not a year",
-                           glca_xml_attr(r->x, "edition-year"));
-    rs->edition.year = (int)year;
-    if ((v = glca_xml_attr(r->x, "in-force-from")) && glca_ruleset__parse_date(rs->from, v) < 0)
-        return complain_at(r, 0, "in-force-from '%s' is not a date YYYY-MM-DD", v);
-    if ((v = glca_xml_attr(r->x, "in-force-to")) && glca_ruleset__parse_date(rs->to, v) < 0)
-        return complain_at(r, 0, "in-force-to '%s' is not a date YYYY-MM-DD", v);
-    if (rs->from[0] && rs->to[0] && strcmp(rs->from, rs->to) > 0)
-        return complain_at(r, 0, "in-force-to %s comes before in-force-from %s", rs->to, rs->from);
-    rs->edition.from = rs->from;
-    rs->edition.to = rs->to;
-    if ((glca_xml_attr(r->x, "edition") &&
-         !(rs->edition.number = glca_strdup(glca_xml_attr(r->x, "edition")))) ||
-        (glca_xml_attr(r->x, "edition-title") &&
-         !(rs->edition.title = glca_strdup(glca_xml_attr(r->x, "edition-title")))))
-        return glca_error_oom(r->sink.err);
-    return 0;
-}
-
-static int read_root(reader *r)
-{
-    static const char *const allowed[] = {
-        "id",      "version",      "standard",      "category",      "method",      "framework",
-        "edition", "edition-year", "edition-title", "in-force-from", "in-force-to", NULL};
-    glca_error e = GLCA_ERROR_INIT;
-    const char *id, *version, *category;
-    glca_ruleset *rs = r->rs;
-    int rc;
-
-    if (strcmp(glca_xml_name(r->x), "ruleset") != 0 || strcmp(glca_xml_ns(r->x), RULESET_NS) != 0)
-        return complain_at(r, 0,
-                           "not a ruleset: root element <%s> in namespace '%s' (expected <ruleset> "
-                           "in '" RULESET_NS "')",
-                           glca_xml_name(r->x), glca_xml_ns(r->x));
-    rs->line = glca_xml_loc(r->x).line;
-    if (glca_xml_check_attrs(r->x, allowed, &e) < 0 ||
-        glca_xml_attr_required(r->x, "id", &id, &e) < 0 ||
-        glca_xml_attr_required(r->x, "version", &version, &e) < 0 ||
-        glca_xml_attr_required(r->x, "category", &category, &e) < 0)
-        return problem(r, &e);
-    if (!(rs->id = glca_strdup(id)) || !(rs->version = glca_strdup(version)) ||
-        !(rs->category = glca_strdup(category)) ||
-        (glca_xml_attr(r->x, "standard") &&
-         !(rs->standard = dup_or_null(glca_xml_attr(r->x, "standard")))) ||
-        (glca_xml_attr(r->x, "method") &&
-         !(rs->method = dup_or_null(glca_xml_attr(r->x, "method")))))
-        return glca_error_oom(r->sink.err);
-    if ((rc = read_edition(r)) < 0)
-        return rc;
-    return 0;
-}
-
 static int read_document(reader *r)
 {
     glca_error e = GLCA_ERROR_INIT;
@@ -548,8 +456,8 @@ static int read_document(reader *r)
     if ((ev = next(r)) < 0)
         return ev;
     if (ev != GLCA_XML_START)
-        return complain_at(r, 0, "empty document");
-    if ((rc = read_root(r)) < 0)
+        return glca_ruleset__complain_at(r, 0, "empty document");
+    if ((rc = glca_ruleset__read_root(r)) < 0)
         return rc;
     for (;;) {
         if ((ev = next(r)) < 0)
@@ -567,7 +475,7 @@ static int read_document(reader *r)
 
         glca_error_set(&e, GLCA_EPARSE, &where,
                        "ruleset '%s' has no basic requirement and no indicator", r->rs->id);
-        return problem(r, &e);
+        return glca_ruleset__problem(r, &e);
     }
     return r->sink.first;
 }
@@ -590,7 +498,7 @@ int glca_ruleset_load(glca_ruleset **out, const char *path, const glca_xml_limit
         glca_error e = GLCA_ERROR_INIT;
 
         if ((rc = glca_xml_open(&r.x, path, limits, &e)) < 0) {
-            problem(&r, &e);
+            glca_ruleset__problem(&r, &e);
             goto cleanup;
         }
     }

@@ -10,7 +10,7 @@
  *
  * A verdict owns copies of every string it shows, in one text buffer, so it outlives the
  * ruleset and the product and costs a handful of allocations per product in a batch.  The JSON
- * form is written by verdict_json.c.
+ * form is written by verdict_json.c, the accessors are in verdict_access.c.
  */
 #include "ruleset_int.h"
 
@@ -19,19 +19,6 @@
 #include <string.h>
 
 #define NONE ((size_t)-1)
-
-struct glca_verdict {
-    bool certified;
-    glca_verdict_status status;
-    glca_framework framework;
-    const char *product_id, *ruleset_id, *version, *standard, *edition;
-    const char *provisional, *label, *label_zh;
-    glca_verdict_item *items;
-    size_t nitems;
-    const char **reasons;
-    size_t nreasons;
-    char *text;
-};
 
 /* Text offsets of one item while the buffer may still move. */
 typedef struct item_text {
@@ -436,89 +423,4 @@ cleanup:
     glca_free(b.text);
     glca_verdict_free(v);
     return rc;
-}
-
-void glca_verdict_free(glca_verdict *v)
-{
-    if (!v)
-        return;
-    glca_free(v->items);
-    glca_free(v->reasons);
-    glca_free(v->text);
-    glca_free(v);
-}
-
-bool glca_verdict_certified(const glca_verdict *v)
-{
-    return v->certified;
-}
-
-const char *glca_verdict_product_id(const glca_verdict *v)
-{
-    return v->product_id;
-}
-
-const char *glca_verdict_ruleset_id(const glca_verdict *v)
-{
-    return v->ruleset_id;
-}
-
-const char *glca_verdict_ruleset_version(const glca_verdict *v)
-{
-    return v->version;
-}
-
-const char *glca_verdict_standard(const glca_verdict *v)
-{
-    return v->standard;
-}
-
-glca_verdict_status glca_verdict_get_status(const glca_verdict *v)
-{
-    return v->status;
-}
-
-const char *glca_verdict_status_name(glca_verdict_status s)
-{
-    static const char *const names[] = {"certified", "certified-provisional", "not-certified",
-                                        "not-certified-provisional", "not-evaluable"};
-
-    return (size_t)s < sizeof names / sizeof names[0] ? names[s] : "?";
-}
-
-const char *glca_verdict_provisional(const glca_verdict *v)
-{
-    return v->provisional;
-}
-
-const char *glca_verdict_label(const glca_verdict *v)
-{
-    return v->label;
-}
-
-const char *glca_verdict_label_zh(const glca_verdict *v)
-{
-    return v->label_zh;
-}
-
-glca_framework glca_verdict_framework(const glca_verdict *v)
-{
-    return v->framework;
-}
-
-const char *glca_verdict_edition(const glca_verdict *v)
-{
-    return v->edition;
-}
-
-const glca_verdict_item *glca_verdict_items(const glca_verdict *v, size_t *n)
-{
-    *n = v->nitems;
-    return v->items;
-}
-
-const char *const *glca_verdict_reasons(const glca_verdict *v, size_t *n)
-{
-    *n = v->nreasons;
-    return v->reasons;
 }

@@ -11,3 +11,5 @@ args=(--inventory inventories/data/uslci/uslci.inventory.xml
       --method inventories/data/methods/ipcc-ar6-gwp100.method.xml)
 [ -d ruleset/rules ] && args+=(--rules-dir ruleset/rules)
 "$build/cli/greenlca" assess examples/*.product.xml "${args[@]}"
+# The review sheet an assessor checks the thresholds with (the first lines; --format csv for all).
+"$build/cli/greenlca" ruleset explain ruleset/rules/room-air-conditioner.ruleset.xml | sed -n 1,9p

@@ -9,6 +9,18 @@
 #include "importers/ecospold1.h"
 #include "xml/xmlsafe_int.h"
 
+/* The zip layer (importers/archive.h) comes with the ILCD reader; without it a zip is not read
+ * here and directories are listed below. */
+#if defined(__has_include)
+#if __has_include("importers/archive.h")
+#include "importers/archive.h"
+#define GLCA_HAVE_ARCHIVE 1
+#endif
+#endif
+#ifndef GLCA_HAVE_ARCHIVE
+#define GLCA_HAVE_ARCHIVE 0
+#endif
+
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -221,8 +233,12 @@ static int on_end(es1_rd *r, const char *name)
     return 0;
 }
 
-int glca_inventories__es1_read_file(glca_es1 *e, const char *path, const glca_xml_limits *limits,
-                                    glca_diag_fn diag, void *payload, glca_error *err)
+/*
+ * Read the datasets of an open document.  A root that is not EcoSpold 1's <ecoSpold> is an
+ * error, or, with `skip_foreign`, a note (a file beside the datasets in a directory or zip) and
+ * a return of 1.
+ */
+static int read_doc(glca_es1 *e, glca_xml *x, bool skip_foreign, glca_diag_sink *sink)
 {
     es1_rd r;
     glca_error xe = GLCA_ERROR_INIT;
@@ -230,99 +246,137 @@ int glca_inventories__es1_read_file(glca_es1 *e, const char *path, const glca_xm
 
     memset(&r, 0, sizeof r);
     r.e = e;
-    glca_diag_init(&r.sink, diag, payload, err);
-    if ((rc = glca_xml_open(&r.x, path, limits, &xe)) < 0) {
-        glca_diag_report(&r.sink, &xe);
-        return rc;
-    }
-    glca_xml_keep_text(r.x, true);
-    while ((ev = glca_xml_next(r.x, &xe)) > 0) {
-        const char *name = glca_xml_name(r.x);
-        int depth = glca_xml_depth(r.x);
+    r.x = x;
+    glca_xml_keep_text(x, true);
+    while ((ev = glca_xml_next(x, &xe)) > 0) {
+        const char *name = glca_xml_name(x);
+        int depth = glca_xml_depth(x);
 
         if (ev == GLCA_XML_START && depth == 0 &&
-            (strcmp(glca_xml_ns(r.x), GLCA_NS_ECOSPOLD1) != 0 || strcmp(name, "ecoSpold") != 0)) {
-            glca_srcloc where = glca_xml_loc(r.x);
+            (strcmp(glca_xml_ns(x), GLCA_NS_ECOSPOLD1) != 0 || strcmp(name, "ecoSpold") != 0)) {
+            glca_srcloc where = glca_xml_loc(x);
+            glca_imp_note n = {GLCA_IMP_OUT_OF_SCOPE,
+                               NULL,
+                               NULL,
+                               NAN,
+                               NULL,
+                               NULL,
+                               "not an EcoSpold 1 <ecoSpold> file: not read",
+                               where};
 
-            rc = glca_diag_problem(&r.sink, GLCA_EPARSE, &where,
-                                   "not an EcoSpold 1 file: root element <%s> in namespace '%s'",
-                                   name, glca_xml_ns(r.x));
-            goto cleanup;
+            if (!skip_foreign)
+                return glca_diag_problem(sink, GLCA_EPARSE, &where,
+                                         "not an EcoSpold 1 file: root element <%s> in "
+                                         "namespace '%s'",
+                                         name, glca_xml_ns(x));
+            if (glca_inventories__imp_note(e->im, &n, &xe) < 0)
+                return glca_diag_report(sink, &xe);
+            return 1;
         }
         rc = ev == GLCA_XML_START ? on_start(&r, name, depth) : on_end(&r, name);
-        if (rc < 0 || r.oom) {
-            rc = glca_diag_problem(&r.sink, GLCA_ENOMEM, NULL, "out of memory");
-            goto cleanup;
-        }
+        if (rc < 0 || r.oom)
+            return glca_diag_problem(sink, GLCA_ENOMEM, NULL, "out of memory");
     }
-    if (ev < 0) {
-        glca_diag_report(&r.sink, &xe);
-        rc = ev;
-    }
-cleanup:
-    glca_xml_free(r.x);
-    return r.sink.first ? r.sink.first : rc;
+    if (ev < 0)
+        return glca_diag_report(sink, &xe);
+    return 0;
 }
+
+#if GLCA_HAVE_ARCHIVE
+/* A zip (or, through the same layer, a folder): every .xml entry in sorted order. */
+static int read_archive(glca_es1 *e, const char *path, const glca_xml_limits *limits,
+                        glca_diag_sink *sink)
+{
+    glca_archive *a = NULL;
+    glca_error ae = GLCA_ERROR_INIT;
+    size_t i, n, len;
+    int rc;
+
+    if ((rc = glca_inventories__archive_open(&a, path, NULL, &ae)) < 0)
+        return glca_diag_report(sink, &ae);
+    n = glca_inventories__archive_count(a);
+    for (i = 0; i < n; i++) {
+        const char *entry = glca_inventories__archive_entry(a, i);
+        glca_xml *x = NULL;
+        char *buf = NULL;
+
+        len = strlen(entry);
+        if (len < 4 || strcmp(entry + len - 4, ".xml") != 0)
+            continue;
+        if ((rc = glca_inventories__archive_open_xml(&x, &buf, a, i, limits, &ae)) < 0) {
+            glca_diag_report(sink, &ae);
+        } else {
+            rc = read_doc(e, x, true, sink);
+            glca_xml_free(x);
+        }
+        glca_free(buf);
+        if (rc == GLCA_ENOMEM)
+            break;
+    }
+    glca_inventories__archive_free(a);
+    return sink->first;
+}
+#endif
 
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The .xml files of a directory, sorted; the caller frees each and the array. */
-static int list_dir(const char *path, char ***out, size_t *n, glca_error *err)
+typedef struct file_list {
+    char **names;
+    size_t n, cap;
+} file_list;
+
+/* The .xml files below `path` (subdirectories too, such as openLCA's EcoSpold01/), to `depth`
+ * levels, appended to `l`. */
+static int list_dir(const char *path, file_list *l, int depth, glca_error *err)
 {
     DIR *d = opendir(path);
     struct dirent *de;
-    char **names = NULL, **grown;
-    size_t cap = 0, len;
+    struct stat st;
+    char **grown, *full;
+    size_t len;
     int rc = 0;
 
-    *out = NULL;
-    *n = 0;
     if (!d)
         return glca_error_set(err, GLCA_EIO, &(glca_srcloc){path, 0, 0}, "cannot open: %s",
                               strerror(errno));
-    while ((de = readdir(d))) {
-        len = strlen(de->d_name);
-        if (len < 5 || strcmp(de->d_name + len - 4, ".xml") != 0)
+    while (rc == 0 && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
             continue;
-        if (*n == cap) {
-            cap = cap ? 2 * cap : 16;
-            if (!(grown = glca_reallocarray(names, cap, sizeof *names))) {
-                rc = glca_error_oom(err);
-                break;
-            }
-            names = grown;
-        }
-        len += strlen(path) + 2;
-        if (!(names[*n] = glca_malloc(len))) {
+        len = strlen(path) + strlen(de->d_name) + 2;
+        if (!(full = glca_malloc(len))) {
             rc = glca_error_oom(err);
             break;
         }
-        snprintf(names[(*n)++], len, "%s/%s", path, de->d_name);
+        snprintf(full, len, "%s/%s", path, de->d_name);
+        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (depth > 0)
+                rc = list_dir(full, l, depth - 1, err);
+            glca_free(full);
+            continue;
+        }
+        len = strlen(de->d_name);
+        if (len < 5 || strcmp(de->d_name + len - 4, ".xml") != 0) {
+            glca_free(full);
+            continue;
+        }
+        if (l->n == l->cap) {
+            size_t cap = l->cap ? 2 * l->cap : 16;
+
+            if (!(grown = glca_reallocarray(l->names, cap, sizeof *grown))) {
+                glca_free(full);
+                rc = glca_error_oom(err);
+                break;
+            }
+            l->names = grown;
+            l->cap = cap;
+        }
+        l->names[l->n++] = full;
     }
     closedir(d);
-    if (*n)
-        qsort(names, *n, sizeof *names, by_name);
-    *out = names;
     return rc;
-}
-
-/* Whether a file's root element is EcoSpold 1 (other XML in a directory is noted, not read). */
-static bool is_es1(const char *path)
-{
-    glca_xml *x = NULL;
-    bool yes;
-
-    if (glca_xml_open(&x, path, NULL, NULL) < 0)
-        return true; /* let the reader report why */
-    glca_xml_keep_text(x, true);
-    yes = glca_xml_next(x, NULL) != GLCA_XML_START ||
-          (strcmp(glca_xml_ns(x), GLCA_NS_ECOSPOLD1) == 0 &&
-           strcmp(glca_xml_name(x), "ecoSpold") == 0);
-    glca_xml_free(x);
-    return yes;
 }
 
 int glca_inventories__read_ecospold1(glca_import *im, const char *path,
@@ -333,53 +387,57 @@ int glca_inventories__read_ecospold1(glca_import *im, const char *path,
     glca_diag_sink sink;
     glca_error fe = GLCA_ERROR_INIT;
     struct stat st;
-    char **files = NULL;
-    size_t nfiles = 0, i;
+    file_list files = {NULL, 0, 0};
+    size_t i;
     int rc = 0;
 
     memset(&e, 0, sizeof e);
     e.im = im;
     glca_diag_init(&sink, diag, payload, err);
+#if GLCA_HAVE_ARCHIVE
+    if (glca_inventories__archive_is_zip(path)) {
+        read_archive(&e, path, limits, &sink);
+        goto emit;
+    }
+#endif
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if ((rc = list_dir(path, &files, &nfiles, &fe)) < 0) {
+        if ((rc = list_dir(path, &files, 8, &fe)) < 0) {
             glca_diag_report(&sink, &fe);
             goto cleanup;
         }
-        for (i = 0; i < nfiles; i++) {
-            if (!is_es1(files[i])) {
-                glca_imp_note n = {GLCA_IMP_OUT_OF_SCOPE,
-                                   NULL,
-                                   NULL,
-                                   NAN,
-                                   NULL,
-                                   NULL,
-                                   "not an EcoSpold 1 <ecoSpold> file: not read",
-                                   {files[i], 0, 0}};
+        if (files.n)
+            qsort(files.names, files.n, sizeof *files.names, by_name);
+        for (i = 0; i < files.n; i++) {
+            glca_xml *x = NULL;
 
-                if (glca_inventories__imp_note(im, &n, &fe) < 0) {
-                    rc = glca_diag_report(&sink, &fe);
-                    goto cleanup;
-                }
+            if (glca_xml_open(&x, files.names[i], limits, &fe) < 0) {
+                glca_diag_report(&sink, &fe);
                 continue;
             }
-            if (glca_inventories__es1_read_file(&e, files[i], limits, diag, payload, &fe) < 0 &&
-                sink.first == 0) {
-                sink.first = fe.code;
-                if (err)
-                    *err = fe;
-            }
+            rc = read_doc(&e, x, true, &sink);
+            glca_xml_free(x);
+            if (rc == GLCA_ENOMEM)
+                goto cleanup;
         }
-    } else if (glca_inventories__es1_read_file(&e, path, limits, diag, payload, &fe) < 0) {
-        sink.first = fe.code;
-        if (err)
-            *err = fe;
+    } else {
+        glca_xml *x = NULL;
+
+        if (glca_xml_open(&x, path, limits, &fe) < 0) {
+            glca_diag_report(&sink, &fe);
+        } else {
+            read_doc(&e, x, false, &sink);
+            glca_xml_free(x);
+        }
     }
+#if GLCA_HAVE_ARCHIVE
+emit:
+#endif
     if (sink.first == 0 && (rc = glca_inventories__es1_emit(&e, &fe)) < 0)
         glca_diag_report(&sink, &fe);
 cleanup:
-    for (i = 0; i < nfiles; i++)
-        glca_free(files[i]);
-    glca_free(files);
+    for (i = 0; i < files.n; i++)
+        glca_free(files.names[i]);
+    glca_free(files.names);
     glca_inventories__es1_free(&e);
     return sink.first ? sink.first : rc;
 }

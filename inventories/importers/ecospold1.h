@@ -57,10 +57,6 @@ typedef struct glca_es1 {
 
 void glca_inventories__es1_free(glca_es1 *e);
 
-/* Read one EcoSpold 1 file's datasets into `e`; problems to `diag`, first code returned. */
-int glca_inventories__es1_read_file(glca_es1 *e, const char *path, const glca_xml_limits *limits,
-                                    glca_diag_fn diag, void *payload, glca_error *err);
-
 /* Everything read, as the converter would write it, into e->im (notes included). */
 int glca_inventories__es1_emit(glca_es1 *e, glca_error *err);
 
@@ -94,6 +90,7 @@ typedef struct glca_es1_row {
     const char *elem; /* elementary flow id, once known */
     bool merged;      /* summed into an earlier row */
     bool coproduct;   /* a joint product of a dataset with allocation records */
+    bool native;      /* an input that a process of our own inventories makes */
 } glca_es1_row;
 
 /* A sort key: a process's or an elementary row's name and its position. */

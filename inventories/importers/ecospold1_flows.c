@@ -177,13 +177,13 @@ void glca_inventories__es1_merge(glca_es1_ctx *c)
         }
         for (j = i; j < end; j++) {
             glca_es1_row *r = &c->rows[j];
-            const char *key = r->product ? r->provider : r->elem;
+            const char *key = r->product ? (r->provider ? r->provider : r->flow) : r->elem;
 
             for (k = i; k < j; k++) {
                 glca_es1_row *m = &c->rows[k];
 
                 if (m->merged || m->dir != r->dir || m->product != r->product ||
-                    (m->product ? m->provider : m->elem) != key)
+                    (m->product ? (m->provider ? m->provider : m->flow) : m->elem) != key)
                     continue;
                 m->amount += r->amount * (glca_inventories__es1_factor_of(c, r->unit) /
                                           glca_inventories__es1_factor_of(c, m->unit));

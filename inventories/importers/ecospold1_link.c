@@ -209,6 +209,25 @@ static int coproduct(glca_es1_ctx *c, size_t pi, const glca_es1_exchange *x)
     return c->oom ? GLCA_ENOMEM : glca_inventories__es1_add_row(c, &r);
 }
 
+/* The product flow id slug(name) when a process of our own inventories in the same study
+ * makes it, else NULL. */
+static const char *native_flow(glca_es1_ctx *c, const char *name)
+{
+    char slug[GLCA_ES1_SLUG];
+    const char *id;
+    size_t k;
+
+    if (!c->im->nnative)
+        return NULL;
+    glca_inventories__es1_slug(name, slug, sizeof slug);
+    if (!(id = intern(c, slug)))
+        return NULL;
+    for (k = 0; k < c->im->nnative; k++)
+        if (c->im->native[k].flow == id) /* both interned */
+            return id;
+    return NULL;
+}
+
 /* One exchange of process `pi` (the converter's convert(), exchange by exchange). */
 static int convert_one(glca_es1_ctx *c, size_t pi, const glca_es1_exchange *x, bool *seen_ref)
 {
@@ -241,8 +260,9 @@ static int convert_one(glca_es1_ctx *c, size_t pi, const glca_es1_exchange *x, b
             "with the reference product");
     if (!glca_inventories__es1_unit_of(c, x->unit, &unit, &dim))
         return glca_inventories__es1_note(c, GLCA_IMP_UNIT, p, x, NULL, "unknown unit: left out");
-    if (x->amount == 0)
-        return 0; /* changes no number */
+    if (x->amount == 0) /* changes no number, but nothing goes without a line */
+        return glca_inventories__es1_note(c, GLCA_IMP_OUT_OF_SCOPE, p, x, NULL,
+                                          "amount 0: left out");
     r.proc = pi;
     r.x = x;
     r.amount = x->amount;
@@ -258,6 +278,15 @@ static int convert_one(glca_es1_ctx *c, size_t pi, const glca_es1_exchange *x, b
         q = provider(c, p, x, name, dim, &why, &n, &cands);
         if (c->oom)
             return GLCA_ENOMEM;
+        if (q == SIZE_MAX && (r.flow = native_flow(c, name))) {
+            /* our own inventories make it: the linking names their producer */
+            r.product = true;
+            r.native = true;
+            r.dir = GLCA_INPUT;
+            r.name = name;
+            r.unc = uncertainty(x, x->amount);
+            return glca_inventories__es1_add_row(c, &r);
+        }
         if (q == SIZE_MAX) {
             snprintf(msg, sizeof msg, "%s: %s: cut off",
                      x->dir == 'o' ? "waste to treatment" : "input", why);
@@ -336,7 +365,8 @@ int glca_inventories__es1_emit(glca_es1 *e, glca_error *err)
         glca_imp_flow f = {row->flow,  row->name, row->unit, NULL, NULL, GLCA_IMP_FLOW_PRODUCT,
                            row->x->loc};
 
-        if (row->coproduct && (rc = glca_inventories__imp_add_flow(c.im, &f, err)) < 0)
+        if ((row->coproduct || (row->native && !glca_inventories__imp_has_flow(c.im, f.id))) &&
+            (rc = glca_inventories__imp_add_flow(c.im, &f, err)) < 0)
             goto cleanup;
     }
     for (i = 0, r = 0; i < c.nprocs; i++) {

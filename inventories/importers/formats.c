@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 const glca_import_format glca_inventories__import_formats[] = {
-    {GLCA_DOC_ECOSPOLD1, "EcoSpold 1", GLCA_NS_ECOSPOLD1, NULL, NULL,
+    {GLCA_DOC_ECOSPOLD1, "EcoSpold 1", GLCA_NS_ECOSPOLD1, "EcoSpold01", NULL,
      glca_inventories__read_ecospold1, NULL},
     /* {GLCA_DOC_ECOSPOLD2, "EcoSpold 2", GLCA_NS_ECOSPOLD2, "MasterData", ".spold",
         glca_inventories__read_ecospold2, NULL}, */

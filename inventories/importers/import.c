@@ -188,6 +188,8 @@ void glca_inventories__imp_free(glca_import *im)
     glca_free(im->xs);
     glca_free(im->allocs);
     glca_free(im->notes);
+    glca_free(im->native_flows);
+    glca_free(im->native);
     glca_free(im);
 }
 

@@ -57,7 +57,8 @@ typedef struct glca_imp_process {
 typedef struct glca_imp_exchange {
     const char *flow;
     glca_direction dir;
-    double amount;        /* as stated (may be negative); NaN: not stated and not evaluable */
+    double amount;        /* as stated (may be negative); NaN: not stated and not evaluable
+                             (the linking lists it; a reader may add a note saying why) */
     const char *unit;     /* NULL = the flow's reference unit */
     const char *provider; /* process id the data names (EcoSpold 2 activityLinkId), or NULL */
     const char *location; /* for location-specific factors; NULL = none */
@@ -132,6 +133,19 @@ size_t glca_inventories__imp_nexchanges_of_current(const glca_import *im);
 int glca_inventories__imp_add_alloc(glca_import *im, const glca_imp_alloc *a, glca_error *err);
 /* A linking report entry found while reading (dangling reference, formula, ...). */
 int glca_inventories__imp_note(glca_import *im, const glca_imp_note *n, glca_error *err);
+
+/*
+ * What our own inventories of the same study hold, so imported data may link to them: the
+ * native flow ids (not emitted again) and their processes' products (providers of last resort,
+ * for a demand the import itself cannot serve).  The loader adds them; strings are copied.
+ */
+int glca_inventories__imp_add_native_flow(glca_import *im, const char *flow, glca_error *err);
+int glca_inventories__imp_add_native_producer(glca_import *im, const char *flow,
+                                              const char *process, glca_error *err);
+/* Scan one of our inventory files for the above (a file that does not read adds nothing: the
+ * native reader reports it). */
+int glca_inventories__imp_scan_native(glca_import *im, const char *path,
+                                      const glca_xml_limits *limits, glca_error *err);
 
 /* glca_allocation is public (<glca/inventories.h>): the CLI's --allocation. */
 

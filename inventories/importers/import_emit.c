@@ -74,6 +74,9 @@ static int emit_flows(glca_linker *lk, const char **service)
         glca_flow_kind kind =
             fl->kind == GLCA_IMP_FLOW_ELEMENTARY ? GLCA_FLOW_ELEMENTARY : GLCA_FLOW_PRODUCT;
 
+        if (glca_inventories__lk_native_flow(lk, fl->id))
+            continue; /* our own inventories define it */
+
         if ((rc = s->flow(s->payload, fl->id, kind, fl->name, fl->unit, fl->compartment, fl->cas,
                           &fl->loc, &e)) < 0)
             return glca_diag_report(&lk->sink, &e);
@@ -119,7 +122,13 @@ static int emit_unit(glca_linker *lk, size_t u, const char **service)
             continue;
         if (lk->akind[un->proc] >= 0)
             factor = glca_inventories__lk_factor(lk, un->proc, c, j);
-        if (v != SIZE_MAX) {
+        if (lk->native[pr->x0 + j]) {
+            /* a native producer: an input of its product, as for an imported producer */
+            dir = GLCA_INPUT;
+            amount = -glca_inventories__entry(x);
+            negate = x->dir == GLCA_OUTPUT;
+            provider = lk->native[pr->x0 + j];
+        } else if (v != SIZE_MAX) {
             double entry = glca_inventories__entry(x);
 
             /* a producer's customer takes -entry of the product, a treater's customer takes

@@ -24,6 +24,11 @@ typedef struct glca_imp_proc {
     size_t a0, na; /* its allocation factors */
 } glca_imp_proc;
 
+/* A product of a process of our own inventories (import_native.c). */
+typedef struct glca_imp_native {
+    const char *flow, *process; /* interned */
+} glca_imp_native;
+
 struct glca_import {
     glca_units *units;
     glca_imp_chunk *chunks;
@@ -41,6 +46,10 @@ struct glca_import {
     size_t nallocs, capallocs;
     glca_imp_note *notes;
     size_t nnotes, capnotes;
+    const char **native_flows; /* interned; sorted by the linking */
+    size_t nnative_flows, capnative_flows;
+    glca_imp_native *native; /* producers in our own inventories; sorted by the linking */
+    size_t nnative, capnative;
 };
 
 /* The interned copy of `s` (NULL stays NULL); NULL with `*oom` set when memory ran out. */

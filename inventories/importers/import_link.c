@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int sgn(double v)
@@ -104,6 +105,80 @@ static size_t find_named(const glca_linker *lk, size_t f, double e, const char *
     return SIZE_MAX;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_native(const void *a, const void *b)
+{
+    const glca_imp_native *p = a, *q = b;
+    int r = strcmp(p->flow, q->flow);
+
+    return r ? r : strcmp(p->process, q->process);
+}
+
+bool glca_inventories__lk_native_flow(const glca_linker *lk, const char *flow)
+{
+    const glca_import *im = lk->im;
+
+    return im->nnative_flows && bsearch(&flow, im->native_flows, im->nnative_flows,
+                                        sizeof *im->native_flows, cmp_str) != NULL;
+}
+
+/* The native producers of `flow`: native[*first .. *first + the count returned). */
+static size_t native_producers(const glca_linker *lk, const char *flow, size_t *first)
+{
+    const glca_import *im = lk->im;
+    size_t lo = 0, hi = im->nnative, n = 0;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (strcmp(im->native[mid].flow, flow) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    while (lo + n < im->nnative && strcmp(im->native[lo + n].flow, flow) == 0)
+        n++;
+    return n;
+}
+
+/* A native process named `id` making `flow`, or NULL. */
+static const char *native_named(const glca_linker *lk, const char *flow, const char *id)
+{
+    size_t first, n = native_producers(lk, flow, &first), k;
+
+    for (k = 0; k < n; k++)
+        if (strcmp(lk->im->native[first + k].process, id) == 0)
+            return lk->im->native[first + k].process;
+    return NULL;
+}
+
+/* Several native producers and nothing to choose: ambiguous. */
+static int native_ambiguous(glca_linker *lk, const char *process, const glca_imp_exchange *x,
+                            size_t first, size_t n)
+{
+    const char **cands = glca_calloc(n + 1, sizeof *cands);
+    char msg[512];
+    size_t k;
+    int rc;
+
+    if (!cands)
+        return glca_diag_problem(&lk->sink, GLCA_ENOMEM, NULL, "out of memory");
+    for (k = 0; k < n; k++)
+        cands[k] = lk->im->native[first + k].process;
+    snprintf(msg, sizeof msg,
+             "%zu processes of the native inventories produce this flow: left out (name one in "
+             "a provider map)",
+             n);
+    rc = glca_inventories__lk_note(lk, GLCA_IMP_AMBIGUOUS, process, x, cands, msg);
+    glca_free(cands);
+    return rc < 0 ? lk->sink.first : 0;
+}
+
 static int resolve(glca_linker *lk, size_t p, size_t j)
 {
     glca_import *im = lk->im;
@@ -118,6 +193,8 @@ static int resolve(glca_linker *lk, size_t p, size_t j)
     if (x->provider) {
         if ((only = find_named(lk, f, e, x->provider)) != SIZE_MAX)
             goto linked;
+        if ((lk->native[pr->x0 + j] = native_named(lk, x->flow, x->provider)))
+            return 0;
         snprintf(msg, sizeof msg, "the named provider '%s' does not %s this flow", x->provider,
                  e < 0 ? "produce" : "treat");
         if (glca_inventories__lk_note(lk, GLCA_IMP_DANGLING, pr->p.id, x, NULL, msg) < 0)
@@ -130,6 +207,12 @@ static int resolve(glca_linker *lk, size_t p, size_t j)
                 return lk->sink.first;
             goto linked;
         }
+        if ((lk->native[pr->x0 + j] = native_named(lk, x->flow, named))) {
+            snprintf(msg, sizeof msg, "provider '%s' chosen by the provider map", named);
+            if (glca_inventories__lk_note(lk, GLCA_IMP_PROVIDER_MAP, pr->p.id, x, NULL, msg) < 0)
+                return lk->sink.first;
+            return 0;
+        }
         snprintf(msg, sizeof msg, "the provider map names '%s', which does not %s this flow", named,
                  e < 0 ? "produce" : "treat");
         if (glca_inventories__lk_note(lk, GLCA_IMP_DANGLING, pr->p.id, x, NULL, msg) < 0)
@@ -140,6 +223,13 @@ static int resolve(glca_linker *lk, size_t p, size_t j)
             only = lk->plist[k];
     if (n == 1)
         goto linked;
+    if (n == 0 && e < 0 && (n = native_producers(lk, x->flow, &k)) > 0) {
+        /* none in the import: a producer of our own inventories */
+        if (n > 1)
+            return native_ambiguous(lk, pr->p.id, x, k, n);
+        lk->native[pr->x0 + j] = lk->im->native[k].process;
+        return 0;
+    }
     if (n == 0) {
         snprintf(msg, sizeof msg, "no process %s this flow: cut off",
                  e < 0 ? "produces" : "treats");
@@ -204,15 +294,20 @@ static int decide(glca_linker *lk, size_t p)
                 return rc;
             continue;
         }
-        /* a zero amount changes no number and needs no provider */
-        if (x->amount == 0)
+        /* a zero amount changes no number and needs no provider, but is listed */
+        if (x->amount == 0) {
+            rc = glca_inventories__lk_note(lk, GLCA_IMP_OUT_OF_SCOPE, pr->p.id, x, NULL,
+                                           "amount 0: left out");
+            if (rc < 0)
+                return rc;
             continue;
+        }
         lk->keep[pr->x0 + j] = true;
         if (fl->kind == GLCA_IMP_FLOW_ELEMENTARY)
             continue;
         if ((rc = resolve(lk, p, j)) < 0)
             return rc;
-        lk->keep[pr->x0 + j] = lk->provider[pr->x0 + j] != SIZE_MAX;
+        lk->keep[pr->x0 + j] = lk->provider[pr->x0 + j] != SIZE_MAX || lk->native[pr->x0 + j];
     }
     return 0;
 }
@@ -228,6 +323,7 @@ static void linker_free(glca_linker *lk)
     glca_free(lk->role);
     glca_free(lk->ref);
     glca_free(lk->akind);
+    glca_free(lk->native);
 }
 
 int glca_inventories__imp_link(glca_import *im, glca_allocation allocation,
@@ -249,10 +345,15 @@ int glca_inventories__imp_link(glca_import *im, glca_allocation allocation,
         !(lk.keep = glca_calloc(im->nxs ? im->nxs : 1, sizeof *lk.keep)) ||
         !(lk.role = glca_calloc(im->nxs ? im->nxs : 1, sizeof *lk.role)) ||
         !(lk.ref = glca_mallocarray(im->nprocs ? im->nprocs : 1, sizeof *lk.ref)) ||
-        !(lk.akind = glca_mallocarray(im->nprocs ? im->nprocs : 1, sizeof *lk.akind))) {
+        !(lk.akind = glca_mallocarray(im->nprocs ? im->nprocs : 1, sizeof *lk.akind)) ||
+        !(lk.native = glca_calloc(im->nxs ? im->nxs : 1, sizeof *lk.native))) {
         rc = glca_diag_problem(&lk.sink, GLCA_ENOMEM, NULL, "out of memory");
         goto cleanup;
     }
+    if (im->nnative_flows)
+        qsort(im->native_flows, im->nnative_flows, sizeof *im->native_flows, cmp_str);
+    if (im->nnative)
+        qsort(im->native, im->nnative, sizeof *im->native, cmp_native);
     /* products of every process (allocation decides which co-products count) */
     for (p = 0; p < im->nprocs; p++)
         if ((rc = glca_inventories__lk_products(&lk, p)) < 0)

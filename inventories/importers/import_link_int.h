@@ -38,8 +38,12 @@ typedef struct glca_linker {
     unsigned char *role;            /* per exchange: GLCA_LK_* */
     size_t *ref;        /* per process: its reference exchange (index within the process),
                            SIZE_MAX: the process is left out */
-    signed char *akind; /* per process: glca_imp_alloc_kind applied, -1: none */
+    signed char *akind;    /* per process: glca_imp_alloc_kind applied, -1: none */
+    const char **native;   /* per exchange: a process of our own inventories serving it */
 } glca_linker;
+
+/* Whether our own inventories define this flow (the import does not emit it again). */
+bool glca_inventories__lk_native_flow(const glca_linker *lk, const char *flow);
 
 /* (output ? +1 : -1) × amount */
 double glca_inventories__entry(const glca_imp_exchange *x);

@@ -10,45 +10,50 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
-static bool is_native(const char *path)
-{
-    glca_doc_kind k;
-
-    return glca_detect_kind(path, &k, NULL) == 0 && k == GLCA_DOC_INVENTORY;
-}
-
-/* Read the imported inputs (and, when `m` is given, the native ones into it). */
+/* Read the inputs: imported formats into `im`, everything else (our inventories, and files of
+ * no known format, so the native reader says precisely what is wrong) into `m`. */
 static int read_all(glca_model *m, glca_import *im, const char *const *paths, size_t n,
                     const glca_load_options *o, glca_diag_sink *sink)
 {
     glca_error e = GLCA_ERROR_INIT;
     size_t i;
+    int rc;
 
+    /* first what our own inventories make, so the readers may link to it */
+    for (i = 0; m && i < n; i++) {
+        struct stat st;
+
+        if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode) &&
+            !glca_inventories__detect_import(paths[i]) &&
+            glca_inventories__imp_scan_native(im, paths[i], o->limits, &e) < 0)
+            return glca_diag_report(sink, &e);
+    }
     for (i = 0; i < n; i++) {
-        const glca_import_format *f;
+        const glca_import_format *f = glca_inventories__detect_import(paths[i]);
+        struct stat st;
 
-        if (is_native(paths[i])) {
-            if (!m) {
-                glca_diag_problem(sink, GLCA_EPARSE, &(glca_srcloc){paths[i], 0, 0},
-                                  "already a greenlca inventory: nothing to convert");
-                continue;
-            }
-            if (glca_read_inventory(m, paths[i], o->limits, sink->fn, sink->payload, &e) < 0 &&
-                sink->first == 0) {
-                sink->first = e.code;
-                if (sink->err)
-                    *sink->err = e;
-            }
+        if (!m && stat(paths[i], &st) != 0) {
+            glca_diag_problem(sink, GLCA_EIO, &(glca_srcloc){paths[i], 0, 0}, "cannot open: %s",
+                              strerror(errno));
             continue;
         }
-        if (!(f = glca_inventories__detect_import(paths[i])) || !f->read) {
+        if (f && f->read) {
+            rc = f->read(im, paths[i], o->limits, sink->fn, sink->payload, &e);
+        } else if (f || (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))) {
             glca_diag_problem(sink, GLCA_EPARSE, &(glca_srcloc){paths[i], 0, 0},
-                              "not an inventory greenlca reads (native, EcoSpold 1%s)",
-                              glca_inventories__nimport_formats > 1 ? ", ..." : "");
+                              f ? "%s data, not an inventory" : "%s",
+                              f ? f->name : "a directory of no inventory format greenlca reads");
             continue;
+        } else if (!m) {
+            glca_diag_problem(sink, GLCA_EPARSE, &(glca_srcloc){paths[i], 0, 0},
+                              "not inventory data of another format: nothing to convert");
+            continue;
+        } else {
+            rc = glca_read_inventory(m, paths[i], o->limits, sink->fn, sink->payload, &e);
         }
-        if (f->read(im, paths[i], o->limits, sink->fn, sink->payload, &e) < 0 && sink->first == 0) {
+        if (rc < 0 && sink->first == 0) {
             sink->first = e.code;
             if (sink->err)
                 *sink->err = e;

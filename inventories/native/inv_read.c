@@ -229,9 +229,34 @@ static void validate_catalog(glca_rd *r, const char *path, const glca_xml_limits
     glca_catalog_free(c);
 }
 
+/* Data of another format: read and linked as a study would (every problem to diag). */
+static int validate_import(const glca_import_format *f, const char *path,
+                           const glca_xml_limits *limits, glca_diag_fn diag, void *payload,
+                           glca_error *err)
+{
+    glca_load_options o = GLCA_LOAD_OPTIONS_INIT;
+    glca_model *m = NULL;
+    glca_method *method = NULL;
+    int rc;
+
+    o.limits = limits;
+    if (f->read) {
+        if ((rc = glca_model_new(&m, err)) == 0 &&
+            (rc = glca_read_inventories(m, &path, 1, &o, diag, payload, err)) == 0)
+            rc = glca_model_link(m, diag, payload, err);
+        glca_model_free(m);
+        return rc;
+    }
+    if ((rc = glca_method_new(&method, "validate", NULL, NULL, err)) == 0)
+        rc = f->read_method(method, path, limits, diag, payload, err);
+    glca_method_free(method);
+    return rc;
+}
+
 int glca_validate_file(const char *path, const glca_xml_limits *limits, glca_doc_kind *kind,
                        glca_diag_fn diag, void *payload, glca_error *err)
 {
+    const glca_import_format *f = glca_inventories__detect_import(path);
     glca_rd r;
     glca_xml *x;
     glca_doc_kind k = GLCA_DOC_UNKNOWN;
@@ -240,6 +265,11 @@ int glca_validate_file(const char *path, const glca_xml_limits *limits, glca_doc
     glca_product *p = NULL;
     glca_error e = GLCA_ERROR_INIT;
 
+    if (f) {
+        if (kind)
+            *kind = f->kind;
+        return validate_import(f, path, limits, diag, payload, err);
+    }
     glca_inventories__rd_init(&r, NULL, "", diag, payload);
     if (open_root(&r, &x, &k, path, limits) == 0) {
         switch (k) {

@@ -5,14 +5,13 @@
  *
  * Key: SHA-256 over the greenlca version, the background options that change numbers, and each
  * inventory file's and the method file's length and bytes, in order (a directory of datasets:
- * each entry's name and content in name order).  Any changed byte gives a
+ * its tree's hash, glca_sha256_path).  Any changed byte gives a
  * new key, so a stale entry is never found rather than detected.  File: DIR/<key>.lambda =
  * magic (8 bytes), payload length (8 bytes, little endian), SHA-256 of the payload (32 bytes),
  * payload (engine/background_blob.c).  A file whose length or checksum does not match is
  * ignored with a warning and rewritten.  Files are written to a temporary name and renamed, so
  * a reader never sees half a file, even with several batches sharing the directory.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,34 +24,17 @@
 static const char magic[8] = {'G', 'L', 'C', 'A', 'L', 'A', 'M', '1'};
 #define HEADER_SIZE (8 + 8 + GLCA_SHA256_SIZE)
 
-static int feed_file(glca_sha256 *s, const char *path, glca_error *err);
-
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-    return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-/* A directory of datasets (EcoSpold, ILCD): every entry's name and content, in byte order of
- * the names, recursively. */
+/* A directory of datasets (EcoSpold, ILCD): its tree's hash (glca_sha256_path). */
 static int feed_dir(glca_sha256 *s, const char *path, glca_error *err)
 {
-    struct dirent **names = NULL;
-    char sub[4096];
-    int n, i, rc = 0;
+    unsigned char digest[GLCA_SHA256_SIZE];
+    int rc;
 
-    if ((n = scandir(path, &names, NULL, by_name)) < 0)
-        return glca_error_set(err, GLCA_EIO, &(glca_srcloc){path, 0, 0}, "cannot read: %s",
-                              strerror(errno));
-    for (i = 0; i < n; i++) {
-        if (rc == 0 && strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0) {
-            snprintf(sub, sizeof sub, "%s/%s", path, names[i]->d_name);
-            glca_sha256_update(s, names[i]->d_name, strlen(names[i]->d_name) + 1);
-            rc = feed_file(s, sub, err);
-        }
-        free(names[i]); /* scandir's entries come from malloc */
-    }
-    free(names);
-    return rc;
+    if ((rc = glca_sha256_path(digest, path, err)) < 0)
+        return rc;
+    glca_sha256_update(s, "dir\n", 4);
+    glca_sha256_update(s, digest, sizeof digest);
+    return 0;
 }
 
 static int feed_file(glca_sha256 *s, const char *path, glca_error *err)

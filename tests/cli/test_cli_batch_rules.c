@@ -99,6 +99,26 @@ Test(cli_batch, certification_examples_get_their_hand_checked_verdicts, .timeout
     expect(r.out, "thin-porcelain-tile-600x600", true, "certified-provisional", NULL);
     expect(r.out, "thin-porcelain-tile-600x600-nox", false, "not-certified-provisional", "V3");
     run_result_free(&r);
+    /* the CSV verdict row: status in outcome, the provisional thresholds in the last column */
+    snprintf(cmd, sizeof cmd, GLCA_CLI " export %s --format csv", db);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_not_null(strstr(r.out, ",thin-porcelain-tile-600x600-nox,ok,verdict,ceramic-tile,,0,"
+                                     ",,,not-certified-provisional,V3: NOx emission concentration "
+                                     "220 mg/m3 > 180 mg/m3 (provisional baseline),V3\n"),
+                       "%s", r.out);
+    run_result_free(&r);
+    /* the summary of the same run (nothing left to do) counts the two kinds apart */
+    snprintf(cmd, sizeof cmd,
+             GLCA_CLI " batch " GLCA_TEST_DIR "/fixtures/cli/certification.catalog.xml " STUDY
+                      "--results %s --no-cache",
+             db);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_not_null(strstr(r.err, "verdicts: 0 certified, 3 certified on provisional "
+                                     "thresholds, 3 not certified (3 of them on provisional "
+                                     "thresholds), 0 not evaluable"),
+                       "%s", r.err);
+    run_result_free(&r);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
     free(dir);

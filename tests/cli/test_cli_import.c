@@ -85,6 +85,13 @@ Test(cli_import, assess_and_convert_on_ecospold1, .timeout = 30)
     cr_assert_not_null(strstr(report, "\"flow\": \"Paint, at plant\""), "%s", report);
     free(report);
 
+    /* validate reads and links it as a study does */
+    snprintf(cmd, sizeof cmd, GLCA_CLI " validate %s", inv);
+    cr_assert_eq(run_command(&c, cmd), 0);
+    cr_assert_eq(c.status, 0, "stderr: %s", c.err);
+    cr_assert_not_null(strstr(c.out, ": ok (EcoSpold 1)"), "%s", c.out);
+    run_result_free(&c);
+
     /* convert, then assess the converted file: the same output, byte for byte */
     snprintf(cmd, sizeof cmd, GLCA_CLI " convert %s -o %s/system.inventory.xml", inv, dir);
     cr_assert_eq(run_command(&c, cmd), 0);
@@ -122,4 +129,44 @@ Test(cli_import, bad_options_are_usage_errors, .timeout = 30)
     cr_assert_eq(r.status, 1);
     cr_assert_not_null(strstr(r.err, "/nonexistent.xml"), "%s", r.err);
     run_result_free(&r);
+}
+
+/* Our own inventory beside the EcoSpold 1 data: the paint the widget needs (cut off above) now
+ * comes from a native process emitting 2 kg CO2 per kg, and the CO2 flow both define is one.
+ * Per widget: 4.692 + 0.01 × 2 = 4.712 kg CO2-eq. */
+Test(cli_import, imported_data_links_to_a_native_producer, .timeout = 30)
+{
+    static const char native[] =
+        "<inventory xmlns=\"urn:greenlca:inventory:1\" id=\"paint\" version=\"1\">\n"
+        "  <flow id=\"carbon-dioxide@air\" kind=\"elementary\" compartment=\"air\" unit=\"kg\"/>\n"
+        "  <flow id=\"paint-at-plant\" kind=\"product\" unit=\"kg\"/>\n"
+        "  <process id=\"paint-native\" product=\"paint-at-plant\" amount=\"1\">\n"
+        "    <output flow=\"carbon-dioxide@air\" amount=\"2\"/>\n"
+        "  </process>\n"
+        "</inventory>\n";
+    char *dir = make_temp_dir(), cmd[4096], *inv, *nat, *meth, *prod, *report;
+    run_result r;
+
+    inv = write_temp_file(dir, "system.xml", es1);
+    nat = write_temp_file(dir, "paint.inventory.xml", native);
+    meth = write_temp_file(dir, "gwp.method.xml", method);
+    prod = write_temp_file(dir, "w.product.xml", product);
+    snprintf(cmd, sizeof cmd,
+             GLCA_CLI " assess %s --inventory %s --inventory %s --method %s --format json "
+                      "--linking-report %s/link.json",
+             prod, inv, nat, meth, dir);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(fabs(total_of(r.out) - 4.712) <= 1e-12 * 4.712, "%s", r.out);
+    snprintf(cmd, sizeof cmd, "%s/link.json", dir);
+    report = read_whole_file(cmd, NULL);
+    cr_assert_not_null(report);
+    cr_assert_not_null(strstr(report, "{\"cutoff\": 0, \"ambiguous\": 0,"), "%s", report);
+    free(report);
+    run_result_free(&r);
+    free(inv);
+    free(nat);
+    free(meth);
+    free(prod);
+    free(dir);
 }

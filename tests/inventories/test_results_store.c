@@ -152,3 +152,44 @@ Test(inventories_results_store, newer_schema_is_refused_and_missing_run_reported
     fclose(f);
     free(path);
 }
+
+/* A store written with schema 1 (no verdict status) gains the two verdict columns, NULL in old
+ * rows, when this greenlca opens it; nothing else changes. */
+Test(inventories_results_store, schema_1_gains_the_verdict_status_columns)
+{
+    glca_inventories__store *s = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+    char *path = temp_db("v1.sqlite");
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    cr_assert_eq(glca_inventories__store_open(&s, path, &err), 0, "%s", err.message);
+    glca_inventories__store_close(s);
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db,
+                              "ALTER TABLE verdict DROP COLUMN status;"
+                              " ALTER TABLE verdict DROP COLUMN provisional;"
+                              " INSERT INTO verdict VALUES (1, 0, 'r', 1, '');"
+                              " PRAGMA user_version = 1",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    s = NULL;
+    cr_assert_eq(glca_inventories__store_open(&s, path, &err), 0, "%s", err.message);
+    glca_inventories__store_close(s);
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT (SELECT user_version FROM pragma_user_version),"
+                                    " status IS NULL, provisional IS NULL, certified FROM verdict",
+                                    -1, &st, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(st, 0), 2);
+    cr_assert_eq(sqlite3_column_int(st, 1), 1);
+    cr_assert_eq(sqlite3_column_int(st, 2), 1);
+    cr_assert_eq(sqlite3_column_int(st, 3), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    unlink(path);
+    free(path);
+}

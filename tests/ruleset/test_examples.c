@@ -73,8 +73,9 @@ static void check_pair(const char *category, const char *reason)
 
 Test(ruleset_examples, room_air_conditioner_pair)
 {
-    check_pair("room-air-conditioner", "E1: Annual performance factor (APF) 4.8 < 5.00 (provisional "
-                                       "baseline for attr('cooling-capacity-w') <= 4500)");
+    check_pair("room-air-conditioner", "E1: Annual performance factor (APF) 4.8 < 5.00 "
+                                       "(provisional baseline for "
+                                       "attr('cooling-capacity-w') <= 4500)");
 }
 
 Test(ruleset_examples, personal_computer_pair)

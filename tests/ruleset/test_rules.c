@@ -200,26 +200,90 @@ Test(ruleset_rules, ceramic_tile)
     glca_verdict_free(v);
 }
 
-Test(ruleset_rules, every_rule_file_says_its_thresholds_are_provisional)
+/* One CSV field of `*p` (quotes doubled inside quoted fields); advances past its comma. */
+static void csv_field(char **p, char *out, size_t size)
 {
-    static const char *const files[] = {"room-air-conditioner", "personal-computer",
-                                        "ceramic-tile"};
+    size_t n = 0;
+    bool quoted = **p == '"';
+
+    if (quoted)
+        (*p)++;
+    for (; **p && (quoted || (**p != ',' && **p != '\n')); (*p)++) {
+        if (quoted && **p == '"') {
+            if ((*p)[1] != '"') {
+                (*p)++;
+                break;
+            }
+            (*p)++;
+        }
+        if (n + 1 < size)
+            out[n++] = **p;
+    }
+    out[n] = '\0';
+    if (**p == ',')
+        (*p)++;
+}
+
+/*
+ * Only the GB/T 26572-2011 limits are confirmed today (Pb, Hg, Cr VI, PBB, PBDE 1000 ppm; Cd
+ * 100 ppm); every other threshold of the bundled files must say it is provisional, and every
+ * file names its framework and edition (the issue's public facts).
+ */
+Test(ruleset_rules, only_the_gbt_26572_limits_are_confirmed)
+{
+    static const struct {
+        const char *file, *framework, *edition, *from, *to;
+        int confirmed;
+    } files[] = {
+        {"room-air-conditioner", "eco-design", "T/CAGP 0001—2016 / T/CAB 0001—2016", "2016-08-18",
+         "", 6},
+        {"personal-computer", "eco-design", "T/CESA 1019", "", "", 6},
+        {"ceramic-tile", "green-product", "GB/T 35610-2024", "2025-05-01", "", 0},
+        {"ceramic-tile-2017", "green-product", "GB/T 35610-2017", "2018-07-01", "2025-04-30", 0},
+    };
     size_t i;
 
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char path[512], line[512];
+        char path[512], *csv = NULL, *p, field[18][512];
+        glca_ruleset *rs = NULL;
+        const glca_edition *e;
+        size_t len = 0, k;
+        int confirmed = 0, provisional = 0;
         FILE *f;
-        int provisional = 0, indicators = 0;
 
-        snprintf(path, sizeof path, RULES "/%s.ruleset.xml", files[i]);
-        cr_assert(f = fopen(path, "r"), "%s", path);
-        while (fgets(line, sizeof line, f)) {
-            provisional += strstr(line, "provisional") != NULL;
-            indicators += strstr(line, "<indicator ") != NULL;
-        }
+        snprintf(path, sizeof path, RULES "/%s.ruleset.xml", files[i].file);
+        TRY(glca_ruleset_load(&rs, path, NULL, NULL, NULL, &e_));
+        cr_assert_str_eq(glca_framework_name(glca_ruleset_framework(rs)), files[i].framework);
+        e = glca_ruleset_edition(rs);
+        cr_assert_str_eq(e->number, files[i].edition);
+        cr_assert_str_eq(e->from, files[i].from, "%s", path);
+        cr_assert_str_eq(e->to, files[i].to, "%s", path);
+        f = open_memstream(&csv, &len);
+        TRY(glca_ruleset_explain(f, rs, GLCA_EXPLAIN_CSV, &e_));
         fclose(f);
-        cr_assert_gt(indicators, 0);
-        cr_assert_geq(provisional, 3, "%s", path);
+        p = strchr(csv, '\n') + 1; /* past the header */
+        while (*p) {
+            for (k = 0; k < 18; k++)
+                csv_field(&p, field[k], sizeof field[k]);
+            cr_assert_eq(*p, '\n', "%s: 18 fields a row", path);
+            p++;
+            /* field 13 baseline, 14 basis, 15 source */
+            if (!field[13][0])
+                continue;
+            if (strcmp(field[14], "confirmed") == 0) {
+                confirmed++;
+                cr_assert_str_eq(field[15], "GB/T 26572-2011 Table 1", "%s %s", path, field[3]);
+                cr_assert(strcmp(field[13], "1000") == 0 || strcmp(field[13], "100") == 0);
+            } else {
+                provisional++;
+                cr_assert_str_eq(field[14], "provisional", "%s %s", path, field[3]);
+                cr_assert_neq(field[15][0], '\0', "%s %s: no source", path, field[3]);
+            }
+        }
+        cr_assert_eq(confirmed, files[i].confirmed, "%s", path);
+        cr_assert_gt(provisional, 0, "%s", path);
+        free(csv);
+        glca_ruleset_free(rs);
     }
 }
 

@@ -1,5 +1,6 @@
 /*
- * greenlca ruleset: GB/T 32161 eco-design certification of one product.
+ * greenlca ruleset: certification of one product under GB/T 32161 (eco-design, 生态设计产品)
+ * or GB/T 33761 (green product, 绿色产品), by the category specification's edition in force.
  *
  * A ruleset file (FORMATS.md "Ruleset", namespace urn:greenlca:ruleset:1) lists the basic
  * requirements and the indicators of one product category.  Loading it reads the file through
@@ -7,6 +8,8 @@
  * evaluating it against a bound product, its background and the impacts from glca_evaluate
  * gives a verdict: every item with its value, the baseline that applied, the outcome, a reason
  * sentence and the evidence it rests on, plus the list of reasons the product is not certified.
+ * Every threshold carries its basis (confirmed or provisional) and source, and the verdict is
+ * qualified by the provisional thresholds it rests on.
  *
  * A loaded ruleset is read-only and can be shared by threads; each evaluation allocates its own
  * verdict.  Rendering (HTML report, CLI) lives elsewhere; this header gives them every datum.
@@ -90,6 +93,19 @@ int glca_ruleset_check_category(const glca_ruleset *rs, const glca_product *p, g
  * Evaluating anyway makes every impact() not evaluable, never a silent pass.
  */
 int glca_ruleset_check_method(const glca_ruleset *rs, const glca_background *bg, glca_error *err);
+
+/** Forms of the review sheet. */
+typedef enum glca_explain_format { GLCA_EXPLAIN_TEXT = 0, GLCA_EXPLAIN_CSV } glca_explain_format;
+
+/**
+ * The review sheet: every basic requirement and indicator of `rs` in plain English and
+ * Chinese, with unit, comparator, baselines and their conditions, each threshold's basis and
+ * source, and the framework and edition.  CSV: a header, then one row per threshold (an item
+ * without one gets one row with condition, baseline and basis empty).  GLCA_EIO if the stream
+ * failed.
+ */
+int glca_ruleset_explain(FILE *f, const glca_ruleset *rs, glca_explain_format format,
+                         glca_error *err);
 
 /* ---------------------------------------------------------------- verdict */
 
@@ -254,9 +270,10 @@ typedef struct glca_report_input {
     const char *method_path;
     const char *generated; /* when, as text (ISO 8601); NULL leaves it out */
     size_t top_lines;      /* lines listed per category in the interpretation */
+    const char *rules_date; /* the date editions were chosen on (glca_rulebook_date), or NULL */
 } glca_report_input;
 
-#define GLCA_REPORT_INPUT_INIT {1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 5}
+#define GLCA_REPORT_INPUT_INIT {1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 5, NULL}
 
 /**
  * Write the report as one self-contained HTML file (inline CSS and SVG, no scripts, no
@@ -267,8 +284,36 @@ typedef struct glca_report_input {
  */
 int glca_report_write_html(FILE *f, const glca_report_input *in, glca_error *err);
 
-/** The same content as one JSON object. */
+/**
+ * The same content as one JSON object, plus what glca_report_verify needs to redo it: every
+ * input file with its SHA-256 ("inventory": {"sources"}) and the options that change the
+ * result ("options": {"rules_date"}).
+ */
 int glca_report_write_json(FILE *f, const glca_report_input *in, glca_error *err);
+
+/** What glca_report_verify recomputes a JSON report from. */
+typedef struct glca_verify_input {
+    int version;
+    const char *report_path;
+    const char *product_path; /* NULL: the product file the report names */
+    const char *const *inventory_paths;
+    size_t ninventories;
+    const char *method_path;
+    const char *ruleset_path; /* at most one of ruleset_path and rules_dir */
+    const char *rules_dir;
+} glca_verify_input;
+
+#define GLCA_VERIFY_INPUT_INIT {1, NULL, NULL, NULL, 0, NULL, NULL, NULL}
+
+/**
+ * The third-party evaluation step: recompute the product of a JSON report from the given files
+ * (editions chosen on the report's rules date) and compare.  Each difference is one line on
+ * `out`: a file whose hash changed, a number that moved (old and new, 17 digits), an outcome
+ * or the verdict that flipped; or one "reproduced" line when the input hashes, every number
+ * (bitwise) and the verdict are the same.  `*ndiff` gets the count.  Errors (an unreadable or
+ * malformed report, inputs that fail to load) return < 0.
+ */
+int glca_report_verify(FILE *out, size_t *ndiff, const glca_verify_input *in, glca_error *err);
 
 /**
  * A rulebook: the rulesets that apply to products by their `category`, from one file (every
