@@ -50,7 +50,23 @@ struct glca_background {
     glca_engine__uncertain *uncertain;
     size_t nuncertain;
     int mass_dimension; /* of the unit table, for BOM materials; -1 if kg is unknown */
+    glca_bg_stats stats;
 };
+
+/**
+ * Analyze A, choose how to solve, compute Lambda (background_lambda.c).  A singular A is
+ * GLCA_ESINGULAR naming the processes involved.
+ */
+int glca_engine__background_prepare(glca_background *bg, const glca_background_options *opts,
+                                    glca_error *err);
+
+/**
+ * The factorized solver of A, factorizing it on first need (Lambda may have been computed
+ * iteratively).  Borrowed; a solve writes its workspace, so one thread at a time.  GLCA_ERROR
+ * for a background read from the Lambda cache (no A), GLCA_ESINGULAR naming processes.
+ */
+int glca_engine__background_solver(const glca_background *bg, glca_engine__solver **out,
+                                   glca_error *err);
 
 /**
  * The scaling vector of a bound product's technosphere demand: s = A^-1 f with f[p] the sum of

@@ -58,6 +58,7 @@ struct glca_montecarlo {
     size_t *fg_line;
     double *line_factor; /* nlines: reference units per unit as written */
     glca_engine__sampler *sampler;  /* the nbg background parameters, ready to draw */
+    glca_engine__solver *nominal;   /* the background's factorization (borrowed) */
     int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
     int col_slot[GLCA_NSTAGES];  /* the stage whose impacts right-hand side q gives */
     int slot[GLCA_NSTAGES];      /* where a line of stage s goes: s, or 0 without stages */
@@ -279,7 +280,7 @@ static int worker_init(worker *w, const glca_montecarlo *mc)
     if (!w->avals || !w->bvals || !w->x || !w->f || !w->r || !w->t || !w->g || !w->xs || !w->fs ||
         !w->words)
         return glca_error_oom(&w->err);
-    return glca_engine__solver_clone(&w->solver, bg->solver, &w->err);
+    return glca_engine__solver_clone(&w->solver, mc->nominal, &w->err);
 }
 
 /*
@@ -404,7 +405,7 @@ static int solve_refine(worker *w, const glca_montecarlo *mc)
         if (max_abs(w->r, len) <= mc->opts.refine_tol * max_abs(w->x, len))
             return 0;
     }
-    if (!w->spare && (rc = glca_engine__solver_clone(&w->spare, mc->bg->solver, &w->err)) < 0)
+    if (!w->spare && (rc = glca_engine__solver_clone(&w->spare, mc->nominal, &w->err)) < 0)
         return rc;
     w->fallbacks++; /* counted as a fallback even when the refactorization is good */
     return solve_refactor(w, w->spare, mc);
@@ -571,6 +572,8 @@ int glca_montecarlo_run(glca_montecarlo **out, const glca_background *bg, const 
         goto cleanup;
     }
     if ((rc = setup(mc, err)) < 0)
+        goto cleanup;
+    if (mc->nbg && (rc = glca_engine__background_solver(bg, &mc->nominal, err)) < 0)
         goto cleanup;
     if (!(mc->impacts = glca_calloc(mc->opts.iterations * mc->k * GLCA_NSTAGES + 1,
                                     sizeof *mc->impacts))) {

@@ -98,15 +98,26 @@ static void explain_singular(const glca_engine__solver *s, glca_engine__singular
     }
 }
 
+static int analyze(glca_engine__solver *s, glca_error *err)
+{
+    if (s->n == 0 || s->symbolic)
+        return 0;
+    s->symbolic = klu_analyze(s->n, s->ap, s->ai, &s->common);
+    if (!s->symbolic)
+        return klu_failure(&s->common, "KLU analysis", err);
+    return 0;
+}
+
 static int factor(glca_engine__solver *s, glca_engine__singular *sing, glca_error *err)
 {
+    int rc;
+
     if (s->n == 0) {
         s->valid = true;
         return 0;
     }
-    s->symbolic = klu_analyze(s->n, s->ap, s->ai, &s->common);
-    if (!s->symbolic)
-        return klu_failure(&s->common, "KLU analysis", err);
+    if ((rc = analyze(s, err)) < 0)
+        return rc;
     s->numeric = klu_factor(s->ap, s->ai, s->ax, s->symbolic, &s->common);
     if (!s->numeric) {
         if (s->common.status == KLU_SINGULAR && sing)
@@ -143,17 +154,14 @@ static int alloc_solver(glca_engine__solver **out, size_t n, size_t nnz,
     return 0;
 }
 
-int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a,
-                            const glca_engine__solver_options *opts, glca_engine__singular *sing,
-                            glca_error *err)
+int glca_engine__solver_analyze(glca_engine__solver **out, const glca_engine__csc *a,
+                                const glca_engine__solver_options *opts, glca_error *err)
 {
     glca_engine__solver *s = NULL;
     size_t j, k;
     int rc;
 
     assert(a->nrows == a->ncols);
-    if (sing)
-        memset(sing, 0, sizeof *sing);
     if ((rc = alloc_solver(&s, a->ncols, a->nnz, opts, err)) < 0)
         return rc;
     for (j = 0; j <= a->ncols; j++)
@@ -162,6 +170,36 @@ int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a
         s->ai[k] = (int)a->rowidx[k];
         s->ax[k] = a->values[k];
     }
+    if ((rc = analyze(s, err)) < 0)
+        goto cleanup;
+    *out = s;
+    s = NULL;
+cleanup:
+    glca_engine__solver_free(s);
+    return rc;
+}
+
+int glca_engine__solver_factor(glca_engine__solver *s, glca_engine__singular *sing,
+                               glca_error *err)
+{
+    if (sing)
+        memset(sing, 0, sizeof *sing);
+    if (s->valid)
+        return 0;
+    return factor(s, sing, err);
+}
+
+int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a,
+                            const glca_engine__solver_options *opts, glca_engine__singular *sing,
+                            glca_error *err)
+{
+    glca_engine__solver *s = NULL;
+    int rc;
+
+    if (sing)
+        memset(sing, 0, sizeof *sing);
+    if ((rc = glca_engine__solver_analyze(&s, a, opts, err)) < 0)
+        return rc;
     if ((rc = factor(s, sing, err)) < 0)
         goto cleanup;
     *out = s;
@@ -169,6 +207,23 @@ int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a
 cleanup:
     glca_engine__solver_free(s);
     return rc;
+}
+
+void glca_engine__solver_estimate(const glca_engine__solver *s, double *fill, double *flops)
+{
+    *fill = *flops = 0;
+    if (!s->symbolic)
+        return;
+    /* KLU estimates lnz and unz from AMD's analysis of each block; est_flops likewise */
+    *fill = s->symbolic->lnz + s->symbolic->unz + (double)s->symbolic->nzoff;
+    *flops = s->symbolic->est_flops > 0 ? s->symbolic->est_flops : 0;
+}
+
+size_t glca_engine__solver_fill(const glca_engine__solver *s)
+{
+    if (!s->numeric)
+        return 0;
+    return (size_t)s->numeric->lnz + (size_t)s->numeric->unz + (size_t)s->numeric->nzoff;
 }
 
 int glca_engine__solver_clone(glca_engine__solver **out, const glca_engine__solver *src,

@@ -53,6 +53,20 @@ int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a
                             glca_error *err);
 void glca_engine__solver_free(glca_engine__solver *s);
 
+/**
+ * The symbolic analysis only (BTF + AMD ordering, cheap): glca_engine__solver_estimate tells
+ * what the factorization would cost, glca_engine__solver_factor does it.  No solve before that.
+ */
+int glca_engine__solver_analyze(glca_engine__solver **out, const glca_engine__csc *a,
+                                const glca_engine__solver_options *opts, glca_error *err);
+/** Factorize an analyzed solver (nothing if already factorized); errors as _new. */
+int glca_engine__solver_factor(glca_engine__solver *s, glca_engine__singular *sing,
+                               glca_error *err);
+/** AMD's estimates of the entries of L + U (+ off-diagonal blocks) and the factor's flops. */
+void glca_engine__solver_estimate(const glca_engine__solver *s, double *fill, double *flops);
+/** Entries of L + U + off-diagonal blocks of the factorization, 0 before it. */
+size_t glca_engine__solver_fill(const glca_engine__solver *s);
+
 /** An independent solver of the same matrix (its own factorization), e.g. one per thread. */
 int glca_engine__solver_clone(glca_engine__solver **out, const glca_engine__solver *s,
                               glca_error *err);
