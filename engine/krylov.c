@@ -331,3 +331,24 @@ void glca_engine__ilu_solve(const glca_engine__ilu *f, double *x)
         x[i] = s / f->val[f->diag[i]];
     }
 }
+
+void glca_engine__ilu_tsolve(const glca_engine__ilu *f, double *x)
+{
+    size_t i, p;
+
+    /* U^T y = x: U^T is lower triangular, its columns are U's rows */
+    for (i = 0; i < f->n; i++) {
+        const double yi = x[i] / f->val[f->diag[i]];
+
+        x[i] = yi;
+        for (p = f->diag[i] + 1; p < f->rowptr[i + 1]; p++)
+            x[f->col[p]] -= f->val[p] * yi;
+    }
+    /* L^T z = y: unit upper triangular, its columns are L's rows */
+    for (i = f->n; i-- > 0;) {
+        const double zi = x[i];
+
+        for (p = f->rowptr[i]; p < f->diag[i]; p++)
+            x[f->col[p]] -= f->val[p] * zi;
+    }
+}

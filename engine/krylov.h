@@ -59,5 +59,7 @@ int glca_engine__ilu_new(glca_engine__ilu **out, const glca_engine__csc *a, glca
 void glca_engine__ilu_free(glca_engine__ilu *f);
 /** x := (L U)^-1 x in place, read-only on f (safe from several threads). */
 void glca_engine__ilu_solve(const glca_engine__ilu *f, double *x);
+/** x := (L U)^-T x in place: the preconditioner of A itself (A = (A^T)^T ~ U^T L^T). */
+void glca_engine__ilu_tsolve(const glca_engine__ilu *f, double *x);
 
 #endif

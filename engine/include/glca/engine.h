@@ -562,9 +562,12 @@ const char *glca_line_change_name(glca_line_change c); /* "same", "changed", "ad
  * (j, i) under the key seed, so the results are bitwise identical for any thread count.
  */
 typedef enum glca_mc_solver {
-    GLCA_MC_SOLVER_AUTO = 0, /* the faster one measured on our benchmark (see montecarlo.c) */
-    GLCA_MC_SOLVER_REFACTOR, /* klu_refactor with the nominal symbolic analysis and pivots */
-    GLCA_MC_SOLVER_REFINE    /* iterative refinement preconditioned by the nominal LU */
+    GLCA_MC_SOLVER_AUTO = 0,  /* the fastest, timed per run on the actual matrix
+                                 (montecarlo_solve.c) */
+    GLCA_MC_SOLVER_REFACTOR,  /* klu_refactor with the nominal symbolic analysis and pivots */
+    GLCA_MC_SOLVER_REFINE,    /* iterative refinement preconditioned by the nominal LU */
+    GLCA_MC_SOLVER_GMRES,     /* GMRES preconditioned by the nominal LU */
+    GLCA_MC_SOLVER_GMRES_ILU  /* GMRES preconditioned by ILU(0) of the nominal A: no LU */
 } glca_mc_solver;
 
 typedef struct glca_montecarlo_options {
@@ -614,7 +617,7 @@ int glca_montecarlo_summary(const glca_montecarlo *mc, size_t c, int stage,
 typedef struct glca_mc_stats {
     size_t foreground, background; /* uncertain parameters drawn */
     glca_mc_solver solver;         /* the one used (never AUTO) */
-    size_t refine_steps;           /* refinement steps over all iterations */
+    size_t refine_steps;           /* refinement steps or GMRES iterations over all draws */
     size_t fallbacks;              /* iterations solved by refactoring from scratch */
     double seconds;                /* wall time of the draws */
 } glca_mc_stats;
