@@ -161,7 +161,7 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
 
     if ((rc = glca_engine__ilu_new(&ilu, bg->a, err)) < 0)
         return rc == GLCA_ESINGULAR ? 0 : rc;
-    bg->stats.seconds_factor = omp_get_wtime() - t0;
+    bg->stats.seconds_factor += omp_get_wtime() - t0;
     t0 = omp_get_wtime();
     sys.a = bg->a;
     sys.ilu = ilu;

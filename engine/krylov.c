@@ -16,6 +16,9 @@
 #include <math.h>
 #include <string.h>
 
+/* Iterations of the first cycle (see glca_engine__gmres_solve). */
+#define FIRST_CYCLE 8
+
 struct glca_engine__gmres {
     size_t n;
     int m;
@@ -221,8 +224,14 @@ int glca_engine__gmres_solve(glca_engine__gmres *g, const glca_engine__krylov_op
     const double inner = tol * sqrt((double)g->n) / 4;
 
     while (be > tol && (int)total < max_iter) {
+        int budget = max_iter - (int)total;
+
+        /* the weights come from the current x: the first cycle is short, because weights from
+           a poor first guess (rows whose x0 is far too small get huge weights) can stall it */
+        if (total == 0 && budget > FIRST_CYCLE)
+            budget = FIRST_CYCLE;
         set_weights(g);
-        rc = cycle(g, ops, x, inner, max_iter - (int)total, err);
+        rc = cycle(g, ops, x, inner, budget, err);
         if (rc < 0)
             return rc;
         if (rc == 0 && ++stalls > 1)

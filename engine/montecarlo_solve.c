@@ -21,9 +21,14 @@
  *
  * AUTO is chosen per run on the actual matrix.  When the background's cost model found the LU
  * too expensive to make (its Lambda is iterative and no factorization exists), only GMRES_ILU
- * avoids paying for it.  Otherwise each candidate solves iteration 0 once on one thread, timed
- * after a first untimed run that warms the caches, and the fastest is used for the run; its
- * draws are then the same whatever the thread count, as always.  Figures: bench/README.md.
+ * avoids paying for it.  Otherwise the LU exists and the candidates are the three that use it:
+ * each solves iteration 0 once on one thread, timed after a first untimed run that warms the
+ * caches, and the fastest is used for the run; its draws are then the same whatever the thread
+ * count, as always.  REFACTOR is not tried when half the time the nominal factorization took
+ * already exceeds the best candidate's.  GMRES_ILU is not a candidate next to an LU: on the
+ * nearly triangular easy background ILU(0) of a perturbed A stalled (restarted GMRES made no
+ * progress in 200 iterations, bench_montecarlo), while the LU preconditioner needs few steps.
+ * Figures: bench/README.md.
  */
 #include "montecarlo_int.h"
 
@@ -341,8 +346,11 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
                             int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *),
                             glca_error *err)
 {
-    static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_REFACTOR, GLCA_MC_SOLVER_REFINE,
-                                                GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_GMRES_ILU};
+    /* cheapest to try first: REFACTOR is skipped once something beats half the time the
+       background's factorization took, which a refactorization cannot undercut by much */
+    static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE,
+                                                GLCA_MC_SOLVER_REFACTOR};
+    glca_bg_stats bst;
     glca_mc_solver best = GLCA_MC_SOLVER_REFACTOR;
     double best_s = INFINITY;
     size_t c;
@@ -354,16 +362,16 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
     if (mc->opts.solver != GLCA_MC_SOLVER_AUTO)
         return mc->nbg ? shared_parts(mc, err) : 0;
+    glca_background_stats(mc->bg, &bst);
     for (c = 0; c < sizeof candidates / sizeof candidates[0]; c++) {
         glca_engine__mc_worker w;
         double t0, dt = INFINITY;
 
+        if (candidates[c] == GLCA_MC_SOLVER_REFACTOR && bst.seconds_factor / 2 > best_s)
+            continue;
         mc->opts.solver = candidates[c];
-        if ((rc = shared_parts(mc, err)) < 0) {
-            if (candidates[c] == GLCA_MC_SOLVER_GMRES_ILU && rc == GLCA_ESINGULAR)
-                continue; /* a zero pivot in ILU(0): not a candidate here */
+        if ((rc = shared_parts(mc, err)) < 0)
             return rc;
-        }
         rc = glca_engine__mc_worker_init(&w, mc);
         if (rc == 0 && (rc = trial(&w, mc)) == 0) {
             t0 = omp_get_wtime();
@@ -381,9 +389,5 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         }
     }
     mc->opts.solver = best;
-    if (best != GLCA_MC_SOLVER_GMRES_ILU) {
-        glca_engine__ilu_free(mc->ilu);
-        mc->ilu = NULL;
-    }
     return 0;
 }
