@@ -45,6 +45,7 @@ void glca_background_free(glca_background *bg)
     glca_free(bg->cf);
     glca_free(bg->lambda);
     glca_engine__solver_free(bg->solver);
+    glca_engine__ilu_free(bg->ilu);
     glca_free(bg->uncertain);
     glca_free(bg);
 }
@@ -286,12 +287,7 @@ cleanup:
 
 int glca_background_solve(glca_background *bg, double *b, glca_error *err)
 {
-    glca_engine__solver *s;
-    int rc;
-
-    if ((rc = glca_engine__background_solver(bg, &s, err)) < 0)
-        return rc;
-    return glca_engine__solver_solve(s, b, 1, err);
+    return glca_engine__background_solve_a(bg, b, err);
 }
 
 void glca_background_inventory(const glca_background *bg, const double *s, double *g)

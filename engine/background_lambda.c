@@ -9,8 +9,10 @@
  *            the same whatever thread runs it, so Lambda does not depend on the thread count).
  *            Any category that does not converge, or a zero pivot in ILU(0), sends all of
  *            Lambda to DIRECT, which also names the processes of a singular A.  A is then
- *            factorized only when a solve needs it (glca_engine__background_solver): batch
- *            evaluation reads only Lambda, so it never pays for the fill.
+ *            factorized only when something needs the factors (Monte Carlo with an LU-based
+ *            solver): batch evaluation reads only Lambda, and a single solve (contributions,
+ *            glca_background_solve) is GMRES on A preconditioned by the same ILU(0), with the
+ *            backward error checked and the factorization as fallback.
  *
  * AUTO is a cost model on the actual matrix: KLU's symbolic analysis (done anyway, it is the
  * first half of DIRECT) estimates the factorization's flops and the entries of L + U; DIRECT
@@ -204,7 +206,10 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
         glca_engine__gmres_free(g);
         glca_free(x);
     }
-    glca_engine__ilu_free(ilu);
+    if (ok)
+        bg->ilu = ilu; /* kept for single solves (glca_engine__background_solve_a) */
+    else
+        glca_engine__ilu_free(ilu);
     bg->stats.iterations = iterations;
     bg->stats.seconds_lambda = omp_get_wtime() - t0;
     bg->stats.solver = GLCA_BG_SOLVER_ITERATIVE;
@@ -269,6 +274,84 @@ int glca_engine__background_solver(const glca_background *cbg, glca_engine__solv
         return rc;
     *out = bg->solver;
     return 0;
+}
+
+/* y = A x and |A| |x| with A's own values */
+static void apply_a(void *payload, const double *x, double *y, double *y_abs)
+{
+    const glca_engine__csc *a = payload;
+    size_t j, e;
+
+    memset(y, 0, a->nrows * sizeof *y);
+    if (y_abs)
+        memset(y_abs, 0, a->nrows * sizeof *y_abs);
+    for (j = 0; j < a->ncols; j++) {
+        const double xj = x[j];
+
+        if (xj == 0)
+            continue;
+        for (e = a->colptr[j]; e < a->colptr[j + 1]; e++) {
+            y[a->rowidx[e]] += a->values[e] * xj;
+            if (y_abs)
+                y_abs[a->rowidx[e]] += fabs(a->values[e] * xj);
+        }
+    }
+}
+
+typedef struct asystem {
+    const glca_engine__csc *a;
+    const glca_engine__ilu *ilu;
+} asystem;
+
+static void apply_asys(void *payload, const double *x, double *y, double *y_abs)
+{
+    apply_a((void *)((const asystem *)payload)->a, x, y, y_abs);
+}
+
+static int precond_ilu_t(void *payload, double *x, glca_error *err)
+{
+    (void)err;
+    glca_engine__ilu_tsolve(((const asystem *)payload)->ilu, x);
+    return 0;
+}
+
+/* 1 if GMRES solved A x = b into x within LAMBDA_TOL, 0 if not, < 0 on failure */
+static int solve_a_iterative(glca_background *bg, double *x, glca_error *err)
+{
+    const size_t n = bg->n;
+    glca_engine__gmres *g = NULL;
+    asystem sys = {bg->a, bg->ilu};
+    glca_engine__krylov_ops ops = {apply_asys, precond_ilu_t, &sys};
+    double *b = glca_mallocarray(n + 1, sizeof *b);
+    int rc;
+
+    if (!b)
+        return glca_error_oom(err);
+    memcpy(b, x, n * sizeof *b);
+    if ((rc = glca_engine__gmres_new(&g, n, RESTART, err)) == 0) {
+        glca_engine__ilu_tsolve(bg->ilu, x);
+        rc = glca_engine__gmres_solve(g, &ops, b, x, LAMBDA_TOL, MAX_ITERATIONS, NULL, NULL,
+                                      err);
+        if (rc == 0)
+            memcpy(x, b, n * sizeof *x); /* the direct solve starts from b again */
+    }
+    glca_engine__gmres_free(g);
+    glca_free(b);
+    return rc;
+}
+
+int glca_engine__background_solve_a(glca_background *bg, double *x, glca_error *err)
+{
+    glca_engine__solver *s;
+    int rc;
+
+    if (bg->ilu && bg->solver && !glca_engine__solver_factorized(bg->solver) && bg->n) {
+        if ((rc = solve_a_iterative(bg, x, err)) != 0)
+            return rc < 0 ? rc : 0;
+    }
+    if ((rc = glca_engine__background_solver(bg, &s, err)) < 0)
+        return rc;
+    return glca_engine__solver_solve(s, x, 1, err);
 }
 
 void glca_background_stats(const glca_background *bg, glca_bg_stats *out)

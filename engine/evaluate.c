@@ -62,9 +62,7 @@ void glca_impacts_totals(size_t ncategories, const double *impacts, double *tota
 int glca_engine__background_demand(glca_background *bg, const glca_product *p, double *s,
                                    glca_error *err)
 {
-    glca_engine__solver *solver;
     size_t i;
-    int rc;
 
     if (p->bound != bg)
         return glca_error_set(err, GLCA_ERROR, &p->loc,
@@ -76,7 +74,5 @@ int glca_engine__background_demand(glca_background *bg, const glca_product *p, d
         if (l->kind != GLCA_LINE_EMISSION)
             s[l->index] += l->amount_ref;
     }
-    if ((rc = glca_engine__background_solver(bg, &solver, err)) < 0)
-        return rc;
-    return glca_engine__solver_solve(solver, s, 1, err);
+    return glca_engine__background_solve_a(bg, s, err);
 }

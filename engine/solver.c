@@ -219,6 +219,11 @@ void glca_engine__solver_estimate(const glca_engine__solver *s, double *fill, do
     *flops = s->symbolic->est_flops > 0 ? s->symbolic->est_flops : 0;
 }
 
+bool glca_engine__solver_factorized(const glca_engine__solver *s)
+{
+    return s->valid;
+}
+
 size_t glca_engine__solver_fill(const glca_engine__solver *s)
 {
     if (!s->numeric)

@@ -64,6 +64,8 @@ int glca_engine__solver_factor(glca_engine__solver *s, glca_engine__singular *si
                                glca_error *err);
 /** AMD's estimates of the entries of L + U (+ off-diagonal blocks) and the factor's flops. */
 void glca_engine__solver_estimate(const glca_engine__solver *s, double *fill, double *flops);
+/** Whether a valid factorization exists (not only the analysis). */
+bool glca_engine__solver_factorized(const glca_engine__solver *s);
 /** Entries of L + U + off-diagonal blocks of the factorization, 0 before it. */
 size_t glca_engine__solver_fill(const glca_engine__solver *s);
 

@@ -327,3 +327,39 @@ Test(engine_iterative, every_monte_carlo_solver_equals_refactorization_draw_by_d
     glca_method_free(sc.me);
     glca_model_free(sc.m);
 }
+
+Test(engine_iterative, single_solve_after_iterative_lambda_needs_no_factorization, .timeout = 30)
+{
+    static scc_case sc;
+    static double at[NP][NP];
+    glca_error err = GLCA_ERROR_INIT;
+    glca_background *bg;
+    glca_bg_stats st;
+    double x[NP], f[NP], want[NP];
+    int p, q;
+
+    build(&sc, 31, false);
+    bg = prepare(sc.m, sc.me, GLCA_BG_SOLVER_ITERATIVE);
+    for (p = 0; p < NP; p++)
+        for (q = 0; q < NP; q++)
+            at[p][q] = sc.a[q][p];
+    memset(f, 0, sizeof f);
+    f[7] = 2;
+    f[40] = 0.5;
+    dense_tsolve(at, f, want); /* (A^T)^T x = A x = f */
+    for (p = 0; p < NP; p++) {
+        char id[32];
+
+        snprintf(id, sizeof id, "proc-%d", p);
+        cr_assert_eq(glca_background_find_process(bg, id), p);
+    }
+    memcpy(x, f, sizeof x);
+    OK(glca_background_solve(bg, x, &err), &err);
+    for (p = 0; p < NP; p++)
+        ASSERT_REL(x[p], want[p], 1e-9);
+    glca_background_stats(bg, &st);
+    cr_assert_eq(st.fill, 0, "the single solve factorized A (%zu entries)", st.fill);
+    glca_background_free(bg);
+    glca_method_free(sc.me);
+    glca_model_free(sc.m);
+}
