@@ -419,9 +419,10 @@ int main(int argc, char **argv)
             memcpy(direct_lambda, glca_background_lambda(e.bg), n * k * sizeof *direct_lambda);
         }
         printf("  engine-%-9s prep=%7.3fs (best of %d: analysis/factor %.3fs, lambda %.3fs) "
-               "used=%s fill=%zu est_fill=%zu iterations=%zu rcond=%.1e\n",
+               "used=%s fill=%zu est_fill=%zu largest_block=%zu iterations=%zu rcond=%.1e\n",
                names[s], best[s], s == 1 ? 1 : c.runs, st.seconds_factor, st.seconds_lambda,
-               names[st.solver], st.fill, st.estimated_fill, st.iterations, st.rcond);
+               names[st.solver], st.fill, st.estimated_fill, st.largest_block, st.iterations,
+               st.rcond);
     }
     ref = direct_lambda;
     printf("  engine-auto vs %s: max_rel=%.1e\n", c.direct ? "direct" : "iterative",

@@ -14,11 +14,17 @@
  *            glca_background_solve) is GMRES on A preconditioned by the same ILU(0), with the
  *            backward error checked and the factorization as fallback.
  *
- * AUTO is a cost model on the actual matrix: KLU's symbolic analysis (done anyway, it is the
- * first half of DIRECT) estimates the factorization's flops and the entries of L + U; DIRECT
- * costs flops + 2 k fill, ITERATIVE about k · EXPECTED_ITERATIONS · (4 nnz(A) + 2 RESTART n)
- * plus the ILU, weighted by MEMORY_BOUND because sparse products and triangular solves run at
- * memory speed while KLU's elimination reuses cached columns.  Measured with bench_background
+ * AUTO is a cost model on the actual matrix: ITERATIVE costs about k · EXPECTED_ITERATIONS ·
+ * (4 nnz(A) + 2 RESTART n) plus the ILU, weighted by MEMORY_BOUND because sparse products and
+ * triangular solves run at memory speed while KLU's elimination reuses cached columns.  First
+ * the block triangular form (O(nnz)): when even a dense LU of the largest block (b^2 entries,
+ * 2 k b^2 flops to solve with) would cost more than ITERATIVE, KLU's symbolic analysis is not
+ * run, because AMD's own time grows with the fill it finds (at 100,000 processes of the
+ * realistic background it took longer than the whole iterative Lambda).  Otherwise the
+ * analysis (the first half of DIRECT anyway) estimates the factorization's flops and the
+ * entries of L + U, and DIRECT costs flops + 2 k fill.  A giant block that would still factor
+ * sparsely goes to ITERATIVE unanalyzed: the price is the difference between two sub-second
+ * preparations, where the other mistake costs minutes.  Measured with bench_background
  * (bench/README.md): on the easy synthetic background (largest SCC 0.8 %) the estimate is
  * 2.8 M flops and DIRECT wins; on the realistic one (largest SCC 78 %) it is ~10^10 flops and
  * ITERATIVE wins by an order of magnitude.  The constants describe the machine's kernels, not
@@ -216,17 +222,29 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
     return ok;
 }
 
-/* AUTO: the cheaper by the cost model at the top of the file */
-static glca_bg_solver choose(glca_background *bg)
+/* AUTO: the cheaper by the cost model at the top of the file; < 0 on failure */
+static int choose(glca_background *bg, glca_bg_solver *how, glca_error *err)
 {
     const double n = (double)bg->n, k = (double)bg->k, nnz = (double)bg->a->nnz;
-    double fill, flops, direct, iterative;
+    double fill, flops, direct, iterative, block;
+    int rc;
 
+    iterative = MEMORY_BOUND * (nnz * 4 + k * EXPECTED_ITERATIONS * (4 * nnz + 2 * RESTART * n));
+    /* the fill of an expensive LU cannot be known without AMD, whose own time grows with it:
+       analyze only when a dense factor of the largest block would be affordable */
+    block = (double)glca_engine__solver_largest_block(bg->solver);
+    bg->stats.largest_block = block > 0 ? (size_t)block : 0;
+    if (block * block > iterative / (2 * (k > 0 ? k : 1))) {
+        *how = GLCA_BG_SOLVER_ITERATIVE;
+        return 0;
+    }
+    if ((rc = glca_engine__solver_analyze_loaded(bg->solver, err)) < 0)
+        return rc;
     glca_engine__solver_estimate(bg->solver, &fill, &flops);
     bg->stats.estimated_fill = (size_t)fill;
     direct = flops + 2 * k * fill;
-    iterative = MEMORY_BOUND * (nnz * 4 + k * EXPECTED_ITERATIONS * (4 * nnz + 2 * RESTART * n));
-    return direct > iterative ? GLCA_BG_SOLVER_ITERATIVE : GLCA_BG_SOLVER_DIRECT;
+    *how = direct > iterative ? GLCA_BG_SOLVER_ITERATIVE : GLCA_BG_SOLVER_DIRECT;
+    return 0;
 }
 
 int glca_engine__background_prepare(glca_background *bg, const glca_background_options *opts,
@@ -240,13 +258,13 @@ int glca_engine__background_prepare(glca_background *bg, const glca_background_o
     so.use_btf = opts->use_btf;
     so.pivot_tol = opts->pivot_tol;
     bg->stats.rcond = -1;
-    if ((rc = glca_engine__solver_analyze(&bg->solver, bg->a, &so, err)) < 0)
+    if ((rc = glca_engine__solver_load(&bg->solver, bg->a, &so, err)) < 0)
         return rc;
-    bg->stats.seconds_factor = omp_get_wtime() - t0;
     if (!(bg->lambda = glca_calloc(bg->k * bg->n + 1, sizeof *bg->lambda)))
         return glca_error_oom(err);
-    if (how == GLCA_BG_SOLVER_AUTO)
-        how = choose(bg);
+    if (how == GLCA_BG_SOLVER_AUTO && (rc = choose(bg, &how, err)) < 0)
+        return rc;
+    bg->stats.seconds_factor = omp_get_wtime() - t0;
     if (how == GLCA_BG_SOLVER_ITERATIVE && bg->n && bg->k) {
         if ((rc = lambda_iterative(bg, threads, err)) < 0)
             return rc;

@@ -6,6 +6,7 @@
  */
 #include "solver.h"
 
+#include <btf.h>
 #include <klu.h>
 
 #include <assert.h>
@@ -152,6 +153,55 @@ static int alloc_solver(glca_engine__solver **out, size_t n, size_t nnz,
     s->common.halt_if_singular = 1;
     *out = s;
     return 0;
+}
+
+long glca_engine__solver_largest_block(const glca_engine__solver *s)
+{
+    int *p = glca_mallocarray((size_t)s->n + 1, sizeof *p);
+    int *q = glca_mallocarray((size_t)s->n + 1, sizeof *q);
+    int *r = glca_mallocarray((size_t)s->n + 2, sizeof *r);
+    int *work = glca_mallocarray(5 * (size_t)s->n + 1, sizeof *work);
+    long largest = -1;
+    double done;
+    int nblocks, nmatch, b;
+
+    if (p && q && r && work) {
+        /* the pattern only: btf_order does not read values */
+        nblocks = btf_order(s->n, s->ap, s->ai, 0, &done, p, q, r, &nmatch, work);
+        for (largest = 0, b = 0; b < nblocks; b++)
+            if (r[b + 1] - r[b] > largest)
+                largest = r[b + 1] - r[b];
+    }
+    glca_free(p);
+    glca_free(q);
+    glca_free(r);
+    glca_free(work);
+    return largest;
+}
+
+int glca_engine__solver_load(glca_engine__solver **out, const glca_engine__csc *a,
+                             const glca_engine__solver_options *opts, glca_error *err)
+{
+    glca_engine__solver *s = NULL;
+    size_t j, k;
+    int rc;
+
+    assert(a->nrows == a->ncols);
+    if ((rc = alloc_solver(&s, a->ncols, a->nnz, opts, err)) < 0)
+        return rc;
+    for (j = 0; j <= a->ncols; j++)
+        s->ap[j] = (int)a->colptr[j];
+    for (k = 0; k < a->nnz; k++) {
+        s->ai[k] = (int)a->rowidx[k];
+        s->ax[k] = a->values[k];
+    }
+    *out = s;
+    return 0;
+}
+
+int glca_engine__solver_analyze_loaded(glca_engine__solver *s, glca_error *err)
+{
+    return analyze(s, err);
 }
 
 int glca_engine__solver_analyze(glca_engine__solver **out, const glca_engine__csc *a,

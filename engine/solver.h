@@ -53,6 +53,14 @@ int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a
                             glca_error *err);
 void glca_engine__solver_free(glca_engine__solver *s);
 
+/** A copy of `a` ready to analyze (glca_engine__solver_factor analyzes first if needed). */
+int glca_engine__solver_load(glca_engine__solver **out, const glca_engine__csc *a,
+                             const glca_engine__solver_options *opts, glca_error *err);
+/** The symbolic analysis of a loaded solver (nothing if done already). */
+int glca_engine__solver_analyze_loaded(glca_engine__solver *s, glca_error *err);
+/** Order of the largest block of the block triangular form (BTF, O(nnz)); -1 out of memory. */
+long glca_engine__solver_largest_block(const glca_engine__solver *s);
+
 /**
  * The symbolic analysis only (BTF + AMD ordering, cheap): glca_engine__solver_estimate tells
  * what the factorization would cost, glca_engine__solver_factor does it.  No solve before that.

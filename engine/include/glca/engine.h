@@ -314,6 +314,7 @@ typedef struct glca_background_stats {
     glca_bg_solver solver;  /* the one that computed Lambda (never AUTO) */
     size_t fill;            /* entries of KLU's L + U + off-diagonal blocks, 0 if not factorized */
     size_t estimated_fill;  /* the symbolic analysis' estimate the AUTO choice used, 0 if none */
+    size_t largest_block;   /* order of the largest BTF block (AUTO only), 0 if not computed */
     size_t iterations;      /* Krylov iterations over all categories (ITERATIVE) */
     double rcond;           /* KLU's cheap reciprocal condition estimate, -1 if not factorized */
     double seconds_factor;  /* analysis + factorization (or ILU(0)) */
