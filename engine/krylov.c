@@ -211,6 +211,47 @@ static int cycle(glca_engine__gmres *g, const glca_engine__krylov_ops *ops, doub
     return (int)used;
 }
 
+int glca_engine__gmres_solve_weighted(glca_engine__gmres *g, const glca_engine__krylov_ops *ops,
+                                      const double *b, double *x, const double *w, double tol,
+                                      int max_iter, size_t *iters, double *estimate,
+                                      glca_error *err)
+{
+    size_t total = 0, i;
+    double est;
+    int rc = 0, stalls = 0;
+
+    memcpy(g->w, w, g->n * sizeof *g->w);
+    for (i = 0; i < g->n; i++)
+        if (!(g->w[i] > 0))
+            g->w[i] = 0;
+    for (;;) {
+        residual(g, ops, b, x);
+        for (est = 0, i = 0; i < g->n; i++)
+            est += g->w[i] * fabs(g->r[i]);
+        if (!(est > tol) || (int)total >= max_iter)
+            break;
+        /* a zero weight would make W singular in the Arnoldi space: give those rows a weight
+           far below the others, so they neither matter nor break the iteration */
+        for (i = 0; i < g->n; i++)
+            if (g->w[i] == 0)
+                g->w[i] = 1e-300;
+        rc = cycle(g, ops, x, tol / 4, max_iter - (int)total, err);
+        for (i = 0; i < g->n; i++)
+            if (g->w[i] == 1e-300)
+                g->w[i] = 0;
+        if (rc < 0)
+            return rc;
+        if (rc == 0 && ++stalls > 1)
+            break;
+        total += (size_t)rc;
+    }
+    if (iters)
+        *iters = total;
+    if (estimate)
+        *estimate = est;
+    return est <= tol ? 1 : 0;
+}
+
 int glca_engine__gmres_solve(glca_engine__gmres *g, const glca_engine__krylov_ops *ops,
                              const double *b, double *x, double tol, int max_iter,
                              size_t *iters, double *omega, glca_error *err)

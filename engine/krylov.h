@@ -45,6 +45,18 @@ int glca_engine__gmres_solve(glca_engine__gmres *g, const glca_engine__krylov_op
                              const double *b, double *x, double tol, int max_iter,
                              size_t *iters, double *omega, glca_error *err);
 
+/**
+ * As glca_engine__gmres_solve with fixed weights w >= 0 and a goal-oriented stop: the estimate
+ * sum_i w_i |b - Op x|_i is at most `tol`.  With w_i = max_c |Lambda_ci| / (the total of
+ * category c), the estimate bounds the relative error of every category's total to first order
+ * (the error of C B x is Lambda r), which is what Monte Carlo keeps; rows no total depends on
+ * (w_i = 0) need not converge.  Returns as glca_engine__gmres_solve; `*estimate` may be NULL.
+ */
+int glca_engine__gmres_solve_weighted(glca_engine__gmres *g, const glca_engine__krylov_ops *ops,
+                                      const double *b, double *x, const double *w, double tol,
+                                      int max_iter, size_t *iters, double *estimate,
+                                      glca_error *err);
+
 /** Componentwise backward error from r = b - Op x and t = |Op| |x| + |b|. */
 double glca_engine__backward_error(const double *r, const double *t, size_t n);
 

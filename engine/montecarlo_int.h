@@ -39,6 +39,7 @@ typedef struct glca_engine__mc_worker {
     glca_engine__solver *solver; /* REFACTOR: refactored each draw; others: stays nominal */
     glca_engine__solver *spare;  /* refactored when an iteration does not converge */
     glca_engine__gmres *gmres;   /* GMRES, GMRES_ILU */
+    double *tc;                  /* GMRES_ILU: k category normalizers */
     double *avals, *bvals, *amount, *x, *f, *r, *t, *g, *xs, *fs;
     uint32_t *words; /* the sampler's workspace */
     size_t refine_steps, fallbacks;

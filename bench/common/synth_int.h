@@ -128,4 +128,11 @@ void glca_synth__amount(glca_bench_out *o, double amount);
 void glca_synth__close_exchange(glca_bench_out *o, glca_bench_rng *r, bool uncertainty,
                                 double amount, const char *indent, const char *tag);
 
+/**
+ * As glca_synth__close_exchange with uncertainty on, always lognormal with a gsd drawn from
+ * [gsd_lo, gsd_hi): the narrow basic uncertainty of a market's supply shares.
+ */
+void glca_synth__close_exchange_lognormal(glca_bench_out *o, glca_bench_rng *r, double gsd_lo,
+                                          double gsd_hi, const char *indent, const char *tag);
+
 #endif

@@ -122,7 +122,7 @@ static size_t pick_providers(const glca_synth *s, glca_bench_rng *r, size_t j, s
 }
 
 static void write_input(glca_bench_out *o, const glca_synth *s, glca_bench_rng *r, size_t q,
-                        double per_ref, double share)
+                        double per_ref, double share, bool market)
 {
     const synth_unit *u = glca_synth__pick_unit(r, s->pfam[q], 0.2, true);
     const double amount = share * per_ref / u->per;
@@ -141,7 +141,10 @@ static void write_input(glca_bench_out *o, const glca_synth *s, glca_bench_rng *
         glca_synth__process_id(o, s, q);
         GLCA_BENCH_OUT_LIT(o, "\"");
     }
-    glca_synth__close_exchange(o, r, s->opt.uncertainty, amount, "    ", "input");
+    if (market && s->opt.uncertainty) /* shares of a market's suppliers: gsd 1.02-1.1 */
+        glca_synth__close_exchange_lognormal(o, r, 1.02, 1.1, "    ", "input");
+    else
+        glca_synth__close_exchange(o, r, s->opt.uncertainty, amount, "    ", "input");
 }
 
 /* amount of flow f per reference unit of a process, before any unit change */
@@ -250,7 +253,8 @@ static size_t write_process(glca_bench_out *o, const glca_synth *s, glca_bench_r
         /* shares in provider units per unit of j, times the size ratio (synth_market.c) */
         nq = glca_synth__market_inputs(s, r, j, q, w, MAX_INPUTS);
         for (k = 0; k < nq; k++)
-            write_input(o, s, r, q[k], per_ref, w[k] * s->size[j] / s->size[q[k]]);
+            write_input(o, s, r, q[k], per_ref, w[k] * s->size[j] / s->size[q[k]],
+                        glca_synth__is_market(s, j) && !glca_synth__is_market(s, q[k]));
         if (glca_synth__is_market(s, j))
             nx = nq + write_elementary(o, s, r, per_ref, 0, 3);
         else
@@ -263,10 +267,10 @@ static size_t write_process(glca_bench_out *o, const glca_synth *s, glca_bench_r
     for (k = 0; k < nq; k++)
         wsum += (w[k] = glca_bench_rng_lognormal(r, 1, 3));
     for (k = 0; k < nq; k++)
-        write_input(o, s, r, q[k], per_ref, budget * w[k] / wsum);
+        write_input(o, s, r, q[k], per_ref, budget * w[k] / wsum, false);
     nx = nq;
     if (glca_bench_rng_chance(r, 0.01)) { /* self-use, as in input-output models */
-        write_input(o, s, r, j, per_ref, glca_bench_rng_range(r, 0.01, 0.1));
+        write_input(o, s, r, j, per_ref, glca_bench_rng_range(r, 0.01, 0.1), false);
         nx++;
     }
     nx += write_elementary(o, s, r, per_ref, 8, 13);

@@ -281,3 +281,17 @@ void glca_synth__close_exchange(glca_bench_out *o, glca_bench_rng *r, bool uncer
     glca_bench_out_str(o, tag);
     GLCA_BENCH_OUT_LIT(o, ">\n");
 }
+
+void glca_synth__close_exchange_lognormal(glca_bench_out *o, glca_bench_rng *r, double gsd_lo,
+                                          double gsd_hi, const char *indent, const char *tag)
+{
+    GLCA_BENCH_OUT_LIT(o, ">\n");
+    glca_bench_out_str(o, indent);
+    GLCA_BENCH_OUT_LIT(o, "  <uncertainty distribution=\"lognormal\"");
+    attr_num(o, "gsd", glca_bench_rng_range(r, gsd_lo, gsd_hi), 3);
+    GLCA_BENCH_OUT_LIT(o, "/>\n");
+    glca_bench_out_str(o, indent);
+    GLCA_BENCH_OUT_LIT(o, "</");
+    glca_bench_out_str(o, tag);
+    GLCA_BENCH_OUT_LIT(o, ">\n");
+}
