@@ -29,7 +29,7 @@ static const char help[] =
     "  --solver S         perturbed background: refactor (klu_refactor), refine (iterative\n"
     "                     refinement on the nominal factorization), gmres (GMRES preconditioned\n"
     "                     by it), gmres-ilu (by ILU(0), no factorization), auto (default: the\n"
-    "                     fastest, timed on the first draw)\n"
+    "                     cheapest for this background, from iterations counted on one draw)\n"
     "  --no-background    draw only the product's own lines\n"
     "  --ruleset/--rules-dir   also the share of iterations in which each rule item passes\n"
     "  --format F         table (default), json, csv\n"

@@ -26,10 +26,11 @@
  * AUTO is chosen per run on the actual matrix.  When the background's cost model found the LU
  * too expensive to make (its Lambda is iterative and no factorization exists), only GMRES_ILU
  * avoids paying for it.  Otherwise the LU exists and the candidates are the three that use it:
- * each solves iteration 0 once on one thread, timed after a first untimed run that warms the
- * caches, and the fastest is used for the run; its draws are then the same whatever the thread
- * count, as always.  REFACTOR is not tried when half the time the nominal factorization took
- * already exceeds the best candidate's.  GMRES_ILU is not a candidate next to an LU: on the
+ * GMRES and REFINE each solve iteration 0 once, and the iterations they needed are priced in
+ * flops against one refactorization (KLU's flop count of the nominal factorization) plus a
+ * solve; the cheapest is used for the run.  Counting instead of timing keeps the choice, and so
+ * the draws, the same from run to run and for any thread count.  GMRES_ILU is not a candidate
+ * next to an LU: on the
  * nearly triangular easy background ILU(0) of a perturbed A stalled (restarted GMRES made no
  * progress in 200 iterations, bench_montecarlo), while the LU preconditioner needs few steps.
  * Figures: bench/README.md.
@@ -39,7 +40,6 @@
 #include <math.h>
 #include <string.h>
 
-#include <omp.h>
 
 /* Backward error above which a refactorized solution is not trusted. */
 #define MAX_BACKWARD_ERROR 1e-10
@@ -393,13 +393,10 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
                             int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *),
                             glca_error *err)
 {
-    /* cheapest to try first: REFACTOR is skipped once something beats half the time the
-       background's factorization took, which a refactorization cannot undercut by much */
-    static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE,
-                                                GLCA_MC_SOLVER_REFACTOR};
-    glca_bg_stats bst;
+    static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE};
+    const double n = (double)mc->bg->n, nnz = (double)mc->bg->a->nnz;
+    double fill, solve, best_cost;
     glca_mc_solver best = GLCA_MC_SOLVER_REFACTOR;
-    double best_s = INFINITY;
     size_t c;
     int rc;
 
@@ -409,29 +406,34 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
     if (mc->opts.solver != GLCA_MC_SOLVER_AUTO)
         return mc->nbg ? shared_parts(mc, err) : 0;
-    glca_background_stats(mc->bg, &bst);
+    mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
+    if ((rc = shared_parts(mc, err)) < 0)
+        return rc;
+    /* flops per draw: a refactorization and one solve against the iterations the others
+       needed on iteration 0 (counted, not timed, so the choice is the same run after run) */
+    fill = (double)glca_engine__solver_fill(mc->nominal);
+    solve = 2 * fill + 2 * nnz;
+    best_cost = glca_engine__solver_flops(mc->nominal) + solve;
     for (c = 0; c < sizeof candidates / sizeof candidates[0]; c++) {
         glca_engine__mc_worker w;
-        double t0, dt = INFINITY;
+        double steps, cost;
 
-        if (candidates[c] == GLCA_MC_SOLVER_REFACTOR && bst.seconds_factor / 2 > best_s)
-            continue;
         mc->opts.solver = candidates[c];
-        if ((rc = shared_parts(mc, err)) < 0)
-            return rc;
         rc = glca_engine__mc_worker_init(&w, mc);
-        if (rc == 0 && (rc = trial(&w, mc)) == 0) {
-            t0 = omp_get_wtime();
+        if (rc == 0)
             rc = trial(&w, mc);
-            dt = omp_get_wtime() - t0;
-        }
         if (rc < 0 && err)
             *err = w.err;
+        steps = (double)w.refine_steps;
+        cost = w.fallbacks ? INFINITY
+                           : candidates[c] == GLCA_MC_SOLVER_GMRES
+                                 ? (steps + 1) * (solve + 2 * n * (steps + 2))
+                                 : (steps + 1) * solve;
         glca_engine__mc_worker_free(&w);
         if (rc < 0)
             return rc;
-        if (dt < best_s) {
-            best_s = dt;
+        if (cost < best_cost) {
+            best_cost = cost;
             best = candidates[c];
         }
     }

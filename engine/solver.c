@@ -269,6 +269,13 @@ void glca_engine__solver_estimate(const glca_engine__solver *s, double *fill, do
     *flops = s->symbolic->est_flops > 0 ? s->symbolic->est_flops : 0;
 }
 
+double glca_engine__solver_flops(glca_engine__solver *s)
+{
+    if (!s->valid || s->n == 0 || !klu_flops(s->symbolic, s->numeric, &s->common))
+        return 0;
+    return s->common.flops;
+}
+
 bool glca_engine__solver_factorized(const glca_engine__solver *s)
 {
     return s->valid;

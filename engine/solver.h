@@ -72,6 +72,8 @@ int glca_engine__solver_factor(glca_engine__solver *s, glca_engine__singular *si
                                glca_error *err);
 /** AMD's estimates of the entries of L + U (+ off-diagonal blocks) and the factor's flops. */
 void glca_engine__solver_estimate(const glca_engine__solver *s, double *fill, double *flops);
+/** Flops of the numeric factorization (what a refactorization costs), 0 if none. */
+double glca_engine__solver_flops(glca_engine__solver *s);
 /** Whether a valid factorization exists (not only the analysis). */
 bool glca_engine__solver_factorized(const glca_engine__solver *s);
 /** Entries of L + U + off-diagonal blocks of the factorization, 0 before it. */

@@ -563,8 +563,8 @@ const char *glca_line_change_name(glca_line_change c); /* "same", "changed", "ad
  * (j, i) under the key seed, so the results are bitwise identical for any thread count.
  */
 typedef enum glca_mc_solver {
-    GLCA_MC_SOLVER_AUTO = 0,  /* the fastest, timed per run on the actual matrix
-                                 (montecarlo_solve.c) */
+    GLCA_MC_SOLVER_AUTO = 0,  /* the cheapest for the actual matrix, from iterations counted
+                                 on the first draw (montecarlo_solve.c) */
     GLCA_MC_SOLVER_REFACTOR,  /* klu_refactor with the nominal symbolic analysis and pivots */
     GLCA_MC_SOLVER_REFINE,    /* iterative refinement preconditioned by the nominal LU */
     GLCA_MC_SOLVER_GMRES,     /* GMRES preconditioned by the nominal LU */
