@@ -50,6 +50,8 @@ void glca_montecarlo_free(glca_montecarlo *mc)
     glca_free(mc->line_factor);
     glca_engine__sampler_free(mc->sampler);
     glca_engine__ilu_free(mc->ilu);
+    glca_engine__csc_free(mc->at);
+    glca_free(mc->at_perm);
     glca_free(mc);
 }
 

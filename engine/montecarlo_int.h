@@ -27,7 +27,9 @@ struct glca_montecarlo {
     double *line_factor; /* nlines: reference units per unit as written */
     glca_engine__sampler *sampler;  /* the nbg background parameters, ready to draw */
     glca_engine__solver *nominal;   /* the background's factorization (borrowed), or NULL */
-    glca_engine__ilu *ilu;          /* GMRES_ILU: ILU(0) of the nominal A^T */
+    glca_engine__ilu *ilu;          /* GMRES_ILU: ILU(0) of the nominal A */
+    glca_engine__csc *at;           /* GMRES_ILU: A^T (A by rows) and where its entries are */
+    size_t *at_perm;                /* in A: entry e of at is entry at_perm[e] of A */
     int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
     int col_slot[GLCA_NSTAGES];  /* the stage whose impacts right-hand side q gives */
     int slot[GLCA_NSTAGES];      /* where a line of stage s goes: s, or 0 without stages */
@@ -40,6 +42,7 @@ typedef struct glca_engine__mc_worker {
     glca_engine__solver *spare;  /* refactored when an iteration does not converge */
     glca_engine__gmres *gmres;   /* GMRES, GMRES_ILU */
     double *tc;                  /* GMRES_ILU: k category normalizers */
+    double *atvals;              /* GMRES_ILU: the perturbed values in A^T's order */
     double *avals, *bvals, *amount, *x, *f, *r, *t, *g, *xs, *fs;
     uint32_t *words; /* the sampler's workspace */
     size_t refine_steps, fallbacks;
