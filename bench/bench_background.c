@@ -91,14 +91,14 @@ typedef struct matrix {
 
 static int metis_order(int n, int *ap, int *ai, int *perm, klu_common *common)
 {
-    idx_t nv = n, *xadj = calloc((size_t)n + 1, sizeof *xadj), *adj, *iperm, *p;
-    int *cnt = calloc((size_t)n + 1, sizeof *cnt), j, k, ok = 0;
+    idx_t nv = n, *xadj = glca_calloc((size_t)n + 1, sizeof *xadj), *adj, *iperm, *p;
+    int *cnt = glca_calloc((size_t)n + 1, sizeof *cnt), j, k, ok = 0;
     size_t nnz = (size_t)ap[n];
 
     (void)common;
-    adj = malloc(2 * nnz * sizeof *adj + 1);
-    iperm = malloc((size_t)n * sizeof *iperm);
-    p = malloc((size_t)n * sizeof *p);
+    adj = glca_malloc(2 * nnz * sizeof *adj + 1);
+    iperm = glca_malloc((size_t)n * sizeof *iperm);
+    p = glca_malloc((size_t)n * sizeof *p);
     if (!xadj || !cnt || !adj || !iperm || !p)
         goto cleanup;
     /* A + A^T without the diagonal (duplicates are harmless to METIS' graph? no: remove) */
@@ -120,7 +120,7 @@ static int metis_order(int n, int *ap, int *ai, int *perm, klu_common *common)
             }
     {
         /* drop duplicate edges (both a_ij and a_ji stored): METIS wants a simple graph */
-        int *mark = malloc((size_t)n * sizeof *mark);
+        int *mark = glca_malloc((size_t)n * sizeof *mark);
         idx_t w = 0, start;
 
         if (!mark)
@@ -137,7 +137,7 @@ static int metis_order(int n, int *ap, int *ai, int *perm, klu_common *common)
             xadj[j] = start;
         }
         xadj[n] = w;
-        free(mark);
+        glca_free(mark);
     }
     if (METIS_NodeND(&nv, xadj, adj, NULL, NULL, p, iperm) == METIS_OK) {
         for (j = 0; j < n; j++)
@@ -145,11 +145,11 @@ static int metis_order(int n, int *ap, int *ai, int *perm, klu_common *common)
         ok = 1;
     }
 cleanup:
-    free(xadj);
-    free(cnt);
-    free(adj);
-    free(iperm);
-    free(p);
+    glca_free(xadj);
+    glca_free(cnt);
+    glca_free(adj);
+    glca_free(iperm);
+    glca_free(p);
     return ok;
 }
 
@@ -188,7 +188,7 @@ static void klu_candidate(const matrix *a, int ordering, int btf, const double *
     klu_common kc;
     klu_symbolic *sym;
     klu_numeric *num;
-    double *x = malloc((size_t)a->n * a->k * sizeof *x), t0, t1;
+    double *x = glca_malloc((size_t)a->n * a->k * sizeof *x), t0, t1;
 
     klu_defaults(&kc);
     kc.btf = btf;
@@ -201,7 +201,7 @@ static void klu_candidate(const matrix *a, int ordering, int btf, const double *
     if (!num || !x) {
         fprintf(stderr, "bench_background: %s failed (KLU status %d)\n", r->name, kc.status);
         r->factor_s = -1;
-        free(x);
+        glca_free(x);
         return;
     }
     memcpy(x, a->rhs, (size_t)a->n * a->k * sizeof *x);
@@ -213,14 +213,14 @@ static void klu_candidate(const matrix *a, int ordering, int btf, const double *
     r->max_rel = ref ? max_rel(x, ref, (size_t)a->n, a->k) : 0;
     klu_free_numeric(&num, &kc);
     klu_free_symbolic(&sym, &kc);
-    free(x);
+    glca_free(x);
 }
 
 static void umfpack_candidate(const matrix *a, const double *ref, result *r)
 {
     void *sym = NULL, *num = NULL;
     double info[UMFPACK_INFO], control[UMFPACK_CONTROL], t0, t1;
-    double *x = malloc((size_t)a->n * a->k * sizeof *x);
+    double *x = glca_malloc((size_t)a->n * a->k * sizeof *x);
     int lnz = 0, unz = 0, nr, nc, nzud;
     size_t c, n = (size_t)a->n;
 
@@ -245,7 +245,7 @@ static void umfpack_candidate(const matrix *a, const double *ref, result *r)
 cleanup:
     umfpack_di_free_numeric(&num);
     umfpack_di_free_symbolic(&sym);
-    free(x);
+    glca_free(x);
 }
 
 /* int copy of A and (C·B)^T, the right-hand sides of Lambda */
@@ -260,10 +260,10 @@ static void to_matrix(const glca_background *bg, matrix *a)
     n = va.ncols;
     a->n = (int)n;
     a->k = k;
-    a->ap = malloc((n + 1) * sizeof *a->ap);
-    a->ai = malloc(va.nnz * sizeof *a->ai);
-    a->ax = malloc(va.nnz * sizeof *a->ax);
-    a->rhs = calloc(n * k, sizeof *a->rhs);
+    a->ap = glca_malloc((n + 1) * sizeof *a->ap);
+    a->ai = glca_malloc(va.nnz * sizeof *a->ai);
+    a->ax = glca_malloc(va.nnz * sizeof *a->ax);
+    a->rhs = glca_calloc(n * k, sizeof *a->rhs);
     if (!a->ap || !a->ai || !a->ax || !a->rhs) {
         fprintf(stderr, "bench_background: out of memory\n");
         exit(1);
@@ -398,7 +398,7 @@ int main(int argc, char **argv)
         glca_background_options dflt = GLCA_BACKGROUND_OPTIONS_INIT;
 
         if (s == 1 && !c.direct) {
-            direct_lambda = malloc(n * k * sizeof *direct_lambda);
+            direct_lambda = glca_malloc(n * k * sizeof *direct_lambda);
             memcpy(direct_lambda, glca_background_lambda(e.bg), n * k * sizeof *direct_lambda);
             continue;
         }
@@ -415,7 +415,7 @@ int main(int argc, char **argv)
             printf("bench_background parse+link=%.3fs (%s)\n", parse_s, c.inventory);
         }
         if (s == 1) {
-            direct_lambda = malloc(n * k * sizeof *direct_lambda);
+            direct_lambda = glca_malloc(n * k * sizeof *direct_lambda);
             memcpy(direct_lambda, glca_background_lambda(e.bg), n * k * sizeof *direct_lambda);
         }
         printf("  engine-%-9s prep=%7.3fs (best of %d: analysis/factor %.3fs, lambda %.3fs) "
@@ -452,7 +452,7 @@ int main(int argc, char **argv)
            shape.n, 100.0 * (double)shape.scc / (double)shape.n, shape.nnz_a, best[0],
            names[st.solver], best[1], best[2], parse_s, nr ? r[0].condest : -1.0,
            (double)glca_bench_peak_rss_kb() / 1024.0);
-    free(direct_lambda);
+    glca_free(direct_lambda);
     glca_background_free(e.bg);
     glca_method_free(meth);
     glca_model_free(m);
