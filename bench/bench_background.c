@@ -17,7 +17,7 @@
  * max |x - y| / |y| over entries with |y| above 1e-12 of the row's largest.
  *
  *   bench_background [--dir DIR] [--processes N] [--realistic] [--runs R] [--seed S]
- *                    [--no-umfpack] [--no-metis] [--only-engine] [--no-direct]
+ *                    [--no-umfpack] [--no-metis] [--no-colamd] [--only-engine] [--no-direct]
  *
  * --no-direct (implies --only-engine) skips the forced direct preparation, for the sizes where
  * KLU's fill makes it take minutes; Lambda is then compared between auto and iterative only.
@@ -45,7 +45,7 @@ typedef struct config {
     size_t processes;
     uint64_t seed;
     int runs;
-    bool realistic, umfpack, metis, only_engine, direct;
+    bool realistic, umfpack, metis, colamd, only_engine, direct;
     char inventory[1024], method[1024];
 } config;
 
@@ -321,7 +321,7 @@ static void parse_args(int argc, char **argv, config *c)
     c->seed = 1;
     c->runs = 3;
     c->realistic = false;
-    c->umfpack = c->metis = true;
+    c->umfpack = c->metis = c->colamd = true;
     c->only_engine = false;
     c->direct = true;
     for (i = 1; i < argc; i++) {
@@ -333,6 +333,8 @@ static void parse_args(int argc, char **argv, config *c)
             c->umfpack = false;
         else if (strcmp(argv[i], "--no-metis") == 0)
             c->metis = false;
+        else if (strcmp(argv[i], "--no-colamd") == 0)
+            c->colamd = false;
         else if (strcmp(argv[i], "--only-engine") == 0)
             c->only_engine = true;
         else if (strcmp(argv[i], "--no-direct") == 0) {
@@ -349,7 +351,7 @@ static void parse_args(int argc, char **argv, config *c)
             c->seed = (uint64_t)atol(v);
         else {
             fprintf(stderr, "usage: bench_background [--dir DIR] [--processes N] [--realistic] "
-                            "[--runs R] [--seed S] [--no-umfpack] [--no-metis] "
+                            "[--runs R] [--seed S] [--no-umfpack] [--no-metis] [--no-colamd] "
                             "[--only-engine] [--no-direct]\n");
             exit(2);
         }
@@ -375,7 +377,7 @@ int main(int argc, char **argv)
     double t0, parse_s, best[3] = {0, 0, 0};
     const double *ref;
     double *direct_lambda;
-    size_t nr = 0, i, n = 0, k = 0;
+    size_t nr = 0, n = 0, k = 0;
     int s;
 
     parse_args(argc, argv, &c);
@@ -430,22 +432,29 @@ int main(int argc, char **argv)
     if (!c.only_engine) {
         to_matrix(e.bg, &a);
         memset(r, 0, sizeof r);
+        /* each printed as it completes: on the realistic background they take minutes */
         r[nr].name = "klu-amd-btf";
-        klu_candidate(&a, 0, 1, ref, true, &r[nr++]);
-        r[nr].name = "klu-colamd-btf";
-        klu_candidate(&a, 1, 1, ref, false, &r[nr++]);
+        klu_candidate(&a, 0, 1, ref, true, &r[nr]);
+        print_result(&r[nr++]);
         r[nr].name = "klu-amd";
-        klu_candidate(&a, 0, 0, ref, false, &r[nr++]);
+        klu_candidate(&a, 0, 0, ref, false, &r[nr]);
+        print_result(&r[nr++]);
         if (c.metis) {
             r[nr].name = "klu-metis-btf";
-            klu_candidate(&a, 3, 1, ref, false, &r[nr++]);
+            klu_candidate(&a, 3, 1, ref, false, &r[nr]);
+            print_result(&r[nr++]);
         }
         if (c.umfpack) {
             r[nr].name = "umfpack";
-            umfpack_candidate(&a, ref, &r[nr++]);
+            umfpack_candidate(&a, ref, &r[nr]);
+            print_result(&r[nr++]);
         }
-        for (i = 0; i < nr; i++)
-            print_result(&r[i]);
+        if (c.colamd) {
+            r[nr].name = "klu-colamd-btf";
+            klu_candidate(&a, 1, 1, ref, false, &r[nr]);
+            print_result(&r[nr++]);
+        }
+        fflush(stdout);
     }
     printf("bench_background n=%zu scc=%.1f%% nnz_a=%zu prep=%.3fs used=%s direct=%.3fs "
            "iterative=%.3fs parse=%.3fs condest=%.1e peak_rss_mb=%.0f\n",
