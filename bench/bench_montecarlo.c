@@ -1,19 +1,23 @@
 /*
  * bench_montecarlo: Monte Carlo draws per second on a synthetic background where every
- * exchange is uncertain (gen_synthetic --uncertainty), with both ways of solving a perturbed A
- * (klu_refactor on the nominal symbolic analysis; iterative refinement preconditioned by the
- * nominal factorization), against the naive way (peer_brightway.py --montecarlo: rebuild A and
- * refactorize from scratch with scipy's splu every draw) in the same run.
+ * exchange is uncertain (gen_synthetic --uncertainty [--realistic]), totals only, with every
+ * way of solving a perturbed A: AUTO (what users get), klu_refactor per draw (the naive
+ * refactorization peer, in the same run), iterative refinement, GMRES preconditioned by the
+ * nominal LU and GMRES preconditioned by ILU(0); and the Brightway-style peer
+ * (peer_brightway.py --montecarlo: splu from scratch every draw) when --peer-draws > 0.
  *
- * Self-checks: both solvers see the same draws (counter-based streams), so their impacts must
- * agree draw by draw to solver precision; and the mean of the first category must agree with
- * the peer's (independent random numbers) within five combined standard errors.
+ * Self-checks: every solver sees the same draws (counter-based streams), so its impacts must
+ * agree with klu_refactor's draw by draw within 1e-9 relative; the mean of the first category
+ * must agree with the Python peer's (independent random numbers) within five combined standard
+ * errors.  On the realistic background a factorization takes tens of seconds, so
+ * --refactor-draws runs the refactor peer on fewer draws (the first ones, compared 1:1).
  *
  *   bench_montecarlo --data DIR [--iterations N] [--threads T] [--peer-draws M] [--seed S]
- *                    [--runs R] [--peer PATH]
+ *                    [--runs R] [--peer PATH] [--refactor-draws M] [--solvers LIST]
  *
- * Last line: bench_montecarlo draws=N rate=R/s peer=X.Xx solver=... refactor_rate=...
+ * Last line: bench_montecarlo draws=N rate=R/s solver=... refactor_rate=... vs_refactor=X.Xx
  */
+#include "bench_matrix.h"
 #include "bench_util.h"
 
 #include <math.h>
@@ -25,8 +29,8 @@
 #include <glca/inventories.h>
 
 typedef struct options {
-    const char *data, *peer;
-    long iterations, threads, peer_draws, seed, runs;
+    const char *data, *peer, *solvers;
+    long iterations, threads, peer_draws, seed, runs, refactor_draws;
 } options;
 
 static int parse(options *o, int argc, char **argv)
@@ -40,6 +44,8 @@ static int parse(options *o, int argc, char **argv)
     o->peer_draws = 10;
     o->seed = 1;
     o->runs = 2;
+    o->refactor_draws = 0;
+    o->solvers = "auto,refactor,refine,gmres,gmres-ilu";
     for (i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -59,6 +65,10 @@ static int parse(options *o, int argc, char **argv)
             o->seed = atol(v);
         else if (strcmp(argv[i], "--runs") == 0)
             o->runs = atol(v);
+        else if (strcmp(argv[i], "--refactor-draws") == 0)
+            o->refactor_draws = atol(v);
+        else if (strcmp(argv[i], "--solvers") == 0)
+            o->solvers = v;
         else
             return -1;
         i++;
@@ -146,6 +156,31 @@ static int run_peer(const options *o, const char *product, double *rate, double 
     return pclose(f) == 0 && found ? 0 : -1;
 }
 
+static const char *const solver_names[] = {"auto", "refactor", "refine", "gmres", "gmres-ilu"};
+#define NSOLVERS 5
+
+typedef struct solver_result {
+    bool run;
+    long draws;
+    double seconds, rate, worst;
+    glca_mc_stats st;
+    glca_montecarlo *mc;
+} solver_result;
+
+/* whether `name` is one of the comma-separated words of `list` */
+static bool listed(const char *list, const char *name)
+{
+    const size_t len = strlen(name);
+    const char *p = list;
+
+    while ((p = strstr(p, name)) != NULL) {
+        if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
+            return true;
+        p += len;
+    }
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -156,20 +191,24 @@ int main(int argc, char **argv)
     glca_background *bg = NULL;
     glca_catalog *cat = NULL;
     glca_product *p = NULL;
-    mc_run ref, fine;
-    glca_mc_stats st_ref, st_fine;
-    double t_ref, t_fine, t0, worst = 0, mean = 0, ss = 0, sd, peer_rate = 0, peer_mean = 0,
-                                      peer_sd = 0, rate, best_rate;
-    long peer_draws = 0, i;
-    int rc = 1, peer_ok;
+    glca_bench_shape shape;
+    glca_bg_stats bst;
+    solver_result res[NSOLVERS];
+    const glca_montecarlo *refmc;
+    double t0, mean = 0, ss = 0, sd = 0, peer_rate = 0, peer_mean = 0, peer_sd = 0;
+    long peer_draws = 0, i, nref;
+    int rc = 1, peer_ok, s;
 
     if (parse(&o, argc, argv) < 0) {
         fputs("usage: bench_montecarlo --data DIR [--iterations N] [--threads T] "
-              "[--peer-draws M] [--seed S] [--runs R] [--peer PATH]\n"
+              "[--peer-draws M] [--seed S] [--runs R] [--peer PATH] [--refactor-draws M] "
+              "[--solvers auto,refactor,refine,gmres,gmres-ilu]\n"
               "DIR from: gen_synthetic --processes 20000 --products 5 --uncertainty --out DIR\n",
               stderr);
         return 2;
     }
+    if (o.refactor_draws <= 0 || o.refactor_draws > o.iterations)
+        o.refactor_draws = o.iterations;
     snprintf(inv, sizeof inv, "%s/background.inventory.xml", o.data);
     snprintf(method, sizeof method, "%s/method.method.xml", o.data);
     snprintf(catalog, sizeof catalog, "%s/catalog.xml", o.data);
@@ -178,91 +217,95 @@ int main(int argc, char **argv)
         fail("background", &err);
         goto cleanup;
     }
-    fprintf(stderr, "background: %zu processes, %zu flows, %zu categories, loaded in %.2f s\n",
-            glca_background_nprocesses(bg), glca_background_nflows(bg),
-            glca_background_ncategories(bg), glca_bench_now() - t0);
+    glca_background_stats(bg, &bst);
+    fprintf(stderr, "background: %zu processes, %zu flows, %zu categories, loaded in %.2f s "
+            "(Lambda %s)\n", glca_background_nprocesses(bg), glca_background_nflows(bg),
+            glca_background_ncategories(bg), glca_bench_now() - t0,
+            bst.solver == GLCA_BG_SOLVER_ITERATIVE ? "iterative" : "direct");
+    if (glca_bench_shape_of(bg, &shape) == 0)
+        glca_bench_shape_print("shape: ", &shape);
     if (glca_catalog_open(&cat, catalog, NULL, &err) < 0 ||
         glca_catalog_next(cat, &p, NULL, &err) <= 0 ||
         glca_product_bind(p, bg, NULL, NULL, &err) < 0) {
         fail("first product of the catalog", &err);
         goto cleanup;
     }
+    memset(res, 0, sizeof res);
+    /* AUTO first: the others factorize A, which AUTO on a high-fill background avoids */
+    for (s = 0; s < NSOLVERS; s++) {
+        mc_run r;
 
-    memset(&ref, 0, sizeof ref);
-    ref.bg = bg;
-    ref.p = p;
-    ref.opts.version = 1;
-    ref.opts.iterations = (size_t)o.iterations;
-    ref.opts.seed = (uint64_t)o.seed;
-    ref.opts.threads = (int)o.threads;
-    ref.opts.foreground = true;
-    ref.opts.background = true;
-    ref.opts.refine_tol = 1e-13;
-    ref.opts.refine_max = 40;
-    ref.opts.stages = false; /* totals, as the peer computes */
-    fine = ref;
-    ref.opts.solver = GLCA_MC_SOLVER_REFACTOR;
-    fine.opts.solver = GLCA_MC_SOLVER_REFINE;
-    if (getenv("GLCA_BENCH_ONLY_REFACTOR")) { /* profiling aid */
-        if (glca_bench_best_of((int)o.runs, run_once, &ref, &t_ref) == 0) {
-            fprintf(stderr, "refactor: %.3f s = %.1f/s\n", t_ref, o.iterations / t_ref);
-            rc = 0;
-        }
-        goto cleanup;
-    }
-    if (glca_bench_best_of((int)o.runs, run_once, &ref, &t_ref) < 0 ||
-        glca_bench_best_of((int)o.runs, run_once, &fine, &t_fine) < 0)
-        goto cleanup;
-    {
-        mc_run staged = ref;
-        double t_staged;
-
-        staged.mc = NULL;
-        staged.opts.stages = true;
-        if (glca_bench_best_of(1, run_once, &staged, &t_staged) < 0)
+        if (!listed(o.solvers, solver_names[s]))
+            continue;
+        memset(&r, 0, sizeof r);
+        r.bg = bg;
+        r.p = p;
+        r.opts.version = 1;
+        r.opts.iterations = (size_t)(s == GLCA_MC_SOLVER_REFACTOR ? o.refactor_draws
+                                                                  : o.iterations);
+        r.opts.seed = (uint64_t)o.seed;
+        r.opts.threads = (int)o.threads;
+        r.opts.foreground = true;
+        r.opts.background = true;
+        r.opts.refine_tol = 1e-13;
+        r.opts.refine_max = 40;
+        r.opts.stages = false; /* totals, as the peer computes */
+        r.opts.solver = (glca_mc_solver)s;
+        if (glca_bench_best_of(s == GLCA_MC_SOLVER_REFACTOR && o.refactor_draws < o.iterations
+                                   ? 1 : (int)o.runs,
+                               run_once, &r, &res[s].seconds) < 0)
             goto cleanup;
-        fprintf(stderr, "refactor with impacts by stage (one solve per stage): %.1f/s\n",
-                o.iterations / t_staged);
-        glca_montecarlo_free(staged.mc);
+        res[s].run = true;
+        res[s].mc = r.mc;
+        res[s].draws = (long)r.opts.iterations;
+        res[s].rate = (double)res[s].draws / res[s].seconds;
+        glca_montecarlo_stats(r.mc, &res[s].st);
+        fprintf(stderr, "%-9s %ld draws in %.3f s = %.2f/s (used %s, %.1f iterations per draw, "
+                "fallbacks %zu)\n", solver_names[s], res[s].draws, res[s].seconds, res[s].rate,
+                solver_names[res[s].st.solver],
+                (double)res[s].st.refine_steps / (double)res[s].draws, res[s].st.fallbacks);
     }
-    glca_montecarlo_stats(ref.mc, &st_ref);
-    glca_montecarlo_stats(fine.mc, &st_fine);
-    fprintf(stderr,
-            "product %s: %zu uncertain lines, %zu uncertain exchanges\n"
-            "refactor: %ld draws in %.3f s = %.1f/s (fallbacks %zu)\n"
-            "refine:   %ld draws in %.3f s = %.1f/s (%.2f steps per draw, fallbacks %zu)\n",
-            glca_product_id(p), st_ref.foreground, st_ref.background, o.iterations, t_ref,
-            o.iterations / t_ref, st_ref.fallbacks, o.iterations, t_fine, o.iterations / t_fine,
-            (double)st_fine.refine_steps / (double)o.iterations, st_fine.fallbacks);
-
-    /* Same draws, two solvers: the impacts agree to solver precision. */
-    for (i = 0; i < o.iterations; i++) {
-        double a = total0(ref.mc, (size_t)i), b = total0(fine.mc, (size_t)i);
-        double rel = fabs(a - b) / (fabs(a) > 0 ? fabs(a) : 1);
-
-        if (!(rel <= worst))
-            worst = rel;
-        mean += a;
-    }
-    mean /= (double)o.iterations;
-    for (i = 0; i < o.iterations; i++)
-        ss += (total0(ref.mc, (size_t)i) - mean) * (total0(ref.mc, (size_t)i) - mean);
-    sd = sqrt(ss / (double)(o.iterations - 1));
-    fprintf(stderr, "check: refactor vs refine, largest relative difference %.2e; %s mean %.6g "
-            "sd %.6g\n", worst, glca_background_category_id(bg, 0), mean, sd);
-    if (!(worst <= 1e-8)) {
-        fprintf(stderr, "bench_montecarlo: FAIL: the two solvers disagree\n");
+    if (!res[GLCA_MC_SOLVER_REFACTOR].run) {
+        fprintf(stderr, "bench_montecarlo: the refactor peer is needed for the checks\n");
         goto cleanup;
     }
+    refmc = res[GLCA_MC_SOLVER_REFACTOR].mc;
+    nref = res[GLCA_MC_SOLVER_REFACTOR].draws;
+    /* same draws, different solvers: the impacts agree draw by draw */
+    for (s = 0; s < NSOLVERS; s++) {
+        if (!res[s].run || s == GLCA_MC_SOLVER_REFACTOR)
+            continue;
+        for (i = 0; i < nref; i++) {
+            double a = total0(refmc, (size_t)i), b = total0(res[s].mc, (size_t)i);
+            double rel = fabs(a - b) / (fabs(a) > 0 ? fabs(a) : 1);
 
+            if (!(rel <= res[s].worst))
+                res[s].worst = rel;
+        }
+        fprintf(stderr, "check: %s vs refactor over %ld draws: largest relative difference "
+                "%.2e\n", solver_names[s], nref, res[s].worst);
+        if (!(res[s].worst <= 1e-9)) {
+            fprintf(stderr, "bench_montecarlo: FAIL: %s disagrees with refactor\n",
+                    solver_names[s]);
+            goto cleanup;
+        }
+    }
+    for (i = 0; i < nref; i++)
+        mean += total0(refmc, (size_t)i);
+    mean /= (double)nref;
+    for (i = 0; i < nref; i++)
+        ss += (total0(refmc, (size_t)i) - mean) * (total0(refmc, (size_t)i) - mean);
+    sd = nref > 1 ? sqrt(ss / (double)(nref - 1)) : 0;
+    fprintf(stderr, "refactor: %s mean %.6g sd %.6g\n", glca_background_category_id(bg, 0), mean,
+            sd);
     peer_ok = o.peer_draws > 0 &&
               run_peer(&o, glca_product_id(p), &peer_rate, &peer_mean, &peer_sd, &peer_draws) == 0;
     if (o.peer_draws > 0 && !peer_ok) {
         fprintf(stderr, "bench_montecarlo: the peer failed\n");
         goto cleanup;
     }
-    if (peer_ok && peer_draws > 1) {
-        double se = sqrt(sd * sd / (double)o.iterations + peer_sd * peer_sd / (double)peer_draws);
+    if (peer_ok && peer_draws > 1 && nref > 1) {
+        double se = sqrt(sd * sd / (double)nref + peer_sd * peer_sd / (double)peer_draws);
 
         fprintf(stderr, "check: mean %.6g vs peer %.6g, %.2f combined standard errors\n", mean,
                 peer_mean, fabs(mean - peer_mean) / se);
@@ -271,17 +314,24 @@ int main(int argc, char **argv)
             goto cleanup;
         }
     }
-    rate = o.iterations / (t_ref < t_fine ? t_ref : t_fine);
-    best_rate = rate;
-    printf("bench_montecarlo draws=%ld rate=%.1f/s peer=%.1fx solver=%s refactor_rate=%.1f/s "
-           "refine_rate=%.1f/s peer_rate=%.2f/s threads=%ld exchanges=%zu\n",
-           o.iterations, best_rate, peer_rate > 0 ? best_rate / peer_rate : 0.0,
-           t_ref <= t_fine ? "refactor" : "refine", o.iterations / t_ref, o.iterations / t_fine,
-           peer_rate, o.threads, st_ref.background);
+    {
+        const solver_result *a = res[0].run ? &res[0] : &res[GLCA_MC_SOLVER_REFACTOR];
+        const double ref_rate = res[GLCA_MC_SOLVER_REFACTOR].rate;
+
+        printf("bench_montecarlo n=%zu scc=%.1f%% draws=%ld rate=%.1f/s solver=%s "
+               "refactor_rate=%.2f/s vs_refactor=%.1fx refine_rate=%.1f/s gmres_rate=%.1f/s "
+               "gmres_ilu_rate=%.1f/s peer_rate=%.2f/s vs_peer=%.1fx threads=%ld "
+               "exchanges=%zu\n",
+               shape.n, 100.0 * (double)shape.scc / (double)(shape.n ? shape.n : 1), a->draws,
+               a->rate, solver_names[a->st.solver], ref_rate, a->rate / ref_rate,
+               res[GLCA_MC_SOLVER_REFINE].rate, res[GLCA_MC_SOLVER_GMRES].rate,
+               res[GLCA_MC_SOLVER_GMRES_ILU].rate, peer_rate,
+               peer_rate > 0 ? a->rate / peer_rate : 0.0, o.threads, a->st.background);
+    }
     rc = 0;
 cleanup:
-    glca_montecarlo_free(ref.mc);
-    glca_montecarlo_free(fine.mc);
+    for (s = 0; s < NSOLVERS; s++)
+        glca_montecarlo_free(res[s].mc);
     glca_product_free(p);
     glca_catalog_free(cat);
     glca_background_free(bg);

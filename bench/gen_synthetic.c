@@ -6,7 +6,7 @@
  * and prints one summary line.
  *
  *   gen_synthetic [--processes N] [--flows M] [--categories K] [--products P] [--lines L]
- *                 [--seed S] [--uncertainty] [--bad K] --out DIR
+ *                 [--seed S] [--uncertainty] [--realistic] [--bad K] --out DIR
  */
 #include "bench_util.h"
 #include "synth.h"
@@ -19,9 +19,11 @@
 
 static const char usage[] =
     "usage: gen_synthetic [--processes N] [--flows M] [--categories K] [--products P]\n"
-    "                     [--lines L] [--seed S] [--uncertainty] [--bad K] --out DIR\n"
+    "                     [--lines L] [--seed S] [--uncertainty] [--realistic] [--bad K]\n"
+    "                     --out DIR\n"
     "defaults: 20000 processes, 2000 elementary flows, 25 categories, 10000 products of\n"
-    "about 100 lines, seed 1, no uncertainty, no bad products\n";
+    "about 100 lines, seed 1, no uncertainty, no bad products; --realistic: markets, a giant\n"
+    "strongly connected component and ill conditioning, as ecoinvent 3 (common/synth_market.c)\n";
 
 static int parse_size(const char *opt, const char *text, unsigned long long *out)
 {
@@ -69,6 +71,10 @@ static int parse_args(int argc, char **argv, args *a)
         }
         if (strcmp(argv[i], "--uncertainty") == 0) {
             a->opt.uncertainty = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--realistic") == 0) {
+            a->opt.realistic = true;
             continue;
         }
         if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
@@ -151,12 +157,14 @@ int main(int argc, char **argv)
     glca_synth_free(s);
     total_mb = (double)(inv.bytes + met.bytes + cat.bytes) / 1e6;
     printf("gen_synthetic seed=%llu processes=%zu exchanges=%zu flows=%zu categories=%zu "
-           "factors=%zu products=%zu lines=%zu bad=%zu uncertainty=%d inventory_mb=%.1f "
+           "factors=%zu products=%zu lines=%zu bad=%zu uncertainty=%d realistic=%d "
+           "inventory_mb=%.1f "
            "method_mb=%.2f catalog_mb=%.1f total_mb=%.1f seconds=%.2f rate=%.0fMB/s "
            "peak_rss_mb=%.1f\n",
            (unsigned long long)a.opt.seed, inv.elements, inv.exchanges, a.opt.flows,
            met.elements, met.exchanges, cat.elements, cat.exchanges, a.opt.bad,
-           a.opt.uncertainty ? 1 : 0, (double)inv.bytes / 1e6, (double)met.bytes / 1e6,
+           a.opt.uncertainty ? 1 : 0, a.opt.realistic ? 1 : 0, (double)inv.bytes / 1e6,
+           (double)met.bytes / 1e6,
            (double)cat.bytes / 1e6, total_mb, dt, dt > 0 ? total_mb / dt : 0.0,
            (double)glca_bench_peak_rss_kb() / 1024.0);
     return 0;

@@ -18,7 +18,7 @@
 static const char help[] =
     "usage: greenlca montecarlo PRODUCT.xml --inventory FILE [--inventory FILE…] --method FILE\n"
     "                           [--iterations N] [--seed S] [--threads T]\n"
-    "                           [--solver auto|refactor|refine] [--no-background]\n"
+    "                           [--solver auto|refactor|refine|gmres|gmres-ilu] [--no-background]\n"
     "                           [--ruleset FILE | --rules-dir DIR] [--format table|json|csv]\n"
     "\n"
     "Monte Carlo over the uncertainty of the product's lines and of the background's exchanges\n"
@@ -27,7 +27,9 @@ static const char help[] =
     "  --seed S           random seed (default 1)\n"
     "  --threads T        threads (default: all cores)\n"
     "  --solver S         perturbed background: refactor (klu_refactor), refine (iterative\n"
-    "                     refinement on the nominal factorization), auto (default: the faster)\n"
+    "                     refinement on the nominal factorization), gmres (GMRES preconditioned\n"
+    "                     by it), gmres-ilu (by ILU(0), no factorization), auto (default: the\n"
+    "                     cheapest for this background, from iterations counted on one draw)\n"
     "  --no-background    draw only the product's own lines\n"
     "  --ruleset/--rules-dir   also the share of iterations in which each rule item passes\n"
     "  --format F         table (default), json, csv\n"
@@ -54,8 +56,13 @@ bool cli_montecarlo_options(const cli_args *a, const char *cmd, glca_montecarlo_
         o->solver = GLCA_MC_SOLVER_REFACTOR;
     } else if (strcmp(solver, "refine") == 0) {
         o->solver = GLCA_MC_SOLVER_REFINE;
+    } else if (strcmp(solver, "gmres") == 0) {
+        o->solver = GLCA_MC_SOLVER_GMRES;
+    } else if (strcmp(solver, "gmres-ilu") == 0) {
+        o->solver = GLCA_MC_SOLVER_GMRES_ILU;
     } else {
-        fprintf(stderr, "greenlca %s: --solver must be auto, refactor or refine\n", cmd);
+        fprintf(stderr, "greenlca %s: --solver must be auto, refactor, refine, gmres or "
+                        "gmres-ilu\n", cmd);
         return false;
     }
     return true;
@@ -63,7 +70,9 @@ bool cli_montecarlo_options(const cli_args *a, const char *cmd, glca_montecarlo_
 
 static const char *solver_name(glca_mc_solver s)
 {
-    return s == GLCA_MC_SOLVER_REFINE ? "refine" : "refactor";
+    static const char *const names[] = {"auto", "refactor", "refine", "gmres", "gmres-ilu"};
+
+    return (size_t)s < sizeof names / sizeof names[0] ? names[s] : "refactor";
 }
 
 /* Pass probabilities of the product's ruleset, or none; prints them. */

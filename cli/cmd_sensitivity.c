@@ -16,7 +16,8 @@
 static const char help[] =
     "usage: greenlca sensitivity PRODUCT.xml --inventory FILE [--inventory FILE…] --method FILE\n"
     "                            [--category ID] [--top N] [--iterations N] [--seed S]\n"
-    "                            [--threads T] [--solver auto|refactor|refine] [--no-background]\n"
+    "                            [--threads T] [--solver auto|refactor|refine|gmres|gmres-ilu]\n"
+    "                            [--no-background]\n"
     "                            [--format table|json|csv]\n"
     "\n"
     "The uncertain parameters (product lines, background exchanges) that move each impact\n"

@@ -1,14 +1,13 @@
 /*
  * The background of a study: A and B assembled from a linked model, the characterization
- * matrix from a method, A factorized once with KLU, and Lambda = C·B·A^-1 computed with one
- * transposed solve of k right-hand sides (A^T Lambda^T = (C·B)^T).  KLU's solve writes
- * workspace inside the numeric factorization, so the k solves are not split over threads:
- * a single klu_tsolve call with nrhs = k already works through four right-hand sides per
- * pass over the factors, which beats k threads each re-factorizing for its own workspace on
- * the sizes LCA databases have.  Measured (perf, synthetic n = 20,000 with 15 inputs per process
- * and some loops, k = 20): the numeric factorization took 88% of glca_background_new and the
- * k-rhs tsolve under 2%, so per-thread factorizations could only lose.  `threads` in the
- * options is accepted and reserved.
+ * matrix from a method, and Lambda = C·B·A^-1 (background_lambda.c: KLU with one transposed
+ * solve of k right-hand sides, or GMRES per category where the LU would fill in; `threads` in
+ * the options is the number of categories solved at once on the iterative path).  KLU's solve
+ * writes workspace inside the numeric factorization, so the direct path's k solves are not split
+ * over threads: a single klu_tsolve call with nrhs = k already works through four right-hand
+ * sides per pass over the factors.  Measured (perf, synthetic n = 20,000 with 15 inputs per
+ * process and some loops, k = 20): the numeric factorization took 88% of glca_background_new
+ * and the k-rhs tsolve under 2%.
  *
  * Accessors are in background_get.c.
  */
@@ -22,9 +21,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-/* How many processes a singular-matrix message names before "and N more". */
-#define BG_MAX_NAMED 5
 
 void glca_background_free(glca_background *bg)
 {
@@ -49,6 +45,7 @@ void glca_background_free(glca_background *bg)
     glca_free(bg->cf);
     glca_free(bg->lambda);
     glca_engine__solver_free(bg->solver);
+    glca_engine__ilu_free(bg->ilu);
     glca_free(bg->uncertain);
     glca_free(bg);
 }
@@ -244,67 +241,10 @@ cleanup:
     return rc;
 }
 
-/* "technosphere matrix is singular; processes involved: 'a', 'b' and 3 more" */
-static int singular(const glca_background *bg, const glca_engine__singular *sing,
-                    glca_error *err)
-{
-    char names[200];
-    size_t i, used = 0;
-
-    names[0] = '\0';
-    for (i = 0; i < sing->ncols && i < BG_MAX_NAMED; i++) {
-        int w = snprintf(names + used, sizeof names - used, "%s'%s'", i ? ", " : "",
-                         bg->process_id[sing->cols[i]]);
-
-        if (w < 0 || (size_t)w >= sizeof names - used)
-            break;
-        used += (size_t)w;
-    }
-    if (sing->total > i)
-        snprintf(names + used, sizeof names - used, " and %zu more", sing->total - i);
-    if (!sing->ncols)
-        return glca_error_set(err, GLCA_ESINGULAR, NULL, "technosphere matrix is singular");
-    return glca_error_set(err, GLCA_ESINGULAR, NULL,
-                          "technosphere matrix is singular; processes involved: %s", names);
-}
-
-/* Lambda = C·B·A^-1: rows of C·B, then A^T x = (C·B)^T for all k at once. */
-static int compute_lambda(glca_background *bg, glca_error *err)
-{
-    const glca_engine__csc *b = bg->b;
-    size_t p, q, c, n = bg->n, k = bg->k;
-    int rc;
-
-    if (!(bg->lambda = glca_calloc(k * n, sizeof *bg->lambda)))
-        return glca_error_oom(err);
-    for (p = 0; p < n; p++) {
-        for (q = b->colptr[p]; q < b->colptr[p + 1]; q++) {
-            const double *cf = &bg->cf[b->rowidx[q] * k];
-
-            for (c = 0; c < k; c++)
-                bg->lambda[c * n + p] += cf[c] * b->values[q];
-        }
-    }
-    if ((rc = glca_engine__solver_tsolve(bg->solver, bg->lambda, k, err)) < 0)
-        return rc;
-    for (q = 0; q < k * n; q++) {
-        if (!isfinite(bg->lambda[q])) {
-            p = q % n;
-            return glca_error_set(err, GLCA_ESINGULAR, NULL,
-                                  "technosphere matrix is numerically singular: impacts of "
-                                  "process '%s' are not finite",
-                                  bg->process_id[p]);
-        }
-    }
-    return 0;
-}
-
 int glca_background_new(glca_background **out, const glca_model *model, const glca_method *method,
                         const glca_background_options *opts, glca_error *err)
 {
     static const glca_background_options defaults = GLCA_BACKGROUND_OPTIONS_INIT;
-    glca_engine__solver_options so = GLCA_ENGINE__SOLVER_OPTIONS_INIT;
-    glca_engine__singular sing;
     glca_background *bg = NULL;
     double kg;
     int rc;
@@ -336,14 +276,7 @@ int glca_background_new(glca_background **out, const glca_model *model, const gl
     }
     if ((rc = assemble(bg, model, err)) < 0 || (rc = characterize(bg, model, method, err)) < 0)
         goto cleanup;
-    so.use_btf = opts->use_btf;
-    so.pivot_tol = opts->pivot_tol;
-    if ((rc = glca_engine__solver_new(&bg->solver, bg->a, &so, &sing, err)) < 0) {
-        if (rc == GLCA_ESINGULAR)
-            singular(bg, &sing, err);
-        goto cleanup;
-    }
-    if ((rc = compute_lambda(bg, err)) < 0)
+    if ((rc = glca_engine__background_prepare(bg, opts, err)) < 0)
         goto cleanup;
     *out = bg;
     bg = NULL;
@@ -354,7 +287,7 @@ cleanup:
 
 int glca_background_solve(glca_background *bg, double *b, glca_error *err)
 {
-    return glca_engine__solver_solve(bg->solver, b, 1, err);
+    return glca_engine__background_solve_a(bg, b, err);
 }
 
 void glca_background_inventory(const glca_background *bg, const double *s, double *g)

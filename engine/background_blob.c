@@ -371,5 +371,6 @@ cleanup:
 
 bool glca_background_has_factorization(const glca_background *bg)
 {
+    /* with A at hand the factorization is made on first need (background_lambda.c) */
     return bg->solver != NULL;
 }

@@ -112,3 +112,23 @@ const double *glca_background_cf(const glca_background *bg)
 {
     return bg->cf;
 }
+
+static void view(const glca_engine__csc *a, glca_matrix_view *out)
+{
+    out->nrows = a->nrows;
+    out->ncols = a->ncols;
+    out->nnz = a->nnz;
+    out->colptr = a->colptr;
+    out->rowidx = a->rowidx;
+    out->values = a->values;
+}
+
+void glca_background_technosphere(const glca_background *bg, glca_matrix_view *out)
+{
+    view(bg->a, out);
+}
+
+void glca_background_interventions(const glca_background *bg, glca_matrix_view *out)
+{
+    view(bg->b, out);
+}

@@ -14,6 +14,7 @@
 #include <glca/engine.h>
 
 #include "arena.h"
+#include "krylov.h"
 #include "solver.h"
 #include "sparse.h"
 #include "strmap.h"
@@ -50,7 +51,31 @@ struct glca_background {
     glca_engine__uncertain *uncertain;
     size_t nuncertain;
     int mass_dimension; /* of the unit table, for BOM materials; -1 if kg is unknown */
+    glca_bg_stats stats;
+    glca_engine__ilu *ilu; /* ILU(0) of A^T kept from an iterative Lambda, or NULL */
 };
+
+/**
+ * Analyze A, choose how to solve, compute Lambda (background_lambda.c).  A singular A is
+ * GLCA_ESINGULAR naming the processes involved.
+ */
+int glca_engine__background_prepare(glca_background *bg, const glca_background_options *opts,
+                                    glca_error *err);
+
+/**
+ * x := A^-1 x.  After an iterative Lambda, GMRES preconditioned by the kept ILU(0) with the
+ * componentwise backward error checked, so a single solve does not pay for the LU; otherwise
+ * (or if GMRES does not converge) the factorization.  Not concurrently (see solver.h).
+ */
+int glca_engine__background_solve_a(glca_background *bg, double *x, glca_error *err);
+
+/**
+ * The factorized solver of A, factorizing it on first need (Lambda may have been computed
+ * iteratively).  Borrowed; a solve writes its workspace, so one thread at a time.  GLCA_ERROR
+ * for a background read from the Lambda cache (no A), GLCA_ESINGULAR naming processes.
+ */
+int glca_engine__background_solver(const glca_background *bg, glca_engine__solver **out,
+                                   glca_error *err);
 
 /**
  * The scaling vector of a bound product's technosphere demand: s = A^-1 f with f[p] the sum of

@@ -74,5 +74,5 @@ int glca_engine__background_demand(glca_background *bg, const glca_product *p, d
         if (l->kind != GLCA_LINE_EMISSION)
             s[l->index] += l->amount_ref;
     }
-    return glca_engine__solver_solve(bg->solver, s, 1, err);
+    return glca_engine__background_solve_a(bg, s, err);
 }

@@ -38,49 +38,8 @@
 
 #include <omp.h>
 
-#include "background_int.h"
-#include "product_int.h"
-#include "rng.h"
+#include "montecarlo_int.h"
 
-/* Counter ids of product lines start here, so background exchanges never share a stream. */
-#define LINE_STREAM (UINT64_C(1) << 40)
-/* Backward error above which a refactorized solution is not trusted. */
-#define MAX_BACKWARD_ERROR 1e-10
-
-struct glca_montecarlo {
-    const glca_background *bg;
-    const glca_product *product;
-    glca_montecarlo_options opts;
-    size_t k, nlines;
-    double *impacts; /* iterations × k × GLCA_NSTAGES */
-    size_t nbg;      /* background parameters: bg->uncertain[0..nbg) */
-    size_t nfg;      /* product lines drawn: fg_line[0..nfg) */
-    size_t *fg_line;
-    double *line_factor; /* nlines: reference units per unit as written */
-    glca_engine__sampler *sampler;  /* the nbg background parameters, ready to draw */
-    int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
-    int col_slot[GLCA_NSTAGES];  /* the stage whose impacts right-hand side q gives */
-    int slot[GLCA_NSTAGES];      /* where a line of stage s goes: s, or 0 without stages */
-    size_t nrhs;
-    glca_mc_stats stats;
-};
-
-typedef struct worker {
-    glca_engine__solver *solver; /* REFACTOR: refactored each draw; REFINE: stays nominal */
-    glca_engine__solver *spare;  /* REFINE: refactored when refinement does not converge */
-    double *avals, *bvals, *amount, *x, *f, *r, *t, *g, *xs, *fs;
-    uint32_t *words; /* the sampler's workspace */
-    size_t refine_steps, fallbacks;
-    int rc;
-    size_t failed_at;
-    glca_error err;
-} worker;
-
-static glca_mc_solver auto_solver(void)
-{
-    /* the faster in bench_montecarlo by 1.4-3x (figures in the comment at the top) */
-    return GLCA_MC_SOLVER_REFACTOR;
-}
 
 void glca_montecarlo_free(glca_montecarlo *mc)
 {
@@ -90,6 +49,9 @@ void glca_montecarlo_free(glca_montecarlo *mc)
     glca_free(mc->fg_line);
     glca_free(mc->line_factor);
     glca_engine__sampler_free(mc->sampler);
+    glca_engine__ilu_free(mc->ilu);
+    glca_engine__csc_free(mc->at);
+    glca_free(mc->at_perm);
     glca_free(mc);
 }
 
@@ -238,180 +200,8 @@ static int setup(glca_montecarlo *mc, glca_error *err)
     return 0;
 }
 
-static void worker_free(worker *w)
-{
-    glca_engine__solver_free(w->solver);
-    glca_engine__solver_free(w->spare);
-    glca_free(w->avals);
-    glca_free(w->bvals);
-    glca_free(w->amount);
-    glca_free(w->x);
-    glca_free(w->f);
-    glca_free(w->r);
-    glca_free(w->t);
-    glca_free(w->g);
-    glca_free(w->xs);
-    glca_free(w->fs);
-    glca_free(w->words);
-}
-
-static int worker_init(worker *w, const glca_montecarlo *mc)
-{
-    const glca_background *bg = mc->bg;
-    size_t nr = mc->nrhs ? mc->nrhs : 1;
-
-    memset(w, 0, sizeof *w);
-    w->amount = glca_calloc(mc->nlines + 1, sizeof *w->amount);
-    if (!w->amount)
-        return glca_error_oom(&w->err);
-    if (mc->nbg == 0)
-        return 0;
-    w->avals = glca_mallocarray(bg->a->nnz + 1, sizeof *w->avals);
-    w->bvals = glca_mallocarray(bg->b->nnz + 1, sizeof *w->bvals);
-    w->x = glca_calloc(bg->n * nr + 1, sizeof *w->x);
-    w->f = glca_calloc(bg->n * nr + 1, sizeof *w->f);
-    w->r = glca_calloc(bg->n * nr + 1, sizeof *w->r);
-    w->t = glca_calloc(bg->n + 1, sizeof *w->t);
-    w->g = glca_calloc(bg->m * nr + 1, sizeof *w->g);
-    w->xs = glca_calloc(bg->n + 1, sizeof *w->xs);
-    w->fs = glca_calloc(bg->n + 1, sizeof *w->fs);
-    w->words = glca_mallocarray(glca_engine__sampler_workspace(mc->sampler), sizeof *w->words);
-    if (!w->avals || !w->bvals || !w->x || !w->f || !w->r || !w->t || !w->g || !w->xs || !w->fs ||
-        !w->words)
-        return glca_error_oom(&w->err);
-    return glca_engine__solver_clone(&w->solver, bg->solver, &w->err);
-}
-
-/*
- * Componentwise backward error max |f - A x| / (|A| |x| + |f|) of the summed right-hand sides
- * (by linearity x_1 + ... + x_q solves A x = f_1 + ... + f_q): one product with A instead of
- * one per stage.  A factorization gone bad with stale pivots spoils every column, so the sum
- * shows it.  r and t are workspaces of n; xs and fs receive the sums.
- */
-static double backward_error(const glca_engine__csc *a, const double *avals, const double *x,
-                             const double *f, size_t nrhs, double *xs, double *fs, double *r,
-                             double *t)
-{
-    size_t n = a->ncols, q, j, e, i;
-    double worst = 0;
-
-    for (i = 0; i < n; i++) {
-        xs[i] = x[i];
-        fs[i] = f[i];
-    }
-    for (q = 1; q < nrhs; q++)
-        for (i = 0; i < n; i++) {
-            xs[i] += x[q * n + i];
-            fs[i] += f[q * n + i];
-        }
-    for (i = 0; i < n; i++) {
-        r[i] = fs[i];
-        t[i] = fabs(fs[i]);
-    }
-    for (j = 0; j < n; j++) {
-        double xj = xs[j];
-
-        if (xj == 0)
-            continue;
-        for (e = a->colptr[j]; e < a->colptr[j + 1]; e++) {
-            double v = avals[e] * xj;
-
-            r[a->rowidx[e]] -= v;
-            t[a->rowidx[e]] += fabs(v);
-        }
-    }
-    for (i = 0; i < n; i++)
-        if (r[i] != 0) {
-            double be = t[i] > 0 ? fabs(r[i]) / t[i] : INFINITY;
-
-            if (!(be <= worst))
-                worst = be;
-        }
-    return worst;
-}
-
-/* Solve the perturbed A x = f from scratch: a pivot order of its own. */
-static int solve_from_scratch(worker *w, const glca_montecarlo *mc)
-{
-    glca_engine__csc view = *mc->bg->a;
-    glca_engine__solver *s = NULL;
-    glca_engine__solver_options so = GLCA_ENGINE__SOLVER_OPTIONS_INIT;
-    int rc;
-
-    view.values = w->avals;
-    w->fallbacks++;
-    memcpy(w->x, w->f, mc->bg->n * mc->nrhs * sizeof *w->x);
-    if ((rc = glca_engine__solver_new(&s, &view, &so, NULL, &w->err)) == 0)
-        rc = glca_engine__solver_solve(s, w->x, mc->nrhs, &w->err);
-    glca_engine__solver_free(s);
-    return rc;
-}
-
-static int solve_refactor(worker *w, glca_engine__solver *s, const glca_montecarlo *mc)
-{
-    const glca_engine__csc *a = mc->bg->a;
-    size_t len = a->ncols * mc->nrhs;
-    int rc;
-
-    rc = glca_engine__solver_refactor(s, w->avals, NULL, &w->err);
-    if (rc == 0) {
-        memcpy(w->x, w->f, len * sizeof *w->x);
-        rc = glca_engine__solver_solve(s, w->x, mc->nrhs, &w->err);
-    }
-    if (rc == GLCA_ESINGULAR ||
-        (rc == 0 && !(backward_error(a, w->avals, w->x, w->f, mc->nrhs, w->xs, w->fs, w->r,
-                                     w->t) <= MAX_BACKWARD_ERROR)))
-        return solve_from_scratch(w, mc);
-    return rc;
-}
-
-static double max_abs(const double *v, size_t n)
-{
-    double m = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (fabs(v[i]) > m)
-            m = fabs(v[i]);
-    return m;
-}
-
-static int solve_refine(worker *w, const glca_montecarlo *mc)
-{
-    const glca_engine__csc *a = mc->bg->a;
-    size_t n = a->ncols, len = n * mc->nrhs, q, j, e;
-    int step, rc;
-
-    memcpy(w->x, w->f, len * sizeof *w->x);
-    if ((rc = glca_engine__solver_solve(w->solver, w->x, mc->nrhs, &w->err)) < 0)
-        return rc;
-    for (step = 0; step < mc->opts.refine_max; step++) {
-        memcpy(w->r, w->f, len * sizeof *w->r);
-        for (q = 0; q < mc->nrhs; q++)
-            for (j = 0; j < n; j++) {
-                double xj = w->x[q * n + j];
-
-                if (xj == 0)
-                    continue;
-                for (e = a->colptr[j]; e < a->colptr[j + 1]; e++)
-                    w->r[q * n + a->rowidx[e]] -= w->avals[e] * xj;
-            }
-        if ((rc = glca_engine__solver_solve(w->solver, w->r, mc->nrhs, &w->err)) < 0)
-            return rc;
-        for (q = 0; q < len; q++)
-            w->x[q] += w->r[q];
-        w->refine_steps++;
-        if (max_abs(w->r, len) <= mc->opts.refine_tol * max_abs(w->x, len))
-            return 0;
-    }
-    if (!w->spare && (rc = glca_engine__solver_clone(&w->spare, mc->bg->solver, &w->err)) < 0)
-        return rc;
-    w->fallbacks++; /* counted as a fallback even when the refactorization is good */
-    return solve_refactor(w, w->spare, mc);
-}
-
 /* Iteration i: draw, solve, characterize; impacts into h (k × GLCA_NSTAGES). */
-static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
+static int draw(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i, double *h)
 {
     const glca_background *bg = mc->bg;
     const glca_product_line *lines;
@@ -447,8 +237,7 @@ static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
             if (lines[l].kind != GLCA_LINE_EMISSION)
                 w->f[(size_t)mc->stage_col[lines[l].stage] * n + (size_t)lines[l].index] +=
                     w->amount[l];
-        rc = mc->opts.solver == GLCA_MC_SOLVER_REFINE ? solve_refine(w, mc)
-                                                      : solve_refactor(w, w->solver, mc);
+        rc = glca_engine__mc_solve(w, mc);
         if (rc < 0)
             return rc;
     }
@@ -485,11 +274,24 @@ static int draw(worker *w, const glca_montecarlo *mc, size_t i, double *h)
     return 0;
 }
 
+/* Iteration 0 into a scratch result: what the AUTO choice times (montecarlo_solve.c). */
+static int trial_draw(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+{
+    double *h = glca_mallocarray(mc->k * GLCA_NSTAGES + 1, sizeof *h);
+    int rc;
+
+    if (!h)
+        return glca_error_oom(&w->err);
+    rc = draw(w, mc, 0, h);
+    glca_free(h);
+    return rc;
+}
+
 static int run_draws(glca_montecarlo *mc, glca_error *err)
 {
     const size_t iters = mc->opts.iterations, stride = mc->k * GLCA_NSTAGES;
     int nthreads = mc->opts.threads > 0 ? mc->opts.threads : omp_get_max_threads();
-    worker *workers;
+    glca_engine__mc_worker *workers;
     int failed = 0, t, rc = 0, best = -1;
     double t0 = omp_get_wtime();
 
@@ -497,11 +299,11 @@ static int run_draws(glca_montecarlo *mc, glca_error *err)
         return glca_error_oom(err);
 #pragma omp parallel num_threads(nthreads)
     {
-        worker *w = &workers[omp_get_thread_num()];
+        glca_engine__mc_worker *w = &workers[omp_get_thread_num()];
         long i;
         int stop;
 
-        if (worker_init(w, mc) < 0) {
+        if (glca_engine__mc_worker_init(w, mc) < 0) {
             w->rc = w->err.code ? (int)w->err.code : GLCA_ERROR;
             w->failed_at = 0;
 #pragma omp atomic write
@@ -538,7 +340,7 @@ static int run_draws(glca_montecarlo *mc, glca_error *err)
         }
     }
     for (t = 0; t < nthreads; t++)
-        worker_free(&workers[t]);
+        glca_engine__mc_worker_free(&workers[t]);
     glca_free(workers);
     return rc;
 }
@@ -555,9 +357,6 @@ int glca_montecarlo_run(glca_montecarlo **out, const glca_background *bg, const 
     mc->bg = bg;
     mc->product = p;
     mc->opts = opts ? *opts : defaults;
-    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO)
-        mc->opts.solver = auto_solver();
-    mc->stats.solver = mc->opts.solver;
     mc->k = bg->k;
     if (p->bound != bg) {
         rc = glca_error_set(err, GLCA_ERROR, NULL, "product '%s' is not bound to this background",
@@ -572,6 +371,9 @@ int glca_montecarlo_run(glca_montecarlo **out, const glca_background *bg, const 
     }
     if ((rc = setup(mc, err)) < 0)
         goto cleanup;
+    if ((rc = glca_engine__mc_prepare(mc, trial_draw, err)) < 0)
+        goto cleanup;
+    mc->stats.solver = mc->opts.solver;
     if (!(mc->impacts = glca_calloc(mc->opts.iterations * mc->k * GLCA_NSTAGES + 1,
                                     sizeof *mc->impacts))) {
         rc = glca_error_oom(err);

@@ -6,6 +6,7 @@
  */
 #include "solver.h"
 
+#include <btf.h>
 #include <klu.h>
 
 #include <assert.h>
@@ -98,15 +99,26 @@ static void explain_singular(const glca_engine__solver *s, glca_engine__singular
     }
 }
 
+static int analyze(glca_engine__solver *s, glca_error *err)
+{
+    if (s->n == 0 || s->symbolic)
+        return 0;
+    s->symbolic = klu_analyze(s->n, s->ap, s->ai, &s->common);
+    if (!s->symbolic)
+        return klu_failure(&s->common, "KLU analysis", err);
+    return 0;
+}
+
 static int factor(glca_engine__solver *s, glca_engine__singular *sing, glca_error *err)
 {
+    int rc;
+
     if (s->n == 0) {
         s->valid = true;
         return 0;
     }
-    s->symbolic = klu_analyze(s->n, s->ap, s->ai, &s->common);
-    if (!s->symbolic)
-        return klu_failure(&s->common, "KLU analysis", err);
+    if ((rc = analyze(s, err)) < 0)
+        return rc;
     s->numeric = klu_factor(s->ap, s->ai, s->ax, s->symbolic, &s->common);
     if (!s->numeric) {
         if (s->common.status == KLU_SINGULAR && sing)
@@ -143,17 +155,38 @@ static int alloc_solver(glca_engine__solver **out, size_t n, size_t nnz,
     return 0;
 }
 
-int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a,
-                            const glca_engine__solver_options *opts, glca_engine__singular *sing,
-                            glca_error *err)
+long glca_engine__solver_largest_block(const glca_engine__solver *s)
+{
+    int *p = glca_mallocarray((size_t)s->n + 1, sizeof *p);
+    int *q = glca_mallocarray((size_t)s->n + 1, sizeof *q);
+    int *r = glca_mallocarray((size_t)s->n + 2, sizeof *r);
+    int *work = glca_mallocarray(5 * (size_t)s->n + 1, sizeof *work);
+    long largest = -1;
+    double done;
+    int nblocks, nmatch, b;
+
+    if (p && q && r && work) {
+        /* the pattern only: btf_order does not read values */
+        nblocks = btf_order(s->n, s->ap, s->ai, 0, &done, p, q, r, &nmatch, work);
+        for (largest = 0, b = 0; b < nblocks; b++)
+            if (r[b + 1] - r[b] > largest)
+                largest = r[b + 1] - r[b];
+    }
+    glca_free(p);
+    glca_free(q);
+    glca_free(r);
+    glca_free(work);
+    return largest;
+}
+
+int glca_engine__solver_load(glca_engine__solver **out, const glca_engine__csc *a,
+                             const glca_engine__solver_options *opts, glca_error *err)
 {
     glca_engine__solver *s = NULL;
     size_t j, k;
     int rc;
 
     assert(a->nrows == a->ncols);
-    if (sing)
-        memset(sing, 0, sizeof *sing);
     if ((rc = alloc_solver(&s, a->ncols, a->nnz, opts, err)) < 0)
         return rc;
     for (j = 0; j <= a->ncols; j++)
@@ -162,6 +195,61 @@ int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a
         s->ai[k] = (int)a->rowidx[k];
         s->ax[k] = a->values[k];
     }
+    *out = s;
+    return 0;
+}
+
+int glca_engine__solver_analyze_loaded(glca_engine__solver *s, glca_error *err)
+{
+    return analyze(s, err);
+}
+
+int glca_engine__solver_analyze(glca_engine__solver **out, const glca_engine__csc *a,
+                                const glca_engine__solver_options *opts, glca_error *err)
+{
+    glca_engine__solver *s = NULL;
+    size_t j, k;
+    int rc;
+
+    assert(a->nrows == a->ncols);
+    if ((rc = alloc_solver(&s, a->ncols, a->nnz, opts, err)) < 0)
+        return rc;
+    for (j = 0; j <= a->ncols; j++)
+        s->ap[j] = (int)a->colptr[j];
+    for (k = 0; k < a->nnz; k++) {
+        s->ai[k] = (int)a->rowidx[k];
+        s->ax[k] = a->values[k];
+    }
+    if ((rc = analyze(s, err)) < 0)
+        goto cleanup;
+    *out = s;
+    s = NULL;
+cleanup:
+    glca_engine__solver_free(s);
+    return rc;
+}
+
+int glca_engine__solver_factor(glca_engine__solver *s, glca_engine__singular *sing,
+                               glca_error *err)
+{
+    if (sing)
+        memset(sing, 0, sizeof *sing);
+    if (s->valid)
+        return 0;
+    return factor(s, sing, err);
+}
+
+int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a,
+                            const glca_engine__solver_options *opts, glca_engine__singular *sing,
+                            glca_error *err)
+{
+    glca_engine__solver *s = NULL;
+    int rc;
+
+    if (sing)
+        memset(sing, 0, sizeof *sing);
+    if ((rc = glca_engine__solver_analyze(&s, a, opts, err)) < 0)
+        return rc;
     if ((rc = factor(s, sing, err)) < 0)
         goto cleanup;
     *out = s;
@@ -169,6 +257,35 @@ int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a
 cleanup:
     glca_engine__solver_free(s);
     return rc;
+}
+
+void glca_engine__solver_estimate(const glca_engine__solver *s, double *fill, double *flops)
+{
+    *fill = *flops = 0;
+    if (!s->symbolic)
+        return;
+    /* KLU estimates lnz and unz from AMD's analysis of each block; est_flops likewise */
+    *fill = s->symbolic->lnz + s->symbolic->unz + (double)s->symbolic->nzoff;
+    *flops = s->symbolic->est_flops > 0 ? s->symbolic->est_flops : 0;
+}
+
+double glca_engine__solver_flops(glca_engine__solver *s)
+{
+    if (!s->valid || s->n == 0 || !klu_flops(s->symbolic, s->numeric, &s->common))
+        return 0;
+    return s->common.flops;
+}
+
+bool glca_engine__solver_factorized(const glca_engine__solver *s)
+{
+    return s->valid;
+}
+
+size_t glca_engine__solver_fill(const glca_engine__solver *s)
+{
+    if (!s->numeric)
+        return 0;
+    return (size_t)s->numeric->lnz + (size_t)s->numeric->unz + (size_t)s->numeric->nzoff;
 }
 
 int glca_engine__solver_clone(glca_engine__solver **out, const glca_engine__solver *src,

@@ -53,6 +53,32 @@ int glca_engine__solver_new(glca_engine__solver **out, const glca_engine__csc *a
                             glca_error *err);
 void glca_engine__solver_free(glca_engine__solver *s);
 
+/** A copy of `a` ready to analyze (glca_engine__solver_factor analyzes first if needed). */
+int glca_engine__solver_load(glca_engine__solver **out, const glca_engine__csc *a,
+                             const glca_engine__solver_options *opts, glca_error *err);
+/** The symbolic analysis of a loaded solver (nothing if done already). */
+int glca_engine__solver_analyze_loaded(glca_engine__solver *s, glca_error *err);
+/** Order of the largest block of the block triangular form (BTF, O(nnz)); -1 out of memory. */
+long glca_engine__solver_largest_block(const glca_engine__solver *s);
+
+/**
+ * The symbolic analysis only (BTF + AMD ordering, cheap): glca_engine__solver_estimate tells
+ * what the factorization would cost, glca_engine__solver_factor does it.  No solve before that.
+ */
+int glca_engine__solver_analyze(glca_engine__solver **out, const glca_engine__csc *a,
+                                const glca_engine__solver_options *opts, glca_error *err);
+/** Factorize an analyzed solver (nothing if already factorized); errors as _new. */
+int glca_engine__solver_factor(glca_engine__solver *s, glca_engine__singular *sing,
+                               glca_error *err);
+/** AMD's estimates of the entries of L + U (+ off-diagonal blocks) and the factor's flops. */
+void glca_engine__solver_estimate(const glca_engine__solver *s, double *fill, double *flops);
+/** Flops of the numeric factorization (what a refactorization costs), 0 if none. */
+double glca_engine__solver_flops(glca_engine__solver *s);
+/** Whether a valid factorization exists (not only the analysis). */
+bool glca_engine__solver_factorized(const glca_engine__solver *s);
+/** Entries of L + U + off-diagonal blocks of the factorization, 0 before it. */
+size_t glca_engine__solver_fill(const glca_engine__solver *s);
+
 /** An independent solver of the same matrix (its own factorization), e.g. one per thread. */
 int glca_engine__solver_clone(glca_engine__solver **out, const glca_engine__solver *s,
                               glca_error *err);

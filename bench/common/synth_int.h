@@ -79,6 +79,12 @@ struct glca_synth {
     size_t *air_kg;            /* elementary flows to air in kg (product emissions) */
     size_t nair_kg;
     int pwidth, fwidth, cwidth; /* digits of process, flow and product ids */
+    /* realistic only (synth_market.c); NULL otherwise */
+    size_t ngoods;             /* goods = markets: processes 0 .. ngoods-1 */
+    size_t *good;              /* per process: the good it makes (a market: its own index) */
+    size_t *prod_start;        /* producers of good g: prod_list[prod_start[g] .. [g+1]) */
+    size_t *prod_list;
+    double *size;              /* per process: magnitude of one reference unit of its good */
 };
 
 /* Streams of one seed: each file has its own, so the method does not change with --products. */
@@ -99,6 +105,18 @@ size_t glca_synth__nhubs(const glca_synth *s);
 /** A process index of family `fam` (SYNTH_NPCLASSES: any), skewed to the first ones; -1 if none. */
 long glca_synth__pick_process(const glca_synth *s, glca_bench_rng *r, int fam);
 
+/** Realistic mode: goods, producers and sizes (synth_market.c); called by glca_synth_new. */
+int glca_synth__build_markets(glca_synth *s, glca_bench_rng *r, glca_error *err);
+void glca_synth__free_markets(glca_synth *s);
+/** Whether process p is a market (realistic mode). */
+bool glca_synth__is_market(const glca_synth *s, size_t p);
+/**
+ * Realistic providers of process j and their shares: q[0..n) with w[k] in the provider's
+ * reference units per reference unit of j, before the size ratio.  Returns n <= cap.
+ */
+size_t glca_synth__market_inputs(const glca_synth *s, glca_bench_rng *r, size_t j, size_t *q,
+                                 double *w, size_t cap);
+
 /** ` amount="…"` with 4 significant digits: what every generated amount looks like. */
 void glca_synth__amount(glca_bench_out *o, double amount);
 
@@ -109,5 +127,12 @@ void glca_synth__amount(glca_bench_out *o, double amount);
  */
 void glca_synth__close_exchange(glca_bench_out *o, glca_bench_rng *r, bool uncertainty,
                                 double amount, const char *indent, const char *tag);
+
+/**
+ * As glca_synth__close_exchange with uncertainty on, always lognormal with a gsd drawn from
+ * [gsd_lo, gsd_hi): the narrow basic uncertainty of a market's supply shares.
+ */
+void glca_synth__close_exchange_lognormal(glca_bench_out *o, glca_bench_rng *r, double gsd_lo,
+                                          double gsd_hi, const char *indent, const char *tag);
 
 #endif

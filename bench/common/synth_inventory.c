@@ -11,7 +11,7 @@
 
 #include <math.h>
 
-#define MAX_INPUTS 24
+#define MAX_INPUTS 48
 #define MAX_ELEMENTARY 20
 
 static const char *const words[SYNTH_NPCLASSES][6] = {
@@ -122,7 +122,7 @@ static size_t pick_providers(const glca_synth *s, glca_bench_rng *r, size_t j, s
 }
 
 static void write_input(glca_bench_out *o, const glca_synth *s, glca_bench_rng *r, size_t q,
-                        double per_ref, double share)
+                        double per_ref, double share, bool market)
 {
     const synth_unit *u = glca_synth__pick_unit(r, s->pfam[q], 0.2, true);
     const double amount = share * per_ref / u->per;
@@ -141,7 +141,10 @@ static void write_input(glca_bench_out *o, const glca_synth *s, glca_bench_rng *
         glca_synth__process_id(o, s, q);
         GLCA_BENCH_OUT_LIT(o, "\"");
     }
-    glca_synth__close_exchange(o, r, s->opt.uncertainty, amount, "    ", "input");
+    if (market && s->opt.uncertainty) /* shares of a market's suppliers: gsd 1.02-1.1 */
+        glca_synth__close_exchange_lognormal(o, r, 1.02, 1.1, "    ", "input");
+    else
+        glca_synth__close_exchange(o, r, s->opt.uncertainty, amount, "    ", "input");
 }
 
 /* amount of flow f per reference unit of a process, before any unit change */
@@ -165,16 +168,17 @@ static double elementary_amount(const glca_synth *s, glca_bench_rng *r, size_t f
     }
 }
 
+/* lo .. lo + span - 1 exchanges (fewer if there are not so many flows) */
 static size_t write_elementary(glca_bench_out *o, const glca_synth *s, glca_bench_rng *r,
-                               double per_ref)
+                               double per_ref, size_t lo, size_t span)
 {
     const size_t m = s->opt.flows;
-    size_t want = 8 + glca_bench_rng_below(r, 13), chosen[MAX_ELEMENTARY], n = 0, k;
+    size_t want = lo + glca_bench_rng_below(r, span), chosen[MAX_ELEMENTARY], n = 0, k;
     int tries;
 
     if (want > m)
         want = m;
-    if (glca_bench_rng_chance(r, 0.9))
+    if (want && glca_bench_rng_chance(r, 0.9))
         chosen[n++] = EF_CO2;
     while (n < want) {
         size_t f = 0;
@@ -226,7 +230,10 @@ static size_t write_process(glca_bench_out *o, const glca_synth *s, glca_bench_r
     GLCA_BENCH_OUT_LIT(o, "  <process id=\"");
     glca_synth__process_id(o, s, j);
     GLCA_BENCH_OUT_LIT(o, "\" name=\"");
-    glca_bench_out_str(o, j % 3 ? "production of " : "market for ");
+    if (s->good)
+        glca_bench_out_str(o, glca_synth__is_market(s, j) ? "market for " : "production of ");
+    else
+        glca_bench_out_str(o, j % 3 ? "production of " : "market for ");
     glca_bench_out_str(o, words[fam][j % 6]);
     GLCA_BENCH_OUT_LIT(o, " #");
     glca_bench_out_uint(o, j, 0);
@@ -242,18 +249,31 @@ static size_t write_process(glca_bench_out *o, const glca_synth *s, glca_bench_r
     }
     GLCA_BENCH_OUT_LIT(o, "\">\n");
 
+    if (s->good) {
+        /* shares in provider units per unit of j, times the size ratio (synth_market.c) */
+        nq = glca_synth__market_inputs(s, r, j, q, w, MAX_INPUTS);
+        for (k = 0; k < nq; k++)
+            write_input(o, s, r, q[k], per_ref, w[k] * s->size[j] / s->size[q[k]],
+                        glca_synth__is_market(s, j) && !glca_synth__is_market(s, q[k]));
+        if (glca_synth__is_market(s, j))
+            nx = nq + write_elementary(o, s, r, per_ref, 0, 3);
+        else
+            nx = nq + write_elementary(o, s, r, per_ref * s->size[j], 6, 13);
+        GLCA_BENCH_OUT_LIT(o, "  </process>\n");
+        return nx;
+    }
     nq = pick_providers(s, r, j, q);
     budget = glca_bench_rng_range(r, 0.1, 0.6);
     for (k = 0; k < nq; k++)
         wsum += (w[k] = glca_bench_rng_lognormal(r, 1, 3));
     for (k = 0; k < nq; k++)
-        write_input(o, s, r, q[k], per_ref, budget * w[k] / wsum);
+        write_input(o, s, r, q[k], per_ref, budget * w[k] / wsum, false);
     nx = nq;
     if (glca_bench_rng_chance(r, 0.01)) { /* self-use, as in input-output models */
-        write_input(o, s, r, j, per_ref, glca_bench_rng_range(r, 0.01, 0.1));
+        write_input(o, s, r, j, per_ref, glca_bench_rng_range(r, 0.01, 0.1), false);
         nx++;
     }
-    nx += write_elementary(o, s, r, per_ref);
+    nx += write_elementary(o, s, r, per_ref, 8, 13);
     GLCA_BENCH_OUT_LIT(o, "  </process>\n");
     return nx;
 }

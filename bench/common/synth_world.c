@@ -101,7 +101,7 @@ static int build(glca_synth *s, glca_error *err)
     static const double share[SYNTH_NPCLASSES] = {0.55, 0.08, 0.10, 0.08, 0.09, 0.10};
     glca_bench_rng r;
     size_t p, f;
-    int c;
+    int c, rc;
 
     glca_bench_rng_seed(&r, s->opt.seed, STREAM_WORLD);
     if (!(s->pfam = glca_malloc(n)) || !(s->by_fam = glca_mallocarray(n, sizeof *s->by_fam)) ||
@@ -123,6 +123,8 @@ static int build(glca_synth *s, glca_error *err)
         }
         s->pfam[p] = (unsigned char)c;
     }
+    if (s->opt.realistic && (rc = glca_synth__build_markets(s, &r, err)) < 0)
+        return rc;
     for (c = 0; c <= SYNTH_NPCLASSES; c++)
         s->fam_start[c] = 0;
     for (p = 0; p < n; p++)
@@ -182,6 +184,7 @@ void glca_synth_free(glca_synth *s)
     glca_free(s->by_fam);
     glca_free(s->eflows);
     glca_free(s->air_kg);
+    glca_synth__free_markets(s);
     glca_free(s);
 }
 
@@ -272,6 +275,20 @@ void glca_synth__close_exchange(glca_bench_out *o, glca_bench_rng *r, bool uncer
         attr_num(o, "min", amount * (1 - d), 4);
         attr_num(o, "max", amount * (1 + d), 4);
     }
+    GLCA_BENCH_OUT_LIT(o, "/>\n");
+    glca_bench_out_str(o, indent);
+    GLCA_BENCH_OUT_LIT(o, "</");
+    glca_bench_out_str(o, tag);
+    GLCA_BENCH_OUT_LIT(o, ">\n");
+}
+
+void glca_synth__close_exchange_lognormal(glca_bench_out *o, glca_bench_rng *r, double gsd_lo,
+                                          double gsd_hi, const char *indent, const char *tag)
+{
+    GLCA_BENCH_OUT_LIT(o, ">\n");
+    glca_bench_out_str(o, indent);
+    GLCA_BENCH_OUT_LIT(o, "  <uncertainty distribution=\"lognormal\"");
+    attr_num(o, "gsd", glca_bench_rng_range(r, gsd_lo, gsd_hi), 3);
     GLCA_BENCH_OUT_LIT(o, "/>\n");
     glca_bench_out_str(o, indent);
     GLCA_BENCH_OUT_LIT(o, "</");

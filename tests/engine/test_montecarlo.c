@@ -1,7 +1,7 @@
 /*
  * Monte Carlo: statistics with known answers (one lognormal exchange; normal, triangular and
  * uniform product lines), every draw of an uncertain loop against its closed form (fixtures/
- * analysis/README.md) for both solvers, reproducibility by seed and independence of the thread
+ * analysis/README.md) for every solver, reproducibility by seed and independence of the thread
  * count, and Spearman sensitivity against the analytic value for Gaussian inputs.
  */
 #include <criterion/criterion.h>
@@ -273,6 +273,21 @@ Test(engine_montecarlo, refactor_matches_closed_form_every_draw, .timeout = 30)
 Test(engine_montecarlo, refine_matches_closed_form_every_draw, .timeout = 30)
 {
     check_closed_form(GLCA_MC_SOLVER_REFINE);
+}
+
+Test(engine_montecarlo, gmres_matches_closed_form_every_draw, .timeout = 30)
+{
+    check_closed_form(GLCA_MC_SOLVER_GMRES);
+}
+
+Test(engine_montecarlo, gmres_ilu_matches_closed_form_every_draw, .timeout = 30)
+{
+    check_closed_form(GLCA_MC_SOLVER_GMRES_ILU);
+}
+
+Test(engine_montecarlo, auto_matches_closed_form_every_draw, .timeout = 30)
+{
+    check_closed_form(GLCA_MC_SOLVER_AUTO);
 }
 
 Test(engine_montecarlo, totals_only_run_matches_stage_run, .timeout = 30)

@@ -255,14 +255,23 @@ size_t glca_method_ncategories(const glca_method *m);
 
 /* ---------------------------------------------------------------- background */
 
+/** How Lambda's k transposed systems A^T y = (C·B)^T are solved (background_lambda.c). */
+typedef enum glca_bg_solver {
+    GLCA_BG_SOLVER_AUTO = 0,  /* from a cost model of the actual matrix (estimated LU fill) */
+    GLCA_BG_SOLVER_DIRECT,    /* KLU factorization, one transposed solve of k right-hand sides */
+    GLCA_BG_SOLVER_ITERATIVE  /* GMRES preconditioned by ILU(0), backward error checked, KLU
+                                 when it does not converge; A is factorized on first need */
+} glca_bg_solver;
+
 typedef struct glca_background_options {
     int version;
     bool use_btf;     /* KLU block triangular form: suits near-triangular LCA databases */
     double pivot_tol; /* KLU partial pivoting tolerance */
     int threads;      /* for the k transposed solves; 0 = OpenMP default */
+    glca_bg_solver solver;
 } glca_background_options;
 
-#define GLCA_BACKGROUND_OPTIONS_INIT {1, true, 0.001, 0}
+#define GLCA_BACKGROUND_OPTIONS_INIT {1, true, 0.001, 0, GLCA_BG_SOLVER_AUTO}
 
 /**
  * The background of a study: A, B, C assembled from a linked model and a method, A factorized
@@ -299,6 +308,33 @@ const char *glca_background_category_name(const glca_background *bg, size_t c);
 const char *glca_background_category_unit(const glca_background *bg, size_t c);
 const char *glca_background_method_id(const glca_background *bg);
 const glca_units *glca_background_units(const glca_background *bg);
+
+/** How the background was prepared (for benchmarks and diagnostics). */
+typedef struct glca_background_stats {
+    glca_bg_solver solver;  /* the one that computed Lambda (never AUTO) */
+    size_t fill;            /* entries of KLU's L + U + off-diagonal blocks, 0 if not factorized */
+    size_t estimated_fill;  /* the symbolic analysis' estimate the AUTO choice used, 0 if none */
+    size_t largest_block;   /* order of the largest BTF block (AUTO only), 0 if not computed */
+    size_t iterations;      /* Krylov iterations over all categories (ITERATIVE) */
+    double rcond;           /* KLU's cheap reciprocal condition estimate, -1 if not factorized */
+    double seconds_factor;  /* analysis + factorization (or ILU(0)) */
+    double seconds_lambda;  /* the k solves */
+} glca_bg_stats;
+
+void glca_background_stats(const glca_background *bg, glca_bg_stats *out);
+
+/** A read-only view of a sparse matrix in compressed sparse column form (borrowed). */
+typedef struct glca_matrix_view {
+    size_t nrows, ncols, nnz;
+    const size_t *colptr; /* ncols + 1 */
+    const size_t *rowidx; /* nnz, ascending within each column */
+    const double *values; /* nnz */
+} glca_matrix_view;
+
+/** A (n × n, column p = process p per reference unit), borrowed from `bg`. */
+void glca_background_technosphere(const glca_background *bg, glca_matrix_view *out);
+/** B (m × n, row f = elementary flow f in its reference unit), borrowed from `bg`. */
+void glca_background_interventions(const glca_background *bg, glca_matrix_view *out);
 
 /** Lambda, k rows of n: lambda[c * n + p] = impact c per reference unit of process p. */
 const double *glca_background_lambda(const glca_background *bg);
@@ -527,9 +563,12 @@ const char *glca_line_change_name(glca_line_change c); /* "same", "changed", "ad
  * (j, i) under the key seed, so the results are bitwise identical for any thread count.
  */
 typedef enum glca_mc_solver {
-    GLCA_MC_SOLVER_AUTO = 0, /* the faster one measured on our benchmark (see montecarlo.c) */
-    GLCA_MC_SOLVER_REFACTOR, /* klu_refactor with the nominal symbolic analysis and pivots */
-    GLCA_MC_SOLVER_REFINE    /* iterative refinement preconditioned by the nominal LU */
+    GLCA_MC_SOLVER_AUTO = 0,  /* the cheapest for the actual matrix, from iterations counted
+                                 on the first draw (montecarlo_solve.c) */
+    GLCA_MC_SOLVER_REFACTOR,  /* klu_refactor with the nominal symbolic analysis and pivots */
+    GLCA_MC_SOLVER_REFINE,    /* iterative refinement preconditioned by the nominal LU */
+    GLCA_MC_SOLVER_GMRES,     /* GMRES preconditioned by the nominal LU */
+    GLCA_MC_SOLVER_GMRES_ILU  /* GMRES preconditioned by ILU(0) of the nominal A: no LU */
 } glca_mc_solver;
 
 typedef struct glca_montecarlo_options {
@@ -579,7 +618,7 @@ int glca_montecarlo_summary(const glca_montecarlo *mc, size_t c, int stage,
 typedef struct glca_mc_stats {
     size_t foreground, background; /* uncertain parameters drawn */
     glca_mc_solver solver;         /* the one used (never AUTO) */
-    size_t refine_steps;           /* refinement steps over all iterations */
+    size_t refine_steps;           /* refinement steps or GMRES iterations over all draws */
     size_t fallbacks;              /* iterations solved by refactoring from scratch */
     double seconds;                /* wall time of the draws */
 } glca_mc_stats;

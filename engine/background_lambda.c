@@ -1,0 +1,383 @@
+/*
+ * Lambda = C·B·A^-1 of a new background, and the factorization of A, chosen per matrix.
+ *
+ * DIRECT     KLU (BTF + AMD) and one transposed solve of k right-hand sides.  On nearly
+ *            triangular backgrounds this is cheap (0.1 s at 20,000 processes).
+ * ITERATIVE  per category, GMRES on A^T y = (C·B)^T_c preconditioned by ILU(0) of A^T, with
+ *            the componentwise backward error of the true residual at most LAMBDA_TOL; the k
+ *            categories are independent and go to the threads (each solve is sequential and
+ *            the same whatever thread runs it, so Lambda does not depend on the thread count).
+ *            Any category that does not converge, or a zero pivot in ILU(0), sends all of
+ *            Lambda to DIRECT, which also names the processes of a singular A.  A is then
+ *            factorized only when something needs the factors (Monte Carlo with an LU-based
+ *            solver): batch evaluation reads only Lambda, and a single solve (contributions,
+ *            glca_background_solve) is GMRES on A preconditioned by the same ILU(0), with the
+ *            backward error checked and the factorization as fallback.
+ *
+ * AUTO is a cost model on the actual matrix: ITERATIVE costs about k · EXPECTED_ITERATIONS ·
+ * (4 nnz(A) + 2 RESTART n) plus the ILU, weighted by MEMORY_BOUND because sparse products and
+ * triangular solves run at memory speed while KLU's elimination reuses cached columns.  First
+ * the block triangular form (O(nnz)): when even a dense LU of the largest block (b^2 entries,
+ * 2 k b^2 flops to solve with) would cost more than ITERATIVE, KLU's symbolic analysis is not
+ * run, because AMD's own time grows with the fill it finds (at 100,000 processes of the
+ * realistic background it took longer than the whole iterative Lambda).  Otherwise the
+ * analysis (the first half of DIRECT anyway) estimates the factorization's flops and the
+ * entries of L + U, and DIRECT costs flops + 2 k fill.  A giant block that would still factor
+ * sparsely goes to ITERATIVE unanalyzed: the price is the difference between two sub-second
+ * preparations, where the other mistake costs minutes.  Measured with bench_background
+ * (bench/README.md): on the easy synthetic background (largest SCC 0.8 %) the estimate is
+ * 2.8 M flops and DIRECT wins; on the realistic one (largest SCC 78 %) it is ~10^10 flops and
+ * ITERATIVE wins by an order of magnitude.  The constants describe the machine's kernels, not
+ * one matrix: the choice follows the fill, which is what differs between databases.
+ */
+#include "background_int.h"
+#include "krylov.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <omp.h>
+
+/* How many processes a singular-matrix message names before "and N more". */
+#define BG_MAX_NAMED 5
+/* Componentwise backward error of an accepted iterative Lambda row. */
+#define LAMBDA_TOL 1e-13
+#define RESTART 30
+#define MAX_ITERATIONS 400
+/* Cost model (see the top of the file). */
+#define EXPECTED_ITERATIONS 30.0
+#define MEMORY_BOUND 4.0
+
+/* "technosphere matrix is singular; processes involved: 'a', 'b' and 3 more" */
+static int singular(const glca_background *bg, const glca_engine__singular *sing,
+                    glca_error *err)
+{
+    char names[200];
+    size_t i, used = 0;
+
+    names[0] = '\0';
+    for (i = 0; i < sing->ncols && i < BG_MAX_NAMED; i++) {
+        int w = snprintf(names + used, sizeof names - used, "%s'%s'", i ? ", " : "",
+                         bg->process_id[sing->cols[i]]);
+
+        if (w < 0 || (size_t)w >= sizeof names - used)
+            break;
+        used += (size_t)w;
+    }
+    if (sing->total > i)
+        snprintf(names + used, sizeof names - used, " and %zu more", sing->total - i);
+    if (!sing->ncols)
+        return glca_error_set(err, GLCA_ESINGULAR, NULL, "technosphere matrix is singular");
+    return glca_error_set(err, GLCA_ESINGULAR, NULL,
+                          "technosphere matrix is singular; processes involved: %s", names);
+}
+
+/* Rows of C·B into lambda (k × n), the right-hand sides of A^T Lambda^T = (C·B)^T. */
+static void right_hand_sides(glca_background *bg)
+{
+    const glca_engine__csc *b = bg->b;
+    size_t p, q, c, n = bg->n, k = bg->k;
+
+    memset(bg->lambda, 0, k * n * sizeof *bg->lambda);
+    for (p = 0; p < n; p++) {
+        for (q = b->colptr[p]; q < b->colptr[p + 1]; q++) {
+            const double *cf = &bg->cf[b->rowidx[q] * k];
+
+            for (c = 0; c < k; c++)
+                bg->lambda[c * n + p] += cf[c] * b->values[q];
+        }
+    }
+}
+
+static int factorize(glca_background *bg, glca_error *err)
+{
+    glca_engine__singular sing;
+    double t0 = omp_get_wtime();
+    int rc;
+
+    if ((rc = glca_engine__solver_factor(bg->solver, &sing, err)) < 0) {
+        if (rc == GLCA_ESINGULAR)
+            singular(bg, &sing, err);
+        return rc;
+    }
+    bg->stats.seconds_factor += omp_get_wtime() - t0;
+    return 0;
+}
+
+static int lambda_direct(glca_background *bg, glca_error *err)
+{
+    double t0;
+    int rc;
+
+    if ((rc = factorize(bg, err)) < 0)
+        return rc;
+    t0 = omp_get_wtime();
+    right_hand_sides(bg);
+    if ((rc = glca_engine__solver_tsolve(bg->solver, bg->lambda, bg->k, err)) < 0)
+        return rc;
+    bg->stats.seconds_lambda = omp_get_wtime() - t0;
+    bg->stats.solver = GLCA_BG_SOLVER_DIRECT;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- iterative */
+
+typedef struct tsystem {
+    const glca_engine__csc *a;
+    const glca_engine__ilu *ilu;
+} tsystem;
+
+/* y = A^T x: row p of A^T is column p of A */
+static void apply_t(void *payload, const double *x, double *y, double *y_abs)
+{
+    const glca_engine__csc *a = ((const tsystem *)payload)->a;
+    size_t p, e;
+
+    for (p = 0; p < a->ncols; p++) {
+        double s = 0, t = 0;
+
+        for (e = a->colptr[p]; e < a->colptr[p + 1]; e++) {
+            double v = a->values[e] * x[a->rowidx[e]];
+
+            s += v;
+            t += fabs(v);
+        }
+        y[p] = s;
+        if (y_abs)
+            y_abs[p] = t;
+    }
+}
+
+static int precond_ilu(void *payload, double *x, glca_error *err)
+{
+    (void)err;
+    glca_engine__ilu_solve(((const tsystem *)payload)->ilu, x);
+    return 0;
+}
+
+/* 1 if every category converged, 0 if not (then Lambda is garbage), < 0 on failure */
+static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
+{
+    const size_t n = bg->n, k = bg->k;
+    glca_engine__ilu *ilu = NULL;
+    tsystem sys;
+    glca_engine__krylov_ops ops;
+    double t0 = omp_get_wtime();
+    size_t iterations = 0;
+    int ok = 1, rc;
+
+    if ((rc = glca_engine__ilu_new(&ilu, bg->a, err)) < 0)
+        return rc == GLCA_ESINGULAR ? 0 : rc;
+    bg->stats.seconds_factor += omp_get_wtime() - t0;
+    t0 = omp_get_wtime();
+    sys.a = bg->a;
+    sys.ilu = ilu;
+    ops.apply = apply_t;
+    ops.precond = precond_ilu;
+    ops.payload = &sys;
+    right_hand_sides(bg);
+#pragma omp parallel num_threads(threads) reduction(+ : iterations)
+    {
+        glca_engine__gmres *g = NULL;
+        double *x = glca_mallocarray(n + 1, sizeof *x);
+        glca_error local = GLCA_ERROR_INIT;
+        long c;
+        int mine = x && glca_engine__gmres_new(&g, n, RESTART, &local) == 0;
+
+#pragma omp for schedule(dynamic, 1)
+        for (c = 0; c < (long)k; c++) {
+            double *row = bg->lambda + (size_t)c * n;
+            size_t used = 0;
+            int stop;
+
+#pragma omp atomic read
+            stop = ok;
+            if (!stop)
+                continue;
+            if (mine) {
+                memcpy(x, row, n * sizeof *x);
+                glca_engine__ilu_solve(ilu, x);
+                mine = glca_engine__gmres_solve(g, &ops, row, x, LAMBDA_TOL, MAX_ITERATIONS,
+                                                &used, NULL, &local) == 1;
+                iterations += used;
+            }
+            if (mine)
+                memcpy(row, x, n * sizeof *x);
+            else {
+#pragma omp atomic write
+                ok = 0;
+            }
+        }
+        glca_engine__gmres_free(g);
+        glca_free(x);
+    }
+    if (ok)
+        bg->ilu = ilu; /* kept for single solves (glca_engine__background_solve_a) */
+    else
+        glca_engine__ilu_free(ilu);
+    bg->stats.iterations = iterations;
+    bg->stats.seconds_lambda = omp_get_wtime() - t0;
+    bg->stats.solver = GLCA_BG_SOLVER_ITERATIVE;
+    return ok;
+}
+
+/* AUTO: the cheaper by the cost model at the top of the file; < 0 on failure */
+static int choose(glca_background *bg, glca_bg_solver *how, glca_error *err)
+{
+    const double n = (double)bg->n, k = (double)bg->k, nnz = (double)bg->a->nnz;
+    double fill, flops, direct, iterative, block;
+    int rc;
+
+    iterative = MEMORY_BOUND * (nnz * 4 + k * EXPECTED_ITERATIONS * (4 * nnz + 2 * RESTART * n));
+    /* the fill of an expensive LU cannot be known without AMD, whose own time grows with it:
+       analyze only when a dense factor of the largest block would be affordable */
+    block = (double)glca_engine__solver_largest_block(bg->solver);
+    bg->stats.largest_block = block > 0 ? (size_t)block : 0;
+    if (block * block > iterative / (2 * (k > 0 ? k : 1))) {
+        *how = GLCA_BG_SOLVER_ITERATIVE;
+        return 0;
+    }
+    if ((rc = glca_engine__solver_analyze_loaded(bg->solver, err)) < 0)
+        return rc;
+    glca_engine__solver_estimate(bg->solver, &fill, &flops);
+    bg->stats.estimated_fill = (size_t)fill;
+    direct = flops + 2 * k * fill;
+    *how = direct > iterative ? GLCA_BG_SOLVER_ITERATIVE : GLCA_BG_SOLVER_DIRECT;
+    return 0;
+}
+
+int glca_engine__background_prepare(glca_background *bg, const glca_background_options *opts,
+                                    glca_error *err)
+{
+    glca_engine__solver_options so = GLCA_ENGINE__SOLVER_OPTIONS_INIT;
+    glca_bg_solver how = opts->solver;
+    int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads(), rc;
+    double t0 = omp_get_wtime();
+
+    so.use_btf = opts->use_btf;
+    so.pivot_tol = opts->pivot_tol;
+    bg->stats.rcond = -1;
+    if ((rc = glca_engine__solver_load(&bg->solver, bg->a, &so, err)) < 0)
+        return rc;
+    if (!(bg->lambda = glca_calloc(bg->k * bg->n + 1, sizeof *bg->lambda)))
+        return glca_error_oom(err);
+    if (how == GLCA_BG_SOLVER_AUTO && (rc = choose(bg, &how, err)) < 0)
+        return rc;
+    bg->stats.seconds_factor = omp_get_wtime() - t0;
+    if (how == GLCA_BG_SOLVER_ITERATIVE && bg->n && bg->k) {
+        if ((rc = lambda_iterative(bg, threads, err)) < 0)
+            return rc;
+        if (rc == 1)
+            return 0;
+    }
+    return lambda_direct(bg, err);
+}
+
+int glca_engine__background_solver(const glca_background *cbg, glca_engine__solver **out,
+                                   glca_error *err)
+{
+    /* A factorization made on first need is a cache: the background stays logically const */
+    glca_background *bg = (glca_background *)cbg;
+    int rc = 0;
+
+    *out = NULL;
+    if (!bg->solver)
+        return glca_error_set(err, GLCA_ERROR, NULL,
+                              "this background has no technosphere matrix to solve with "
+                              "(read from the Lambda cache)");
+#pragma omp critical(glca_background_factor)
+    rc = factorize(bg, err);
+    if (rc < 0)
+        return rc;
+    *out = bg->solver;
+    return 0;
+}
+
+/* y = A x and |A| |x| with A's own values */
+static void apply_a(void *payload, const double *x, double *y, double *y_abs)
+{
+    const glca_engine__csc *a = payload;
+    size_t j, e;
+
+    memset(y, 0, a->nrows * sizeof *y);
+    if (y_abs)
+        memset(y_abs, 0, a->nrows * sizeof *y_abs);
+    for (j = 0; j < a->ncols; j++) {
+        const double xj = x[j];
+
+        if (xj == 0)
+            continue;
+        for (e = a->colptr[j]; e < a->colptr[j + 1]; e++) {
+            y[a->rowidx[e]] += a->values[e] * xj;
+            if (y_abs)
+                y_abs[a->rowidx[e]] += fabs(a->values[e] * xj);
+        }
+    }
+}
+
+typedef struct asystem {
+    const glca_engine__csc *a;
+    const glca_engine__ilu *ilu;
+} asystem;
+
+static void apply_asys(void *payload, const double *x, double *y, double *y_abs)
+{
+    apply_a((void *)((const asystem *)payload)->a, x, y, y_abs);
+}
+
+static int precond_ilu_t(void *payload, double *x, glca_error *err)
+{
+    (void)err;
+    glca_engine__ilu_tsolve(((const asystem *)payload)->ilu, x);
+    return 0;
+}
+
+/* 1 if GMRES solved A x = b into x within LAMBDA_TOL, 0 if not, < 0 on failure */
+static int solve_a_iterative(glca_background *bg, double *x, glca_error *err)
+{
+    const size_t n = bg->n;
+    glca_engine__gmres *g = NULL;
+    asystem sys = {bg->a, bg->ilu};
+    glca_engine__krylov_ops ops = {apply_asys, precond_ilu_t, &sys};
+    double *b = glca_mallocarray(n + 1, sizeof *b);
+    int rc;
+
+    if (!b)
+        return glca_error_oom(err);
+    memcpy(b, x, n * sizeof *b);
+    if ((rc = glca_engine__gmres_new(&g, n, RESTART, err)) == 0) {
+        glca_engine__ilu_tsolve(bg->ilu, x);
+        rc = glca_engine__gmres_solve(g, &ops, b, x, LAMBDA_TOL, MAX_ITERATIONS, NULL, NULL,
+                                      err);
+        if (rc == 0)
+            memcpy(x, b, n * sizeof *x); /* the direct solve starts from b again */
+    }
+    glca_engine__gmres_free(g);
+    glca_free(b);
+    return rc;
+}
+
+int glca_engine__background_solve_a(glca_background *bg, double *x, glca_error *err)
+{
+    glca_engine__solver *s;
+    int rc;
+
+    if (bg->ilu && bg->solver && !glca_engine__solver_factorized(bg->solver) && bg->n) {
+        if ((rc = solve_a_iterative(bg, x, err)) != 0)
+            return rc < 0 ? rc : 0;
+    }
+    if ((rc = glca_engine__background_solver(bg, &s, err)) < 0)
+        return rc;
+    return glca_engine__solver_solve(s, x, 1, err);
+}
+
+void glca_background_stats(const glca_background *bg, glca_bg_stats *out)
+{
+    *out = bg->stats;
+    if (bg->solver) {
+        out->fill = glca_engine__solver_fill(bg->solver);
+        if (out->fill)
+            out->rcond = glca_engine__solver_rcond(bg->solver);
+    }
+}

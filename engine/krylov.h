@@ -1,0 +1,77 @@
+/*
+ * Iterative solves for the backgrounds where a sparse LU fills in (a giant strongly connected
+ * component with market hubs): restarted GMRES with right preconditioning, and an ILU(0)
+ * preconditioner of A^T.  The direct solver stays KLU (solver.h); these are used by Lambda
+ * (background_lambda.c: A^T y = (C·B)^T_c preconditioned by ILU(0)) and by Monte Carlo
+ * (montecarlo.c: the perturbed A preconditioned by the nominal KLU factors).
+ *
+ * Residuals are weighted: GMRES minimizes ||w ∘ (b - Op x)||_2 with w_i = 1 / (|Op| |x0| + |b|)_i
+ * from a first approximation x0, which is the componentwise backward error when x0 is close to
+ * x.  An unweighted 2-norm would be dominated by the rows of the largest products (a machine
+ * next to a kilowatt-hour is 10^5 times larger) and leave the small ones inaccurate; weighted,
+ * the result is as accurate componentwise as a backward-stable direct solve.  The caller checks
+ * the true componentwise backward error of what it accepts (glca_engine__backward_error).
+ */
+#ifndef GLCA_ENGINE_KRYLOV_H
+#define GLCA_ENGINE_KRYLOV_H
+
+#include <glca/engine.h>
+
+#include "sparse.h"
+
+/** The operator and preconditioner of one GMRES solve. */
+typedef struct glca_engine__krylov_ops {
+    /** y = Op x (n entries each); also y_abs = |Op| |x| when y_abs is not NULL. */
+    void (*apply)(void *payload, const double *x, double *y, double *y_abs);
+    /** x := M^-1 x in place; 0 or a negative glca_code. */
+    int (*precond)(void *payload, double *x, glca_error *err);
+    void *payload;
+} glca_engine__krylov_ops;
+
+typedef struct glca_engine__gmres glca_engine__gmres;
+
+/** Workspace for GMRES(restart) on systems of order n; one per thread. */
+int glca_engine__gmres_new(glca_engine__gmres **out, size_t n, int restart, glca_error *err);
+void glca_engine__gmres_free(glca_engine__gmres *g);
+
+/**
+ * Solve Op x = b.  x holds the initial guess on entry (e.g. M^-1 b) and the solution on return;
+ * the weights come from it.  Stops when the componentwise backward error of the true residual,
+ * max_i |b - Op x|_i / (|Op| |x| + |b|)_i, is at most `tol`, or after `max_iter` iterations.
+ * `*iters` (may be NULL) receives the iterations used, `*omega` (may be NULL) the final backward
+ * error.  Returns 1 if converged, 0 if not, or a negative glca_code from the preconditioner.
+ */
+int glca_engine__gmres_solve(glca_engine__gmres *g, const glca_engine__krylov_ops *ops,
+                             const double *b, double *x, double tol, int max_iter,
+                             size_t *iters, double *omega, glca_error *err);
+
+/**
+ * As glca_engine__gmres_solve with fixed weights w >= 0 and a goal-oriented stop: the estimate
+ * sum_i w_i |b - Op x|_i is at most `tol`.  With w_i = max_c |Lambda_ci| / (the total of
+ * category c), the estimate bounds the relative error of every category's total to first order
+ * (the error of C B x is Lambda r), which is what Monte Carlo keeps; rows no total depends on
+ * (w_i = 0) need not converge.  Returns as glca_engine__gmres_solve; `*estimate` may be NULL.
+ */
+int glca_engine__gmres_solve_weighted(glca_engine__gmres *g, const glca_engine__krylov_ops *ops,
+                                      const double *b, double *x, const double *w, double tol,
+                                      int max_iter, size_t *iters, double *estimate,
+                                      glca_error *err);
+
+/** Componentwise backward error from r = b - Op x and t = |Op| |x| + |b|. */
+double glca_engine__backward_error(const double *r, const double *t, size_t n);
+
+/** ILU(0) of A^T: L U with the pattern of A^T, L unit lower triangular. */
+typedef struct glca_engine__ilu glca_engine__ilu;
+
+/**
+ * Factorize A^T incompletely (a is n × n with every diagonal entry stored, as the background's
+ * A is).  GLCA_ESINGULAR on a zero or non-finite pivot: the caller solves directly instead.
+ */
+int glca_engine__ilu_new(glca_engine__ilu **out, const glca_engine__csc *a, glca_error *err);
+void glca_engine__ilu_free(glca_engine__ilu *f);
+/** x := (L U)^-1 x in place, read-only on f (safe from several threads). */
+void glca_engine__ilu_solve(const glca_engine__ilu *f, double *x);
+/** x := (L U)^-T x in place: the preconditioner of A itself (A = (A^T)^T ~ U^T L^T). */
+void glca_engine__ilu_tsolve(const glca_engine__ilu *f, double *x);
+
+#endif

@@ -1,0 +1,518 @@
+/*
+ * The ways Monte Carlo solves a perturbed A (montecarlo.c draws, this file solves), each thread
+ * with its own solver objects (a KLU solve writes workspace inside them):
+ *
+ *   REFACTOR   klu_refactor on the thread's copy of the nominal factorization (symbolic
+ *              analysis and pivot order reused).  A perturbed A the nominal pivots cannot
+ *              handle shows up as singular or as a large backward error; that iteration is
+ *              factorized from scratch.
+ *   REFINE     x += A0^-1 (f - A x) with the nominal factorization until the step is below
+ *              refine_tol relative to x; refactor after refine_max steps.
+ *   GMRES      GMRES on A x = f preconditioned by the nominal factorization A0 (x0 = A0^-1 f),
+ *              until the componentwise backward error is at most GMRES_TOL.  The Krylov space
+ *              of A0^-1 A = I + A0^-1 (A - A0) captures a large perturbation in a few steps
+ *              where refinement, a fixed-point iteration, converges only linearly (and not at
+ *              all once the spectral radius of A0^-1 (A - A0) exceeds one).
+ *   GMRES_ILU  the same preconditioned by ILU(0) of the nominal A (by rows, see transpose): no
+ *              factorization at all, for the backgrounds where KLU fills in (Lambda was
+ *              computed iteratively).  Its first guess is poor, and componentwise weights from
+ *              it stalled GMRES (100-200 iterations, some draws not converging) on both synthetic
+ *              backgrounds; it stops on a goal-oriented estimate instead (goal_weights): the
+ *              error of the totals, which are what a draw keeps, through the nominal Lambda.
+ *
+ * Not converged within the iteration cap: the iteration is refactorized (GMRES) or factorized
+ * from scratch (GMRES_ILU), so every draw meets the same backward-error bound as REFACTOR.
+ *
+ * AUTO is chosen per run on the actual matrix.  When the background's cost model found the LU
+ * too expensive to make (its Lambda is iterative and no factorization exists), only GMRES_ILU
+ * avoids paying for it.  Otherwise the LU exists and the candidates are the three that use it:
+ * GMRES and REFINE each solve iteration 0 once, and the iterations they needed are priced in
+ * flops against one refactorization (KLU's flop count of the nominal factorization) plus a
+ * solve; the cheapest is used for the run.  Counting instead of timing keeps the choice, and so
+ * the draws, the same from run to run and for any thread count.  GMRES_ILU is not a candidate
+ * next to an LU, which is the better preconditioner where it can be made (easy background:
+ * klu_refactor 82 draws/s, GMRES_ILU 38/s in bench_montecarlo).  Figures: bench/README.md.
+ */
+#include "montecarlo_int.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Backward error above which a refactorized solution is not trusted. */
+#define MAX_BACKWARD_ERROR 1e-10
+/*
+ * Componentwise backward error at which a GMRES solve stops.  With the forward error bounded by
+ * Skeel's condition number times this, draws agree with a refactorization far inside 1e-9 on
+ * the synthetic backgrounds (measured 1e-12 and below, bench_montecarlo).
+ */
+#define GMRES_TOL 1e-13
+/* Goal-oriented estimate of the relative error of the totals at which GMRES_ILU stops. */
+#define GOAL_TOL 1e-11
+#define GMRES_RESTART 40
+#define GMRES_MAX_ITER 200
+
+void glca_engine__mc_worker_free(glca_engine__mc_worker *w)
+{
+    glca_engine__solver_free(w->solver);
+    glca_engine__solver_free(w->spare);
+    glca_engine__gmres_free(w->gmres);
+    glca_free(w->tc);
+    glca_free(w->atvals);
+    glca_free(w->avals);
+    glca_free(w->bvals);
+    glca_free(w->amount);
+    glca_free(w->x);
+    glca_free(w->f);
+    glca_free(w->r);
+    glca_free(w->t);
+    glca_free(w->g);
+    glca_free(w->xs);
+    glca_free(w->fs);
+    glca_free(w->words);
+}
+
+int glca_engine__mc_worker_init(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+{
+    const glca_background *bg = mc->bg;
+    size_t nr = mc->nrhs ? mc->nrhs : 1;
+
+    memset(w, 0, sizeof *w);
+    w->amount = glca_calloc(mc->nlines + 1, sizeof *w->amount);
+    if (!w->amount)
+        return glca_error_oom(&w->err);
+    if (mc->nbg == 0)
+        return 0;
+    w->avals = glca_mallocarray(bg->a->nnz + 1, sizeof *w->avals);
+    w->bvals = glca_mallocarray(bg->b->nnz + 1, sizeof *w->bvals);
+    w->x = glca_calloc(bg->n * nr + 1, sizeof *w->x);
+    w->f = glca_calloc(bg->n * nr + 1, sizeof *w->f);
+    w->r = glca_calloc(bg->n * nr + 1, sizeof *w->r);
+    w->t = glca_calloc(bg->n + 1, sizeof *w->t);
+    w->g = glca_calloc(bg->m * nr + 1, sizeof *w->g);
+    w->xs = glca_calloc(bg->n + 1, sizeof *w->xs);
+    w->fs = glca_calloc(bg->n + 1, sizeof *w->fs);
+    w->words = glca_mallocarray(glca_engine__sampler_workspace(mc->sampler), sizeof *w->words);
+    if (!w->avals || !w->bvals || !w->x || !w->f || !w->r || !w->t || !w->g || !w->xs || !w->fs ||
+        !w->words)
+        return glca_error_oom(&w->err);
+    if ((mc->opts.solver == GLCA_MC_SOLVER_GMRES || mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU) &&
+        glca_engine__gmres_new(&w->gmres, bg->n, GMRES_RESTART, &w->err) < 0)
+        return w->err.code ? (int)w->err.code : GLCA_ENOMEM;
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU)
+        return (w->tc = glca_calloc(mc->k + 1, sizeof *w->tc)) &&
+                       (w->atvals = glca_mallocarray(bg->a->nnz + 1, sizeof *w->atvals))
+                   ? 0
+                   : glca_error_oom(&w->err);
+    return glca_engine__solver_clone(&w->solver, mc->nominal, &w->err);
+}
+
+/*
+ * Componentwise backward error max |f - A x| / (|A| |x| + |f|) of the summed right-hand sides
+ * (by linearity x_1 + ... + x_q solves A x = f_1 + ... + f_q): one product with A instead of
+ * one per stage.  A factorization gone bad with stale pivots spoils every column, so the sum
+ * shows it.  r and t are workspaces of n; xs and fs receive the sums.
+ */
+static double backward_error(const glca_engine__csc *a, const double *avals, const double *x,
+                             const double *f, size_t nrhs, double *xs, double *fs, double *r,
+                             double *t)
+{
+    size_t n = a->ncols, q, j, e, i;
+    double worst = 0;
+
+    for (i = 0; i < n; i++) {
+        xs[i] = x[i];
+        fs[i] = f[i];
+    }
+    for (q = 1; q < nrhs; q++)
+        for (i = 0; i < n; i++) {
+            xs[i] += x[q * n + i];
+            fs[i] += f[q * n + i];
+        }
+    for (i = 0; i < n; i++) {
+        r[i] = fs[i];
+        t[i] = fabs(fs[i]);
+    }
+    for (j = 0; j < n; j++) {
+        double xj = xs[j];
+
+        if (xj == 0)
+            continue;
+        for (e = a->colptr[j]; e < a->colptr[j + 1]; e++) {
+            double v = avals[e] * xj;
+
+            r[a->rowidx[e]] -= v;
+            t[a->rowidx[e]] += fabs(v);
+        }
+    }
+    for (i = 0; i < n; i++)
+        if (r[i] != 0) {
+            double be = t[i] > 0 ? fabs(r[i]) / t[i] : INFINITY;
+
+            if (!(be <= worst))
+                worst = be;
+        }
+    return worst;
+}
+
+/* Solve the perturbed A x = f from scratch: a pivot order of its own. */
+static int solve_from_scratch(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+{
+    glca_engine__csc view = *mc->bg->a;
+    glca_engine__solver *s = NULL;
+    glca_engine__solver_options so = GLCA_ENGINE__SOLVER_OPTIONS_INIT;
+    int rc;
+
+    view.values = w->avals;
+    w->fallbacks++;
+    memcpy(w->x, w->f, mc->bg->n * mc->nrhs * sizeof *w->x);
+    if ((rc = glca_engine__solver_new(&s, &view, &so, NULL, &w->err)) == 0)
+        rc = glca_engine__solver_solve(s, w->x, mc->nrhs, &w->err);
+    glca_engine__solver_free(s);
+    return rc;
+}
+
+static int solve_refactor(glca_engine__mc_worker *w, glca_engine__solver *s,
+                          const glca_montecarlo *mc)
+{
+    const glca_engine__csc *a = mc->bg->a;
+    size_t len = a->ncols * mc->nrhs;
+    int rc;
+
+    rc = glca_engine__solver_refactor(s, w->avals, NULL, &w->err);
+    if (rc == 0) {
+        memcpy(w->x, w->f, len * sizeof *w->x);
+        rc = glca_engine__solver_solve(s, w->x, mc->nrhs, &w->err);
+    }
+    if (rc == GLCA_ESINGULAR ||
+        (rc == 0 && !(backward_error(a, w->avals, w->x, w->f, mc->nrhs, w->xs, w->fs, w->r,
+                                     w->t) <= MAX_BACKWARD_ERROR)))
+        return solve_from_scratch(w, mc);
+    return rc;
+}
+
+static double max_abs(const double *v, size_t n)
+{
+    double m = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (fabs(v[i]) > m)
+            m = fabs(v[i]);
+    return m;
+}
+
+static int solve_refine(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+{
+    const glca_engine__csc *a = mc->bg->a;
+    size_t n = a->ncols, len = n * mc->nrhs, q, j, e;
+    int step, rc;
+
+    memcpy(w->x, w->f, len * sizeof *w->x);
+    if ((rc = glca_engine__solver_solve(w->solver, w->x, mc->nrhs, &w->err)) < 0)
+        return rc;
+    for (step = 0; step < mc->opts.refine_max; step++) {
+        memcpy(w->r, w->f, len * sizeof *w->r);
+        for (q = 0; q < mc->nrhs; q++)
+            for (j = 0; j < n; j++) {
+                double xj = w->x[q * n + j];
+
+                if (xj == 0)
+                    continue;
+                for (e = a->colptr[j]; e < a->colptr[j + 1]; e++)
+                    w->r[q * n + a->rowidx[e]] -= w->avals[e] * xj;
+            }
+        if ((rc = glca_engine__solver_solve(w->solver, w->r, mc->nrhs, &w->err)) < 0)
+            return rc;
+        for (q = 0; q < len; q++)
+            w->x[q] += w->r[q];
+        w->refine_steps++;
+        if (max_abs(w->r, len) <= mc->opts.refine_tol * max_abs(w->x, len))
+            return 0;
+    }
+    if (!w->spare && (rc = glca_engine__solver_clone(&w->spare, mc->nominal, &w->err)) < 0)
+        return rc;
+    w->fallbacks++; /* counted as a fallback even when the refactorization is good */
+    return solve_refactor(w, w->spare, mc);
+}
+
+/* ---------------------------------------------------------------- GMRES */
+
+typedef struct perturbed {
+    const glca_engine__csc *a;
+    const double *avals;
+    glca_engine__solver *lu; /* GMRES: nominal factorization; NULL for GMRES_ILU */
+    const glca_engine__ilu *ilu;
+    const glca_engine__csc *at; /* GMRES_ILU: A^T, i.e. A by rows ... */
+    const double *atvals;       /* ... with the perturbed values in that order */
+} perturbed;
+
+/*
+ * A^T in CSC (= A by rows) and perm: entry e of A^T is entry perm[e] of A.  GMRES_ILU works by
+ * rows: products with A and the ILU(0) triangular solves then gather instead of scatter, which
+ * perf found twice as costly (A x by columns 17 %, transposed ILU solves 22 % of a draw).
+ */
+static int transpose(const glca_engine__csc *a, glca_engine__csc **out, size_t **perm,
+                     glca_error *err)
+{
+    const size_t n = a->ncols, nnz = a->nnz;
+    glca_engine__csc *t = glca_calloc(1, sizeof *t);
+    size_t *next = NULL, j, e;
+
+    *out = NULL;
+    *perm = NULL;
+    if (!t || !(t->colptr = glca_calloc(n + 1, sizeof *t->colptr)) ||
+        !(t->rowidx = glca_mallocarray(nnz + 1, sizeof *t->rowidx)) ||
+        !(t->values = glca_mallocarray(nnz + 1, sizeof *t->values)) ||
+        !(*perm = glca_mallocarray(nnz + 1, sizeof **perm)) ||
+        !(next = glca_mallocarray(n + 1, sizeof *next))) {
+        glca_engine__csc_free(t);
+        glca_free(*perm);
+        *perm = NULL;
+        return glca_error_oom(err);
+    }
+    t->nrows = t->ncols = n;
+    t->nnz = nnz;
+    for (e = 0; e < nnz; e++)
+        t->colptr[a->rowidx[e] + 1]++;
+    for (j = 0; j < n; j++)
+        t->colptr[j + 1] += t->colptr[j];
+    memcpy(next, t->colptr, n * sizeof *next);
+    for (j = 0; j < n; j++) /* columns in order: row indexes of A^T come out ascending */
+        for (e = a->colptr[j]; e < a->colptr[j + 1]; e++) {
+            size_t d = next[a->rowidx[e]]++;
+
+            t->rowidx[d] = j;
+            t->values[d] = a->values[e];
+            (*perm)[d] = e;
+        }
+    glca_free(next);
+    *out = t;
+    return 0;
+}
+
+/* y = A x with the perturbed values by rows (A^T's columns), and |A| |x| */
+static void apply_rows(void *payload, const double *x, double *y, double *y_abs)
+{
+    const perturbed *p = payload;
+    const glca_engine__csc *t = p->at;
+    size_t i, e;
+
+    for (i = 0; i < t->ncols; i++) {
+        double s = 0, u = 0;
+
+        for (e = t->colptr[i]; e < t->colptr[i + 1]; e++) {
+            const double v = p->atvals[e] * x[t->rowidx[e]];
+
+            s += v;
+            u += fabs(v);
+        }
+        y[i] = s;
+        if (y_abs)
+            y_abs[i] = u;
+    }
+}
+
+/* y = A x with the perturbed values, and |A| |x| */
+static void apply_a(void *payload, const double *x, double *y, double *y_abs)
+{
+    const perturbed *p = payload;
+    const glca_engine__csc *a = p->a;
+    size_t j, e, n = a->ncols;
+
+    memset(y, 0, n * sizeof *y);
+    if (y_abs)
+        memset(y_abs, 0, n * sizeof *y_abs);
+    for (j = 0; j < n; j++) {
+        const double xj = x[j];
+
+        if (xj == 0)
+            continue;
+        for (e = a->colptr[j]; e < a->colptr[j + 1]; e++)
+            y[a->rowidx[e]] += p->avals[e] * xj;
+        if (y_abs)
+            for (e = a->colptr[j]; e < a->colptr[j + 1]; e++)
+                y_abs[a->rowidx[e]] += fabs(p->avals[e] * xj);
+    }
+}
+
+static int precond(void *payload, double *x, glca_error *err)
+{
+    const perturbed *p = payload;
+
+    if (p->lu)
+        return glca_engine__solver_solve(p->lu, x, 1, err);
+    glca_engine__ilu_solve(p->ilu, x); /* ILU(0) of (A^T)^T = A */
+    return 0;
+}
+
+/*
+ * Goal weights of GMRES_ILU for right-hand side f: w_i = max_c |Lambda_ci| / t_c with t_c =
+ * sum_i |Lambda_ci| |f_i| (the nominal total's magnitude), so sum_i w_i |r_i| bounds every
+ * category's relative error to first order.  The nominal Lambda stands in for the perturbed
+ * one, hence GOAL_TOL well below 1e-9.  `tc` is a workspace of k.
+ */
+static void goal_weights(const glca_montecarlo *mc, const double *f, double *tc, double *w)
+{
+    const glca_background *bg = mc->bg;
+    const size_t n = bg->n, k = bg->k;
+    size_t c, i;
+
+    for (c = 0; c < k; c++) {
+        const double *l = bg->lambda + c * n;
+        double t = 0;
+
+        for (i = 0; i < n; i++)
+            if (f[i] != 0)
+                t += fabs(l[i] * f[i]);
+        tc[c] = t > 0 ? 1 / t : 0;
+    }
+    for (i = 0; i < n; i++) {
+        double m = 0;
+
+        for (c = 0; c < k; c++) {
+            double v = fabs(bg->lambda[c * n + i]) * tc[c];
+
+            if (v > m)
+                m = v;
+        }
+        w[i] = m;
+    }
+}
+
+static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+{
+    const size_t n = mc->bg->n;
+    perturbed sys = {mc->bg->a, w->avals, NULL, mc->ilu, mc->at, w->atvals};
+    glca_engine__krylov_ops ops = {apply_a, precond, &sys};
+    size_t q, used, e;
+    int rc;
+
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES) {
+        sys.lu = w->solver;
+    } else {
+        for (e = 0; e < mc->at->nnz; e++)
+            w->atvals[e] = w->avals[mc->at_perm[e]];
+        ops.apply = apply_rows;
+    }
+    for (q = 0; q < mc->nrhs; q++) {
+        double *x = w->x + q * n;
+        const double *f = w->f + q * n;
+
+        memcpy(x, f, n * sizeof *x);
+        if ((rc = precond(&sys, x, &w->err)) < 0)
+            return rc;
+        if (sys.lu) {
+            rc = glca_engine__gmres_solve(w->gmres, &ops, f, x, GMRES_TOL, GMRES_MAX_ITER, &used,
+                                          NULL, &w->err);
+        } else {
+            goal_weights(mc, f, w->tc, w->t);
+            rc = glca_engine__gmres_solve_weighted(w->gmres, &ops, f, x, w->t, GOAL_TOL,
+                                                   GMRES_MAX_ITER, &used, NULL, &w->err);
+        }
+        w->refine_steps += used;
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            break;
+    }
+    if (q == mc->nrhs)
+        return 0;
+    w->fallbacks++;
+    if (!mc->nominal)
+        return solve_from_scratch(w, mc);
+    if (!w->spare && (rc = glca_engine__solver_clone(&w->spare, mc->nominal, &w->err)) < 0)
+        return rc;
+    return solve_refactor(w, w->spare, mc);
+}
+
+int glca_engine__mc_solve(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+{
+    switch (mc->opts.solver) {
+    case GLCA_MC_SOLVER_REFINE:
+        return solve_refine(w, mc);
+    case GLCA_MC_SOLVER_GMRES:
+    case GLCA_MC_SOLVER_GMRES_ILU:
+        return solve_gmres(w, mc);
+    default:
+        return solve_refactor(w, w->solver, mc);
+    }
+}
+
+/* ---------------------------------------------------------------- AUTO */
+
+static bool factorized(const glca_background *bg)
+{
+    glca_bg_stats st;
+
+    glca_background_stats(bg, &st);
+    return st.fill > 0 || st.solver == GLCA_BG_SOLVER_DIRECT;
+}
+
+/* What the solver shares between threads: the nominal factorization, ILU(0). */
+static int shared_parts(glca_montecarlo *mc, glca_error *err)
+{
+    int rc;
+
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU) {
+        if (!mc->at && (rc = transpose(mc->bg->a, &mc->at, &mc->at_perm, err)) < 0)
+            return rc;
+        if (!mc->ilu && (rc = glca_engine__ilu_new(&mc->ilu, mc->at, err)) < 0)
+            return rc;
+        return 0;
+    }
+    if (!mc->nominal)
+        return glca_engine__background_solver(mc->bg, &mc->nominal, err);
+    return 0;
+}
+
+int glca_engine__mc_prepare(glca_montecarlo *mc,
+                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *),
+                            glca_error *err)
+{
+    static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE};
+    const double n = (double)mc->bg->n, nnz = (double)mc->bg->a->nnz;
+    double fill, solve, best_cost;
+    glca_mc_solver best = GLCA_MC_SOLVER_REFACTOR;
+    size_t c;
+    int rc;
+
+    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && (mc->nbg == 0 || mc->nrhs == 0))
+        mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
+    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && !factorized(mc->bg))
+        mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
+    if (mc->opts.solver != GLCA_MC_SOLVER_AUTO)
+        return mc->nbg ? shared_parts(mc, err) : 0;
+    mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
+    if ((rc = shared_parts(mc, err)) < 0)
+        return rc;
+    /* flops per draw: a refactorization and one solve against the iterations the others
+       needed on iteration 0 (counted, not timed, so the choice is the same run after run) */
+    fill = (double)glca_engine__solver_fill(mc->nominal);
+    solve = 2 * fill + 2 * nnz;
+    best_cost = glca_engine__solver_flops(mc->nominal) + solve;
+    for (c = 0; c < sizeof candidates / sizeof candidates[0]; c++) {
+        glca_engine__mc_worker w;
+        double steps, cost;
+
+        mc->opts.solver = candidates[c];
+        rc = glca_engine__mc_worker_init(&w, mc);
+        if (rc == 0)
+            rc = trial(&w, mc);
+        if (rc < 0 && err)
+            *err = w.err;
+        steps = (double)w.refine_steps;
+        cost = w.fallbacks ? INFINITY
+                           : candidates[c] == GLCA_MC_SOLVER_GMRES
+                                 ? (steps + 1) * (solve + 2 * n * (steps + 2))
+                                 : (steps + 1) * solve;
+        glca_engine__mc_worker_free(&w);
+        if (rc < 0)
+            return rc;
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = candidates[c];
+        }
+    }
+    mc->opts.solver = best;
+    return 0;
+}

@@ -1,0 +1,325 @@
+/*
+ * The iterative solvers (engine/krylov.c): ILU(0) on systems worked out by hand and on
+ * triangular matrices (where ILU(0) is the exact LU), and GMRES on random seeded systems with
+ * one giant strongly connected component and product sizes six orders of magnitude apart.
+ * Expected values come from dense Gaussian elimination written here and from residuals
+ * computed here, never from the engine.
+ */
+#include "engine_helpers.h"
+
+#include "engine/krylov.h"
+#include "engine/sparse.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#define N 120
+
+static uint64_t next_random(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return *state * UINT64_C(2685821657736338717);
+}
+
+static double uniform(uint64_t *state)
+{
+    return (double)(next_random(state) >> 11) / 9007199254740992.0;
+}
+
+/* CSC from a dense row-major n × n matrix, keeping the diagonal even when zero. */
+static glca_engine__csc *to_csc(const double *a, size_t n)
+{
+    glca_engine__triplets t;
+    glca_engine__csc *out = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+    size_t i, j;
+
+    glca_engine__triplets_init(&t, n, n);
+    for (j = 0; j < n; j++)
+        for (i = 0; i < n; i++)
+            if (a[i * n + j] != 0 || i == j)
+                OK(glca_engine__triplets_add(&t, i, j, a[i * n + j]), &err);
+    OK(glca_engine__csc_from_triplets(&out, &t, &err), &err);
+    glca_engine__triplets_free(&t);
+    return out;
+}
+
+/* Dense Gaussian elimination with partial pivoting: x = A^-1 f, or A^-T f when `trans`. */
+static void dense_solve(const double *a_in, const double *f, double *x, size_t n, bool trans)
+{
+    double *a = malloc(n * (n + 1) * sizeof *a);
+    size_t i, j, k;
+
+    cr_assert(a);
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < n; j++)
+            a[i * (n + 1) + j] = trans ? a_in[j * n + i] : a_in[i * n + j];
+        a[i * (n + 1) + n] = f[i];
+    }
+    for (k = 0; k < n; k++) {
+        size_t piv = k;
+
+        for (i = k + 1; i < n; i++)
+            if (fabs(a[i * (n + 1) + k]) > fabs(a[piv * (n + 1) + k]))
+                piv = i;
+        for (j = 0; j <= n; j++) {
+            double t = a[k * (n + 1) + j];
+
+            a[k * (n + 1) + j] = a[piv * (n + 1) + j];
+            a[piv * (n + 1) + j] = t;
+        }
+        for (i = k + 1; i < n; i++) {
+            double m = a[i * (n + 1) + k] / a[k * (n + 1) + k];
+
+            for (j = k; j <= n; j++)
+                a[i * (n + 1) + j] -= m * a[k * (n + 1) + j];
+        }
+    }
+    for (i = n; i-- > 0;) {
+        double s = a[i * (n + 1) + n];
+
+        for (j = i + 1; j < n; j++)
+            s -= a[i * (n + 1) + j] * x[j];
+        x[i] = s / a[i * (n + 1) + i];
+    }
+    free(a);
+}
+
+Test(engine_krylov, ilu_of_a_full_2x2_is_its_lu, .timeout = 5)
+{
+    /* A = [1 -0.5; -0.25 1].  A x = (1, 0): x1 = x0 / 4, x0 (1 - 1/8) = 1, so x = (8/7, 2/7);
+       A^T y = (1, 0): y1 = y0 / 2, y0 (1 - 1/8) = 1, so y = (8/7, 4/7). */
+    const double a[4] = {1, -0.5, -0.25, 1};
+    glca_engine__csc *m = to_csc(a, 2);
+    glca_engine__ilu *f = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+    double x[2] = {1, 0}, y[2] = {1, 0};
+
+    OK(glca_engine__ilu_new(&f, m, &err), &err);
+    glca_engine__ilu_tsolve(f, x);
+    glca_engine__ilu_solve(f, y);
+    ASSERT_REL(x[0], 8.0 / 7, 1e-15);
+    ASSERT_REL(x[1], 2.0 / 7, 1e-15);
+    ASSERT_REL(y[0], 8.0 / 7, 1e-15);
+    ASSERT_REL(y[1], 4.0 / 7, 1e-15);
+    glca_engine__ilu_free(f);
+    glca_engine__csc_free(m);
+}
+
+Test(engine_krylov, ilu_of_triangular_matrices_solves_exactly, .timeout = 5)
+{
+    uint64_t st = 42;
+    int lower;
+
+    for (lower = 0; lower < 2; lower++) {
+        double *a = calloc(N * N, sizeof *a), b[N], x[N], y[N], want[N];
+        glca_engine__csc *m;
+        glca_engine__ilu *f = NULL;
+        glca_error err = GLCA_ERROR_INIT;
+        size_t i, j;
+
+        cr_assert(a);
+        for (i = 0; i < N; i++) {
+            a[i * N + i] = 1 + uniform(&st);
+            for (j = 0; j < 4; j++) {
+                size_t o = (size_t)(next_random(&st) % N);
+
+                if ((lower && o < i) || (!lower && o > i))
+                    a[i * N + o] = -uniform(&st);
+            }
+            b[i] = uniform(&st) - 0.3;
+        }
+        m = to_csc(a, N);
+        OK(glca_engine__ilu_new(&f, m, &err), &err);
+        memcpy(x, b, sizeof x);
+        glca_engine__ilu_tsolve(f, x); /* A x = b */
+        dense_solve(a, b, want, N, false);
+        for (i = 0; i < N; i++)
+            ASSERT_REL(x[i], want[i], 1e-12);
+        memcpy(y, b, sizeof y);
+        glca_engine__ilu_solve(f, y); /* A^T y = b */
+        dense_solve(a, b, want, N, true);
+        for (i = 0; i < N; i++)
+            ASSERT_REL(y[i], want[i], 1e-12);
+        glca_engine__ilu_free(f);
+        glca_engine__csc_free(m);
+        free(a);
+    }
+}
+
+Test(engine_krylov, ilu_reports_a_zero_pivot, .timeout = 5)
+{
+    /* A = [1 1; 1 1]: the second pivot is 1 - 1·1 = 0 */
+    const double a[4] = {1, 1, 1, 1};
+    glca_engine__csc *m = to_csc(a, 2);
+    glca_engine__ilu *f = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+
+    cr_assert_eq(glca_engine__ilu_new(&f, m, &err), GLCA_ESINGULAR);
+    cr_assert_null(f);
+    glca_engine__csc_free(m);
+}
+
+/*
+ * A = S (I - W) S^-1: W has 5 entries per column in random rows, column sums at most 0.8, so
+ * the graph is one strongly connected component with high probability (checked: every row and
+ * column has an off-diagonal entry) and I - W is non-singular; S spans 1e-3 .. 1e3.
+ */
+static double *giant_scc(uint64_t seed, size_t n)
+{
+    double *a = calloc(n * n, sizeof *a), *s = malloc(n * sizeof *s);
+    uint64_t st = seed;
+    size_t i, j, e;
+
+    cr_assert(a && s);
+    for (i = 0; i < n; i++)
+        s[i] = pow(10, 6 * uniform(&st) - 3);
+    for (j = 0; j < n; j++) {
+        double w[5], sum = 0, budget = 0.2 + 0.6 * uniform(&st);
+        size_t rows[5];
+
+        for (e = 0; e < 5; e++) {
+            rows[e] = (j + 1 + (size_t)(next_random(&st) % (n - 1))) % n;
+            sum += (w[e] = 0.1 + uniform(&st));
+        }
+        rows[0] = (j + 1) % n; /* a cycle through everything: one SCC for sure */
+        for (e = 0; e < 5; e++)
+            a[rows[e] * n + j] -= budget * w[e] / sum * s[rows[e]] / s[j];
+        a[j * n + j] += 1;
+    }
+    free(s);
+    return a;
+}
+
+typedef struct op_payload {
+    const glca_engine__csc *a;
+    const glca_engine__ilu *ilu;
+    bool trans;
+} op_payload;
+
+static void apply(void *payload, const double *x, double *y, double *y_abs)
+{
+    const op_payload *p = payload;
+
+    if (p->trans)
+        glca_engine__csc_tmv(p->a, x, y);
+    else
+        glca_engine__csc_mv(p->a, x, y);
+    if (y_abs) {
+        size_t j, e;
+
+        memset(y_abs, 0, p->a->ncols * sizeof *y_abs);
+        for (j = 0; j < p->a->ncols; j++)
+            for (e = p->a->colptr[j]; e < p->a->colptr[j + 1]; e++) {
+                size_t i = p->a->rowidx[e];
+                double v = fabs(p->a->values[e]);
+
+                if (p->trans)
+                    y_abs[j] += v * fabs(x[i]);
+                else
+                    y_abs[i] += v * fabs(x[j]);
+            }
+    }
+}
+
+static int precond(void *payload, double *x, glca_error *err)
+{
+    const op_payload *p = payload;
+
+    (void)err;
+    if (p->trans)
+        glca_engine__ilu_solve(p->ilu, x);
+    else
+        glca_engine__ilu_tsolve(p->ilu, x);
+    return 0;
+}
+
+Test(engine_krylov, gmres_matches_gaussian_elimination_on_a_giant_scc, .timeout = 30)
+{
+    uint64_t seed;
+
+    for (seed = 1; seed <= 4; seed++) {
+        double *a = giant_scc(seed, N), b[N], x[N], want[N], r[N], t[N];
+        glca_engine__csc *m = to_csc(a, N);
+        glca_engine__ilu *f = NULL;
+        glca_engine__gmres *g = NULL;
+        glca_error err = GLCA_ERROR_INIT;
+        op_payload pl = {m, NULL, seed % 2 == 0};
+        glca_engine__krylov_ops ops = {apply, precond, &pl};
+        uint64_t st = seed * 77;
+        size_t i, j, iters = 0;
+        double omega = 1;
+
+        for (i = 0; i < N; i++)
+            b[i] = uniform(&st) < 0.3 ? uniform(&st) * 10 : 0;
+        b[0] = 1;
+        OK(glca_engine__ilu_new(&f, m, &err), &err);
+        pl.ilu = f;
+        OK(glca_engine__gmres_new(&g, N, 10, &err), &err); /* small restart: cycles are tested */
+        memcpy(x, b, sizeof x);
+        precond(&pl, x, &err);
+        cr_assert_eq(glca_engine__gmres_solve(g, &ops, b, x, 1e-13, 500, &iters, &omega, &err),
+                     1, "seed %llu: not converged after %zu iterations (omega %g)",
+                     (unsigned long long)seed, iters, omega);
+        dense_solve(a, b, want, N, pl.trans);
+        for (i = 0; i < N; i++)
+            ASSERT_REL(x[i], want[i], 1e-9);
+        /* componentwise backward error computed here from the dense matrix */
+        for (i = 0; i < N; i++) {
+            r[i] = b[i];
+            t[i] = fabs(b[i]);
+            for (j = 0; j < N; j++) {
+                double v = (pl.trans ? a[j * N + i] : a[i * N + j]) * x[j];
+
+                r[i] -= v;
+                t[i] += fabs(v);
+            }
+            cr_assert(fabs(r[i]) <= 1e-12 * t[i], "row %zu: residual %g of %g", i, r[i], t[i]);
+        }
+        glca_engine__gmres_free(g);
+        glca_engine__ilu_free(f);
+        glca_engine__csc_free(m);
+        free(a);
+    }
+}
+
+Test(engine_krylov, gmres_preconditioned_by_a_nominal_ilu_solves_a_perturbed_system, .timeout = 30)
+{
+    double *a = giant_scc(9, N), *ap = malloc(N * N * sizeof *ap), b[N], x[N], want[N];
+    glca_engine__csc *m = to_csc(a, N), *mp;
+    glca_engine__ilu *f = NULL;
+    glca_engine__gmres *g = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+    op_payload pl = {NULL, NULL, false};
+    glca_engine__krylov_ops ops = {apply, precond, &pl};
+    uint64_t st = 5;
+    size_t i, iters = 0;
+    double omega = 1;
+
+    cr_assert(ap);
+    /* off-diagonal entries scaled by factors in [0.5, 1.5): a large perturbation */
+    for (i = 0; i < N * N; i++)
+        ap[i] = a[i] * (i % (N + 1) == 0 ? 1 : 0.5 + uniform(&st));
+    mp = to_csc(ap, N);
+    OK(glca_engine__ilu_new(&f, m, &err), &err);
+    pl.a = mp;
+    pl.ilu = f;
+    for (i = 0; i < N; i++)
+        b[i] = i % 7 == 0 ? 1 : 0;
+    OK(glca_engine__gmres_new(&g, N, 40, &err), &err);
+    memcpy(x, b, sizeof x);
+    precond(&pl, x, &err);
+    cr_assert_eq(glca_engine__gmres_solve(g, &ops, b, x, 1e-13, 200, &iters, &omega, &err), 1,
+                 "not converged after %zu iterations (omega %g)", iters, omega);
+    dense_solve(ap, b, want, N, false);
+    for (i = 0; i < N; i++)
+        ASSERT_REL(x[i], want[i], 1e-9);
+    glca_engine__gmres_free(g);
+    glca_engine__ilu_free(f);
+    glca_engine__csc_free(m);
+    glca_engine__csc_free(mp);
+    free(a);
+    free(ap);
+}
