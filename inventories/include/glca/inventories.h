@@ -165,7 +165,7 @@ typedef enum glca_allocation {
 /** "data", "physical", "economic", "none"; GLCA_EPARSE otherwise. */
 int glca_allocation_parse(const char *name, glca_allocation *out, glca_error *err);
 
-/** The name glca_allocation_parse reads ("data", ...), static. */
+/** The name glca_allocation_parse reads ("data", ...); a string constant. */
 const char *glca_allocation_name(glca_allocation a);
 
 /** Linking report formats; AUTO picks by the file's extension (.json, else Markdown). */
