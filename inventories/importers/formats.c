@@ -4,6 +4,7 @@
  * files with the format's suffix (.spold), or by the namespace of its first .xml file in sorted
  * order.  A reader that lands adds its line to the table; nothing else changes.
  */
+#include "importers/archive.h"
 #include "importers/importers.h"
 
 #include <dirent.h>
@@ -16,10 +17,12 @@ const glca_import_format glca_inventories__import_formats[] = {
      glca_inventories__read_ecospold1, NULL},
     {GLCA_DOC_ECOSPOLD2, "EcoSpold 2", GLCA_NS_ECOSPOLD2, "MasterData", ".spold",
      glca_inventories__read_ecospold2, NULL},
-    /* {GLCA_DOC_ILCD, "ILCD", GLCA_NS_ILCD_PROCESS, "processes", NULL,
-        glca_inventories__read_ilcd, NULL}, */
-    /* {GLCA_DOC_ILCD_METHOD, "ILCD LCIA method", GLCA_NS_ILCD_METHOD, "lciamethods", NULL,
-        NULL, glca_inventories__read_ilcd_methods}, */
+    /* An ILCD tree holds processes and, often, LCIA methods: one folder or zip serves both
+     * --inventory and --method.  A folder of method datasets alone is found by namespace. */
+    {GLCA_DOC_ILCD, "ILCD", GLCA_NS_ILCD_PROCESS, "processes", NULL,
+     glca_inventories__read_ilcd, glca_inventories__read_ilcd_methods},
+    {GLCA_DOC_ILCD_METHOD, "ILCD LCIA method", GLCA_NS_ILCD_METHOD, NULL, NULL,
+     NULL, glca_inventories__read_ilcd_methods},
 };
 const size_t glca_inventories__nimport_formats =
     sizeof glca_inventories__import_formats / sizeof *glca_inventories__import_formats;
@@ -105,6 +108,36 @@ static const glca_import_format *inspect_dir(const char *path)
     return found;
 }
 
+/* A zip: by a marker folder anywhere in it ("ILCD/processes/x.xml") or an entry's suffix. */
+static const glca_import_format *inspect_zip(const char *path)
+{
+    const glca_import_format *found = NULL;
+    glca_archive *a = NULL;
+    char marker[64];
+
+    /* A zip that cannot be opened safely (zip slip, bomb, ...): hand it to a zip reader, whose
+     * archive layer says precisely why, rather than call it an unknown format. */
+    if (glca_inventories__archive_open(&a, path, NULL, NULL) < 0) {
+        for (size_t k = 0; k < glca_inventories__nimport_formats; k++)
+            if (glca_inventories__import_formats[k].kind == GLCA_DOC_ILCD)
+                return &glca_inventories__import_formats[k];
+        return NULL;
+    }
+    for (size_t i = 0; i < glca_inventories__archive_count(a) && !found; i++) {
+        const char *e = glca_inventories__archive_entry(a, i);
+        for (size_t k = 0; k < glca_inventories__nimport_formats && !found; k++) {
+            const glca_import_format *f = &glca_inventories__import_formats[k];
+            snprintf(marker, sizeof marker, "%s/", f->marker ? f->marker : "");
+            if ((f->marker && (!strncmp(e, marker, strlen(marker)) ||
+                               (strstr(e, marker) && strstr(e, marker)[-1] == '/'))) ||
+                (f->suffix && ends_with(e, f->suffix)))
+                found = f;
+        }
+    }
+    glca_inventories__archive_free(a);
+    return found;
+}
+
 const glca_import_format *glca_inventories__detect_import(const char *path)
 {
     struct stat st;
@@ -114,6 +147,8 @@ const glca_import_format *glca_inventories__detect_import(const char *path)
         return NULL;
     if (S_ISDIR(st.st_mode))
         return inspect_dir(path);
+    if (glca_inventories__archive_is_zip(path))
+        return inspect_zip(path);
     root_ns(path, ns, sizeof ns);
     return by_ns(ns);
 }

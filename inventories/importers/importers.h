@@ -48,7 +48,7 @@ typedef int (*glca_method_read_fn)(glca_method *m, const char *path, const glca_
  * One format the loader recognises.  A file is this format when its root element is in `ns`;
  * a directory (or a .zip) when it holds an entry named `marker` (a subdirectory such as
  * "MasterData" or "processes"; NULL: none) or files ending in `suffix` (".spold"; NULL: none)
- * whose root is in `ns`.  Exactly one of `read` (inventory data) and `read_method` is set.
+ * whose root is in `ns`.  `read` (inventory data), `read_method` or both (an ILCD tree) are set.
  */
 typedef struct glca_import_format {
     glca_doc_kind kind;

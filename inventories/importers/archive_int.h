@@ -1,0 +1,43 @@
+/*
+ * Inside a glca_archive: what archive.c (opening, listing, checking) and archive_read.c
+ * (reading entries from any thread) share.  Readers use archive.h only.
+ */
+#ifndef GLCA_ARCHIVE_INT_H
+#define GLCA_ARCHIVE_INT_H
+
+#include "importers/archive.h"
+
+#include <pthread.h>
+
+#include <zip.h>
+
+typedef struct glca_archive_entry {
+    char *name;    /* relative, '/'-separated */
+    char *display; /* "archive.zip:name" or "folder/name" */
+    zip_uint64_t zindex;
+    long long size; /* declared (zip) or on disk (folder) */
+} glca_archive_entry;
+
+struct glca_archive {
+    char *path;
+    bool zipped;
+    glca_archive_limits limits;
+    glca_archive_entry *entries;
+    size_t n, cap;
+
+    /* Idle libzip handles: a reader takes one (or opens one) and gives it back. */
+    pthread_mutex_t lock;
+    zip_t **pool;
+    size_t npool, cap_pool;
+};
+
+/* An error located at `file`, or at `file` `sep` `entry` ("archive.zip:dir/x.xml") when `entry`
+ * is not NULL, so that every problem of an archive names the file at fault; returns `code`. */
+int glca_inventories__archive_error(glca_error *err, glca_code code, const char *file, char sep,
+                                    const char *entry, const char *fmt, ...) GLCA_PRINTF(6, 7);
+
+/* "path: what: libzip's message for code" as a glca_error; returns the glca_code. */
+int glca_inventories__archive_zip_fail(glca_error *err, const char *path, const char *what,
+                                       int code);
+
+#endif
