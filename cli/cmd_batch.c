@@ -17,6 +17,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "study.h"
 
 #ifdef GLCA_MPI
 #define MPI_HELP                                                                                   \
@@ -29,6 +30,7 @@ static const char help[] =
     "usage: greenlca batch CATALOG.xml --inventory FILE [--inventory FILE…] --method FILE\n"
     "                      --results OUT.sqlite [--rules-dir DIR [--on DATE]] [--threads N]\n"
     "                      [--chunk N] [--fresh] [--quiet] [--cache-dir DIR | --no-cache]\n"
+    "                      [--allocation A] [--provider-map FILE] [--linking-report FILE]\n"
     "\n"
     "Impacts (and, with --rules-dir, GB/T 32161 verdicts) of every product of a catalog, stored\n"
     "in a SQLite results store.  Running the same command again resumes an interrupted batch:\n"
@@ -47,6 +49,13 @@ static const char help[] =
     "  --quiet            no progress; errors and the summary only when the exit status is not 0\n"
     "  --cache-dir DIR    Lambda cache (default $XDG_CACHE_HOME/greenlca or ~/.cache/greenlca)\n"
     "  --no-cache         neither read nor write the Lambda cache\n"
+    "  --allocation A     data (default), physical, economic or none, for multi-output processes\n"
+    "  --provider-map F   CSV consumer,flow,provider: choices among several providers\n"
+    "  --linking-report F every exchange left out and why, with file:line (.md, or .json)\n"
+    "  --linking-report-format md|json\n"
+    "The allocation and the provider map's content are part of the run: changing either starts a\n"
+    "new run in the store.  The linking report is written whenever it is asked for (the Lambda\n"
+    "cache is then not read).\n"
     "Exit status 0 every product assessed, 1 an input is wrong or some products are errors\n"
     "(stored with their file:line), 2 usage error, 130 interrupted (resume by re-running).\n"
     MPI_HELP;
@@ -106,10 +115,12 @@ int cmd_batch(int argc, char **argv)
         {"chunk", true, false, 0, {0}},      {"fresh", false, false, 0, {0}},
         {"quiet", false, false, 0, {0}},     {"cache-dir", true, false, 0, {0}},
         {"no-cache", false, false, 0, {0}},  {"on", true, false, 0, {0}},
+        CLI_IMPORT_OPTIONS,
         {0},
     };
     cli_args a = {opts, 0, {0}};
     glca_batch_options o = GLCA_BATCH_OPTIONS_INIT;
+    glca_load_options lo = GLCA_LOAD_OPTIONS_INIT;
     glca_batch_summary sum;
     glca_error err = GLCA_ERROR_INIT;
     progress_state ps = {false};
@@ -135,6 +146,8 @@ int cmd_batch(int argc, char **argv)
     if (!cli_int_value(&a, "batch", "threads", 0, 1, &threads) ||
         !cli_int_value(&a, "batch", "chunk", 512, 1, &chunk))
         return CLI_EXIT_USAGE;
+    if ((rc = cli_import_options(&a, "batch", &lo)))
+        return rc;
     quiet = cli_flag(&a, "quiet");
     o.catalog = a.positional[0];
     o.inventories = inv->values;
@@ -144,6 +157,7 @@ int cmd_batch(int argc, char **argv)
     o.threads = (int)threads;
     o.chunk = (size_t)chunk;
     o.fresh = cli_flag(&a, "fresh");
+    o.load = &lo;
     o.diag = cli_diag_print;
     o.diag_payload = &problems;
     if (!cli_flag(&a, "no-cache")) {

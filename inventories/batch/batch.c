@@ -208,8 +208,8 @@ static void feed_line(glca_sha256 *s, const char *text)
 }
 
 /* Everything that changes what a run stores; paths are not in it (the bytes are). */
-static void run_key(const glca_batch_options *o, const hash_job *catalog, char (*inv_hex)[65],
-                    const char *method_hex, const char *rules_hex, char key[GLCA_SHA256_HEX])
+static void run_key(const glca_batch_options *o, const glca_inventories__batch_inputs *in,
+                    const hash_job *catalog, char key[GLCA_SHA256_HEX])
 {
     static const glca_xml_limits default_limits = GLCA_XML_LIMITS_INIT;
     const glca_xml_limits *limits = o->limits ? o->limits : &default_limits;
@@ -226,10 +226,19 @@ static void run_key(const glca_batch_options *o, const hash_job *catalog, char (
         feed_line(&s, catalog->includes[i].hex[0] ? catalog->includes[i].hex : "unreadable");
     feed_line(&s, "inventories");
     for (i = 0; i < o->ninventories; i++)
-        feed_line(&s, inv_hex[i]);
-    feed_line(&s, method_hex);
+        feed_line(&s, in->inventory_hex[i]);
+    feed_line(&s, in->method_hex);
     feed_line(&s, o->ruleset_version);
-    feed_line(&s, rules_hex);
+    feed_line(&s, in->rules_hex);
+    /* how imported data is linked; the defaults add nothing, so earlier runs still resume */
+    if (o->load && o->load->allocation != GLCA_ALLOCATION_DATA) {
+        snprintf(opts, sizeof opts, "allocation=%s", glca_allocation_name(o->load->allocation));
+        feed_line(&s, opts);
+    }
+    if (in->provider_map_hex[0]) {
+        feed_line(&s, "provider-map");
+        feed_line(&s, in->provider_map_hex);
+    }
     /* the limits decide which products are refused */
     snprintf(opts, sizeof opts, "btf=%d pivot=%.17g max_bytes=%lld max_depth=%d",
              (int)o->background.use_btf, o->background.pivot_tol, limits->max_bytes,
@@ -696,12 +705,12 @@ static int load_background(glca_background **bg, const glca_batch_options *o,
     int rc;
 
     if (o->cache_dir)
-        rc = glca_load_background_cached(bg, &out->cache, o->cache_dir, o->inventories,
-                                         o->ninventories, o->method, &o->background, o->diag,
-                                         o->diag_payload, err);
+        rc = glca_load_background_cached_ex(bg, &out->cache, o->cache_dir, o->inventories,
+                                            o->ninventories, o->method, o->load, &o->background,
+                                            o->diag, o->diag_payload, err);
     else
-        rc = glca_load_background(bg, o->inventories, o->ninventories, o->method,
-                                  &o->background, o->diag, o->diag_payload, err);
+        rc = glca_load_background_ex(bg, o->inventories, o->ninventories, &o->method, 1, o->load,
+                                     &o->background, o->diag, o->diag_payload, err);
     out->background_seconds = now_seconds() - t0;
     return rc;
 }
@@ -755,6 +764,8 @@ int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
             goto cleanup;
     if ((rc = hash_hex(o->method, in->method_hex, err)) < 0 ||
         (o->rules_path && (rc = hash_hex(o->rules_path, in->rules_hex, err)) < 0) ||
+        (o->load && o->load->provider_map &&
+         (rc = hash_hex(o->load->provider_map, in->provider_map_hex, err)) < 0) ||
         (rc = load_background(&in->bg, o, out, err)) < 0)
         goto cleanup;
     if (hashing) {
@@ -766,7 +777,7 @@ int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
         goto cleanup;
     }
     memcpy(in->catalog_hex, job->hex, sizeof in->catalog_hex);
-    run_key(o, job, in->inventory_hex, in->method_hex, in->rules_hex, in->key);
+    run_key(o, in, job, in->key);
 cleanup:
     if (hashing)
         pthread_join(hasher, NULL);
@@ -794,7 +805,8 @@ int glca_inventories__batch_begin(glca_inventories__store *store, long long *run
     const hash_job *catalog = in->catalog;
     const size_t nincludes = catalog ? catalog->nincludes : 0;
     const char **inv_sha = glca_calloc(o->ninventories, sizeof *inv_sha);
-    glca_inventories__run_input *more = glca_calloc(nincludes + 1, sizeof *more);
+    glca_inventories__run_input *more = glca_calloc(nincludes + 3, sizeof *more);
+    char allocation[32];
     glca_inventories__run_desc d;
     bool resumed;
     size_t i;
@@ -816,6 +828,19 @@ int glca_inventories__batch_begin(glca_inventories__store *store, long long *run
         more[d.nmore].role = "rules";
         more[d.nmore].path = o->rules_path;
         more[d.nmore++].sha256 = in->rules_hex;
+    }
+    if (o->load && o->load->allocation != GLCA_ALLOCATION_DATA) {
+        /* an option, not a file: its value stands in the path column */
+        snprintf(allocation, sizeof allocation, "allocation=%s",
+                 glca_allocation_name(o->load->allocation));
+        more[d.nmore].role = "option";
+        more[d.nmore].path = allocation;
+        more[d.nmore++].sha256 = "-";
+    }
+    if (o->load && o->load->provider_map) {
+        more[d.nmore].role = "provider-map";
+        more[d.nmore].path = o->load->provider_map;
+        more[d.nmore++].sha256 = in->provider_map_hex;
     }
     d.key = in->key;
     d.catalog = o->catalog;

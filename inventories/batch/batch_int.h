@@ -21,6 +21,7 @@ typedef struct glca_inventories__batch_inputs {
     char catalog_hex[GLCA_SHA256_HEX]; /* content hashes of the inputs */
     char method_hex[GLCA_SHA256_HEX];
     char rules_hex[GLCA_SHA256_HEX]; /* "" without o->rules_path */
+    char provider_map_hex[GLCA_SHA256_HEX]; /* "" without o->load->provider_map */
     char (*inventory_hex)[GLCA_SHA256_HEX]; /* one per inventory, owned */
     char key[GLCA_SHA256_HEX]; /* the run key over all of the above and the options */
 } glca_inventories__batch_inputs;

@@ -126,6 +126,7 @@ static void bcast_hashes(glca_inventories__batch_inputs *in, size_t ninventories
     MPI_Bcast(in->catalog_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
     MPI_Bcast(in->method_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
     MPI_Bcast(in->rules_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Bcast(in->provider_map_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
     MPI_Bcast(in->inventory_hex, (int)(ninventories * GLCA_SHA256_HEX), MPI_CHAR, 0,
               MPI_COMM_WORLD);
 }

@@ -42,6 +42,11 @@ int glca_allocation_parse(const char *name, glca_allocation *out, glca_error *er
                           "unknown allocation '%s' (data, physical, economic or none)", name);
 }
 
+const char *glca_allocation_name(glca_allocation a)
+{
+    return mode_name(a);
+}
+
 double glca_inventories__lk_factor(const glca_linker *lk, size_t p, size_t c, size_t j)
 {
     const glca_imp_proc *pr = &lk->im->procs[p];

@@ -5,11 +5,12 @@
  *
  * Key: SHA-256 over the greenlca version, the background options that change numbers, and each
  * inventory file's and the method file's length and bytes, in order (a directory of datasets:
- * its tree's hash, glca_sha256_path).  Any changed byte gives a
- * new key, so a stale entry is never found rather than detected.  File: DIR/<key>.lambda =
- * magic (8 bytes), payload length (8 bytes, little endian), SHA-256 of the payload (32 bytes),
- * payload (engine/background_blob.c).  A file whose length or checksum does not match is
- * ignored with a warning and rewritten.  Files are written to a temporary name and renamed, so
+ * its tree's hash, glca_sha256_path), then the import options that change the model (an
+ * allocation other than data, the provider map's bytes).  Any changed byte gives a new key,
+ * so a stale entry is never found rather than detected.  File: DIR/<key>.lambda = magic (8
+ * bytes), payload length (8 bytes, little endian), SHA-256 of the payload (32 bytes), payload
+ * (engine/background_blob.c).  A file whose length or checksum does not match is ignored with a
+ * warning and rewritten.  Files are written to a temporary name and renamed, so
  * a reader never sees half a file, even with several batches sharing the directory.
  */
 #include <errno.h>
@@ -56,6 +57,15 @@ int glca_lambda_cache_key(unsigned char out[GLCA_SHA256_SIZE], const char *const
                           size_t ninventories, const char *method_path,
                           const glca_background_options *opts, glca_error *err)
 {
+    return glca_lambda_cache_key_ex(out, inventory_paths, ninventories, method_path, NULL, opts,
+                                    err);
+}
+
+int glca_lambda_cache_key_ex(unsigned char out[GLCA_SHA256_SIZE],
+                             const char *const *inventory_paths, size_t ninventories,
+                             const char *method_path, const glca_load_options *lopts,
+                             const glca_background_options *opts, glca_error *err)
+{
     glca_background_options dflt = GLCA_BACKGROUND_OPTIONS_INIT;
     char head[160];
     glca_sha256 s;
@@ -75,6 +85,16 @@ int glca_lambda_cache_key(unsigned char out[GLCA_SHA256_SIZE], const char *const
     glca_sha256_update(&s, "method\n", 7);
     if ((rc = feed_file(&s, method_path, err)) < 0)
         return rc;
+    /* only what differs from the defaults, so that the keys of earlier entries still hold */
+    if (lopts && lopts->allocation != GLCA_ALLOCATION_DATA) {
+        snprintf(head, sizeof head, "allocation=%s\n", glca_allocation_name(lopts->allocation));
+        glca_sha256_update(&s, head, strlen(head));
+    }
+    if (lopts && lopts->provider_map) {
+        glca_sha256_update(&s, "provider-map\n", 13);
+        if ((rc = feed_file(&s, lopts->provider_map, err)) < 0)
+            return rc;
+    }
     glca_sha256_final(&s, out);
     return 0;
 }
@@ -234,6 +254,17 @@ int glca_load_background_cached(glca_background **out, glca_cache_report *report
                                 const glca_background_options *opts, glca_diag_fn diag,
                                 void *payload, glca_error *err)
 {
+    return glca_load_background_cached_ex(out, report, cache_dir, inventory_paths, ninventories,
+                                          method_path, NULL, opts, diag, payload, err);
+}
+
+int glca_load_background_cached_ex(glca_background **out, glca_cache_report *report,
+                                   const char *cache_dir, const char *const *inventory_paths,
+                                   size_t ninventories, const char *method_path,
+                                   const glca_load_options *lopts,
+                                   const glca_background_options *opts, glca_diag_fn diag,
+                                   void *payload, glca_error *err)
+{
     unsigned char key[GLCA_SHA256_SIZE];
     char hex[GLCA_SHA256_HEX], path[4200];
     glca_cache_report dummy;
@@ -245,19 +276,20 @@ int glca_load_background_cached(glca_background **out, glca_cache_report *report
         report = &dummy;
     memset(report, 0, sizeof *report);
     if (!cache_dir)
-        return glca_load_background(out, inventory_paths, ninventories, method_path, opts, diag,
-                                    payload, err);
-    if ((rc = glca_lambda_cache_key(key, inventory_paths, ninventories, method_path, opts, err)) <
-        0)
+        return glca_load_background_ex(out, inventory_paths, ninventories, &method_path, 1,
+                                       lopts, opts, diag, payload, err);
+    if ((rc = glca_lambda_cache_key_ex(key, inventory_paths, ninventories, method_path, lopts,
+                                       opts, err)) < 0)
         return rc;
     glca_sha256_hex(key, hex);
     snprintf(path, sizeof path, "%s/%s.lambda", cache_dir, hex);
-    if (cache_read(out, path, report->warning, sizeof report->warning)) {
+    if (!(lopts && lopts->linking_report) &&
+        cache_read(out, path, report->warning, sizeof report->warning)) {
         report->hit = true;
         return 0;
     }
-    if ((rc = glca_load_background(out, inventory_paths, ninventories, method_path, opts, diag,
-                                   payload, err)) < 0)
+    if ((rc = glca_load_background_ex(out, inventory_paths, ninventories, &method_path, 1, lopts,
+                                      opts, diag, payload, err)) < 0)
         return rc;
     if (cache_write(*out, cache_dir, path, &werr) < 0) {
         char msg[300];

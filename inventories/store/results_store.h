@@ -4,7 +4,9 @@
  *
  *   run        (id, key, started, finished, catalog + sha256, method + sha256, method_id,
  *               ruleset_version, greenlca_version, status running/stopped/done)
- *   run_input  (run, position, role inventory/method/catalog/include/rules, path, sha256)
+ *   run_input  (run, position, role inventory/method/catalog/include/rules/provider-map/option,
+ *               path, sha256); an option (an allocation other than data) has its value
+ *               "allocation=none" as path and "-" as sha256
  *   category   (run, idx, id, name, unit)                 the method's categories, in order
  *   product    (run, ordinal, id, source "file:line", status ok/error, message)
  *   impact     (run, ordinal, category idx, one column per stage, total)
@@ -30,7 +32,7 @@ typedef struct glca_inventories__store glca_inventories__store;
 
 /** An input recorded with a run beside the inventories, the method and the catalog. */
 typedef struct glca_inventories__run_input {
-    const char *role; /* "include", "rules" */
+    const char *role; /* "include", "rules", "provider-map", "option" */
     const char *path, *sha256;
 } glca_inventories__run_input;
 

@@ -9,7 +9,9 @@
 # 3. the job killed (SIGKILL) mid-run and run again with another N: what was committed before
 #    the kill is skipped, not redone (the summary's "already stored" count equals it), and the
 #    store ends with the rows of one process, none twice;
-# 4. one rank killed: mpirun aborts the job; the same command resumes as in 3.
+# 4. one rank killed: mpirun aborts the job; the same command resumes as in 3;
+# 5. imported data with --allocation and --linking-report: rank 0 alone links it and writes the
+#    report, and the rows are those of one process.
 set -eu
 greenlca=$1 gen=$2 src=$3 work=$4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -136,4 +138,44 @@ $mpirun -n 3 "$greenlca" batch $big --results big4.sqlite 2>resume4.log || [ $? 
 grep "greenlca batch:" resume4.log
 grep -q "($before already stored)" resume4.log
 "$compare" big1.sqlite big4.sqlite
+
+echo "== imported data with --allocation none and a linking report, 1 process vs 2 ranks"
+# a mill making flour and bran (EcoSpold 1, allocation records); rank 0 alone links it and
+# writes the report, and the bran, left out under none, makes the muffin an error
+cat >mill.xml <<'EOF'
+<ecoSpold xmlns="http://www.EcoInvent.org/EcoSpold01">
+<dataset number="10"><metaInformation><processInformation>
+<referenceFunction name="Flour" unit="kg" amount="10"/>
+</processInformation></metaInformation><flowData>
+<exchange number="1" name="Flour" unit="kg" meanValue="10"><outputGroup>0</outputGroup></exchange>
+<exchange number="2" name="Bran" unit="kg" meanValue="5"><outputGroup>2</outputGroup></exchange>
+<exchange number="3" name="Carbon dioxide" category="air" unit="kg" meanValue="2">
+<outputGroup>4</outputGroup></exchange>
+<allocation referenceToCoProduct="1" fraction="60">
+<referenceToInputOutput>3</referenceToInputOutput></allocation>
+<allocation referenceToCoProduct="2" fraction="40">
+<referenceToInputOutput>3</referenceToInputOutput></allocation>
+</flowData></dataset></ecoSpold>
+EOF
+cat >bakery.catalog.xml <<'EOF'
+<catalog xmlns="urn:greenlca:catalog:1" id="bakery">
+<product xmlns="urn:greenlca:product:1" id="loaf" name="Loaf" category="example"
+ functional-unit="1 loaf"><production><input process="flour" amount="0.5" unit="kg"/>
+</production></product>
+<product xmlns="urn:greenlca:product:1" id="muffin" name="Muffin" category="example"
+ functional-unit="1 muffin"><production><input process="flour/bran" amount="0.25" unit="kg"/>
+</production></product>
+</catalog>
+EOF
+imp="bakery.catalog.xml --inventory mill.xml --allocation none --quiet
+     --method $src/inventories/data/methods/ipcc-ar6-gwp100.method.xml"
+"$greenlca" batch $imp --no-cache --results imp1.sqlite --linking-report link1.json ||
+    [ $? -eq 1 ]
+$mpirun -n 2 "$greenlca" batch $imp --cache-dir cache --results imp2.sqlite \
+    --linking-report link2.json || [ $? -eq 1 ]
+"$compare" imp1.sqlite imp2.sqlite
+cmp link1.json link2.json
+grep -q '"coproduct": 1' link2.json
+[ "$(sqlite3 imp2.sqlite "SELECT path FROM run_input WHERE role = 'option'")" = allocation=none ]
+[ "$(sqlite3 imp2.sqlite "SELECT count(*) FROM product WHERE status = 'error'")" -eq 1 ]
 echo "mpi: all passed"

@@ -165,6 +165,9 @@ typedef enum glca_allocation {
 /** "data", "physical", "economic", "none"; GLCA_EPARSE otherwise. */
 int glca_allocation_parse(const char *name, glca_allocation *out, glca_error *err);
 
+/** The name glca_allocation_parse reads ("data", ...); a string constant. */
+const char *glca_allocation_name(glca_allocation a);
+
 /** Linking report formats; AUTO picks by the file's extension (.json, else Markdown). */
 typedef enum glca_report_format {
     GLCA_REPORT_AUTO = 0,
@@ -384,6 +387,15 @@ int glca_lambda_cache_key(unsigned char out[GLCA_SHA256_SIZE], const char *const
                           size_t ninventories, const char *method_path,
                           const glca_background_options *opts, glca_error *err);
 
+/**
+ * glca_lambda_cache_key of imported inventories read with `lopts` (may be NULL): an allocation
+ * other than data and a provider map (its bytes) give other keys; the linking report does not.
+ */
+int glca_lambda_cache_key_ex(unsigned char out[GLCA_SHA256_SIZE],
+                             const char *const *inventory_paths, size_t ninventories,
+                             const char *method_path, const glca_load_options *lopts,
+                             const glca_background_options *opts, glca_error *err);
+
 /** $XDG_CACHE_HOME/greenlca, else $HOME/.cache/greenlca; GLCA_ENOTFOUND if neither is set. */
 int glca_lambda_cache_default_dir(char *buf, size_t size, glca_error *err);
 
@@ -406,6 +418,18 @@ int glca_load_background_cached(glca_background **out, glca_cache_report *report
                                 size_t ninventories, const char *method_path,
                                 const glca_background_options *opts, glca_diag_fn diag,
                                 void *payload, glca_error *err);
+
+/**
+ * glca_load_background_cached with imported inventories read and linked with `lopts` (may be
+ * NULL; glca_lambda_cache_key_ex).  A linking report asked for is written, so the cache is not
+ * read then (a hit links nothing); the background loaded is still stored.
+ */
+int glca_load_background_cached_ex(glca_background **out, glca_cache_report *report,
+                                   const char *cache_dir, const char *const *inventory_paths,
+                                   size_t ninventories, const char *method_path,
+                                   const glca_load_options *lopts,
+                                   const glca_background_options *opts, glca_diag_fn diag,
+                                   void *payload, glca_error *err);
 
 /**
  * Store an already prepared background in the cache under the key of these inputs (what a miss
@@ -440,6 +464,9 @@ typedef struct glca_batch_options {
     bool fresh;          /* drop an earlier attempt of the same run and start over */
     const char *cache_dir; /* Lambda cache directory; NULL = none */
     glca_background_options background;
+    /** How imported inventories are read and linked (NULL = defaults); the allocation and the
+     *  provider map's bytes are part of the run's identity, the linking report is not. */
+    const glca_load_options *load;
     const glca_xml_limits *limits; /* NULL = defaults */
     glca_verdict_fn verdict;       /* NULL = impacts only */
     void *verdict_payload;
