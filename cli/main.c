@@ -28,7 +28,7 @@ static const cli_command commands[] = {
      cmd_ruleset},
     {"verify", "recompute a JSON report from its files: reproduced, or each difference",
      cmd_verify},
-    {"convert", "EcoSpold 1 inventories into greenlca's inventory format", cmd_convert},
+    {"convert", "EcoSpold 1/2 and ILCD inventories into greenlca's inventory format", cmd_convert},
     {NULL, NULL, NULL},
 };
 
