@@ -241,6 +241,7 @@ int glca_inventories__es2_read_set(glca_es2_set **out, const char *path,
     glca_es2_set *s = NULL;
     names files = {NULL, 0, 0};
     char *dir = NULL, *master = NULL, *slash;
+    bool reported = false; /* read_all hands every dataset's problem to diag itself */
     int rc;
 
     *out = NULL;
@@ -286,12 +287,18 @@ int glca_inventories__es2_read_set(glca_es2_set **out, const char *path,
         goto cleanup;
     }
     s->nds = files.n;
-    if ((rc = read_all(s, &files, limits, threads, diag, payload, err)) < 0 ||
-        (rc = resolve(s, err)) < 0)
+    if ((rc = read_all(s, &files, limits, threads, diag, payload, err)) < 0) {
+        reported = true;
+        goto cleanup;
+    }
+    if ((rc = resolve(s, err)) < 0)
         goto cleanup;
     *out = s;
     s = NULL;
 cleanup:
+    /* the set's own problems (no datasets, no MasterData, ...) reach diag like the others */
+    if (rc < 0 && !reported && diag && err)
+        diag(err, payload);
     names_clear(&files);
     glca_free(dir);
     glca_free(master);
