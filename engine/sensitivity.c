@@ -11,7 +11,8 @@
  * Regenerating and ranking the draws is the cost (realistic background: 419,547 parameters),
  * so it is done once per parameter for all the categories asked for, and the ranking sorts the
  * draws' Philox words (expected O(N)) rather than the values (merge sort, O(N log N)).  With
- * 25 categories that took `sensitivity` from 159 s of CPU to about 3 (bench/README.md).
+ * 25 categories that took the ranking from 159 s of CPU to 4.7 s wall on 2 threads at load 9
+ * (bench/README.md).
  */
 #include "analysis.h"
 
