@@ -15,7 +15,10 @@
  *   bench_montecarlo --data DIR [--iterations N] [--threads T] [--peer-draws M] [--seed S]
  *                    [--runs R] [--peer PATH] [--refactor-draws M] [--solvers LIST]
  *
+ * Also times sensitivity on AUTO's draws: every category against every parameter, top 10 each.
+ *
  * Last line: bench_montecarlo draws=N rate=R/s solver=... refactor_rate=... vs_refactor=X.Xx
+ *            ... sensitivity_s=S
  */
 #include "bench_matrix.h"
 #include "bench_util.h"
@@ -104,6 +107,27 @@ static int run_once(void *payload)
         fail("Monte Carlo", &err);
         return -1;
     }
+    return 0;
+}
+
+typedef struct sens_run {
+    const glca_montecarlo *mc;
+    size_t k;
+    int threads;
+} sens_run;
+
+/* Sensitivity of every category to every parameter, the top 10 of each (the CLI's default). */
+static int sensitivity_once(void *payload)
+{
+    const sens_run *r = payload;
+    glca_error err = GLCA_ERROR_INIT;
+    glca_sensitivity *s = NULL;
+
+    if (glca_sensitivity_compute_many(&s, NULL, r->mc, 0, r->k, 10, r->threads, &err) < 0) {
+        fail("sensitivity", &err);
+        return -1;
+    }
+    glca_free(s);
     return 0;
 }
 
@@ -196,6 +220,7 @@ int main(int argc, char **argv)
     solver_result res[NSOLVERS];
     const glca_montecarlo *refmc;
     double t0, mean = 0, ss = 0, sd = 0, peer_rate = 0, peer_mean = 0, peer_sd = 0;
+    double sens_seconds = 0;
     long peer_draws = 0, i, nref;
     int rc = 1, peer_ok, s;
 
@@ -265,6 +290,14 @@ int main(int argc, char **argv)
                 solver_names[res[s].st.solver],
                 (double)res[s].st.refine_steps / (double)res[s].draws, res[s].st.fallbacks);
     }
+    if (res[0].run) {
+        sens_run sr = {res[0].mc, glca_background_ncategories(bg), (int)o.threads};
+
+        if (glca_bench_best_of((int)o.runs, sensitivity_once, &sr, &sens_seconds) < 0)
+            goto cleanup;
+        fprintf(stderr, "sensitivity: %zu categories x %zu parameters x %ld draws in %.3f s\n",
+                sr.k, glca_montecarlo_nparameters(res[0].mc), res[0].draws, sens_seconds);
+    }
     if (!res[GLCA_MC_SOLVER_REFACTOR].run) {
         fprintf(stderr, "bench_montecarlo: the refactor peer is needed for the checks\n");
         goto cleanup;
@@ -321,12 +354,13 @@ int main(int argc, char **argv)
         printf("bench_montecarlo n=%zu scc=%.1f%% draws=%ld rate=%.1f/s solver=%s "
                "refactor_rate=%.2f/s vs_refactor=%.1fx refine_rate=%.1f/s gmres_rate=%.1f/s "
                "gmres_ilu_rate=%.1f/s peer_rate=%.2f/s vs_peer=%.1fx threads=%ld "
-               "exchanges=%zu\n",
+               "exchanges=%zu sensitivity_s=%.2f\n",
                shape.n, 100.0 * (double)shape.scc / (double)(shape.n ? shape.n : 1), a->draws,
                a->rate, solver_names[a->st.solver], ref_rate, a->rate / ref_rate,
                res[GLCA_MC_SOLVER_REFINE].rate, res[GLCA_MC_SOLVER_GMRES].rate,
                res[GLCA_MC_SOLVER_GMRES_ILU].rate, peer_rate,
-               peer_rate > 0 ? a->rate / peer_rate : 0.0, o.threads, a->st.background);
+               peer_rate > 0 ? a->rate / peer_rate : 0.0, o.threads, a->st.background,
+               sens_seconds);
     }
     rc = 0;
 cleanup:

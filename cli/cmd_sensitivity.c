@@ -44,22 +44,14 @@ static void describe(const glca_background *bg, const glca_product *p, const glc
     }
 }
 
-static int print_category(const glca_background *bg, const glca_product *p,
-                          const glca_montecarlo *mc, size_t c, size_t top, int threads,
-                          const char *format, bool first)
+static void print_category(const glca_background *bg, const glca_product *p,
+                           const glca_montecarlo *mc, size_t c, const glca_sensitivity *s,
+                           size_t n, const char *format, bool first)
 {
-    glca_error err = GLCA_ERROR_INIT;
-    glca_sensitivity *s = NULL;
-    size_t np = glca_montecarlo_nparameters(mc), i, n;
+    size_t np = glca_montecarlo_nparameters(mc), i;
     const char *cat = glca_background_category_id(bg, c);
     char buf[640];
-    int rc;
 
-    if ((rc = glca_sensitivity_compute(&s, mc, c, threads, &err)) < 0) {
-        cli_print_error(&err);
-        return rc;
-    }
-    n = top && top < np ? top : np;
     if (strcmp(format, "table") == 0)
         printf("\n  %s: %zu of %zu uncertain parameters\n    %4s %8s %8s  %s\n", cat, n, np,
                "rank", "rho", "rho^2", "parameter");
@@ -84,8 +76,6 @@ static int print_category(const glca_background *bg, const glca_product *p,
     }
     if (strcmp(format, "json") == 0)
         fputs("]}", stdout);
-    glca_free(s);
-    return 0;
 }
 
 int cmd_sensitivity(int argc, char **argv)
@@ -100,10 +90,11 @@ int cmd_sensitivity(int argc, char **argv)
     glca_montecarlo_options mo;
     glca_error err = GLCA_ERROR_INIT;
     glca_montecarlo *mc = NULL;
+    glca_sensitivity *sens = NULL;
     cli_study st;
     cli_product cp;
     const char *format;
-    size_t first, last, c;
+    size_t first, last, c, per = 0;
     long top;
     int rc;
 
@@ -115,7 +106,10 @@ int cmd_sensitivity(int argc, char **argv)
     if ((rc = cli_study_open_product(&st, &cp, &a, "sensitivity", false, &first, &last)))
         return rc;
     mo.stages = false; /* totals are all it ranks */
-    if ((rc = glca_montecarlo_run(&mc, st.bg, cp.p, &mo, &err)) < 0) {
+    /* All categories in one call: each parameter's draws are ranked once, not once a category */
+    if ((rc = glca_montecarlo_run(&mc, st.bg, cp.p, &mo, &err)) < 0 ||
+        (rc = glca_sensitivity_compute_many(&sens, &per, mc, first, last, (size_t)top,
+                                            mo.threads, &err)) < 0) {
         cli_print_error(&err);
     } else {
         if (strcmp(format, "table") == 0)
@@ -125,11 +119,13 @@ int cmd_sensitivity(int argc, char **argv)
             printf("{\"product\": \"%s\", \"categories\": [", glca_product_id(cp.p));
         else
             printf("product,category,rank,parameter,rho,rho2\n");
-        for (c = first; c < last && rc == 0; c++)
-            rc = print_category(st.bg, cp.p, mc, c, (size_t)top, mo.threads, format, c == first);
-        if (rc == 0 && strcmp(format, "json") == 0)
+        for (c = first; c < last; c++)
+            print_category(st.bg, cp.p, mc, c, sens + (c - first) * per, per, format,
+                           c == first);
+        if (strcmp(format, "json") == 0)
             fputs("]}\n", stdout);
     }
+    glca_free(sens);
     glca_montecarlo_free(mc);
     cli_product_free(&cp);
     cli_study_close(&st);

@@ -133,6 +133,20 @@ void glca_montecarlo_parameter_draws(const glca_montecarlo *mc, size_t j, double
                                           glca_engine__rng_uniform(mc->opts.seed, i, stream));
 }
 
+void glca_engine__mc_parameter_words(const glca_montecarlo *mc, size_t j, uint32_t *words,
+                                     double *out)
+{
+    glca_mc_parameter par;
+    uint64_t stream = param_stream(mc, j);
+    size_t i;
+
+    glca_montecarlo_parameter(mc, j, &par);
+    for (i = 0; i < mc->opts.iterations; i++) {
+        words[i] = glca_engine__rng_draw(mc->opts.seed, i, stream >> 2).w[stream & 3];
+        out[i] = glca_engine__dist_sample(&par.unc, par.amount, glca_engine__rng_u01(words[i]));
+    }
+}
+
 /* Background parameter j for the sampler. */
 static void sampler_param(const void *ctx, size_t j, glca_engine__sampler_param *p)
 {

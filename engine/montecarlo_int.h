@@ -51,6 +51,13 @@ typedef struct glca_engine__mc_worker {
     glca_error err;
 } glca_engine__mc_worker;
 
+/**
+ * glca_montecarlo_parameter_draws with the 32-bit Philox word each value was made from: every
+ * distribution is a monotone function of its word (rng.h), which sensitivity sorts instead.
+ */
+void glca_engine__mc_parameter_words(const glca_montecarlo *mc, size_t j, uint32_t *words,
+                                     double *out);
+
 /** The worker's solver objects and buffers for the run's solver (mc->opts.solver). */
 int glca_engine__mc_worker_init(glca_engine__mc_worker *w, const glca_montecarlo *mc);
 void glca_engine__mc_worker_free(glca_engine__mc_worker *w);

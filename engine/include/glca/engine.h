@@ -658,6 +658,16 @@ typedef struct glca_sensitivity {
  */
 int glca_sensitivity_compute(glca_sensitivity **out, const glca_montecarlo *mc, size_t c,
                              int threads, glca_error *err);
+
+/**
+ * The same for categories first .. last - 1 at once, each parameter's draws ranked once for all
+ * of them: `*out` holds (last - first) blocks of `*per_category` entries, block c - first the
+ * first `top` entries (all when `top` is 0 or at least nparameters) of what
+ * glca_sensitivity_compute gives for category c, bitwise.  `per_category` may be NULL.
+ */
+int glca_sensitivity_compute_many(glca_sensitivity **out, size_t *per_category,
+                                  const glca_montecarlo *mc, size_t first, size_t last,
+                                  size_t top, int threads, glca_error *err);
 #ifdef __cplusplus
 }
 #endif
