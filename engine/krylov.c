@@ -402,3 +402,33 @@ void glca_engine__ilu_tsolve(const glca_engine__ilu *f, double *x)
             x[f->col[p]] -= f->val[p] * zi;
     }
 }
+
+void glca_engine__ilu_solve_multi(const glca_engine__ilu *f, double *x, size_t width)
+{
+    size_t i, p, c;
+
+    /* the order of each vector's sums is glca_engine__ilu_solve's */
+    for (i = 0; i < f->n; i++) {
+        double *xi = x + i * width;
+
+        for (p = f->rowptr[i]; p < f->diag[i]; p++) {
+            const double l = f->val[p], *xk = x + f->col[p] * width;
+
+            for (c = 0; c < width; c++)
+                xi[c] -= l * xk[c];
+        }
+    }
+    for (i = f->n; i-- > 0;) {
+        double *xi = x + i * width;
+        const double d = f->val[f->diag[i]];
+
+        for (p = f->diag[i] + 1; p < f->rowptr[i + 1]; p++) {
+            const double u = f->val[p], *xk = x + f->col[p] * width;
+
+            for (c = 0; c < width; c++)
+                xi[c] -= u * xk[c];
+        }
+        for (c = 0; c < width; c++)
+            xi[c] /= d;
+    }
+}
