@@ -8,7 +8,10 @@
  * Each system keeps its own weights, Hessenberg matrix, rotations and iteration budget; a
  * system whose cycle has ended (its estimate met, a breakdown, its budget) sits out the rest
  * of the block's cycle with its search direction zeroed, and one whose true backward error is
- * met leaves the solve.  So its arithmetic is exactly what krylov.c would do to it alone.
+ * met leaves the solve.  Every loop runs over the rows in order with the systems innermost, so
+ * a system's arithmetic never involves another's: its result is the same in any block.  The
+ * orthogonalization is classical Gram-Schmidt with reorthogonalization where needed rather
+ * than krylov.c's modified one (see orthogonalize), so it is not bit for bit krylov.c's.
  */
 #include "krylov.h"
 
@@ -26,9 +29,10 @@ struct glca_engine__gmres_multi {
     double *v;            /* (m + 1) vectors of n × width */
     double *h;            /* per system (m + 1) × m, column-major */
     double *cs, *sn, *g;  /* per system m, m, m + 1 */
-    double *y;            /* m */
     double *w, *z, *t, *r; /* n × width */
     double *beta, *be, *dot; /* width */
+    double *proj;         /* (m + 1) × width: projections, then the solutions y */
+    int *redo;            /* width: a second Gram-Schmidt pass */
     int *state, *used, *budget, *total, *stalls;
 };
 
@@ -50,13 +54,14 @@ int glca_engine__gmres_multi_new(glca_engine__gmres_multi **out, size_t n, size_
         !(g->cs = glca_calloc(m * b, sizeof *g->cs)) ||
         !(g->sn = glca_calloc(m * b, sizeof *g->sn)) ||
         !(g->g = glca_calloc((m + 1) * b, sizeof *g->g)) ||
-        !(g->y = glca_calloc(m, sizeof *g->y)) ||
         !(g->w = glca_calloc((n + 1) * b, sizeof *g->w)) ||
         !(g->z = glca_calloc((n + 1) * b, sizeof *g->z)) ||
         !(g->t = glca_calloc((n + 1) * b, sizeof *g->t)) ||
         !(g->r = glca_calloc((n + 1) * b, sizeof *g->r)) ||
         !(g->beta = glca_calloc(b, sizeof *g->beta)) ||
         !(g->be = glca_calloc(b, sizeof *g->be)) || !(g->dot = glca_calloc(b, sizeof *g->dot)) ||
+        !(g->proj = glca_calloc((m + 1) * b, sizeof *g->proj)) ||
+        !(g->redo = glca_calloc(b, sizeof *g->redo)) ||
         !(g->state = glca_calloc(b, sizeof *g->state)) ||
         !(g->used = glca_calloc(b, sizeof *g->used)) ||
         !(g->budget = glca_calloc(b, sizeof *g->budget)) ||
@@ -78,7 +83,6 @@ void glca_engine__gmres_multi_free(glca_engine__gmres_multi *g)
     glca_free(g->cs);
     glca_free(g->sn);
     glca_free(g->g);
-    glca_free(g->y);
     glca_free(g->w);
     glca_free(g->z);
     glca_free(g->t);
@@ -86,6 +90,8 @@ void glca_engine__gmres_multi_free(glca_engine__gmres_multi *g)
     glca_free(g->beta);
     glca_free(g->be);
     glca_free(g->dot);
+    glca_free(g->proj);
+    glca_free(g->redo);
     glca_free(g->state);
     glca_free(g->used);
     glca_free(g->budget);
@@ -119,22 +125,6 @@ static void residuals(glca_engine__gmres_multi *g, const glca_engine__krylov_mul
     }
 }
 
-/* krylov.c's set_weights for system c */
-static void set_weights(glca_engine__gmres_multi *g, size_t c, size_t width)
-{
-    double wmax = 0, *w = g->w;
-    size_t i;
-
-    for (i = c; i < g->n * width; i += width) {
-        w[i] = g->t[i] > 0 ? 1 / g->t[i] : 0;
-        if (w[i] > wmax && isfinite(w[i]))
-            wmax = w[i];
-    }
-    for (i = c; i < g->n * width; i += width)
-        if (!(w[i] > 0) || !isfinite(w[i]))
-            w[i] = wmax > 0 ? wmax : 1;
-}
-
 /* column sums of squares, each in the order of i */
 static void norms(const double *v, size_t n, size_t width, double *out)
 {
@@ -147,6 +137,89 @@ static void norms(const double *v, size_t n, size_t width, double *out)
             out[c] += v[i + c] * v[i + c];
     for (c = 0; c < width; c++)
         out[c] = sqrt(out[c]);
+}
+
+/* krylov.c's set_weights for the systems about to start a cycle, in two passes over all */
+static void set_weights(glca_engine__gmres_multi *g, size_t width)
+{
+    double *w = g->w, *wmax = g->dot;
+    size_t i, c;
+
+    for (c = 0; c < width; c++)
+        wmax[c] = 0;
+    for (i = 0; i < g->n * width; i += width)
+        for (c = 0; c < width; c++) {
+            if (g->state[c] != IN_CYCLE)
+                continue;
+            w[i + c] = g->t[i + c] > 0 ? 1 / g->t[i + c] : 0;
+            if (w[i + c] > wmax[c] && isfinite(w[i + c]))
+                wmax[c] = w[i + c];
+        }
+    for (i = 0; i < g->n * width; i += width)
+        for (c = 0; c < width; c++)
+            if (g->state[c] == IN_CYCLE && (!(w[i + c] > 0) || !isfinite(w[i + c])))
+                w[i + c] = wmax[c] > 0 ? wmax[c] : 1;
+}
+
+/* u[:, c] /= s[c] over all systems in one pass (s[c] = 1 leaves a system exactly as it is) */
+static void scale(double *u, size_t n, size_t width, const double *s)
+{
+    size_t i, c;
+
+    for (i = 0; i < n * width; i += width)
+        for (c = 0; c < width; c++)
+            u[i + c] /= s[c];
+}
+
+/*
+ * Classical Gram-Schmidt of u against V_0..V_j, each system against its own basis: the j + 1
+ * inner products in one pass over the basis and one update pass (modified Gram-Schmidt reads
+ * u again for every basis vector, which at 250,000 rows made it the largest cost).  Repeated
+ * for the systems that lost more than 1 - 1/sqrt(2) of their norm (Daniel, Gragg, Kaufman and
+ * Stewart's criterion), which keeps the basis orthogonal to working precision; h gets the sum.
+ */
+static void orthogonalize(glca_engine__gmres_multi *g, double *u, size_t j, size_t width)
+{
+    const size_t n = g->n, m = (size_t)g->m, nw = n * width;
+    double *d = g->proj, *before = g->beta;
+    size_t i, l, c, pass;
+    int again;
+
+    norms(u, n, width, before);
+    for (pass = 0; pass < 2; pass++) {
+        memset(d, 0, (j + 1) * width * sizeof *d);
+        for (i = 0; i < nw; i += width)
+            for (l = 0; l <= j; l++) {
+                const double *vl = g->v + l * nw + i;
+
+                for (c = 0; c < width; c++)
+                    d[l * width + c] += u[i + c] * vl[c];
+            }
+        for (c = 0; c < width; c++)
+            if (g->state[c] != IN_CYCLE || (pass == 1 && !g->redo[c]))
+                for (l = 0; l <= j; l++)
+                    d[l * width + c] = 0;
+        for (i = 0; i < nw; i += width)
+            for (l = 0; l <= j; l++) {
+                const double *vl = g->v + l * nw + i;
+
+                for (c = 0; c < width; c++)
+                    u[i + c] -= d[l * width + c] * vl[c];
+            }
+        for (c = 0; c < width; c++)
+            for (l = 0; l <= j; l++)
+                g->h[c * (m + 1) * m + j * (m + 1) + l] =
+                    (pass ? g->h[c * (m + 1) * m + j * (m + 1) + l] : 0) + d[l * width + c];
+        if (pass == 1)
+            break;
+        norms(u, n, width, g->dot);
+        for (again = 0, c = 0; c < width; c++) {
+            g->redo[c] = g->state[c] == IN_CYCLE && g->dot[c] < before[c] / sqrt(2.0);
+            again |= g->redo[c];
+        }
+        if (!again)
+            break;
+    }
 }
 
 /* One Givens step of system c at iteration j; 0 if its cycle goes on, 1 if it ends here. */
@@ -177,32 +250,42 @@ static int rotate(glca_engine__gmres_multi *g, size_t c, size_t j, double hn, do
     return fabs(gg[j + 1]) <= tol || hn == 0;
 }
 
-/* z[:, c] = V_c y_c for the systems that moved, 0 for the others */
+/* z[:, c] = W^-1 V_c y_c for the systems that moved, 0 for the others, in one pass */
 static void combine(glca_engine__gmres_multi *g, size_t width)
 {
-    const size_t n = g->n, m = (size_t)g->m;
-    size_t i, j, l, c;
+    const size_t n = g->n, m = (size_t)g->m, nw = n * width;
+    double *y = g->proj; /* y[l * width + c], 0 beyond a system's iterations */
+    size_t i, j, l, c, most = 0;
 
-    memset(g->z, 0, n * width * sizeof *g->z);
     for (c = 0; c < width; c++) {
         const double *h = g->h + c * (m + 1) * m, *gg = g->g + c * (m + 1);
         const size_t used = (size_t)g->used[c];
 
+        for (l = 0; l < m; l++)
+            y[l * width + c] = 0;
         for (l = used; l-- > 0;) {
             double s = gg[l];
 
             for (j = l + 1; j < used; j++)
-                s -= h[j * (m + 1) + l] * g->y[j];
-            g->y[l] = s / h[l * (m + 1) + l];
+                s -= h[j * (m + 1) + l] * y[j * width + c];
+            y[l * width + c] = s / h[l * (m + 1) + l];
         }
-        for (l = 0; l < used; l++) {
-            const double *vl = g->v + l * n * width, yl = g->y[l];
+        if (used > most)
+            most = used;
+    }
+    for (i = 0; i < nw; i += width) {
+        double *z = g->z + i;
 
-            for (i = c; i < n * width; i += width)
-                g->z[i] += yl * vl[i];
+        for (c = 0; c < width; c++)
+            z[c] = 0;
+        for (l = 0; l < most; l++) {
+            const double *vl = g->v + l * nw + i;
+
+            for (c = 0; c < width; c++)
+                z[c] += y[l * width + c] * vl[c];
         }
-        for (i = c; i < n * width; i += width)
-            g->z[i] /= g->w[i];
+        for (c = 0; c < width; c++)
+            z[c] /= g->w[i + c];
     }
 }
 
@@ -211,7 +294,7 @@ static void cycle(glca_engine__gmres_multi *g, const glca_engine__krylov_multi_o
                   double *x, size_t width, double tol)
 {
     const size_t n = g->n, m = (size_t)g->m, nw = n * width;
-    size_t i, j, l, c;
+    size_t i, j, c;
     int live;
 
     for (i = 0; i < nw; i++)
@@ -219,17 +302,18 @@ static void cycle(glca_engine__gmres_multi *g, const glca_engine__krylov_multi_o
     norms(g->v, n, width, g->beta);
     for (c = 0; c < width; c++) {
         g->used[c] = 0;
+        g->dot[c] = 1;
         if (g->state[c] != IN_CYCLE)
             continue;
         if (!(g->beta[c] > 0) || !isfinite(g->beta[c])) {
             g->state[c] = OUT_OF_CYCLE;
             continue;
         }
-        for (i = c; i < nw; i += width)
-            g->v[i] /= g->beta[c];
+        g->dot[c] = g->beta[c];
         memset(g->g + c * (m + 1), 0, (m + 1) * sizeof *g->g);
         g->g[c * (m + 1)] = g->beta[c];
     }
+    scale(g->v, n, width, g->dot);
     for (j = 0; j < m; j++) {
         double *vj = g->v + j * nw, *u = g->v + (j + 1) * nw;
 
@@ -247,33 +331,20 @@ static void cycle(glca_engine__gmres_multi *g, const glca_engine__krylov_multi_o
         ops->apply(ops->payload, g->z, u, NULL, width);
         for (i = 0; i < nw; i++)
             u[i] *= g->w[i];
-        /* modified Gram-Schmidt, each system against its own basis */
-        for (l = 0; l <= j; l++) {
-            const double *vl = g->v + l * nw;
-
-            for (c = 0; c < width; c++)
-                g->dot[c] = 0;
-            for (i = 0; i < nw; i += width)
-                for (c = 0; c < width; c++)
-                    g->dot[c] += u[i + c] * vl[i + c];
-            for (c = 0; c < width; c++)
-                g->h[c * (m + 1) * m + j * (m + 1) + l] = g->dot[c];
-            for (i = 0; i < nw; i += width)
-                for (c = 0; c < width; c++)
-                    u[i + c] -= g->dot[c] * vl[i + c];
-        }
+        orthogonalize(g, u, j, width);
         norms(u, n, width, g->beta);
         for (c = 0; c < width; c++) {
             const double hn = g->beta[c];
 
+            g->dot[c] = 1;
             if (g->state[c] != IN_CYCLE)
                 continue;
             if (hn > 0)
-                for (i = c; i < nw; i += width)
-                    u[i] /= hn;
+                g->dot[c] = hn;
             if (rotate(g, c, j, hn, tol))
                 g->state[c] = OUT_OF_CYCLE;
         }
+        scale(u, n, width, g->dot);
     }
     combine(g, width);
     ops->precond(ops->payload, g->z, width);
@@ -306,10 +377,10 @@ int glca_engine__gmres_multi_solve(glca_engine__gmres_multi *g,
             g->budget[c] = max_iter - g->total[c];
             if (g->total[c] == 0 && g->budget[c] > FIRST_CYCLE)
                 g->budget[c] = FIRST_CYCLE;
-            set_weights(g, c, width);
         }
         if (!running)
             break;
+        set_weights(g, width);
         cycle(g, ops, x, width, inner);
         residuals(g, ops, b, x, width);
         for (c = 0; c < width; c++) {
