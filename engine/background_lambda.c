@@ -45,8 +45,10 @@
 #define LAMBDA_TOL 1e-13
 #define RESTART 30
 #define MAX_ITERATIONS 400
-/* Categories solved together: one pass over A and the ILU serves them all (krylov_multi.c). */
-#define BLOCK_WIDTH 8
+/* Categories solved together: one pass over A and the ILU serves them all (krylov_multi.c);
+   a last block with fewer is padded with zero right-hand sides, which converge at once, so
+   every block runs the kernels specialized for this width. */
+#define BLOCK_WIDTH GLCA_ENGINE__MULTI_WIDTH
 /* Cost model (see the top of the file). */
 #define EXPECTED_ITERATIONS 30.0
 #define MEMORY_BOUND 4.0
@@ -130,10 +132,12 @@ typedef struct tsystem {
     const glca_engine__ilu *ilu;
 } tsystem;
 
-/* Y = A^T X for `width` interleaved vectors: row p of A^T is column p of A */
-static void apply_t(void *payload, const double *x, double *y, double *y_abs, size_t width)
+/* apply_t for a width the caller may make a constant */
+static inline void apply_t_w(const glca_engine__csc *a, const double *restrict x,
+                             double *restrict y, double *restrict y_abs, size_t width)
 {
-    const glca_engine__csc *a = ((const tsystem *)payload)->a;
+    const size_t *restrict rowidx = a->rowidx;
+    const double *restrict values = a->values;
     size_t p, e, c;
 
     for (p = 0; p < a->ncols; p++) {
@@ -145,7 +149,7 @@ static void apply_t(void *payload, const double *x, double *y, double *y_abs, si
             for (c = 0; c < width; c++)
                 tp[c] = 0;
         for (e = a->colptr[p]; e < a->colptr[p + 1]; e++) {
-            const double ae = a->values[e], *xe = x + a->rowidx[e] * width;
+            const double ae = values[e], *xe = x + rowidx[e] * width;
 
             for (c = 0; c < width; c++)
                 yp[c] += ae * xe[c];
@@ -156,29 +160,40 @@ static void apply_t(void *payload, const double *x, double *y, double *y_abs, si
     }
 }
 
+/* Y = A^T X for `width` interleaved vectors: row p of A^T is column p of A */
+static void apply_t(void *payload, const double *x, double *y, double *y_abs, size_t width)
+{
+    const glca_engine__csc *a = ((const tsystem *)payload)->a;
+
+    if (width == GLCA_ENGINE__MULTI_WIDTH)
+        apply_t_w(a, x, y, y_abs, GLCA_ENGINE__MULTI_WIDTH);
+    else
+        apply_t_w(a, x, y, y_abs, width);
+}
+
 static void precond_ilu(void *payload, double *x, size_t width)
 {
     glca_engine__ilu_solve_multi(((const tsystem *)payload)->ilu, x, width);
 }
 
-/* Categories [first, first + width) of Lambda by GMRES in lockstep; 1 if all converged. */
+/* Categories [first, first + count) of Lambda by GMRES in lockstep; 1 if all converged. */
 static int lambda_block(glca_background *bg, const glca_engine__krylov_multi_ops *ops,
                         glca_engine__gmres_multi *g, double *b, double *x, size_t first,
-                        size_t width, size_t *iterations)
+                        size_t count, size_t *iterations)
 {
-    const size_t n = bg->n;
+    const size_t n = bg->n, width = BLOCK_WIDTH;
     size_t i, c, used = 0;
     int ok;
 
     for (c = 0; c < width; c++)
         for (i = 0; i < n; i++)
-            b[i * width + c] = bg->lambda[(first + c) * n + i];
+            b[i * width + c] = c < count ? bg->lambda[(first + c) * n + i] : 0;
     memcpy(x, b, n * width * sizeof *x);
     ops->precond(ops->payload, x, width);
     ok = glca_engine__gmres_multi_solve(g, ops, b, x, width, LAMBDA_TOL, MAX_ITERATIONS,
                                         &used) == (int)width;
     *iterations += used;
-    for (c = 0; ok && c < width; c++)
+    for (c = 0; ok && c < count; c++)
         for (i = 0; i < n; i++)
             bg->lambda[(first + c) * n + i] = x[i * width + c];
     return ok;
@@ -188,8 +203,8 @@ static int lambda_block(glca_background *bg, const glca_engine__krylov_multi_ops
 static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
 {
     const size_t n = bg->n, k = bg->k;
-    /* blocks of nearly equal width, at most BLOCK_WIDTH; the split does not change a result */
-    const size_t blocks = (k + BLOCK_WIDTH - 1) / BLOCK_WIDTH, width = (k + blocks - 1) / blocks;
+    /* how the categories are split does not change a result (krylov_multi.c) */
+    const size_t width = BLOCK_WIDTH, blocks = (k + width - 1) / width;
     glca_engine__ilu *ilu = NULL;
     tsystem sys;
     glca_engine__krylov_multi_ops ops;

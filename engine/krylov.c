@@ -403,8 +403,11 @@ void glca_engine__ilu_tsolve(const glca_engine__ilu *f, double *x)
     }
 }
 
-void glca_engine__ilu_solve_multi(const glca_engine__ilu *f, double *x, size_t width)
+/* glca_engine__ilu_solve_multi for a width the caller may make a constant */
+static inline void solve_multi(const glca_engine__ilu *f, double *restrict x, size_t width)
 {
+    const size_t *restrict col = f->col;
+    const double *restrict val = f->val;
     size_t i, p, c;
 
     /* the order of each vector's sums is glca_engine__ilu_solve's */
@@ -412,7 +415,7 @@ void glca_engine__ilu_solve_multi(const glca_engine__ilu *f, double *x, size_t w
         double *xi = x + i * width;
 
         for (p = f->rowptr[i]; p < f->diag[i]; p++) {
-            const double l = f->val[p], *xk = x + f->col[p] * width;
+            const double l = val[p], *xk = x + col[p] * width;
 
             for (c = 0; c < width; c++)
                 xi[c] -= l * xk[c];
@@ -420,10 +423,10 @@ void glca_engine__ilu_solve_multi(const glca_engine__ilu *f, double *x, size_t w
     }
     for (i = f->n; i-- > 0;) {
         double *xi = x + i * width;
-        const double d = f->val[f->diag[i]];
+        const double d = val[f->diag[i]];
 
         for (p = f->diag[i] + 1; p < f->rowptr[i + 1]; p++) {
-            const double u = f->val[p], *xk = x + f->col[p] * width;
+            const double u = val[p], *xk = x + col[p] * width;
 
             for (c = 0; c < width; c++)
                 xi[c] -= u * xk[c];
@@ -431,4 +434,12 @@ void glca_engine__ilu_solve_multi(const glca_engine__ilu *f, double *x, size_t w
         for (c = 0; c < width; c++)
             xi[c] /= d;
     }
+}
+
+void glca_engine__ilu_solve_multi(const glca_engine__ilu *f, double *x, size_t width)
+{
+    if (width == GLCA_ENGINE__MULTI_WIDTH)
+        solve_multi(f, x, GLCA_ENGINE__MULTI_WIDTH);
+    else
+        solve_multi(f, x, width);
 }

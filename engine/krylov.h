@@ -92,6 +92,9 @@ typedef struct glca_engine__krylov_multi_ops {
 
 typedef struct glca_engine__gmres_multi glca_engine__gmres_multi;
 
+/** The width the kernels are specialized for (blocks of it run fastest). */
+#define GLCA_ENGINE__MULTI_WIDTH 8
+
 /** Workspace for up to `width` systems of order n; one per thread. */
 int glca_engine__gmres_multi_new(glca_engine__gmres_multi **out, size_t n, size_t width,
                                  int restart, glca_error *err);

@@ -172,6 +172,39 @@ static void scale(double *u, size_t n, size_t width, const double *s)
 }
 
 /*
+ * d[l, c] += u[:, c] . V_l[:, c] and u[:, c] -= d[l, c] V_l[:, c] for l <= j.  Called with the
+ * constant GLCA_ENGINE__MULTI_WIDTH where it applies, so the compiler unrolls and vectorizes
+ * the innermost loop; restrict tells it the accumulators are not the vectors.
+ */
+static inline void project(const double *restrict u, const double *restrict v, double *restrict d,
+                           size_t nw, size_t j, size_t w)
+{
+    size_t i, l, c;
+
+    for (i = 0; i < nw; i += w)
+        for (l = 0; l <= j; l++) {
+            const double *vl = v + l * nw + i;
+
+            for (c = 0; c < w; c++)
+                d[l * w + c] += u[i + c] * vl[c];
+        }
+}
+
+static inline void subtract(double *restrict u, const double *restrict v, const double *restrict d,
+                            size_t nw, size_t j, size_t w)
+{
+    size_t i, l, c;
+
+    for (i = 0; i < nw; i += w)
+        for (l = 0; l <= j; l++) {
+            const double *vl = v + l * nw + i;
+
+            for (c = 0; c < w; c++)
+                u[i + c] -= d[l * w + c] * vl[c];
+        }
+}
+
+/*
  * Classical Gram-Schmidt of u against V_0..V_j, each system against its own basis: the j + 1
  * inner products in one pass over the basis and one update pass (modified Gram-Schmidt reads
  * u again for every basis vector, which at 250,000 rows made it the largest cost).  Repeated
@@ -182,30 +215,24 @@ static void orthogonalize(glca_engine__gmres_multi *g, double *u, size_t j, size
 {
     const size_t n = g->n, m = (size_t)g->m, nw = n * width;
     double *d = g->proj, *before = g->beta;
-    size_t i, l, c, pass;
+    size_t l, c, pass;
     int again;
 
     norms(u, n, width, before);
     for (pass = 0; pass < 2; pass++) {
         memset(d, 0, (j + 1) * width * sizeof *d);
-        for (i = 0; i < nw; i += width)
-            for (l = 0; l <= j; l++) {
-                const double *vl = g->v + l * nw + i;
-
-                for (c = 0; c < width; c++)
-                    d[l * width + c] += u[i + c] * vl[c];
-            }
+        if (width == GLCA_ENGINE__MULTI_WIDTH)
+            project(u, g->v, d, nw, j, GLCA_ENGINE__MULTI_WIDTH);
+        else
+            project(u, g->v, d, nw, j, width);
         for (c = 0; c < width; c++)
             if (g->state[c] != IN_CYCLE || (pass == 1 && !g->redo[c]))
                 for (l = 0; l <= j; l++)
                     d[l * width + c] = 0;
-        for (i = 0; i < nw; i += width)
-            for (l = 0; l <= j; l++) {
-                const double *vl = g->v + l * nw + i;
-
-                for (c = 0; c < width; c++)
-                    u[i + c] -= d[l * width + c] * vl[c];
-            }
+        if (width == GLCA_ENGINE__MULTI_WIDTH)
+            subtract(u, g->v, d, nw, j, GLCA_ENGINE__MULTI_WIDTH);
+        else
+            subtract(u, g->v, d, nw, j, width);
         for (c = 0; c < width; c++)
             for (l = 0; l <= j; l++)
                 g->h[c * (m + 1) * m + j * (m + 1) + l] =
@@ -284,8 +311,9 @@ static void combine(glca_engine__gmres_multi *g, size_t width)
             for (c = 0; c < width; c++)
                 z[c] += y[l * width + c] * vl[c];
         }
+        /* a system that did not move may never have had weights (converged at the start) */
         for (c = 0; c < width; c++)
-            z[c] /= g->w[i + c];
+            z[c] = g->used[c] ? z[c] / g->w[i + c] : 0;
     }
 }
 
