@@ -151,6 +151,7 @@ static inline void apply_t_w(const glca_engine__csc *a, const double *restrict x
         for (e = a->colptr[p]; e < a->colptr[p + 1]; e++) {
             const double ae = values[e], *xe = x + rowidx[e] * width;
 
+#pragma omp simd
             for (c = 0; c < width; c++)
                 yp[c] += ae * xe[c];
             if (tp)

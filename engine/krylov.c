@@ -417,6 +417,7 @@ static inline void solve_multi(const glca_engine__ilu *f, double *restrict x, si
         for (p = f->rowptr[i]; p < f->diag[i]; p++) {
             const double l = val[p], *xk = x + col[p] * width;
 
+#pragma omp simd
             for (c = 0; c < width; c++)
                 xi[c] -= l * xk[c];
         }
@@ -428,6 +429,7 @@ static inline void solve_multi(const glca_engine__ilu *f, double *restrict x, si
         for (p = f->diag[i] + 1; p < f->rowptr[i + 1]; p++) {
             const double u = val[p], *xk = x + col[p] * width;
 
+#pragma omp simd
             for (c = 0; c < width; c++)
                 xi[c] -= u * xk[c];
         }

@@ -185,6 +185,7 @@ static inline void project(const double *restrict u, const double *restrict v, d
         for (l = 0; l <= j; l++) {
             const double *vl = v + l * nw + i;
 
+#pragma omp simd
             for (c = 0; c < w; c++)
                 d[l * w + c] += u[i + c] * vl[c];
         }
@@ -199,6 +200,7 @@ static inline void subtract(double *restrict u, const double *restrict v, const 
         for (l = 0; l <= j; l++) {
             const double *vl = v + l * nw + i;
 
+#pragma omp simd
             for (c = 0; c < w; c++)
                 u[i + c] -= d[l * w + c] * vl[c];
         }
