@@ -381,8 +381,9 @@ static void solve_multi(const multi_payload *pl, const double *b, double *x, siz
 Test(engine_krylov, gmres_in_lockstep_matches_gaussian_elimination_whatever_the_width,
      .timeout = 30)
 {
-    enum { K = 5 };
-    double *a = giant_scc(21, N), b[K * N], x5[N * K], x2[N * 2], x3[N * 3], want[N], r, t;
+    enum { K = 5, W = GLCA_ENGINE__MULTI_WIDTH };
+    double *a = giant_scc(21, N), b[W * N], x5[N * K], x2[N * 2], x3[N * 3], x8[N * W];
+    double want[N], r, t;
     glca_engine__csc *m = to_csc(a, N);
     glca_engine__ilu *f = NULL;
     glca_error err = GLCA_ERROR_INIT;
@@ -401,6 +402,13 @@ Test(engine_krylov, gmres_in_lockstep_matches_gaussian_elimination_whatever_the_
     solve_multi(&pl, b, x5, 0, K);
     solve_multi(&pl, b, x2, 0, 2); /* the same systems split differently */
     solve_multi(&pl, b, x3, 2, 3);
+    /* padded to the kernels' width with zero right-hand sides, as background_lambda.c does:
+       those converge before any cycle and must stay exactly zero */
+    memset(b + K * N, 0, (W - K) * N * sizeof *b);
+    solve_multi(&pl, b, x8, 0, W);
+    for (i = 0; i < N; i++)
+        for (c = K; c < W; c++)
+            cr_assert_eq(x8[i * W + c], 0.0, "padding %zu row %zu", c, i);
     for (c = 0; c < K; c++) {
         dense_solve(a, b + c * N, want, N, true);
         for (i = 0; i < N; i++) {
@@ -410,6 +418,7 @@ Test(engine_krylov, gmres_in_lockstep_matches_gaussian_elimination_whatever_the_
             /* a system's arithmetic is its own: the block it shares does not change a bit */
             cr_assert_eq(got, c < 2 ? x2[i * 2 + c] : x3[i * 3 + c - 2], "system %zu row %zu", c,
                          i);
+            cr_assert_eq(got, x8[i * W + c], "system %zu row %zu, padded", c, i);
             /* componentwise backward error of A^T x = b, from the dense matrix */
             r = b[c * N + i];
             t = fabs(r);
