@@ -2,7 +2,8 @@
  * Iterative solves for the backgrounds where a sparse LU fills in (a giant strongly connected
  * component with market hubs): restarted GMRES with right preconditioning, and an ILU(0)
  * preconditioner of A^T.  The direct solver stays KLU (solver.h); these are used by Lambda
- * (background_lambda.c: A^T y = (C·B)^T_c preconditioned by ILU(0)) and by Monte Carlo
+ * (background_lambda.c: A^T y = (C·B)^T_c preconditioned by ILU(0), the categories in lockstep
+ * blocks, krylov_multi.c) and by Monte Carlo
  * (montecarlo.c: the perturbed A preconditioned by the nominal KLU factors).
  *
  * Residuals are weighted: GMRES minimizes ||w ∘ (b - Op x)||_2 with w_i = 1 / (|Op| |x0| + |b|)_i
