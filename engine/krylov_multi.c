@@ -26,13 +26,13 @@ enum { RUNNING, IN_CYCLE, OUT_OF_CYCLE, FINISHED };
 struct glca_engine__gmres_multi {
     size_t n, width;
     int m;
-    double *v;            /* (m + 1) vectors of n × width */
-    double *h;            /* per system (m + 1) × m, column-major */
-    double *cs, *sn, *g;  /* per system m, m, m + 1 */
-    double *w, *z, *t, *r; /* n × width */
+    double *v;               /* (m + 1) vectors of n × width */
+    double *h;               /* per system (m + 1) × m, column-major */
+    double *cs, *sn, *g;     /* per system m, m, m + 1 */
+    double *w, *z, *t, *r;   /* n × width */
     double *beta, *be, *dot; /* width */
-    double *proj;         /* (m + 1) × width: projections, then the solutions y */
-    int *redo;            /* width: a second Gram-Schmidt pass */
+    double *proj;            /* (m + 1) × width: projections, then the solutions y */
+    int *redo;               /* width: a second Gram-Schmidt pass */
     int *state, *used, *budget, *total, *stalls;
 };
 
@@ -58,8 +58,8 @@ int glca_engine__gmres_multi_new(glca_engine__gmres_multi **out, size_t n, size_
         !(g->z = glca_calloc((n + 1) * b, sizeof *g->z)) ||
         !(g->t = glca_calloc((n + 1) * b, sizeof *g->t)) ||
         !(g->r = glca_calloc((n + 1) * b, sizeof *g->r)) ||
-        !(g->beta = glca_calloc(b, sizeof *g->beta)) ||
-        !(g->be = glca_calloc(b, sizeof *g->be)) || !(g->dot = glca_calloc(b, sizeof *g->dot)) ||
+        !(g->beta = glca_calloc(b, sizeof *g->beta)) || !(g->be = glca_calloc(b, sizeof *g->be)) ||
+        !(g->dot = glca_calloc(b, sizeof *g->dot)) ||
         !(g->proj = glca_calloc((m + 1) * b, sizeof *g->proj)) ||
         !(g->redo = glca_calloc(b, sizeof *g->redo)) ||
         !(g->state = glca_calloc(b, sizeof *g->state)) ||
@@ -320,8 +320,8 @@ static void combine(glca_engine__gmres_multi *g, size_t width)
 }
 
 /* One cycle of every system IN_CYCLE (residual in g->r, weights set); x updated. */
-static void cycle(glca_engine__gmres_multi *g, const glca_engine__krylov_multi_ops *ops,
-                  double *x, size_t width, double tol)
+static void cycle(glca_engine__gmres_multi *g, const glca_engine__krylov_multi_ops *ops, double *x,
+                  size_t width, double tol)
 {
     const size_t n = g->n, m = (size_t)g->m, nw = n * width;
     size_t i, j, c;
@@ -384,8 +384,7 @@ static void cycle(glca_engine__gmres_multi *g, const glca_engine__krylov_multi_o
 
 int glca_engine__gmres_multi_solve(glca_engine__gmres_multi *g,
                                    const glca_engine__krylov_multi_ops *ops, const double *b,
-                                   double *x, size_t width, double tol, int max_iter,
-                                   size_t *iters)
+                                   double *x, size_t width, double tol, int max_iter, size_t *iters)
 {
     const double inner = tol * sqrt((double)g->n) / 4; /* as krylov.c */
     size_t c, sum = 0;
