@@ -13,7 +13,7 @@
 static const char help[] =
     "usage: greenlca assess PRODUCT.xml [PRODUCT.xml…] --inventory FILE [--inventory FILE…]\n"
     "                       --method FILE [--ruleset FILE | --rules-dir DIR] [--on DATE]\n"
-    "                       [--format table|json|csv]\n"
+    "                       [--format table|json|csv] [--cache-dir DIR]\n"
     "\n"
     "Life-cycle impacts of each product per impact category and life-cycle stage, and its\n"
     "GB/T 32161 verdict when rules are given.\n"
@@ -27,6 +27,9 @@ static const char help[] =
     "thresholds: R1, E1)\", \"not certified (on provisional thresholds: V7)\".\n"
     "  --format F         table (default); json: one object per product, one per line;\n"
     "                     csv: impacts only\n"
+    "  --cache-dir DIR    keep the prepared background in DIR (the Lambda cache of batch,\n"
+    "                     keyed by the inputs' content): a second run skips parsing, linking\n"
+    "                     and preparation; needs a single --method and no import options\n"
     "Imported inventories (every study command; inventories/importers/README.md):\n"
     "  --allocation A     data (default), physical, economic or none, for multi-output processes\n"
     "  --provider-map F   CSV consumer,flow,provider: choices among several providers\n"
@@ -126,7 +129,7 @@ static int assess_one(const cli_study *s, const char *path, const char *format, 
 int cmd_assess(int argc, char **argv)
 {
     cli_option opts[] = {{"help", false, false, 0, {0}}, {"format", true, false, 0, {0}},
-                         CLI_STUDY_OPTIONS, {0}};
+                         {"cache-dir", true, false, 0, {0}}, CLI_STUDY_OPTIONS, {0}};
     cli_args a = {opts, 0, {0}};
     cli_study s;
     const char *format;

@@ -26,6 +26,20 @@ int cli_import_options(const cli_args *a, const char *cmd, glca_load_options *o)
     return 0;
 }
 
+/* The background through the Lambda cache in `dir`; a damaged cache file is a warning. */
+static int open_cached(cli_study *s, const char *dir, const glca_background_options *opts,
+                       size_t *problems, glca_error *err)
+{
+    glca_cache_report report;
+    int rc;
+
+    rc = glca_load_background_cached(&s->bg, &report, dir, s->inventories, s->ninventories,
+                                     s->method, opts, cli_diag_print, problems, err);
+    if (report.warning[0])
+        fprintf(stderr, "greenlca: warning: %s\n", report.warning);
+    return rc;
+}
+
 int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_allowed)
 {
     glca_background_options opts = GLCA_BACKGROUND_OPTIONS_INIT;
@@ -34,6 +48,7 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
     glca_error err = GLCA_ERROR_INIT;
     const cli_option *inv = cli_find(a, "inventory");
     const char *ruleset = cli_value(a, "ruleset"), *dir = cli_value(a, "rules-dir");
+    const char *cache_dir = cli_value(a, "cache-dir"); /* only in the tables of some commands */
     size_t problems = 0;
     int rc;
 
@@ -53,6 +68,14 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
     }
     if ((rc = cli_import_options(a, cmd, &lo)))
         return rc;
+    /* the cache key covers the inventory and method bytes and the background options, not
+       the import options nor a second method: refuse what it would not tell apart */
+    if (cache_dir && (methods->count != 1 || cli_value(a, "allocation") ||
+                      cli_value(a, "provider-map") || cli_value(a, "linking-report"))) {
+        fprintf(stderr, "greenlca %s: --cache-dir takes one --method and no --allocation, "
+                        "--provider-map or --linking-report\n", cmd);
+        return CLI_EXIT_USAGE;
+    }
     s->inventories = inv->values;
     s->ninventories = inv->count;
     s->methods = methods->values;
@@ -65,7 +88,9 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
         rc = 0;
     if (rc == 0 && s->rules && cli_value(a, "on"))
         rc = glca_rulebook_set_date(s->rules, cli_value(a, "on"), &err);
-    if (rc == 0)
+    if (rc == 0 && cache_dir)
+        rc = open_cached(s, cache_dir, &opts, &problems, &err);
+    else if (rc == 0)
         rc = glca_load_background_ex(&s->bg, s->inventories, s->ninventories, s->methods,
                                      s->nmethods, &lo, &opts, cli_diag_print, &problems, &err);
     if (rc < 0) {

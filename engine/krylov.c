@@ -402,3 +402,46 @@ void glca_engine__ilu_tsolve(const glca_engine__ilu *f, double *x)
             x[f->col[p]] -= f->val[p] * zi;
     }
 }
+
+/* glca_engine__ilu_solve_multi for a width the caller may make a constant */
+static inline void solve_multi(const glca_engine__ilu *f, double *restrict x, size_t width)
+{
+    const size_t *restrict col = f->col;
+    const double *restrict val = f->val;
+    size_t i, p, c;
+
+    /* the order of each vector's sums is glca_engine__ilu_solve's */
+    for (i = 0; i < f->n; i++) {
+        double *xi = x + i * width;
+
+        for (p = f->rowptr[i]; p < f->diag[i]; p++) {
+            const double l = val[p], *xk = x + col[p] * width;
+
+#pragma omp simd
+            for (c = 0; c < width; c++)
+                xi[c] -= l * xk[c];
+        }
+    }
+    for (i = f->n; i-- > 0;) {
+        double *xi = x + i * width;
+        const double d = val[f->diag[i]];
+
+        for (p = f->diag[i] + 1; p < f->rowptr[i + 1]; p++) {
+            const double u = val[p], *xk = x + col[p] * width;
+
+#pragma omp simd
+            for (c = 0; c < width; c++)
+                xi[c] -= u * xk[c];
+        }
+        for (c = 0; c < width; c++)
+            xi[c] /= d;
+    }
+}
+
+void glca_engine__ilu_solve_multi(const glca_engine__ilu *f, double *x, size_t width)
+{
+    if (width == GLCA_ENGINE__MULTI_WIDTH)
+        solve_multi(f, x, GLCA_ENGINE__MULTI_WIDTH);
+    else
+        solve_multi(f, x, width);
+}

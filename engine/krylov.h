@@ -2,7 +2,8 @@
  * Iterative solves for the backgrounds where a sparse LU fills in (a giant strongly connected
  * component with market hubs): restarted GMRES with right preconditioning, and an ILU(0)
  * preconditioner of A^T.  The direct solver stays KLU (solver.h); these are used by Lambda
- * (background_lambda.c: A^T y = (C·B)^T_c preconditioned by ILU(0)) and by Monte Carlo
+ * (background_lambda.c: A^T y = (C·B)^T_c preconditioned by ILU(0), the categories in lockstep
+ * blocks, krylov_multi.c) and by Monte Carlo
  * (montecarlo.c: the perturbed A preconditioned by the nominal KLU factors).
  *
  * Residuals are weighted: GMRES minimizes ||w ∘ (b - Op x)||_2 with w_i = 1 / (|Op| |x0| + |b|)_i
@@ -73,5 +74,44 @@ void glca_engine__ilu_free(glca_engine__ilu *f);
 void glca_engine__ilu_solve(const glca_engine__ilu *f, double *x);
 /** x := (L U)^-T x in place: the preconditioner of A itself (A = (A^T)^T ~ U^T L^T). */
 void glca_engine__ilu_tsolve(const glca_engine__ilu *f, double *x);
+
+/*
+ * Several systems with the same operator advanced in lockstep (krylov_multi.c): vectors are
+ * interleaved, entry i of system c at [i * width + c], so one pass over the operator's and the
+ * preconditioner's entries serves every system.  Each system's arithmetic is that of its own
+ * GMRES (its sums run over i in the same order, its cycles end on its own estimate and it
+ * leaves when its own true backward error is met), so a result does not depend on the width,
+ * on which systems share a block or on how blocks go to threads.
+ */
+typedef struct glca_engine__krylov_multi_ops {
+    /** y = Op x for `width` interleaved vectors; also y_abs = |Op| |x| if not NULL. */
+    void (*apply)(void *payload, const double *x, double *y, double *y_abs, size_t width);
+    /** x := M^-1 x for `width` interleaved vectors, in place. */
+    void (*precond)(void *payload, double *x, size_t width);
+    void *payload;
+} glca_engine__krylov_multi_ops;
+
+typedef struct glca_engine__gmres_multi glca_engine__gmres_multi;
+
+/** The width the kernels are specialized for (blocks of it run fastest). */
+#define GLCA_ENGINE__MULTI_WIDTH 8
+
+/** Workspace for up to `width` systems of order n; one per thread. */
+int glca_engine__gmres_multi_new(glca_engine__gmres_multi **out, size_t n, size_t width,
+                                 int restart, glca_error *err);
+void glca_engine__gmres_multi_free(glca_engine__gmres_multi *g);
+
+/**
+ * glca_engine__gmres_solve for `width` (at most the workspace's) interleaved systems: b and x
+ * are n × width, x the initial guesses.  `iters` (may be NULL) receives the iterations summed
+ * over the systems; returns the number of systems that converged (width when all did).
+ */
+int glca_engine__gmres_multi_solve(glca_engine__gmres_multi *g,
+                                   const glca_engine__krylov_multi_ops *ops, const double *b,
+                                   double *x, size_t width, double tol, int max_iter,
+                                   size_t *iters);
+
+/** glca_engine__ilu_solve on `width` interleaved vectors (x[i * width + c]). */
+void glca_engine__ilu_solve_multi(const glca_engine__ilu *f, double *x, size_t width);
 
 #endif

@@ -159,3 +159,70 @@ Test(cli_validate, lists_every_problem_not_just_the_first, .timeout = 30)
     free(path);
     free(dir);
 }
+
+/* The one *.lambda file in `dir` into `path`; fails the test unless there is exactly one. */
+static void the_cache_file(const char *dir, char *path, size_t size)
+{
+    char cmd[512];
+    FILE *p;
+    size_t len;
+
+    snprintf(cmd, sizeof cmd, "ls %s/*.lambda", dir);
+    p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    cr_assert_not_null(fgets(path, (int)size, p), "no cache file in %s", dir);
+    len = strcspn(path, "\n");
+    path[len] = '\0';
+    cr_assert_null(fgets(cmd, sizeof cmd, p), "more than one cache file: %s", cmd);
+    pclose(p);
+}
+
+static double cached_total(const char *dir, const char *want_err)
+{
+    char cmd[1024];
+    run_result r;
+    double total;
+
+    snprintf(cmd, sizeof cmd, GLCA_CLI " assess " FIX "heater.product.xml " WORKED
+             "--format json --cache-dir %s", dir);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    if (want_err)
+        cr_assert_not_null(strstr(r.err, want_err), "stderr: %s", r.err);
+    else
+        cr_assert_eq(r.err[0], '\0', "stderr: %s", r.err);
+    total = json_number_after(r.out, NULL, "\"total\": ");
+    run_result_free(&r);
+    return total;
+}
+
+Test(cli_assess, cache_dir_gives_the_worked_example_cold_warm_and_after_damage, .timeout = 60)
+{
+    char dir[] = "/tmp/glca-assess-cacheXXXXXX", file[1024], cmd[1200];
+    run_result r;
+    FILE *f;
+    long len;
+
+    cr_assert_not_null(mkdtemp(dir));
+    /* README of the worked example: total 628.661025512757, whichever way the background came */
+    assert_rel(cached_total(dir, NULL), 628.661025512757, 1e-12); /* miss: stored */
+    the_cache_file(dir, file, sizeof file);
+    assert_rel(cached_total(dir, NULL), 628.661025512757, 1e-12); /* hit */
+    /* truncated: detected, ignored with a warning, rebuilt from the inputs */
+    f = fopen(file, "r+b");
+    cr_assert_not_null(f);
+    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+    len = ftell(f);
+    fclose(f);
+    cr_assert_eq(truncate(file, len / 2), 0);
+    assert_rel(cached_total(dir, "warning"), 628.661025512757, 1e-12);
+    assert_rel(cached_total(dir, NULL), 628.661025512757, 1e-12); /* rewritten whole */
+    /* a second method is not in the key: refused rather than cached wrongly */
+    snprintf(cmd, sizeof cmd, GLCA_CLI " assess " FIX "heater.product.xml " WORKED
+             "--method " FIX "gwp.method.xml --cache-dir %s", dir);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 2, "stderr: %s", r.err);
+    run_result_free(&r);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}

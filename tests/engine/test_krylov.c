@@ -323,3 +323,113 @@ Test(engine_krylov, gmres_preconditioned_by_a_nominal_ilu_solves_a_perturbed_sys
     free(a);
     free(ap);
 }
+
+typedef struct multi_payload {
+    const double *a; /* dense, row-major */
+    const glca_engine__ilu *ilu;
+} multi_payload;
+
+/* Y = A^T X on interleaved vectors, from the dense matrix */
+static void apply_multi(void *payload, const double *x, double *y, double *y_abs, size_t width)
+{
+    const multi_payload *p = payload;
+    size_t i, j, c;
+
+    for (i = 0; i < N; i++)
+        for (c = 0; c < width; c++) {
+            double s = 0, t = 0;
+
+            for (j = 0; j < N; j++) {
+                s += p->a[j * N + i] * x[j * width + c];
+                t += fabs(p->a[j * N + i] * x[j * width + c]);
+            }
+            y[i * width + c] = s;
+            if (y_abs)
+                y_abs[i * width + c] = t;
+        }
+}
+
+static void precond_multi(void *payload, double *x, size_t width)
+{
+    glca_engine__ilu_solve_multi(((const multi_payload *)payload)->ilu, x, width);
+}
+
+/* GMRES on `width` interleaved transposed systems, columns [first, first + width) of b */
+static void solve_multi(const multi_payload *pl, const double *b, double *x, size_t first,
+                        size_t width)
+{
+    glca_engine__krylov_multi_ops ops = {apply_multi, precond_multi, (void *)pl};
+    glca_engine__gmres_multi *g = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+    double *bb = malloc(N * width * sizeof *bb);
+    size_t i, c, iters = 0;
+
+    cr_assert(bb);
+    for (i = 0; i < N; i++)
+        for (c = 0; c < width; c++)
+            bb[i * width + c] = b[(first + c) * N + i];
+    memcpy(x, bb, N * width * sizeof *x);
+    precond_multi((void *)pl, x, width);
+    OK(glca_engine__gmres_multi_new(&g, N, width, 10, &err), &err);
+    cr_assert_eq(glca_engine__gmres_multi_solve(g, &ops, bb, x, width, 1e-13, 500, &iters),
+                 (int)width, "not all of %zu systems converged", width);
+    cr_assert_gt(iters, width); /* the initial guesses are not the solutions */
+    glca_engine__gmres_multi_free(g);
+    free(bb);
+}
+
+Test(engine_krylov, gmres_in_lockstep_matches_gaussian_elimination_whatever_the_width,
+     .timeout = 30)
+{
+    enum { K = 5, W = GLCA_ENGINE__MULTI_WIDTH };
+    double *a = giant_scc(21, N), b[W * N], x5[N * K], x2[N * 2], x3[N * 3], x8[N * W];
+    double want[N], r, t;
+    glca_engine__csc *m = to_csc(a, N);
+    glca_engine__ilu *f = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+    multi_payload pl = {a, NULL};
+    uint64_t st = 5;
+    size_t i, j, c;
+
+    /* right-hand sides of different supports and magnitudes, like rows of C·B */
+    for (c = 0; c < K; c++)
+        for (i = 0; i < N; i++)
+            b[c * N + i] = uniform(&st) < 0.2 + 0.15 * (double)c ? pow(10, (double)c) *
+                                                                      uniform(&st)
+                                                                : 0;
+    OK(glca_engine__ilu_new(&f, m, &err), &err);
+    pl.ilu = f;
+    solve_multi(&pl, b, x5, 0, K);
+    solve_multi(&pl, b, x2, 0, 2); /* the same systems split differently */
+    solve_multi(&pl, b, x3, 2, 3);
+    /* padded to the kernels' width with zero right-hand sides, as background_lambda.c does:
+       those converge before any cycle and must stay exactly zero */
+    memset(b + K * N, 0, (W - K) * N * sizeof *b);
+    solve_multi(&pl, b, x8, 0, W);
+    for (i = 0; i < N; i++)
+        for (c = K; c < W; c++)
+            cr_assert_eq(x8[i * W + c], 0.0, "padding %zu row %zu", c, i);
+    for (c = 0; c < K; c++) {
+        dense_solve(a, b + c * N, want, N, true);
+        for (i = 0; i < N; i++) {
+            const double got = x5[i * K + c];
+
+            ASSERT_REL(got, want[i], 1e-9);
+            /* a system's arithmetic is its own: the block it shares does not change a bit */
+            cr_assert_eq(got, c < 2 ? x2[i * 2 + c] : x3[i * 3 + c - 2], "system %zu row %zu", c,
+                         i);
+            cr_assert_eq(got, x8[i * W + c], "system %zu row %zu, padded", c, i);
+            /* componentwise backward error of A^T x = b, from the dense matrix */
+            r = b[c * N + i];
+            t = fabs(r);
+            for (j = 0; j < N; j++) {
+                r -= a[j * N + i] * x5[j * K + c];
+                t += fabs(a[j * N + i] * x5[j * K + c]);
+            }
+            cr_assert(fabs(r) <= 1e-12 * t, "system %zu row %zu: residual %g of %g", c, i, r, t);
+        }
+    }
+    glca_engine__ilu_free(f);
+    glca_engine__csc_free(m);
+    free(a);
+}
