@@ -21,12 +21,27 @@ static int fail(glca_error *err, sqlite3 *db, const char *path)
     return glca_inventories__db_error(err, db, path, "merging results");
 }
 
+/* The part's run with this key (0: none).  A rank killed before it created its store's schema
+ * leaves a part with no tables: nothing of it was committed, so there is nothing to merge. */
 static int part_run(sqlite3 *db, const char *key, long long *out)
 {
     sqlite3_stmt *st = NULL;
     int rc;
 
     *out = 0;
+    if ((rc = sqlite3_prepare_v2(db,
+                                 "SELECT count(*) FROM part.sqlite_master WHERE type = 'table' "
+                                 "AND name = 'run'",
+                                 -1, &st, NULL)) != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == 0) {
+        sqlite3_finalize(st);
+        return SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return rc;
     if ((rc = sqlite3_prepare_v2(db, "SELECT max(id) FROM part.run WHERE key = ?1", -1, &st,
                                  NULL)) != SQLITE_OK)
         return rc;
