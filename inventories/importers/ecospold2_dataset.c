@@ -40,34 +40,13 @@ static glca_srcloc here(const reader *r)
 
 static bool named(const reader *r, const char *name)
 {
-    return strcmp(glca_xml_name(r->x), name) == 0 &&
-           strcmp(glca_xml_ns(r->x), GLCA_NS_ECOSPOLD2) == 0;
+    return glca_inventories__es2_is(r->x, name);
 }
 
 /* The text of the current element, trimmed, in `*out` (replacing what was there). */
 static int text_of(reader *r, char **out)
 {
-    const char *t, *end;
-    char *copy;
-    int ev;
-
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START)
-        if ((ev = glca_xml_skip(r->x, r->err)) < 0)
-            return ev;
-    if (ev < 0)
-        return ev;
-    for (t = glca_xml_text(r->x); *t == ' ' || *t == '\t' || *t == '\n' || *t == '\r'; t++)
-        ;
-    for (end = t + strlen(t); end > t && (end[-1] == ' ' || end[-1] == '\t' ||
-                                          end[-1] == '\n' || end[-1] == '\r'); end--)
-        ;
-    if (!(copy = glca_malloc((size_t)(end - t) + 1)))
-        return glca_error_oom(r->err);
-    memcpy(copy, t, (size_t)(end - t));
-    copy[end - t] = '\0';
-    glca_free(*out);
-    *out = copy;
-    return 0;
+    return glca_inventories__es2_text(r->x, r->err, out);
 }
 
 static int attr_copy(reader *r, const char *name, char **out)
@@ -161,64 +140,6 @@ static int read_property(reader *r, glca_es2_exchange *e)
     return glca_xml_skip(r->x, r->err);
 }
 
-static int read_compartment(reader *r, glca_es2_exchange *e)
-{
-    char *comp = NULL, *sub = NULL;
-    int ev, rc = 0;
-
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        if (named(r, "compartment"))
-            rc = text_of(r, &comp);
-        else if (named(r, "subcompartment"))
-            rc = text_of(r, &sub);
-        else
-            rc = glca_xml_skip(r->x, r->err);
-        if (rc < 0)
-            goto cleanup;
-    }
-    if ((rc = ev) < 0)
-        goto cleanup;
-    rc = 0;
-    if (comp) {
-        size_t n = strlen(comp) + (sub ? strlen(sub) + 1 : 0) + 1;
-
-        glca_free(e->compartment);
-        if (!(e->compartment = glca_malloc(n))) {
-            rc = glca_error_oom(r->err);
-            goto cleanup;
-        }
-        snprintf(e->compartment, n, "%s%s%s", comp, sub ? "/" : "", sub ? sub : "");
-    }
-cleanup:
-    glca_free(comp);
-    glca_free(sub);
-    return rc;
-}
-
-/* A waste output is not a co-product: it is supplied to the activity that treats it. */
-static int read_classification(reader *r, glca_es2_exchange *e)
-{
-    char *system = NULL, *value = NULL;
-    int ev, rc = 0;
-
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        rc = named(r, "classificationSystem")  ? text_of(r, &system)
-             : named(r, "classificationValue") ? text_of(r, &value)
-                                               : glca_xml_skip(r->x, r->err);
-        if (rc < 0)
-            goto cleanup;
-    }
-    if ((rc = ev) < 0)
-        goto cleanup;
-    rc = 0;
-    if (system && value && strcmp(system, "By-product classification") == 0)
-        e->waste = strcmp(value, "Waste") == 0;
-cleanup:
-    glca_free(system);
-    glca_free(value);
-    return rc;
-}
-
 static void exchange_clear(glca_es2_exchange *e)
 {
     glca_free(e->flow);
@@ -267,9 +188,9 @@ static int read_exchange(reader *r, bool elementary)
         else if (named(r, "property"))
             rc = read_property(r, &e);
         else if (named(r, "compartment"))
-            rc = read_compartment(r, &e);
+            rc = glca_inventories__es2_compartment(r->x, r->err, &e.compartment);
         else if (named(r, "classification"))
-            rc = read_classification(r, &e);
+            rc = glca_inventories__es2_classification(r->x, r->err, &e.waste);
         else
             rc = glca_xml_skip(r->x, r->err);
         if (rc < 0)

@@ -23,6 +23,15 @@
 /* ---------------------------------------------------------------- into the import */
 
 /* The reader's entry point, as importers.h declares it (repeated for the tests). */
+/* Element helpers of both readers (ecospold2_xml.c): whether the current element is `name` in
+ * the EcoSpold 2 namespace; its text, trimmed, replacing `*out`; a <compartment> element as
+ * "compartment/subcompartment" in `*out` (unchanged without one); a <classification> setting
+ * `*waste` when its system is the by-product classification. */
+bool glca_inventories__es2_is(glca_xml *x, const char *name);
+int glca_inventories__es2_text(glca_xml *x, glca_error *err, char **out);
+int glca_inventories__es2_compartment(glca_xml *x, glca_error *err, char **out);
+int glca_inventories__es2_classification(glca_xml *x, glca_error *err, bool *waste);
+
 int glca_inventories__read_ecospold2(glca_import *im, const char *path,
                                      const glca_xml_limits *limits, glca_diag_fn diag,
                                      void *payload, glca_error *err);
@@ -164,6 +173,15 @@ void glca_inventories__es2_set_free(glca_es2_set *s);
 /* ---------------------------------------------------------------- into the import */
 
 /* The reader's entry point, as importers.h declares it (repeated for the tests). */
+/* Element helpers of both readers (ecospold2_xml.c): whether the current element is `name` in
+ * the EcoSpold 2 namespace; its text, trimmed, replacing `*out`; a <compartment> element as
+ * "compartment/subcompartment" in `*out` (unchanged without one); a <classification> setting
+ * `*waste` when its system is the by-product classification. */
+bool glca_inventories__es2_is(glca_xml *x, const char *name);
+int glca_inventories__es2_text(glca_xml *x, glca_error *err, char **out);
+int glca_inventories__es2_compartment(glca_xml *x, glca_error *err, char **out);
+int glca_inventories__es2_classification(glca_xml *x, glca_error *err, bool *waste);
+
 int glca_inventories__read_ecospold2(glca_import *im, const char *path,
                                      const glca_xml_limits *limits, glca_diag_fn diag,
                                      void *payload, glca_error *err);

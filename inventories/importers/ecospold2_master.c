@@ -22,33 +22,12 @@ typedef struct mreader {
 
 static bool named(const mreader *r, const char *name)
 {
-    return strcmp(glca_xml_name(r->x), name) == 0 &&
-           strcmp(glca_xml_ns(r->x), GLCA_NS_ECOSPOLD2) == 0;
+    return glca_inventories__es2_is(r->x, name);
 }
 
 static int text_of(mreader *r, char **out)
 {
-    const char *t;
-    size_t n;
-    int ev;
-
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START)
-        if ((ev = glca_xml_skip(r->x, r->err)) < 0)
-            return ev;
-    if (ev < 0)
-        return ev;
-    for (t = glca_xml_text(r->x); *t == ' ' || *t == '\n' || *t == '\r' || *t == '\t'; t++)
-        ;
-    for (n = strlen(t); n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\n' || t[n - 1] == '\r' ||
-                                  t[n - 1] == '\t');
-         n--)
-        ;
-    glca_free(*out);
-    if (!(*out = glca_malloc(n + 1)))
-        return glca_error_oom(r->err);
-    memcpy(*out, t, n);
-    (*out)[n] = '\0';
-    return 0;
+    return glca_inventories__es2_text(r->x, r->err, out);
 }
 
 static void mflow_clear(glca_es2_mflow *f)
@@ -58,61 +37,6 @@ static void mflow_clear(glca_es2_mflow *f)
     glca_free(f->unit);
     glca_free(f->compartment);
     glca_free(f->cas);
-}
-
-/* <compartment><compartment>air</compartment><subcompartment>urban</subcompartment></...> */
-static int read_compartment(mreader *r, glca_es2_mflow *f)
-{
-    char *comp = NULL, *sub = NULL;
-    int ev, rc = 0;
-
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        rc = named(r, "compartment")      ? text_of(r, &comp)
-             : named(r, "subcompartment") ? text_of(r, &sub)
-                                          : glca_xml_skip(r->x, r->err);
-        if (rc < 0)
-            goto cleanup;
-    }
-    if ((rc = ev) < 0)
-        goto cleanup;
-    rc = 0;
-    if (comp) {
-        size_t n = strlen(comp) + (sub ? strlen(sub) + 1 : 0) + 1;
-
-        glca_free(f->compartment);
-        if (!(f->compartment = glca_malloc(n))) {
-            rc = glca_error_oom(r->err);
-            goto cleanup;
-        }
-        snprintf(f->compartment, n, "%s%s%s", comp, sub ? "/" : "", sub ? sub : "");
-    }
-cleanup:
-    glca_free(comp);
-    glca_free(sub);
-    return rc;
-}
-
-static int read_classification(mreader *r, glca_es2_mflow *f)
-{
-    char *system = NULL, *value = NULL;
-    int ev, rc = 0;
-
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        rc = named(r, "classificationSystem")  ? text_of(r, &system)
-             : named(r, "classificationValue") ? text_of(r, &value)
-                                               : glca_xml_skip(r->x, r->err);
-        if (rc < 0)
-            goto cleanup;
-    }
-    if ((rc = ev) < 0)
-        goto cleanup;
-    rc = 0;
-    if (system && value && strcmp(system, "By-product classification") == 0)
-        f->waste = strcmp(value, "Waste") == 0;
-cleanup:
-    glca_free(system);
-    glca_free(value);
-    return rc;
 }
 
 static int read_flow(mreader *r, bool elementary)
@@ -136,9 +60,9 @@ static int read_flow(mreader *r, bool elementary)
         else if (named(r, "unitName"))
             rc = text_of(r, &f.unit);
         else if (named(r, "compartment"))
-            rc = read_compartment(r, &f);
+            rc = glca_inventories__es2_compartment(r->x, r->err, &f.compartment);
         else if (named(r, "classification"))
-            rc = read_classification(r, &f);
+            rc = glca_inventories__es2_classification(r->x, r->err, &f.waste);
         else
             rc = glca_xml_skip(r->x, r->err);
         if (rc < 0)

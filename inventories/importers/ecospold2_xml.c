@@ -1,0 +1,103 @@
+/*
+ * Element helpers shared by the EcoSpold 2 dataset reader and the MasterData reader: both read
+ * trimmed element text, <compartment>/<subcompartment> pairs and the by-product classification
+ * the same way.
+ */
+#include "importers/ecospold2_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool glca_inventories__es2_is(glca_xml *x, const char *name)
+{
+    return strcmp(glca_xml_name(x), name) == 0 && strcmp(glca_xml_ns(x), GLCA_NS_ECOSPOLD2) == 0;
+}
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int glca_inventories__es2_text(glca_xml *x, glca_error *err, char **out)
+{
+    const char *t, *end;
+    char *copy;
+    int ev;
+
+    while ((ev = glca_xml_next(x, err)) == GLCA_XML_START)
+        if ((ev = glca_xml_skip(x, err)) < 0)
+            return ev;
+    if (ev < 0)
+        return ev;
+    for (t = glca_xml_text(x); blank(*t); t++)
+        ;
+    for (end = t + strlen(t); end > t && blank(end[-1]); end--)
+        ;
+    if (!(copy = glca_malloc((size_t)(end - t) + 1)))
+        return glca_error_oom(err);
+    memcpy(copy, t, (size_t)(end - t));
+    copy[end - t] = '\0';
+    glca_free(*out);
+    *out = copy;
+    return 0;
+}
+
+int glca_inventories__es2_compartment(glca_xml *x, glca_error *err, char **out)
+{
+    char *comp = NULL, *sub = NULL;
+    int ev, rc = 0;
+
+    while ((ev = glca_xml_next(x, err)) == GLCA_XML_START) {
+        if (glca_inventories__es2_is(x, "compartment"))
+            rc = glca_inventories__es2_text(x, err, &comp);
+        else if (glca_inventories__es2_is(x, "subcompartment"))
+            rc = glca_inventories__es2_text(x, err, &sub);
+        else
+            rc = glca_xml_skip(x, err);
+        if (rc < 0)
+            goto cleanup;
+    }
+    if ((rc = ev) < 0)
+        goto cleanup;
+    rc = 0;
+    if (comp) {
+        size_t n = strlen(comp) + (sub ? strlen(sub) + 1 : 0) + 1;
+
+        glca_free(*out);
+        if (!(*out = glca_malloc(n))) {
+            rc = glca_error_oom(err);
+            goto cleanup;
+        }
+        snprintf(*out, n, "%s%s%s", comp, sub ? "/" : "", sub ? sub : "");
+    }
+cleanup:
+    glca_free(comp);
+    glca_free(sub);
+    return rc;
+}
+
+int glca_inventories__es2_classification(glca_xml *x, glca_error *err, bool *waste)
+{
+    char *system = NULL, *value = NULL;
+    int ev, rc = 0;
+
+    while ((ev = glca_xml_next(x, err)) == GLCA_XML_START) {
+        if (glca_inventories__es2_is(x, "classificationSystem"))
+            rc = glca_inventories__es2_text(x, err, &system);
+        else if (glca_inventories__es2_is(x, "classificationValue"))
+            rc = glca_inventories__es2_text(x, err, &value);
+        else
+            rc = glca_xml_skip(x, err);
+        if (rc < 0)
+            goto cleanup;
+    }
+    if ((rc = ev) < 0)
+        goto cleanup;
+    rc = 0;
+    if (system && value && strcmp(system, "By-product classification") == 0)
+        *waste = strcmp(value, "Waste") == 0;
+cleanup:
+    glca_free(system);
+    glca_free(value);
+    return rc;
+}
