@@ -1,7 +1,8 @@
 /*
- * Element helpers shared by the EcoSpold 2 dataset reader and the MasterData reader: both read
- * trimmed element text, <compartment>/<subcompartment> pairs and the by-product classification
- * the same way.
+ * Helpers shared by the EcoSpold 2 dataset reader and the MasterData reader: both read trimmed
+ * element text, <compartment>/<subcompartment> pairs, the by-product classification and the
+ * other elements that describe a flow the same way, and keep what they read in arrays that
+ * grow the same way.
  */
 #include "importers/ecospold2_int.h"
 
@@ -100,4 +101,43 @@ cleanup:
     glca_free(system);
     glca_free(value);
     return rc;
+}
+
+int glca_inventories__es2_flow_children(glca_xml *x, glca_error *err,
+                                        const glca_es2_flow_slots *slots,
+                                        int (*other)(void *payload), void *payload)
+{
+    int ev, rc;
+
+    while ((ev = glca_xml_next(x, err)) == GLCA_XML_START) {
+        if (glca_inventories__es2_is(x, "name"))
+            rc = glca_inventories__es2_text(x, err, slots->name);
+        else if (glca_inventories__es2_is(x, "unitName"))
+            rc = glca_inventories__es2_text(x, err, slots->unit);
+        else if (glca_inventories__es2_is(x, "compartment"))
+            rc = glca_inventories__es2_compartment(x, err, slots->compartment);
+        else if (glca_inventories__es2_is(x, "classification"))
+            rc = glca_inventories__es2_classification(x, err, slots->waste);
+        else
+            rc = other ? other(payload) : glca_xml_skip(x, err);
+        if (rc < 0)
+            return rc;
+    }
+    return ev < 0 ? ev : 0;
+}
+
+int glca_inventories__es2_room(void **items, size_t *cap, size_t n, size_t size, size_t first,
+                               glca_error *err)
+{
+    size_t want;
+    void *grown;
+
+    if (n < *cap)
+        return 0;
+    want = *cap ? 2 * *cap : first;
+    if (!(grown = glca_reallocarray(*items, want, size)))
+        return glca_error_oom(err);
+    *items = grown;
+    *cap = want;
+    return 0;
 }
