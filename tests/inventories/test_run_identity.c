@@ -26,28 +26,8 @@
 
 #include <glca/inventories.h>
 
+#include "helpers_study.h"
 #include "runcmd.h"
-
-#define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
-
-static char *path_in(const char *dir, const char *name)
-{
-    char *p = malloc(strlen(dir) + strlen(name) + 2);
-
-    sprintf(p, "%s/%s", dir, name);
-    return p;
-}
-
-static char *copy_fixture(const char *dir, const char *name)
-{
-    char src[1024], *text, *path;
-
-    snprintf(src, sizeof src, "%s%s", FIXTURES, name);
-    cr_assert_not_null(text = read_whole_file(src, NULL), "fixture %s", src);
-    path = write_temp_file(dir, name, text);
-    free(text);
-    return path;
-}
 
 static void hex_of_path(const char *path, char hex[GLCA_SHA256_HEX])
 {
@@ -56,15 +36,6 @@ static void hex_of_path(const char *path, char hex[GLCA_SHA256_HEX])
 
     cr_assert_eq(glca_sha256_path(d, path, &err), 0, "%s", err.message);
     glca_sha256_hex(d, hex);
-}
-
-static void remove_tree(char *dir)
-{
-    char cmd[1100];
-
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
 }
 
 Test(inventories_run_identity, path_hash_of_a_file_and_of_a_tree)
@@ -114,21 +85,6 @@ static double heater_production(const char *results, long long run)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
-}
-
-static void replace_in(const char *path, const char *from, const char *to)
-{
-    char *text = read_whole_file(path, NULL), *at;
-    FILE *f;
-
-    cr_assert_not_null(text);
-    cr_assert_not_null(at = strstr(text, from), "'%s' not in %s", from, path);
-    cr_assert_not_null(f = fopen(path, "w"));
-    fwrite(text, 1, (size_t)(at - text), f);
-    fputs(to, f);
-    fputs(at + strlen(from), f);
-    fclose(f);
-    free(text);
 }
 
 Test(inventories_run_identity, a_changed_include_or_rule_file_starts_a_new_run, .timeout = 60)
