@@ -94,6 +94,9 @@ static int missing(const char *what, const char *kind, glca_srcloc loc, glca_err
     return glca_error_set(err, GLCA_EPARSE, &loc, "ILCD %s dataset without %s", kind, what);
 }
 
+/* Walk one dataset of `kind` into `rec`: the root element checked and located in `*loc`, the
+ * first UUID and name kept in `*uuid` and `*name`, every other element left to the kind; a
+ * dataset without a UUID is an error. */
 static int parse(const dataset_kind *kind, void *rec, char **uuid, char **name, glca_srcloc *loc,
                  glca_xml *x, glca_error *err)
 {
