@@ -130,6 +130,12 @@ static void build(scc_case *sc, uint64_t seed, bool unc)
                 sc->cb[c][p] += cf[c][f] * b[f][p];
 }
 
+/* Dense Gaussian elimination with partial pivoting: y = A^-T r. */
+static void dense_tsolve(double a[NP][NP], const double *r, double *y)
+{
+    dense_solve(&a[0][0], r, y, NP, true);
+}
+
 Test(engine_iterative, lambda_matches_gaussian_elimination_on_a_giant_scc, .timeout = 30)
 {
     uint64_t seed;
@@ -147,7 +153,7 @@ Test(engine_iterative, lambda_matches_gaussian_elimination_on_a_giant_scc, .time
         li = glca_background_lambda(it);
         ld = glca_background_lambda(di);
         for (c = 0; c < NC; c++) {
-            dense_solve(&sc.a[0][0], sc.cb[c], want, NP, true);
+            dense_tsolve(sc.a, sc.cb[c], want);
             for (p = 0; p < NP; p++) {
                 char id[32];
                 double r = sc.cb[c][p], t = fabs(r), y;
@@ -279,7 +285,7 @@ Test(engine_iterative, single_solve_after_iterative_lambda_needs_no_factorizatio
     memset(f, 0, sizeof f);
     f[7] = 2;
     f[40] = 0.5;
-    dense_solve(&at[0][0], f, want, NP, true); /* (A^T)^T x = A x = f */
+    dense_tsolve(at, f, want); /* (A^T)^T x = A x = f */
     for (p = 0; p < NP; p++) {
         char id[32];
 
