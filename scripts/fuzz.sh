@@ -75,8 +75,9 @@ for h in "${harnesses[@]}"; do
   fi
   rc=0
   start=$(date +%s)
-  nice -n "${GLCA_FUZZ_NICE:-19}" "$exe" "${bound[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-    -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1 "${dirs[@]}" \
+  nice -n "${GLCA_FUZZ_NICE:-19}" "$exe" "${bound[@]}" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=16384 -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1 \
+    "${dirs[@]}" \
     >"$log" 2>&1 || rc=$?
   elapsed=$(( $(date +%s) - start ))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -272,7 +272,7 @@ static int list_zip(glca_archive *a, zip_t *za, long long file_size, glca_error 
                                                    "%lld bytes in all",
                                                    a->limits.max_total_bytes);
         if ((rc = glca_inventories__archive_add(a, st.name, (zip_uint64_t)i, (long long)st.size,
-                                                 err)) < 0)
+                                                err)) < 0)
             return rc;
     }
     return 0;

@@ -1,6 +1,7 @@
 /*
- * A folder of datasets, a .zip of one, or buffers in memory, seen the same way: a sorted list of entries (relative
- * paths with '/' separators) whose bytes can be read, from several threads at once.
+ * A folder of datasets, a .zip of one, or buffers in memory, seen the same way: a sorted list of
+ * entries (relative paths with '/' separators) whose bytes can be read, from several threads at
+ * once.
  *
  * The importers read ILCD folders and zips, EcoSpold 2 directories (and zips of them) through
  * this, so what an archive may contain is decided here once:
