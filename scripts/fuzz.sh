@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --campaign) mode=campaign; seconds=${2:?--campaign needs SECONDS}; shift ;;
     --runs) mode=runs; runs=${2:?--runs needs N}; shift ;;
     --no-build) do_build=0 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) harnesses+=("$1") ;;
   esac
