@@ -276,9 +276,10 @@ static int get_units(glca_engine__blob_reader *r, glca_background *bg, glca_erro
         factor = glca_engine__blob_get_f64(r);
         if (r->bad || !dim || !name)
             return glca_engine__blob_malformed(err);
-        /* the built-ins are already there: re-declaring them identically is a no-op */
+        /* the built-ins are already there: re-declaring them identically is a no-op, and a
+           conflicting one can only come from damaged bytes */
         if ((rc = glca_units_declare(bg->units, name, dim, factor, err)) < 0)
-            return rc;
+            return rc == GLCA_ENOMEM ? rc : glca_engine__blob_malformed(err);
     }
     return 0;
 }

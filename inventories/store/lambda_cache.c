@@ -14,8 +14,9 @@
  * a reader never sees half a file, even with several batches sharing the directory.
  *
  * The background cache of commands that solve (glca_load_options.cache_solve) is the same file
- * under the same key with the suffix .background and a version 2 blob (A, B, the uncertain
- * exchanges too): larger, so batch keeps reading the Lambda-only file.  Both are read through
+ * under the same key with the suffix .background, the magic GLCABGC2, the key after the
+ * checksum, and a version 2 blob (A, B, the uncertain exchanges too): larger, so batch keeps
+ * reading the Lambda-only file.  Both are read through
  * mmap, which spares a copy of the payload; the blob reader copies what it keeps, so the
  * mapping goes before the background is returned.  (A file truncated in place while mapped
  * would fault; the cache's own writers never do that, they rename whole files over it.)
@@ -32,7 +33,10 @@
 #include <glca/inventories.h>
 
 static const char magic[8] = {'G', 'L', 'C', 'A', 'L', 'A', 'M', '1'};
+static const char magic_solve[8] = {'G', 'L', 'C', 'A', 'B', 'G', 'C', '2'};
 #define HEADER_SIZE (8 + 8 + GLCA_SHA256_SIZE)
+/* a .background file's header ends with its key: a file copied under another key is refused */
+#define HEADER_SIZE_SOLVE (HEADER_SIZE + GLCA_SHA256_SIZE)
 
 /* A directory of datasets (EcoSpold, ILCD): its tree's hash (glca_sha256_path). */
 static int feed_dir(glca_sha256 *s, const char *path, glca_error *err)
@@ -171,12 +175,13 @@ static uint64_t get_u64(const unsigned char *p)
 
 /*
  * Read DIR/<key>.lambda or .background.  Returns 1 with *out set on a hit, 0 on a miss (no
- * file, or an unusable one described in `warning`).  `solve`: only a background that can solve
- * (a version 2 blob) is a hit.
+ * file, or an unusable one described in `warning`).  With `key` (a .background file) the file
+ * must carry that key and hold a background that can solve (a version 2 blob).
  */
-static int cache_read(glca_background **out, const char *path, bool solve, char *warning,
-                      size_t wsize)
+static int cache_read(glca_background **out, const char *path, const unsigned char *key,
+                      char *warning, size_t wsize)
 {
+    const size_t hsize = key ? HEADER_SIZE_SOLVE : HEADER_SIZE;
     unsigned char sum[GLCA_SHA256_SIZE];
     const unsigned char *map = MAP_FAILED;
     glca_error e = GLCA_ERROR_INIT;
@@ -188,31 +193,36 @@ static int cache_read(glca_background **out, const char *path, bool solve, char 
     *out = NULL;
     if (fd < 0)
         return 0;
-    if (fstat(fd, &st) != 0 || st.st_size < HEADER_SIZE ||
+    if (fstat(fd, &st) != 0 || st.st_size < (off_t)hsize ||
         (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED ||
-        memcmp(map, magic, sizeof magic) != 0) {
+        memcmp(map, key ? magic_solve : magic, sizeof magic) != 0) {
         snprintf(warning, wsize, "%.300s: not a greenlca cache file, ignored", path);
         goto cleanup;
     }
     len = get_u64(map + 8);
-    if (len > (uint64_t)st.st_size || (uint64_t)st.st_size != HEADER_SIZE + len) {
+    if (len > (uint64_t)st.st_size || (uint64_t)st.st_size != hsize + len) {
         snprintf(warning, wsize, "%.300s: truncated cache file (%lld of %llu bytes), ignored", path,
-                 (long long)st.st_size, (unsigned long long)(HEADER_SIZE + len));
+                 (long long)st.st_size, (unsigned long long)(hsize + len));
         goto cleanup;
     }
-    glca_sha256_buffer(sum, map + HEADER_SIZE, (size_t)len);
+    if (key && memcmp(map + HEADER_SIZE, key, GLCA_SHA256_SIZE) != 0) {
+        snprintf(warning, wsize, "%.300s: cache file of other inputs (key mismatch), ignored",
+                 path);
+        goto cleanup;
+    }
+    glca_sha256_buffer(sum, map + hsize, (size_t)len);
     if (memcmp(sum, map + 16, sizeof sum) != 0) {
         snprintf(warning, wsize, "%.300s: corrupt cache file (checksum mismatch), ignored", path);
         goto cleanup;
     }
-    if (glca_background_from_blob(out, map + HEADER_SIZE, (size_t)len, &e) < 0) {
+    if (glca_background_from_blob(out, map + hsize, (size_t)len, &e) < 0) {
         char msg[300];
 
         glca_error_format(&e, msg, sizeof msg);
         snprintf(warning, wsize, "%.280s: unusable cache file (%.150s), ignored", path, msg);
         goto cleanup;
     }
-    if (solve && !glca_background_has_factorization(*out)) {
+    if (key && !glca_background_has_factorization(*out)) {
         snprintf(warning, wsize, "%.300s: cache file without A and B, ignored", path);
         glca_background_free(*out);
         *out = NULL;
@@ -226,10 +236,12 @@ cleanup:
     return hit;
 }
 
-static int cache_write(const glca_background *bg, const char *dir, const char *path, bool solve,
-                       glca_error *err)
+/* With `key`: a .background file (version 2 blob, the key in the header). */
+static int cache_write(const glca_background *bg, const char *dir, const char *path,
+                       const unsigned char *key, glca_error *err)
 {
-    unsigned char header[HEADER_SIZE], *blob = NULL;
+    unsigned char header[HEADER_SIZE_SOLVE], *blob = NULL;
+    const size_t hsize = key ? HEADER_SIZE_SOLVE : HEADER_SIZE;
     glca_srcloc where = {path, 0, 0};
     char tmp[4300];
     size_t size = 0;
@@ -238,13 +250,15 @@ static int cache_write(const glca_background *bg, const char *dir, const char *p
 
     if ((rc = make_dirs(dir, err)) < 0)
         goto cleanup;
-    if (solve)
+    if (key)
         rc = glca_background_to_blob_solve(&blob, &size, bg, err);
     else
         rc = glca_background_to_blob(&blob, &size, bg, err);
     if (rc < 0)
         goto cleanup;
-    memcpy(header, magic, sizeof magic);
+    memcpy(header, key ? magic_solve : magic, sizeof magic);
+    if (key)
+        memcpy(header + HEADER_SIZE, key, GLCA_SHA256_SIZE);
     put_u64(header + 8, size);
     glca_sha256_buffer(header + 16, blob, size);
     snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
@@ -252,7 +266,7 @@ static int cache_write(const glca_background *bg, const char *dir, const char *p
         rc = glca_error_set(err, GLCA_EIO, &where, "cannot write cache: %s", strerror(errno));
         goto cleanup;
     }
-    if (fwrite(header, 1, sizeof header, f) != sizeof header ||
+    if (fwrite(header, 1, hsize, f) != hsize ||
         fwrite(blob, 1, size, f) != size || fflush(f) != 0 || fsync(fileno(f)) != 0) {
         rc = glca_error_set(err, GLCA_EIO, &where, "cannot write cache: %s", strerror(errno));
         goto cleanup;
@@ -310,14 +324,14 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
     glca_sha256_hex(key, hex);
     snprintf(path, sizeof path, "%s/%s.%s", cache_dir, hex, solve ? "background" : "lambda");
     if (!(lopts && lopts->linking_report) &&
-        cache_read(out, path, solve, report->warning, sizeof report->warning)) {
+        cache_read(out, path, solve ? key : NULL, report->warning, sizeof report->warning)) {
         report->hit = true;
         return 0;
     }
     if ((rc = glca_load_background_ex(out, inventory_paths, ninventories, &method_path, 1, lopts,
                                       opts, diag, payload, err)) < 0)
         return rc;
-    if (cache_write(*out, cache_dir, path, solve, &werr) < 0) {
+    if (cache_write(*out, cache_dir, path, solve ? key : NULL, &werr) < 0) {
         char msg[300];
 
         glca_error_format(&werr, msg, sizeof msg);
@@ -343,5 +357,5 @@ int glca_lambda_cache_store(const glca_background *bg, const char *cache_dir,
         return rc;
     glca_sha256_hex(key, hex);
     snprintf(path, sizeof path, "%s/%s.lambda", cache_dir, hex);
-    return cache_write(bg, cache_dir, path, false, err);
+    return cache_write(bg, cache_dir, path, NULL, err);
 }
