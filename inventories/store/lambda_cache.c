@@ -16,7 +16,8 @@
  * The background cache of commands that solve (glca_load_options.cache_solve) is the same file
  * under the same key with the suffix .background, the magic GLCABGC2, the key after the
  * checksum, and a version 2 blob (A, B, the uncertain exchanges too): larger, so batch keeps
- * reading the Lambda-only file.  Both are read through
+ * reading the Lambda-only file.  A miss of the background cache writes both files; a Lambda
+ * load finding no Lambda file reads the background file instead.  Both are read through
  * mmap, which spares a copy of the payload; the blob reader copies what it keeps, so the
  * mapping goes before the background is returned.  (A file truncated in place while mapped
  * would fault; the cache's own writers never do that, they rename whole files over it.)
@@ -305,10 +306,10 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
                                    void *payload, glca_error *err)
 {
     unsigned char key[GLCA_SHA256_SIZE];
-    char hex[GLCA_SHA256_HEX], path[4200];
+    char hex[GLCA_SHA256_HEX], path[4200], other[4200];
     glca_cache_report dummy;
     glca_error werr = GLCA_ERROR_INIT;
-    const bool solve = lopts && lopts->cache_solve;
+    const bool solve = lopts && lopts->cache_solve, read = !(lopts && lopts->linking_report);
     int rc;
 
     *out = NULL;
@@ -323,8 +324,14 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
         return rc;
     glca_sha256_hex(key, hex);
     snprintf(path, sizeof path, "%s/%s.%s", cache_dir, hex, solve ? "background" : "lambda");
-    if (!(lopts && lopts->linking_report) &&
-        cache_read(out, path, solve ? key : NULL, report->warning, sizeof report->warning)) {
+    snprintf(other, sizeof other, "%s/%s.%s", cache_dir, hex, solve ? "lambda" : "background");
+    if (read && cache_read(out, path, solve ? key : NULL, report->warning, sizeof report->warning)) {
+        report->hit = true;
+        return 0;
+    }
+    /* no Lambda file, but a background file (hotspots ran first): it holds all of Lambda's */
+    if (read && !solve && access(path, F_OK) != 0 &&
+        cache_read(out, other, key, report->warning, sizeof report->warning)) {
         report->hit = true;
         return 0;
     }
@@ -339,6 +346,15 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
                  solve ? "background" : "Lambda", msg);
     } else {
         report->stored = true;
+    }
+    /* and the Lambda file, so that assess and batch on these inputs hit too; optional, so a
+       failure only matters when nothing else went wrong */
+    if (solve && access(other, F_OK) != 0 &&
+        cache_write(*out, cache_dir, other, NULL, &werr) < 0 && !report->warning[0]) {
+        char msg[300];
+
+        glca_error_format(&werr, msg, sizeof msg);
+        snprintf(report->warning, sizeof report->warning, "Lambda cache not written: %s", msg);
     }
     return 0;
 }

@@ -71,13 +71,15 @@ Test(cli_background_cache, hotspots_montecarlo_sensitivity_same_with_and_without
               "%s", out);
     free(out);
     cr_assert_eq(count_files(dir, ".background"), 1);
-    cr_assert_eq(count_files(dir, ".lambda"), 0, "assess's Lambda-only file is not written");
+    cr_assert_eq(count_files(dir, ".lambda"), 1, "the Lambda file too, for assess and batch");
+    free(same_with_cache("assess " HEATER WORKED "--format json", dir));
     free(same_with_cache("montecarlo " HEATER UNCERTAIN "--iterations 300 --seed 4 --format csv",
                          dir));
     free(same_with_cache("sensitivity " HEATER UNCERTAIN "--iterations 300 --seed 4 --top 0 "
                          "--format csv",
                          dir));
     cr_assert_eq(count_files(dir, ".background"), 2, "one file per inputs");
+    cr_assert_eq(count_files(dir, ".lambda"), 2);
     /* damage every cache file: a warning, then the same output */
     snprintf(cmd, sizeof cmd, "for f in %s/*.background; do truncate -s 100 $f; done", dir);
     cr_assert_eq(system(cmd), 0);

@@ -158,6 +158,36 @@ Test(inventories_background_cache, hit_gives_hand_worked_contributions_bitwise, 
     remove_dir(dir);
 }
 
+/* A Lambda load (assess, batch) after a background miss: the Lambda file was written too, and
+ * without it the background file serves. */
+Test(inventories_background_cache, lambda_load_hits_after_a_background_miss, .timeout = 30)
+{
+    char *dir = temp_dir(), cmd[300];
+    glca_background *bg = NULL, *plain = load_plain(loop_inv, NULL);
+    glca_cache_report report;
+    glca_error e = GLCA_ERROR_INIT;
+    int pass;
+
+    glca_background_free(load(dir, loop_inv, NULL, false, false));
+    for (pass = 0; pass < 2; pass++) {
+        cr_assert_eq(glca_load_background_cached(&bg, &report, dir, loop_inv, 1, method, NULL,
+                                                 NULL, NULL, &e),
+                     0, "%s", e.message);
+        cr_assert(report.hit, "pass %d: warning '%s'", pass, report.warning);
+        cr_assert_eq(report.warning[0], '\0', "%s", report.warning);
+        /* first the Lambda file (no A), then the background file (with A) */
+        cr_assert_eq(glca_background_has_factorization(bg), pass == 1);
+        cr_assert_eq(memcmp(glca_background_lambda(bg), glca_background_lambda(plain),
+                            glca_background_nprocesses(bg) * sizeof(double)),
+                     0);
+        glca_background_free(bg);
+        snprintf(cmd, sizeof cmd, "rm -f %s/*.lambda", dir);
+        cr_assert_eq(system(cmd), 0);
+    }
+    glca_background_free(plain);
+    remove_dir(dir);
+}
+
 /* Monte Carlo on the uncertain loop (3 uncertain exchanges, README): bitwise the same draws. */
 Test(inventories_background_cache, hit_gives_the_same_monte_carlo_draws, .timeout = 60)
 {

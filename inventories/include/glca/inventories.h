@@ -429,6 +429,8 @@ int glca_load_background_cached(glca_background **out, glca_cache_report *report
  * A, B and the uncertain exchanges as well), and a hit is a complete background, so
  * contributions, Monte Carlo and sensitivity run on it and give bitwise the results of a load
  * without the cache.  The file is mapped, not read; a damaged one is a warning and rebuilt.
+ * Such a miss also writes the Lambda file if there is none, and a load without `cache_solve`
+ * that finds no Lambda file reads the .background file of the same key.
  */
 int glca_load_background_cached_ex(glca_background **out, glca_cache_report *report,
                                    const char *cache_dir, const char *const *inventory_paths,
