@@ -411,7 +411,8 @@ typedef struct glca_cache_report {
 /**
  * glca_load_background through the cache in `cache_dir` (created if missing; NULL = no cache).
  * A hit gives a background without a factorization (glca_background_has_factorization is false;
- * Lambda, CF, ids, names and units are all there, which is what binding and evaluation need).
+ * Lambda, CF, ids, names and units are all there, which is what binding and evaluation need),
+ * unless it came from the background cache (glca_load_background_cached_ex), which has A.
  * A miss loads normally and stores the result atomically (temp file + rename).  A corrupt or
  * truncated cache file, or one that cannot be written, is a warning in `report`, not an error.
  */
