@@ -182,7 +182,7 @@ int glca_background_to_blob(unsigned char **out, size_t *size, const glca_backgr
 int glca_background_to_blob_solve(unsigned char **out, size_t *size, const glca_background *bg,
                                   glca_error *err)
 {
-    if (!bg->a || !bg->b)
+    if (!bg->a || !bg->b || !bg->solver)
         return glca_error_set(err, GLCA_ERROR, NULL,
                               "this background has no technosphere matrix to keep "
                               "(read from the Lambda cache)");
