@@ -3,11 +3,13 @@
  * greenlca batch …`, one results store at the end, the same rows as one process writes.
  *
  * Design.
- * - Inputs once.  Rank 0 hashes the inputs and prepares the background (or loads it from the
- *   Lambda cache), serializes it in the cache's blob format and broadcasts it in pieces of at
- *   most 1 GiB (MPI counts are int); the other ranks restore it from the blob, as a cache hit
- *   does, so nobody parses the inventory but rank 0.  The hashes and the run key travel with
- *   it, so every rank records the same run.
+ * - Inputs once.  Every rank hashes its share of the catalog's fixed byte ranges (the run key's
+ *   catalog identity, catalog_hash.c; the same for any N and for one process) while rank 0
+ *   hashes the other inputs and prepares the background (or loads it from the Lambda cache),
+ *   serializes it in the cache's blob format and broadcasts it in pieces of at most 1 GiB (MPI
+ *   counts are int); the other ranks restore it from the blob, as a cache hit does, so nobody
+ *   parses the inventory but rank 0.  The hashes and the run key travel with it, so every rank
+ *   records the same run.
  * - Work on demand.  Rank 0's dispatcher (batch_mpi_dispatch.c, on a thread of its own) runs
  *   the catalog splitter and hands out chunks of whole products, one per request, as block
  *   descriptors (file offset, length, line, ordinals); each rank preads the bytes from the
@@ -40,6 +42,7 @@
  * while rank 0's handle sits idle.  What bounds this design at scale (the dispatcher's pass
  * over the catalog, then the merge) is measured and projected in bench/README.md.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
@@ -131,6 +134,109 @@ static void bcast_hashes(glca_inventories__batch_inputs *in, size_t ninventories
               MPI_COMM_WORLD);
 }
 
+/* ---------------------------------------------------------------- the catalog's identity */
+
+/*
+ * The catalog's ranges (catalog_hash.c) are hashed by every rank: rank r takes ranges r, r + N,
+ * ...  Each rank ORs its digests, a byte saying "hashed" per range and its include flag into a
+ * zeroed buffer, and a bitwise-or reduction to rank 0 assembles them: every range is written by
+ * exactly one rank.  A range another rank could not read is hashed again by rank 0, whose
+ * error, if it cannot either, is the one reported.
+ */
+#define PER_RANGE (GLCA_SHA256_SIZE + 1)
+
+typedef struct hash_share {
+    bool called;
+} hash_share;
+
+static unsigned char *hash_mine(const char *path, long long bytes, size_t n, int rank, int size)
+{
+    unsigned char *acc = glca_calloc(n * PER_RANGE + 1, 1);
+    unsigned char(*d)[GLCA_SHA256_SIZE] = glca_calloc(n, sizeof *d);
+    glca_error e = GLCA_ERROR_INIT;
+    bool include = false;
+    size_t k;
+
+    assert(n < INT_MAX / PER_RANGE);
+    if (!acc || !d) /* the reduction must still be matched */
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    if (glca_inventories__catalog_hash_ranges(path, bytes, (size_t)rank, (size_t)size, d, &include,
+                                              &e) == 0) {
+        for (k = (size_t)rank; k < n; k += (size_t)size) {
+            memcpy(acc + k * PER_RANGE, d[k], GLCA_SHA256_SIZE);
+            acc[k * PER_RANGE + GLCA_SHA256_SIZE] = 1;
+        }
+        acc[n * PER_RANGE] = include;
+    }
+    glca_free(d);
+    return acc;
+}
+
+static void reduce_gently(const unsigned char *mine, unsigned char *all, size_t n)
+{
+    MPI_Request req;
+
+    MPI_Ireduce(mine, all, (int)(n * PER_RANGE + 1), MPI_BYTE, MPI_BOR, 0, MPI_COMM_WORLD, &req);
+    wait_gently(&req);
+}
+
+/* Rank 0's part (glca_inventories__hash_share, on its hash thread). */
+static int lead_share(void *payload, const char *path, long long bytes,
+                      unsigned char (*digests)[GLCA_SHA256_SIZE], size_t n, bool *include,
+                      glca_error *err)
+{
+    hash_share *hs = payload;
+    int64_t announce = bytes;
+    unsigned char *mine, *all = NULL;
+    size_t k;
+    int size, rc = 0;
+
+    hs->called = true;
+    bcast_gently(&announce, sizeof announce, MPI_COMM_WORLD);
+    if (bytes < 0)
+        return GLCA_EIO; /* the caller has the error */
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    mine = hash_mine(path, bytes, n, 0, size);
+    if (!(all = glca_calloc(n * PER_RANGE + 1, 1)))
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    reduce_gently(mine, all, n);
+    *include = all[n * PER_RANGE] != 0;
+    for (k = 0; k < n && rc == 0; k++) {
+        if (all[k * PER_RANGE + GLCA_SHA256_SIZE])
+            memcpy(digests[k], all + k * PER_RANGE, GLCA_SHA256_SIZE);
+        else
+            rc = glca_inventories__catalog_hash_ranges(path, bytes, k, n, digests, include, err);
+    }
+    glca_free(mine);
+    glca_free(all);
+    return rc;
+}
+
+/* The other ranks' part: told the size, or -1 when rank 0 stopped before hashing. */
+static void follow_share(const char *path, int rank, int size)
+{
+    unsigned char *mine;
+    int64_t bytes;
+    size_t n;
+
+    bcast_gently(&bytes, sizeof bytes, MPI_COMM_WORLD);
+    if (bytes < 0)
+        return;
+    n = glca_inventories__catalog_ranges(bytes);
+    mine = hash_mine(path, bytes, n, rank, size);
+    reduce_gently(mine, NULL, n);
+    glca_free(mine);
+}
+
+/* Rank 0 stopped before its hash thread asked the others for their part. */
+static void release_share(const hash_share *hs)
+{
+    int64_t none = -1;
+
+    if (!hs->called)
+        bcast_gently(&none, sizeof none, MPI_COMM_WORLD);
+}
+
 static int part_path(char *buf, size_t size, const char *results, int rank, glca_error *err)
 {
     glca_srcloc where = {results, 0, 0};
@@ -210,12 +316,15 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
                         glca_inventories__dispatch **disp, const glca_batch_options *o,
                         glca_batch_summary *out, glca_error *err)
 {
+    hash_share hs = {false};
     int rc;
 
     memset(in, 0, sizeof *in);
     /* the store first: a second job on it stops before doing any work */
-    if ((rc = glca_inventories__batch_open_store(store, o->results, err)) < 0 ||
-        (rc = glca_inventories__batch_prepare(in, o, out, err)) < 0 ||
+    if ((rc = glca_inventories__batch_open_store(store, o->results, err)) == 0)
+        rc = glca_inventories__batch_prepare_shared(in, o, lead_share, &hs, out, err);
+    release_share(&hs);
+    if (rc < 0 ||
         (rc = glca_inventories__batch_begin(*store, run, o, in, err)) < 0 ||
         (rc = take_parts(o->results, *run, in->key, !o->fresh, err)) < 0 ||
         (rc = glca_inventories__store_stored(*store, *run, stored, nstored, err)) < 0 ||
@@ -385,11 +494,13 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
     inputs_head head;
     job_end end;
     long long run = 0;
-    int rc;
+    int size, rc;
 
     memset(&in, 0, sizeof in);
     memset(&me, 0, sizeof me);
     memset(&own, 0, sizeof own);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    follow_share(o->catalog, rank, size);
     bcast_gently(&head, sizeof head, MPI_COMM_WORLD);
     if (head.rc < 0) {
         *err = head.err;

@@ -119,6 +119,22 @@ grep -q "($before already stored)" resume.log
 "$compare" big1.sqlite big3.sqlite
 [ "$(sqlite3 big3.sqlite "SELECT status FROM run")" = done ]
 
+echo "== the catalog's identity (41 MB: 5 ranges hashed by the ranks) is one process's"
+# worked out by python's hashlib from the definition in catalog_hash.c
+id=$(/usr/bin/python3 -c '
+import hashlib, sys
+data, r = open(sys.argv[1], "rb").read(), 8 << 20
+head = b"greenlca-ranges-1\n%d %d\n" % (len(data), r)
+print(hashlib.sha256(head + b"".join(hashlib.sha256(data[i:i + r]).digest()
+                                     for i in range(0, len(data), r))).hexdigest())' \
+    big/catalog.xml)
+[ "$(sqlite3 big1.sqlite "SELECT catalog_sha256 FROM run")" = "$id" ]
+[ "$(sqlite3 big3.sqlite "SELECT catalog_sha256 FROM run")" = "$id" ]
+# a store one process completed is the same run for 2 ranks: nothing left to do
+$mpirun -n 2 "$greenlca" batch $big --results big1.sqlite 2>again.log || [ $? -eq 1 ]
+grep -q "0 products this time (10000 already stored)" again.log
+[ "$(sqlite3 big1.sqlite "SELECT count(*) FROM run")" -eq 1 ]
+
 echo "== SIGKILL of rank 1 mid-run, then the same command on 3 ranks"
 rank1() { # pid of rank 1 of the job in session $1, once it has started
     for pid in $(awk -v s="$1" '$6 == s && $2 == "(greenlca)" { print $1 }' /proc/[0-9]*/stat \
