@@ -686,11 +686,28 @@ Test(inventories_batch, second_writer_stops_at_once_and_dead_writer_is_taken_ove
     /* the same pid with another start time is a reused pid: taken over */
     set_writer(results, "UPDATE writer SET process_start = 1");
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
-    /* another host cannot be checked from here: refused */
+    /* another host cannot be checked from here: refused, with the command that clears it */
     set_writer(results, "INSERT INTO writer VALUES (1, 1, 'elsewhere.invalid', NULL, 'then')");
     cr_assert_lt(glca_batch_run(&sum, &o, &err), 0);
-    cr_assert_not_null(strstr(err.message, "in use by process 1 (host elsewhere.invalid)"), "%s",
-                       err.message);
+    snprintf(want, sizeof want,
+             "in use by process 1 on host elsewhere.invalid since then (another host: if it is "
+             "gone, 'greenlca store unlock %s')",
+             results);
+    cr_assert_not_null(strstr(err.message, want), "%s", err.message);
+    /* which clears it: then the batch goes on */
+    cr_assert_eq(glca_results_unlock(results, want, sizeof want, &err), 0, "%s", err.message);
+    cr_assert_str_eq(want, "process 1 on host elsewhere.invalid since then");
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    /* a live writer of this host is not cleared */
+    snprintf(cmd, sizeof cmd,
+             "INSERT INTO writer VALUES (1, %d, '%s', NULL, '2026-01-01T00:00:00Z')",
+             (int)getppid(), host);
+    set_writer(results, cmd);
+    cr_assert_lt(glca_results_unlock(results, want, sizeof want, &err), 0);
+    cr_assert_not_null(strstr(err.message, "still runs"), "%s", err.message);
+    db = open_db(results);
+    cr_assert_eq(query_int(db, "SELECT pid FROM writer"), (long long)getppid());
+    sqlite3_close(db);
     free(catalog);
     free(results);
     study_free(&s);

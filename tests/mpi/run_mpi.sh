@@ -173,6 +173,14 @@ before=$(stored big4.sqlite)
 echo "  committed before the abort: $before products"
 [ "$before" -gt 0 ]
 [ "$before" -lt 10000 ]
+# the parts the job left, merged by hand: all that was committed is then in the store itself,
+# and a second merge adds nothing; a part of another job is refused
+ls big4.sqlite.part-* >/dev/null
+"$greenlca" merge big4.sqlite big4.sqlite.part-* | grep "greenlca merge:"
+[ "$(sqlite3 big4.sqlite "SELECT count(*) FROM product")" -eq "$before" ]
+"$greenlca" merge big4.sqlite big4.sqlite.part-* | grep -q "^greenlca merge: 0 products added"
+if "$greenlca" merge big4.sqlite syn1.sqlite 2>merge.err; then false; fi
+grep -q "syn1.sqlite: its run .* is not in big4.sqlite" merge.err
 $mpirun -n 3 "$greenlca" batch $big --results big4.sqlite 2>resume4.log || [ $? -eq 1 ]
 grep "greenlca batch:" resume4.log
 grep -q "($before already stored)" resume4.log
