@@ -20,8 +20,11 @@
  *   handed out any more.  When that serial read ends early (malformed XML the stream cannot
  *   get past), the products other ranks computed beyond that point meanwhile are deleted after
  *   the merge: one process never reads them.
- * - Results: a store per rank, merged at the end.  Rank 0 writes into the results store itself;
- *   rank r writes RESULTS.part-r, a results store of the same run; when every rank is done,
+ * - Results on one host with few threads: every rank commits its chunks into the results store
+ *   itself, in turns (write_directly below); nothing is left to merge at the end.
+ * - Results otherwise: a store per rank, merged at the end.  Rank 0 writes into the results
+ *   store itself; rank r writes RESULTS.part-r, a results store of the same run; when every
+ *   rank is done,
  *   rank 0 copies the parts' rows in (INSERT … SELECT moves the stored values, bit for bit) and
  *   removes them.  Measured (bench/README.md): one SQLite writer stores 26,000-31,000 products
  *   of 26 rows per CPU second, what 9 evaluating threads produce (5 with verdicts), so rank 0
@@ -38,7 +41,8 @@
  * The run's status stays "running" until rank 0 has merged every part; then it is "done" (or
  * "stopped" when a rank failed or was interrupted).  Rank 0 is the results store's one writer
  * (store_lock.c) for the whole job, before any other work, so a second job on the same store
- * stops at once; rank r is its part's.  The merge and the trim use connections of their own
+ * stops at once; rank r is its part's (or, writing the store in turns, takes SQLite's write lock
+ * for each commit without the writer row).  The merge and the trim use connections of their own
  * while rank 0's handle sits idle.  What bounds this design at scale (the dispatcher's pass
  * over the catalog, then the merge) is measured and projected in bench/README.md.
  */
@@ -52,6 +56,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <omp.h>
+
 #include "batch/batch_mpi.h"
 #include "store/results_merge.h"
 
@@ -63,6 +69,8 @@ typedef struct inputs_head {
     int64_t rc;
     int64_t blob_size;
     int64_t nstored; /* bits */
+    int64_t run;     /* rank 0's run in the results store */
+    int64_t direct;  /* every rank writes the results store itself (no parts) */
     glca_error err;
 } inputs_head;
 
@@ -237,6 +245,27 @@ static void release_share(const hash_share *hs)
         bcast_gently(&none, sizeof none, MPI_COMM_WORLD);
 }
 
+/*
+ * Whether the ranks write the results store themselves rather than a part each.  SQLite lets
+ * the processes of one host take turns as the writer of a WAL store (BEGIN IMMEDIATE waits for
+ * the lock), which spares the parts and the merge at the end: a tenth of a second of one core
+ * per 5,000 products, serial after the last chunk.  Across hosts that would rest on file locks
+ * of a network file system, and beyond what one SQLite writer keeps up with (measured: about 8
+ * evaluating threads, 5 with verdicts; bench/README.md) the turns would hold the ranks up; there,
+ * and whenever GLCA_MPI_STORE=parts, each rank keeps a part.
+ */
+static bool write_directly(const glca_batch_options *o, int size, bool one_host)
+{
+    const char *how = getenv("GLCA_MPI_STORE");
+    const long threads = o->threads > 0 ? o->threads : omp_get_max_threads();
+
+    if (how && strcmp(how, "parts") == 0)
+        return false;
+    if (how && strcmp(how, "direct") == 0)
+        return true;
+    return one_host && (long)size * threads <= (o->verdict ? 4 : 8);
+}
+
 static int part_path(char *buf, size_t size, const char *results, int rank, glca_error *err)
 {
     glca_srcloc where = {results, 0, 0};
@@ -374,7 +403,8 @@ static int lead_finish(job_end *end, const rank_report *reports, int size,
     return rc;
 }
 
-static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, glca_error *err)
+static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, bool one_host,
+                glca_error *err)
 {
     glca_inventories__batch_inputs in;
     glca_inventories__store *store = NULL;
@@ -403,6 +433,8 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     head.rc = rc;
     head.blob_size = (int64_t)blob_size;
     head.nstored = (int64_t)nstored;
+    head.run = run;
+    head.direct = write_directly(o, size, one_host);
     if (rc < 0)
         head.err = *err;
     bcast_gently(&head, sizeof head, MPI_COMM_WORLD);
@@ -515,13 +547,22 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
         glca_inventories__mpi_source_bind(&src, ms);
         src.stored = stored;
         src.nstored = (size_t)head.nstored;
-        mine.results = part;
         mine.fresh = false;
         mine.progress = NULL;
         mine.cache_dir = NULL;
-        if ((rc = glca_inventories__batch_open_store(&store, part, err)) == 0 &&
-            (rc = glca_inventories__batch_begin(store, &run, &mine, &in, err)) == 0)
-            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
+        if (head.direct) {
+            /* rank 0's run, rank 0 its writer row: this rank only takes turns committing */
+            run = head.run;
+            if ((rc = glca_inventories__store_open(&store, o->results, err)) == 0)
+                rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src,
+                                                          err);
+        } else {
+            mine.results = part;
+            if ((rc = glca_inventories__batch_open_store(&store, part, err)) == 0 &&
+                (rc = glca_inventories__batch_begin(store, &run, &mine, &in, err)) == 0)
+                rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src,
+                                                          err);
+        }
         /* closed before rank 0 merges it */
         glca_inventories__store_close(store);
     }
@@ -555,7 +596,8 @@ bool glca_batch_mpi_launched(void)
 int glca_batch_run_mpi(glca_batch_summary *out, const glca_batch_options *o, int *rank,
                        glca_error *err)
 {
-    int initialized = 0, provided = 0, size = 1, rc;
+    int initialized = 0, provided = 0, size = 1, node_size = 1, rc;
+    MPI_Comm node;
     double t0;
 
     memset(out, 0, sizeof *out);
@@ -568,12 +610,18 @@ int glca_batch_run_mpi(glca_batch_summary *out, const glca_batch_options *o, int
     t0 = MPI_Wtime();
     MPI_Comm_rank(MPI_COMM_WORLD, rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
+    /* the ranks that share this host's memory: all of them, or the job spans hosts */
+    if (size > 1 && MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL,
+                                        &node) == MPI_SUCCESS) {
+        MPI_Comm_size(node, &node_size);
+        MPI_Comm_free(&node);
+    }
     if (size == 1)
         rc = glca_batch_run(out, o, err);
     else if (provided < MPI_THREAD_SERIALIZED) /* rank 0's dispatcher runs on a thread */
         rc = glca_error_set(err, GLCA_ERROR, NULL, "MPI without thread support (%d)", provided);
     else if (*rank == 0)
-        rc = lead(out, o, size, err);
+        rc = lead(out, o, size, node_size == size, err);
     else
         rc = follow(out, o, *rank, err);
     if (size > 1)

@@ -4,12 +4,14 @@
 # 1. the bundled examples catalog (includes: read serially by one rank) with the rules, USLCI and
 #    IPCC AR6: mpirun -n 3 stores the rows one process stores;
 # 2. a generated catalog with bad products, 3 ranks of 2 threads, small chunks: the same rows,
-#    error rows and their file:line included; the same with a product of malformed XML, where
-#    the stream of one process breaks off;
+#    error rows and their file:line included, whether the ranks write the store in turns (one
+#    host, few threads: the default) or a part each (GLCA_MPI_STORE=parts, as across hosts); the
+#    same with a product of malformed XML, where the stream of one process breaks off;
 # 3. the job killed (SIGKILL) mid-run and run again with another N: what was committed before
 #    the kill is skipped, not redone (the summary's "already stored" count equals it), and the
 #    store ends with the rows of one process, none twice;
-# 4. one rank killed: mpirun aborts the job; the same command resumes as in 3;
+# 4. one rank killed (parts): mpirun aborts the job; the parts merged by `greenlca merge`, and
+#    the same command resumes as in 3;
 # 5. imported data with --allocation and --linking-report: rank 0 alone links it and writes the
 #    report, and the rows are those of one process.
 set -eu
@@ -50,7 +52,11 @@ syn="syn/catalog.xml --inventory syn/background.inventory.xml --method syn/metho
 $mpirun -n 3 "$greenlca" batch $syn --threads 2 --chunk 40 --results syn3.sqlite || [ $? -eq 1 ]
 [ "$(sqlite3 syn1.sqlite "SELECT count(*) FROM product WHERE status = 'error'")" -eq 25 ]
 "$compare" syn1.sqlite syn3.sqlite
-[ -z "$(ls syn3.sqlite.part-* 2>/dev/null)" ] # the parts were merged and removed
+[ -z "$(ls syn3.sqlite.part-* 2>/dev/null)" ] # no parts: the ranks wrote the store in turns
+$mpirun -n 3 -x GLCA_MPI_STORE=parts "$greenlca" batch $syn --threads 2 --chunk 40 \
+    --results syn3p.sqlite || [ $? -eq 1 ]
+"$compare" syn1.sqlite syn3p.sqlite
+[ -z "$(ls syn3p.sqlite.part-* 2>/dev/null)" ] # the parts were merged and removed
 
 echo "== malformed XML in product 1700: one process stops there, so do 3 ranks"
 # the block is handed to the serial reader, which cannot go past a mismatched end tag: the
@@ -149,7 +155,8 @@ rank1() { # pid of rank 1 of the job in session $1, once it has started
 # well under a second on an idle machine.  A run that still finished first is tried again.
 for attempt in 1 2 3 4 5; do
     rm -f big4.sqlite big4.sqlite.part-* big4.sqlite-wal big4.sqlite-shm
-    setsid $mpirun -n 3 "$greenlca" batch $big --quiet --results big4.sqlite 2>abort.log &
+    setsid $mpirun -n 3 -x GLCA_MPI_STORE=parts "$greenlca" batch $big --quiet \
+        --results big4.sqlite 2>abort.log &
     job=$!
     victim="" tries=0
     while [ -z "$victim" ] && [ $tries -lt 600 ]; do
