@@ -134,12 +134,14 @@ head = b"greenlca-ranges-1\n%d %d\n" % (len(data), r)
 print(hashlib.sha256(head + b"".join(hashlib.sha256(data[i:i + r]).digest()
                                      for i in range(0, len(data), r))).hexdigest())' \
     big/catalog.xml)
+echo "  hashlib: $id"
 [ "$(sqlite3 big1.sqlite "SELECT catalog_sha256 FROM run")" = "$id" ]
 [ "$(sqlite3 big3.sqlite "SELECT catalog_sha256 FROM run")" = "$id" ]
 # a store one process completed is the same run for 2 ranks: nothing left to do
 $mpirun -n 2 "$greenlca" batch $big --results big1.sqlite 2>again.log || [ $? -eq 1 ]
+grep "greenlca batch: finished" again.log
 grep -q "0 products this time (10000 already stored)" again.log
-[ "$(sqlite3 big1.sqlite "SELECT count(*) FROM run")" -eq 1 ]
+[ "$(sqlite3 -cmd ".timeout 5000" big1.sqlite "SELECT count(*) FROM run")" -eq 1 ]
 
 echo "== SIGKILL of rank 1 mid-run, then the same command on 3 ranks"
 rank1() { # pid of rank 1 of the job in session $1, once it has started
