@@ -34,8 +34,9 @@ static const char lock_schema[] =
     " id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL,"
     " process_start INTEGER, since TEXT NOT NULL)";
 
-/* When process `pid` started, in clock ticks since boot (/proc/PID/stat field 22), or -1. */
-static long long process_start(long long pid)
+/* When process `pid` started, in clock ticks since boot (/proc/PID/stat field 22), or -1; with
+ * `zombie` set when it has exited and only waits to be reaped (state Z, field 3). */
+static long long process_start(long long pid, bool *zombie)
 {
     char path[64], buf[1024], *p;
     long long start = -1;
@@ -52,6 +53,7 @@ static long long process_start(long long pid)
     /* the command name (field 2) may hold spaces and parentheses: fields 3.. follow the last ')' */
     if (!(p = strrchr(buf, ')')))
         return -1;
+    *zombie = p[1] == ' ' && p[2] == 'Z';
     for (i = 2; i < 22 && p; i++)
         p = strchr(p + 1, ' ');
     if (p)
@@ -69,11 +71,16 @@ static void this_host(char host[256])
 /* Whether a writer row of this host still has its process. */
 static bool writer_alive(long long pid, long long started)
 {
+    bool zombie = false;
     long long now;
 
     if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
         return false;
-    now = process_start(pid);
+    /* a killed writer whose parent died too may stay a zombie for a while (its new parent reaps
+     * it when it gets round to it): it holds nothing any more */
+    now = process_start(pid, &zombie);
+    if (zombie)
+        return false;
     return started < 0 || now < 0 || now == started;
 }
 
@@ -88,6 +95,7 @@ static int fail(glca_error *err, sqlite3 *db, const char *path)
 int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
 {
     const long long self = (long long)getpid();
+    bool zombie = false;
     sqlite3_stmt *st = NULL;
     char host[256], since[32];
     time_t t = time(NULL);
@@ -138,8 +146,8 @@ int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
         return fail(err, db, path);
     sqlite3_bind_int64(st, 1, self);
     sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
-    if (process_start(self) >= 0)
-        sqlite3_bind_int64(st, 3, process_start(self));
+    if (process_start(self, &zombie) >= 0)
+        sqlite3_bind_int64(st, 3, process_start(self, &zombie));
     sqlite3_bind_text(st, 4, since, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
