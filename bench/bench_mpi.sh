@@ -31,6 +31,8 @@ while [ $# -gt 0 ]; do
 done
 greenlca=$build/cli/greenlca
 mpirun="mpirun --oversubscribe --allow-run-as-root --bind-to none"
+# GLCA_MPI_STORE=parts: a part per rank and the merge at the end, as across hosts
+[ -z "${GLCA_MPI_STORE:-}" ] || mpirun="$mpirun -x GLCA_MPI_STORE"
 mkdir -p "$work" && cd "$work"
 [ -f data/catalog.xml ] || "$build/bench/gen_synthetic" --out data >/dev/null
 products=$(grep -c "<product " data/catalog.xml)
