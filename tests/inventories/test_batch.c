@@ -541,11 +541,52 @@ Test(inventories_batch, second_writer_stops_at_once_and_dead_writer_is_taken_ove
     /* the same pid with another start time is a reused pid: taken over */
     set_writer(results, "UPDATE writer SET process_start = 1");
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
-    /* another host cannot be checked from here: refused */
+    /* another host cannot be checked from here: refused, with the command that clears it */
     set_writer(results, "INSERT INTO writer VALUES (1, 1, 'elsewhere.invalid', NULL, 'then')");
     cr_assert_lt(glca_batch_run(&sum, &o, &err), 0);
-    cr_assert_not_null(strstr(err.message, "in use by process 1 (host elsewhere.invalid)"), "%s",
-                       err.message);
+    snprintf(want, sizeof want,
+             "in use by process 1 on host elsewhere.invalid since then (another host: if it is "
+             "gone, 'greenlca store unlock %s')",
+             results);
+    cr_assert_not_null(strstr(err.message, want), "%s", err.message);
+    /* which clears it: then the batch goes on */
+    cr_assert_eq(glca_results_unlock(results, want, sizeof want, &err), 0, "%s", err.message);
+    cr_assert_str_eq(want, "process 1 on host elsewhere.invalid since then");
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    /* a live writer of this host is not cleared */
+    snprintf(cmd, sizeof cmd,
+             "INSERT INTO writer VALUES (1, %d, '%s', NULL, '2026-01-01T00:00:00Z')",
+             (int)getppid(), host);
+    set_writer(results, cmd);
+    cr_assert_lt(glca_results_unlock(results, want, sizeof want, &err), 0);
+    cr_assert_not_null(strstr(err.message, "still runs"), "%s", err.message);
+    db = open_db(results);
+    cr_assert_eq(query_int(db, "SELECT pid FROM writer"), (long long)getppid());
+    sqlite3_close(db);
+    /* a writer that exited and is not reaped yet (a zombie, as a killed MPI rank whose mpirun
+     * was killed too stays until its new parent reaps it) holds nothing: taken over */
+    child = fork();
+    cr_assert(child >= 0);
+    if (child == 0)
+        _exit(0);
+    snprintf(cmd, sizeof cmd, "/proc/%d/stat", (int)child);
+    for (polls = 0; polls < 1000; polls++) {
+        FILE *f = fopen(cmd, "r");
+        char line[512] = "";
+
+        cr_assert_not_null(f);
+        cr_assert_not_null(fgets(line, sizeof line, f));
+        fclose(f);
+        if (strstr(line, ") Z "))
+            break;
+        sleep_us(1000);
+    }
+    cr_assert_lt(polls, 1000, "the child never became a zombie");
+    snprintf(cmd, sizeof cmd, "INSERT OR REPLACE INTO writer VALUES (1, %d, '%s', NULL, 'then')",
+             (int)child, host);
+    set_writer(results, cmd);
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    waitpid(child, &status, 0);
     free(catalog);
     free(results);
     study_free(&s);

@@ -536,6 +536,25 @@ int glca_batch_run_mpi(glca_batch_summary *out, const glca_batch_options *opts, 
 bool glca_batch_mpi_launched(void);
 #endif
 
+/**
+ * Merge results stores that the ranks of an MPI batch left beside the store at `path`
+ * (`OUT.part-r`, kept when the job did not end) into it: each part's rows go into the run of
+ * `path` with the same run key, bit for bit; rows already there are kept, so merging a part
+ * twice adds nothing.  The merge is the store's one writer meanwhile (a batch on it stops it,
+ * and the reverse).  The parts are left as they are.  `*products` is the number of product rows
+ * added.  Errors: a store or part that cannot be read, a part whose run is not in `path`.
+ */
+int glca_results_merge(size_t *products, const char *path, const char *const *parts,
+                       size_t nparts, glca_error *err);
+
+/**
+ * Clear the writer row of the results store at `path`, left by a batch that is gone: a batch
+ * records its process and host there, and one of another host cannot be checked from here.  A
+ * writer of this host that still runs is refused.  `cleared` (of `size` bytes) describes the
+ * row removed, "" when there was none.
+ */
+int glca_results_unlock(const char *path, char *cleared, size_t size, glca_error *err);
+
 /** Export formats of a results store. */
 typedef enum glca_export_format { GLCA_EXPORT_CSV, GLCA_EXPORT_JSON } glca_export_format;
 
