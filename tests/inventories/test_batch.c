@@ -493,6 +493,7 @@ Test(inventories_batch, second_writer_stops_at_once_and_dead_writer_is_taken_ove
     run_result r;
     sqlite3 *db;
     pid_t child;
+    int polls, status;
 
     study_init(&s, 0);
     catalog = study_big_catalog(&s, "big.xml", n);
