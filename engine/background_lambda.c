@@ -51,6 +51,11 @@
    a last block with fewer is padded with zero right-hand sides, which converge at once, so
    every block runs the kernels specialized for this width. */
 #define BLOCK_WIDTH GLCA_ENGINE__MULTI_WIDTH
+/* The preconditioner: ILU(1) keeping the fill above ILU_DROP of its row (balanced), at most
+   ILU_MAX_FILL times A's entries; measured in bench/README.md ("Realistic backgrounds"). */
+#define ILU_LEVEL 1
+#define ILU_DROP 1e-2
+#define ILU_MAX_FILL 4.0
 /* Cost model (see the top of the file). */
 #define EXPECTED_ITERATIONS 30.0
 #define MEMORY_BOUND 4.0
@@ -202,6 +207,29 @@ static int lambda_block(glca_background *bg, const glca_engine__krylov_multi_ops
     return ok;
 }
 
+/*
+ * ILU(ILU_LEVEL) with dropping into *out, or ILU(0) where that fails (a tiny pivot, too much
+ * fill): 1 with a factorization, 0 when neither exists (the direct route names the cause), or
+ * < 0 on failure.
+ */
+static int precondition(const glca_background *bg, glca_engine__ilu **out, glca_error *err)
+{
+    glca_engine__ilu_options opts = GLCA_ENGINE__ILU_OPTIONS_INIT;
+    glca_error ignored = GLCA_ERROR_INIT;
+    int rc;
+
+    opts.level = ILU_LEVEL;
+    opts.drop = ILU_DROP;
+    opts.max_fill = ILU_MAX_FILL;
+    if ((rc = glca_engine__ilu_new_opts(out, bg->a, &opts, &ignored)) == 0)
+        return 1;
+    if (rc == GLCA_ENOMEM)
+        return glca_error_oom(err);
+    if ((rc = glca_engine__ilu_new(out, bg->a, err)) < 0)
+        return rc == GLCA_ESINGULAR ? 0 : rc;
+    return 1;
+}
+
 /* 1 if every category converged, 0 if not (then Lambda is garbage), < 0 on failure */
 static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
 {
@@ -215,8 +243,8 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
     size_t iterations = 0;
     int ok = 1, oom = 0, rc;
 
-    if ((rc = glca_engine__ilu_new(&ilu, bg->a, err)) < 0)
-        return rc == GLCA_ESINGULAR ? 0 : rc;
+    if ((rc = precondition(bg, &ilu, err)) <= 0)
+        return rc;
     bg->stats.seconds_factor += omp_get_wtime() - t0;
     t0 = omp_get_wtime();
     sys.a = bg->a;
