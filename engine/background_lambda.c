@@ -36,6 +36,7 @@
 #include "krylov.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -134,20 +135,44 @@ static int lambda_direct(glca_background *bg, glca_error *err)
 
 /* ---------------------------------------------------------------- iterative */
 
+/* A^T as the iterations read it: A's pattern with 32-bit indices, half the bytes of size_t */
 typedef struct tsystem {
-    const glca_engine__csc *a;
+    size_t n;
+    uint32_t *colptr, *rowidx; /* owned */
+    const double *values;      /* borrowed from A */
     const glca_engine__ilu *ilu;
 } tsystem;
 
-/* apply_t for a width the caller may make a constant */
-static inline void apply_t_w(const glca_engine__csc *a, const double *restrict x,
-                             double *restrict y, double *restrict y_abs, size_t width)
+/* sys->colptr and sys->rowidx from A; GLCA_ERROR past 32 bits */
+static int tsystem_init(tsystem *sys, const glca_engine__csc *a, glca_error *err)
 {
-    const size_t *restrict rowidx = a->rowidx;
+    size_t p;
+
+    sys->n = a->ncols;
+    sys->values = a->values;
+    if (a->ncols >= UINT32_MAX || a->nnz >= UINT32_MAX)
+        return glca_error_set(err, GLCA_ERROR, NULL,
+                              "%zu processes and %zu exchanges exceed 32-bit indices", a->ncols,
+                              a->nnz);
+    if (!(sys->colptr = glca_mallocarray(a->ncols + 1, sizeof *sys->colptr)) ||
+        !(sys->rowidx = glca_mallocarray(a->nnz + 1, sizeof *sys->rowidx)))
+        return glca_error_oom(err);
+    for (p = 0; p <= a->ncols; p++)
+        sys->colptr[p] = (uint32_t)a->colptr[p];
+    for (p = 0; p < a->nnz; p++)
+        sys->rowidx[p] = (uint32_t)a->rowidx[p];
+    return 0;
+}
+
+/* apply_t for a width the caller may make a constant */
+static inline void apply_t_w(const tsystem *a, const double *restrict x, double *restrict y,
+                             double *restrict y_abs, size_t width)
+{
+    const uint32_t *restrict rowidx = a->rowidx;
     const double *restrict values = a->values;
     size_t p, e, c;
 
-    for (p = 0; p < a->ncols; p++) {
+    for (p = 0; p < a->n; p++) {
         double *yp = y + p * width, *tp = y_abs ? y_abs + p * width : NULL;
 
         for (c = 0; c < width; c++)
@@ -156,7 +181,7 @@ static inline void apply_t_w(const glca_engine__csc *a, const double *restrict x
             for (c = 0; c < width; c++)
                 tp[c] = 0;
         for (e = a->colptr[p]; e < a->colptr[p + 1]; e++) {
-            const double ae = values[e], *xe = x + rowidx[e] * width;
+            const double ae = values[e], *xe = x + (size_t)rowidx[e] * width;
 
 #pragma omp simd
             for (c = 0; c < width; c++)
@@ -171,7 +196,7 @@ static inline void apply_t_w(const glca_engine__csc *a, const double *restrict x
 /* Y = A^T X for `width` interleaved vectors: row p of A^T is column p of A */
 static void apply_t(void *payload, const double *x, double *y, double *y_abs, size_t width)
 {
-    const glca_engine__csc *a = ((const tsystem *)payload)->a;
+    const tsystem *a = payload;
 
     if (width == GLCA_ENGINE__MULTI_WIDTH)
         apply_t_w(a, x, y, y_abs, GLCA_ENGINE__MULTI_WIDTH);
@@ -237,7 +262,7 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
     /* how the categories are split does not change a result (krylov_multi.c) */
     const size_t width = BLOCK_WIDTH, blocks = (k + width - 1) / width;
     glca_engine__ilu *ilu = NULL;
-    tsystem sys;
+    tsystem sys = {0, NULL, NULL, NULL, NULL};
     glca_engine__krylov_multi_ops ops;
     double t0 = omp_get_wtime();
     size_t iterations = 0;
@@ -247,7 +272,8 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
         return rc;
     bg->stats.seconds_factor += omp_get_wtime() - t0;
     t0 = omp_get_wtime();
-    sys.a = bg->a;
+    if ((rc = tsystem_init(&sys, bg->a, err)) < 0)
+        goto cleanup;
     sys.ilu = ilu;
     ops.apply = apply_t;
     ops.precond = precond_ilu;
@@ -286,17 +312,22 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
         glca_free(x);
     }
     if (oom) {
-        glca_engine__ilu_free(ilu);
-        return glca_error_oom(err);
+        rc = glca_error_oom(err);
+        goto cleanup;
     }
-    if (ok)
+    if (ok) {
         bg->ilu = ilu; /* kept for single solves (glca_engine__background_solve_a) */
-    else
-        glca_engine__ilu_free(ilu);
+        ilu = NULL;
+    }
     bg->stats.iterations = iterations;
     bg->stats.seconds_lambda = omp_get_wtime() - t0;
     bg->stats.solver = GLCA_BG_SOLVER_ITERATIVE;
-    return ok;
+    rc = ok;
+cleanup:
+    glca_free(sys.colptr);
+    glca_free(sys.rowidx);
+    glca_engine__ilu_free(ilu);
+    return rc;
 }
 
 /* AUTO: the cheaper by the cost model at the top of the file; < 0 on failure */

@@ -116,7 +116,8 @@ static int balance(double *s, const glca_engine__csc *a, glca_error *err)
  * Row by row: the pattern of row i (a sorted list, head next[n], end n) grows while the row is
  * eliminated in ascending order, since fill at j comes only from rows k < j.  Fill is dropped
  * when its magnitude is below `drop` times the row's largest entry in A^T; entries of A are
- * always kept, so level 0 is ILU(0) whatever `drop` is.
+ * always kept, so level 0 is ILU(0) whatever `drop` is.  A fill entry is created by an update
+ * at least that large and then collects the later, smaller ones.
  */
 static int factor(glca_engine__ilu *f, const glca_engine__csc *a, unsigned level, double drop,
                   const double *s, size_t cap, glca_error *err)
@@ -171,7 +172,10 @@ static int factor(glca_engine__ilu *f, const glca_engine__csc *a, unsigned level
                         rowlev[j] = (uint8_t)lj;
                     continue;
                 }
-                if (lj > level)
+                /* fill starts only from an update that would itself be kept: most of the
+                   level-1 candidates through a market's row are negligible, and inserting
+                   them first would cost more than the factorization */
+                if (lj > level || fabs(lik * f->val[p]) * s[j] < drop * big)
                     continue;
                 while (next[at] < j)
                     at = next[at];
