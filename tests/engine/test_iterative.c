@@ -372,10 +372,10 @@ Test(engine_iterative, single_solve_after_iterative_lambda_needs_no_factorizatio
  * ten, 10^U(2,5) (machines).  The giant strongly connected component makes the incomplete LU
  * fill in, so this is where its dropping and fallbacks are exercised; Lambda must be KLU's.
  */
-#define MG 300     /* goods, one market each */
-#define MPER 4     /* producers per good */
-#define MF 6       /* elementary flows */
-#define MC 4       /* categories */
+#define MG 300 /* goods, one market each */
+#define MPER 4 /* producers per good */
+#define MF 6   /* elementary flows */
+#define MC 4   /* categories */
 
 static void market_background(glca_model **out_m, glca_method **out_me, uint64_t seed)
 {
@@ -426,8 +426,7 @@ static void market_background(glca_model **out_m, glca_method **out_me, uint64_t
                               : i == -1 ? 1
                                         : (int)((double)MG * 0.72 * pow(uniform(&st), 2));
 
-                if (h == g || (i == -2 && uniform(&st) > 0.9) ||
-                    (i == -1 && uniform(&st) > 0.8))
+                if (h == g || (i == -2 && uniform(&st) > 0.9) || (i == -1 && uniform(&st) > 0.8))
                     continue;
                 snprintf(prov, sizeof prov, "good-%d", h);
                 input(m, prov, 0.7 / 12 * uniform(&st) * size[g] / size[h], NULL, NULL);
