@@ -3,22 +3,24 @@
  *
  * DIRECT     KLU (BTF + AMD) and one transposed solve of k right-hand sides.  On nearly
  *            triangular backgrounds this is cheap (0.1 s at 20,000 processes).
- * ITERATIVE  per category, GMRES on A^T y = (C·B)^T_c preconditioned by ILU(0) of A^T, with
- *            the componentwise backward error of the true residual at most LAMBDA_TOL.  The
- *            categories go in blocks of BLOCK_WIDTH advanced in lockstep (krylov_multi.c: one
- *            pass over A^T and the ILU per step for the whole block, 3.5× faster at 250,000
- *            processes than one category at a time) and the blocks go to the threads; each
- *            category's arithmetic is its own, so Lambda does not depend on the thread count.
- *            Any category that does not converge, or a zero pivot in ILU(0), sends all of
- *            Lambda to DIRECT, which also names the processes of a singular A.  A is then
+ * ITERATIVE  per category, GMRES on A^T y = (C·B)^T_c preconditioned by an incomplete LU of
+ *            A^T (ilu.c: level 1, fill below ILU_DROP of its row dropped; ILU(0) if that fails),
+ *            with the componentwise backward error of the true residual at most LAMBDA_TOL.
+ *            The categories go in blocks of BLOCK_WIDTH advanced in lockstep (krylov_multi.c:
+ *            one pass over A^T and the ILU per step for the whole block, 3.5× faster at
+ *            250,000 processes than one category at a time) and the blocks go to the threads;
+ *            each category's arithmetic is its own, so Lambda does not depend on the thread
+ *            count.  Any category that does not converge, or a zero pivot in ILU(0), sends all
+ *            of Lambda to DIRECT, which also names the processes of a singular A.  A is then
  *            factorized only when something needs the factors (Monte Carlo with an LU-based
  *            solver): batch evaluation reads only Lambda, and a single solve (contributions,
- *            glca_background_solve) is GMRES on A preconditioned by the same ILU(0), with the
+ *            glca_background_solve) is GMRES on A preconditioned by the same ILU, with the
  *            backward error checked and the factorization as fallback.
  *
  * AUTO is a cost model on the actual matrix: ITERATIVE costs about k · EXPECTED_ITERATIONS ·
- * (4 nnz(A) + 2 RESTART n) plus the ILU, weighted by MEMORY_BOUND because sparse products and
- * triangular solves run at memory speed while KLU's elimination reuses cached columns.  First
+ * (2 nnz(A) + 2 nnz(ILU) + 2 RESTART n) plus ILU_WORK · nnz(A) for the ILU, with nnz(ILU) =
+ * EXPECTED_FILL · nnz(A), weighted by MEMORY_BOUND because sparse products and triangular
+ * solves run at memory speed while KLU's elimination reuses cached columns.  First
  * the block triangular form (O(nnz)): when even a dense LU of the largest block (b^2 entries,
  * 2 k b^2 flops to solve with) would cost more than ITERATIVE, KLU's symbolic analysis is not
  * run, because AMD's own time grows with the fill it finds (at 100,000 processes of the
@@ -56,9 +58,13 @@
    ILU_MAX_FILL times A's entries; measured in bench/README.md ("Realistic backgrounds"). */
 #define ILU_LEVEL 1
 #define ILU_DROP 1e-2
-#define ILU_MAX_FILL 4.0
-/* Cost model (see the top of the file). */
-#define EXPECTED_ITERATIONS 30.0
+#define ILU_MAX_FILL 5.0
+/* Cost model (see the top of the file): iterations per category with that ILU (8 measured
+   from 20,000 to 250,000 processes, 17-19 with ILU(0)), its entries per entry of A (3.1
+   measured) and the work of making it per entry of A (the fill through market rows). */
+#define EXPECTED_ITERATIONS 15.0
+#define EXPECTED_FILL 3.0
+#define ILU_WORK 200.0
 #define MEMORY_BOUND 4.0
 
 /* "technosphere matrix is singular; processes involved: 'a', 'b' and 3 more" */
@@ -334,10 +340,11 @@ cleanup:
 static int choose(glca_background *bg, glca_bg_solver *how, glca_error *err)
 {
     const double n = (double)bg->n, k = (double)bg->k, nnz = (double)bg->a->nnz;
-    double fill, flops, direct, iterative, block;
+    double fill, flops, direct, iterative, per_iteration, block;
     int rc;
 
-    iterative = MEMORY_BOUND * (nnz * 4 + k * EXPECTED_ITERATIONS * (4 * nnz + 2 * RESTART * n));
+    per_iteration = 2 * (1 + EXPECTED_FILL) * nnz + 2 * RESTART * n;
+    iterative = MEMORY_BOUND * (ILU_WORK * nnz + k * EXPECTED_ITERATIONS * per_iteration);
     /* the fill of an expensive LU cannot be known without AMD, whose own time grows with it:
        analyze only when a dense factor of the largest block would be affordable */
     block = (double)glca_engine__solver_largest_block(bg->solver);
