@@ -180,3 +180,37 @@ Test(engine_ilu, tiny_pivot_is_refused, .timeout = 5)
     cr_assert_null(f);
     glca_engine__csc_free(a);
 }
+
+Test(engine_ilu, every_failed_allocation_is_reported_and_leaks_nothing, .timeout = 10)
+{
+    static const double m[16] = {2, 1, 0, 0, 0, 2, 0, 1, 1, 0, 2, 0, 0, 0, 1, 2};
+    glca_engine__csc *a = transposed_csc(m, 4);
+    glca_engine__ilu_options opts = GLCA_ENGINE__ILU_OPTIONS_INIT;
+    long n;
+    int rc = GLCA_ENOMEM;
+
+    opts.level = 2;
+    opts.drop = 1e-3; /* the balancing allocates too */
+    for (n = 0; rc == GLCA_ENOMEM; n++) {
+        glca_engine__ilu *f = NULL;
+        glca_error err = GLCA_ERROR_INIT;
+        size_t failures;
+
+        cr_assert(n < 100, "still failing after %ld allocations", n);
+        glca_alloc_fail_after(n);
+        rc = glca_engine__ilu_new_opts(&f, a, &opts, &err);
+        failures = glca_alloc_failures();
+        glca_alloc_fail_after(-1);
+        if (rc == GLCA_ENOMEM) {
+            cr_assert_null(f);
+            cr_assert_gt(failures, 0);
+        } else {
+            cr_assert_eq(failures, 0);
+            OK(rc, &err);
+            cr_assert_eq(glca_engine__ilu_nnz(f), 10);
+            glca_engine__ilu_free(f);
+        }
+    }
+    cr_assert_gt(n, 5, "only %ld allocations", n);
+    glca_engine__csc_free(a);
+}
