@@ -3,22 +3,24 @@
  *
  * DIRECT     KLU (BTF + AMD) and one transposed solve of k right-hand sides.  On nearly
  *            triangular backgrounds this is cheap (0.1 s at 20,000 processes).
- * ITERATIVE  per category, GMRES on A^T y = (C·B)^T_c preconditioned by ILU(0) of A^T, with
- *            the componentwise backward error of the true residual at most LAMBDA_TOL.  The
- *            categories go in blocks of BLOCK_WIDTH advanced in lockstep (krylov_multi.c: one
- *            pass over A^T and the ILU per step for the whole block, 3.5× faster at 250,000
- *            processes than one category at a time) and the blocks go to the threads; each
- *            category's arithmetic is its own, so Lambda does not depend on the thread count.
- *            Any category that does not converge, or a zero pivot in ILU(0), sends all of
- *            Lambda to DIRECT, which also names the processes of a singular A.  A is then
+ * ITERATIVE  per category, GMRES on A^T y = (C·B)^T_c preconditioned by an incomplete LU of
+ *            A^T (ilu.c: level 1, fill below ILU_DROP of its row dropped; ILU(0) if that fails),
+ *            with the componentwise backward error of the true residual at most LAMBDA_TOL.
+ *            The categories go in blocks of BLOCK_WIDTH advanced in lockstep (krylov_multi.c:
+ *            one pass over A^T and the ILU per step for the whole block, 3.5× faster at
+ *            250,000 processes than one category at a time) and the blocks go to the threads;
+ *            each category's arithmetic is its own, so Lambda does not depend on the thread
+ *            count.  Any category that does not converge, or a zero pivot in ILU(0), sends all
+ *            of Lambda to DIRECT, which also names the processes of a singular A.  A is then
  *            factorized only when something needs the factors (Monte Carlo with an LU-based
  *            solver): batch evaluation reads only Lambda, and a single solve (contributions,
- *            glca_background_solve) is GMRES on A preconditioned by the same ILU(0), with the
+ *            glca_background_solve) is GMRES on A preconditioned by the same ILU, with the
  *            backward error checked and the factorization as fallback.
  *
  * AUTO is a cost model on the actual matrix: ITERATIVE costs about k · EXPECTED_ITERATIONS ·
- * (4 nnz(A) + 2 RESTART n) plus the ILU, weighted by MEMORY_BOUND because sparse products and
- * triangular solves run at memory speed while KLU's elimination reuses cached columns.  First
+ * (2 nnz(A) + 2 nnz(ILU) + 2 RESTART n) plus ILU_WORK · nnz(A) for the ILU, with nnz(ILU) =
+ * EXPECTED_FILL · nnz(A), weighted by MEMORY_BOUND because sparse products and triangular
+ * solves run at memory speed while KLU's elimination reuses cached columns.  First
  * the block triangular form (O(nnz)): when even a dense LU of the largest block (b^2 entries,
  * 2 k b^2 flops to solve with) would cost more than ITERATIVE, KLU's symbolic analysis is not
  * run, because AMD's own time grows with the fill it finds (at 100,000 processes of the
@@ -36,6 +38,7 @@
 #include "krylov.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,8 +54,17 @@
    a last block with fewer is padded with zero right-hand sides, which converge at once, so
    every block runs the kernels specialized for this width. */
 #define BLOCK_WIDTH GLCA_ENGINE__MULTI_WIDTH
-/* Cost model (see the top of the file). */
-#define EXPECTED_ITERATIONS 30.0
+/* The preconditioner: ILU(1) keeping the fill above ILU_DROP of its row (balanced), at most
+   ILU_MAX_FILL times A's entries; measured in bench/README.md ("Realistic backgrounds"). */
+#define ILU_LEVEL 1
+#define ILU_DROP 1e-2
+#define ILU_MAX_FILL 4.0
+/* Cost model (see the top of the file): iterations per category with that ILU (12.6 measured
+   at 100,000 processes, 17.6 with ILU(0)), its entries per entry of A (1.3) and the work of
+   making it per entry of A (balancing, and the fill through market rows). */
+#define EXPECTED_ITERATIONS 22.0
+#define EXPECTED_FILL 1.3
+#define ILU_WORK 100.0
 #define MEMORY_BOUND 4.0
 
 /* "technosphere matrix is singular; processes involved: 'a', 'b' and 3 more" */
@@ -129,20 +141,44 @@ static int lambda_direct(glca_background *bg, glca_error *err)
 
 /* ---------------------------------------------------------------- iterative */
 
+/* A^T as the iterations read it: A's pattern with 32-bit indices, half the bytes of size_t */
 typedef struct tsystem {
-    const glca_engine__csc *a;
+    size_t n;
+    uint32_t *colptr, *rowidx; /* owned */
+    const double *values;      /* borrowed from A */
     const glca_engine__ilu *ilu;
 } tsystem;
 
-/* apply_t for a width the caller may make a constant */
-static inline void apply_t_w(const glca_engine__csc *a, const double *restrict x,
-                             double *restrict y, double *restrict y_abs, size_t width)
+/* sys->colptr and sys->rowidx from A; GLCA_ERROR past 32 bits */
+static int tsystem_init(tsystem *sys, const glca_engine__csc *a, glca_error *err)
 {
-    const size_t *restrict rowidx = a->rowidx;
+    size_t p;
+
+    sys->n = a->ncols;
+    sys->values = a->values;
+    if (a->ncols >= UINT32_MAX || a->nnz >= UINT32_MAX)
+        return glca_error_set(err, GLCA_ERROR, NULL,
+                              "%zu processes and %zu exchanges exceed 32-bit indices", a->ncols,
+                              a->nnz);
+    if (!(sys->colptr = glca_mallocarray(a->ncols + 1, sizeof *sys->colptr)) ||
+        !(sys->rowidx = glca_mallocarray(a->nnz + 1, sizeof *sys->rowidx)))
+        return glca_error_oom(err);
+    for (p = 0; p <= a->ncols; p++)
+        sys->colptr[p] = (uint32_t)a->colptr[p];
+    for (p = 0; p < a->nnz; p++)
+        sys->rowidx[p] = (uint32_t)a->rowidx[p];
+    return 0;
+}
+
+/* apply_t for a width the caller may make a constant */
+static inline void apply_t_w(const tsystem *a, const double *restrict x, double *restrict y,
+                             double *restrict y_abs, size_t width)
+{
+    const uint32_t *restrict rowidx = a->rowidx;
     const double *restrict values = a->values;
     size_t p, e, c;
 
-    for (p = 0; p < a->ncols; p++) {
+    for (p = 0; p < a->n; p++) {
         double *yp = y + p * width, *tp = y_abs ? y_abs + p * width : NULL;
 
         for (c = 0; c < width; c++)
@@ -151,7 +187,7 @@ static inline void apply_t_w(const glca_engine__csc *a, const double *restrict x
             for (c = 0; c < width; c++)
                 tp[c] = 0;
         for (e = a->colptr[p]; e < a->colptr[p + 1]; e++) {
-            const double ae = values[e], *xe = x + rowidx[e] * width;
+            const double ae = values[e], *xe = x + (size_t)rowidx[e] * width;
 
 #pragma omp simd
             for (c = 0; c < width; c++)
@@ -166,7 +202,7 @@ static inline void apply_t_w(const glca_engine__csc *a, const double *restrict x
 /* Y = A^T X for `width` interleaved vectors: row p of A^T is column p of A */
 static void apply_t(void *payload, const double *x, double *y, double *y_abs, size_t width)
 {
-    const glca_engine__csc *a = ((const tsystem *)payload)->a;
+    const tsystem *a = payload;
 
     if (width == GLCA_ENGINE__MULTI_WIDTH)
         apply_t_w(a, x, y, y_abs, GLCA_ENGINE__MULTI_WIDTH);
@@ -202,6 +238,29 @@ static int lambda_block(glca_background *bg, const glca_engine__krylov_multi_ops
     return ok;
 }
 
+/*
+ * ILU(ILU_LEVEL) with dropping into *out, or ILU(0) where that fails (a tiny pivot, too much
+ * fill): 1 with a factorization, 0 when neither exists (the direct route names the cause), or
+ * < 0 on failure.
+ */
+static int precondition(const glca_background *bg, glca_engine__ilu **out, glca_error *err)
+{
+    glca_engine__ilu_options opts = GLCA_ENGINE__ILU_OPTIONS_INIT;
+    glca_error ignored = GLCA_ERROR_INIT;
+    int rc;
+
+    opts.level = ILU_LEVEL;
+    opts.drop = ILU_DROP;
+    opts.max_fill = ILU_MAX_FILL;
+    if ((rc = glca_engine__ilu_new_opts(out, bg->a, &opts, &ignored)) == 0)
+        return 1;
+    if (rc == GLCA_ENOMEM)
+        return glca_error_oom(err);
+    if ((rc = glca_engine__ilu_new(out, bg->a, err)) < 0)
+        return rc == GLCA_ESINGULAR ? 0 : rc;
+    return 1;
+}
+
 /* 1 if every category converged, 0 if not (then Lambda is garbage), < 0 on failure */
 static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
 {
@@ -209,17 +268,18 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
     /* how the categories are split does not change a result (krylov_multi.c) */
     const size_t width = BLOCK_WIDTH, blocks = (k + width - 1) / width;
     glca_engine__ilu *ilu = NULL;
-    tsystem sys;
+    tsystem sys = {0, NULL, NULL, NULL, NULL};
     glca_engine__krylov_multi_ops ops;
     double t0 = omp_get_wtime();
     size_t iterations = 0;
     int ok = 1, oom = 0, rc;
 
-    if ((rc = glca_engine__ilu_new(&ilu, bg->a, err)) < 0)
-        return rc == GLCA_ESINGULAR ? 0 : rc;
+    if ((rc = precondition(bg, &ilu, err)) <= 0)
+        return rc;
     bg->stats.seconds_factor += omp_get_wtime() - t0;
     t0 = omp_get_wtime();
-    sys.a = bg->a;
+    if ((rc = tsystem_init(&sys, bg->a, err)) < 0)
+        goto cleanup;
     sys.ilu = ilu;
     ops.apply = apply_t;
     ops.precond = precond_ilu;
@@ -258,27 +318,33 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
         glca_free(x);
     }
     if (oom) {
-        glca_engine__ilu_free(ilu);
-        return glca_error_oom(err);
+        rc = glca_error_oom(err);
+        goto cleanup;
     }
-    if (ok)
+    if (ok) {
         bg->ilu = ilu; /* kept for single solves (glca_engine__background_solve_a) */
-    else
-        glca_engine__ilu_free(ilu);
+        ilu = NULL;
+    }
     bg->stats.iterations = iterations;
     bg->stats.seconds_lambda = omp_get_wtime() - t0;
     bg->stats.solver = GLCA_BG_SOLVER_ITERATIVE;
-    return ok;
+    rc = ok;
+cleanup:
+    glca_free(sys.colptr);
+    glca_free(sys.rowidx);
+    glca_engine__ilu_free(ilu);
+    return rc;
 }
 
 /* AUTO: the cheaper by the cost model at the top of the file; < 0 on failure */
 static int choose(glca_background *bg, glca_bg_solver *how, glca_error *err)
 {
     const double n = (double)bg->n, k = (double)bg->k, nnz = (double)bg->a->nnz;
-    double fill, flops, direct, iterative, block;
+    double fill, flops, direct, iterative, per_iteration, block;
     int rc;
 
-    iterative = MEMORY_BOUND * (nnz * 4 + k * EXPECTED_ITERATIONS * (4 * nnz + 2 * RESTART * n));
+    per_iteration = 2 * (1 + EXPECTED_FILL) * nnz + 2 * RESTART * n;
+    iterative = MEMORY_BOUND * (ILU_WORK * nnz + k * EXPECTED_ITERATIONS * per_iteration);
     /* the fill of an expensive LU cannot be known without AMD, whose own time grows with it:
        analyze only when a dense factor of the largest block would be affordable */
     block = (double)glca_engine__solver_largest_block(bg->solver);

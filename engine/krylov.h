@@ -1,10 +1,10 @@
 /*
  * Iterative solves for the backgrounds where a sparse LU fills in (a giant strongly connected
- * component with market hubs): restarted GMRES with right preconditioning, and an ILU(0)
- * preconditioner of A^T.  The direct solver stays KLU (solver.h); these are used by Lambda
- * (background_lambda.c: A^T y = (C·B)^T_c preconditioned by ILU(0), the categories in lockstep
- * blocks, krylov_multi.c) and by Monte Carlo
- * (montecarlo.c: the perturbed A preconditioned by the nominal KLU factors).
+ * component with market hubs): restarted GMRES with right preconditioning, and an incomplete LU
+ * of A^T by levels of fill with dropping (ilu.c).  The direct solver stays KLU (solver.h); these
+ * are used by Lambda (background_lambda.c: A^T y = (C·B)^T_c preconditioned by ILU(1), the
+ * categories in lockstep blocks, krylov_multi.c) and by Monte Carlo (montecarlo.c: the
+ * perturbed A preconditioned by the nominal KLU factors or by ILU(0)).
  *
  * Residuals are weighted: GMRES minimizes ||w ∘ (b - Op x)||_2 with w_i = 1 / (|Op| |x0| + |b|)_i
  * from a first approximation x0, which is the componentwise backward error when x0 is close to
@@ -61,15 +61,33 @@ int glca_engine__gmres_solve_weighted(glca_engine__gmres *g, const glca_engine__
 /** Componentwise backward error from r = b - Op x and t = |Op| |x| + |b|. */
 double glca_engine__backward_error(const double *r, const double *t, size_t n);
 
-/** ILU(0) of A^T: L U with the pattern of A^T, L unit lower triangular. */
+/** Incomplete LU of A^T (ilu.c): L unit lower triangular, L + U on a pattern chosen by levels. */
 typedef struct glca_engine__ilu glca_engine__ilu;
+
+typedef struct glca_engine__ilu_options {
+    int version;
+    /** Levels of fill: 0 keeps the pattern of A^T (ILU(0)), 1 adds the fill of fill-free
+        eliminations (ILU(1)), and so on. */
+    unsigned level;
+    /** Fill smaller than drop times its row's largest entry of A^T is dropped. */
+    double drop;
+    /** Give up (GLCA_ERROR) past max_fill · nnz(A) entries; 0 for no limit. */
+    double max_fill;
+} glca_engine__ilu_options;
+#define GLCA_ENGINE__ILU_OPTIONS_INIT {1, 0, 0, 0}
 
 /**
  * Factorize A^T incompletely (a is n × n with every diagonal entry stored, as the background's
- * A is).  GLCA_ESINGULAR on a zero or non-finite pivot: the caller solves directly instead.
+ * A is).  GLCA_ESINGULAR on a zero, tiny or non-finite pivot, GLCA_ERROR past the fill limit or
+ * 2^32 - 1 entries: the caller preconditions less or solves directly instead.
  */
+int glca_engine__ilu_new_opts(glca_engine__ilu **out, const glca_engine__csc *a,
+                              const glca_engine__ilu_options *opts, glca_error *err);
+/** ILU(0): glca_engine__ilu_new_opts with the default options. */
 int glca_engine__ilu_new(glca_engine__ilu **out, const glca_engine__csc *a, glca_error *err);
 void glca_engine__ilu_free(glca_engine__ilu *f);
+/** Entries of L + U (the unit diagonal of L not counted). */
+size_t glca_engine__ilu_nnz(const glca_engine__ilu *f);
 /** x := (L U)^-1 x in place, read-only on f (safe from several threads). */
 void glca_engine__ilu_solve(const glca_engine__ilu *f, double *x);
 /** x := (L U)^-T x in place: the preconditioner of A itself (A = (A^T)^T ~ U^T L^T). */

@@ -302,3 +302,121 @@ Test(engine_iterative, single_solve_after_iterative_lambda_needs_no_factorizatio
     glca_method_free(sc.me);
     glca_model_free(sc.m);
 }
+
+/*
+ * A background built the way ecoinvent 3 is (bench/common/synth_market.c has the full story):
+ * markets buy their good from its producers (shares summing to 1), producers buy almost only
+ * from markets (electricity 90 %, transport 80 %, 6-10 more skewed to the basic goods), the
+ * last 28 % of the goods are final products nobody buys, and goods sized 10^U(-1,1) or, one in
+ * ten, 10^U(2,5) (machines).  The giant strongly connected component makes the incomplete LU
+ * fill in, so this is where its dropping and fallbacks are exercised; Lambda must be KLU's.
+ */
+#define MG 300 /* goods, one market each */
+#define MPER 4 /* producers per good */
+#define MF 6   /* elementary flows */
+#define MC 4   /* categories */
+
+static void market_background(glca_model **out_m, glca_method **out_me, uint64_t seed)
+{
+    glca_error err = GLCA_ERROR_INIT;
+    glca_model *m = NULL;
+    glca_method *me = NULL;
+    double size[MG];
+    uint64_t st = seed;
+    char id[32], prov[32];
+    int g, j, i, f, c;
+
+    for (g = 0; g < MG; g++)
+        size[g] = g % 10 == 9 ? pow(10, 2 + 3 * uniform(&st)) : pow(10, 2 * uniform(&st) - 1);
+    OK(glca_model_new(&m, &err), &err);
+    for (g = 0; g < MG; g++) {
+        snprintf(id, sizeof id, "good-%d", g);
+        flow(m, id, GLCA_FLOW_PRODUCT, "kg");
+        for (j = 0; j < MPER; j++) {
+            snprintf(id, sizeof id, "made-%d-%d", g, j);
+            flow(m, id, GLCA_FLOW_PRODUCT, "kg");
+        }
+    }
+    for (f = 0; f < MF; f++) {
+        snprintf(id, sizeof id, "elem-%d", f);
+        flow(m, id, GLCA_FLOW_ELEMENTARY, "kg");
+    }
+    for (g = 0; g < MG; g++) {
+        double share[MPER], sum = 0;
+
+        snprintf(id, sizeof id, "market-%d", g);
+        snprintf(prov, sizeof prov, "good-%d", g);
+        process(m, id, prov, 1, NULL);
+        for (j = 0; j < MPER; j++)
+            sum += share[j] = 0.1 + uniform(&st);
+        for (j = 0; j < MPER; j++) {
+            snprintf(prov, sizeof prov, "made-%d-%d", g, j);
+            input(m, prov, share[j] / sum, NULL, NULL);
+        }
+        for (j = 0; j < MPER; j++) {
+            int ninputs = 6 + (int)(next_random(&st) % 5);
+
+            snprintf(id, sizeof id, "producer-%d-%d", g, j);
+            snprintf(prov, sizeof prov, "made-%d-%d", g, j);
+            process(m, id, prov, 1, NULL);
+            for (i = -2; i < ninputs; i++) {
+                /* electricity and transport first, then the basic goods more often */
+                const int h = i == -2   ? 0
+                              : i == -1 ? 1
+                                        : (int)((double)MG * 0.72 * pow(uniform(&st), 2));
+
+                if (h == g || (i == -2 && uniform(&st) > 0.9) || (i == -1 && uniform(&st) > 0.8))
+                    continue;
+                snprintf(prov, sizeof prov, "good-%d", h);
+                input(m, prov, 0.7 / 12 * uniform(&st) * size[g] / size[h], NULL, NULL);
+            }
+            for (i = 0; i < 2; i++) {
+                snprintf(prov, sizeof prov, "elem-%d", (int)(next_random(&st) % MF));
+                output(m, prov, uniform(&st) * size[g], NULL);
+            }
+        }
+    }
+    OK(glca_model_link(m, NULL, NULL, &err), &err);
+    OK(glca_method_new(&me, "random", NULL, NULL, &err), &err);
+    for (c = 0; c < MC; c++) {
+        snprintf(id, sizeof id, "cat-%d", c);
+        category(me, id);
+        for (f = 0; f < MF; f++) {
+            snprintf(prov, sizeof prov, "elem-%d", f);
+            factor(me, id, prov, uniform(&st) * 10, NULL);
+        }
+    }
+    *out_m = m;
+    *out_me = me;
+}
+
+Test(engine_iterative, lambda_matches_klu_on_a_market_background, .timeout = 60)
+{
+    uint64_t seed;
+
+    for (seed = 21; seed <= 22; seed++) {
+        glca_model *m = NULL;
+        glca_method *me = NULL;
+        glca_background *it, *di;
+        const double *li, *ld;
+        size_t n, k, e;
+
+        market_background(&m, &me, seed);
+        it = prepare(m, me, GLCA_BG_SOLVER_ITERATIVE);
+        di = prepare(m, me, GLCA_BG_SOLVER_DIRECT);
+        n = glca_background_nprocesses(it);
+        k = glca_background_ncategories(it);
+        cr_assert_eq(n, (size_t)MG * (MPER + 1));
+        li = glca_background_lambda(it);
+        ld = glca_background_lambda(di);
+        /* every process emits or buys from one that does: Lambda > 0 everywhere */
+        for (e = 0; e < n * k; e++) {
+            cr_assert(ld[e] > 0, "entry %zu", e);
+            ASSERT_REL(li[e], ld[e], 1e-9);
+        }
+        glca_background_free(it);
+        glca_background_free(di);
+        glca_method_free(me);
+        glca_model_free(m);
+    }
+}
