@@ -35,6 +35,7 @@
  */
 #include "montecarlo_int.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -53,6 +54,7 @@
 
 void glca_engine__mc_worker_free(glca_engine__mc_worker *w)
 {
+    glca_engine__mc_block_free(w);
     glca_engine__solver_free(w->solver);
     glca_engine__solver_free(w->spare);
     glca_engine__gmres_free(w->gmres);
@@ -98,6 +100,8 @@ int glca_engine__mc_worker_init(glca_engine__mc_worker *w, const glca_montecarlo
     if ((mc->opts.solver == GLCA_MC_SOLVER_GMRES || mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU) &&
         glca_engine__gmres_new(&w->gmres, bg->n, GMRES_RESTART, &w->err) < 0)
         return w->err.code ? (int)w->err.code : GLCA_ENOMEM;
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK)
+        return glca_engine__mc_block_init(w, mc);
     if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU)
         return (w->tc = glca_calloc(mc->k + 1, sizeof *w->tc)) &&
                        (w->atvals = glca_mallocarray(bg->a->nnz + 1, sizeof *w->atvals))
@@ -154,8 +158,7 @@ static double backward_error(const glca_engine__csc *a, const double *avals, con
     return worst;
 }
 
-/* Solve the perturbed A x = f from scratch: a pivot order of its own. */
-static int solve_from_scratch(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+int glca_engine__mc_solve_from_scratch(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 {
     glca_engine__csc view = *mc->bg->a;
     glca_engine__solver *s = NULL;
@@ -186,7 +189,7 @@ static int solve_refactor(glca_engine__mc_worker *w, glca_engine__solver *s,
     if (rc == GLCA_ESINGULAR ||
         (rc == 0 && !(backward_error(a, w->avals, w->x, w->f, mc->nrhs, w->xs, w->fs, w->r,
                                      w->t) <= MAX_BACKWARD_ERROR)))
-        return solve_from_scratch(w, mc);
+        return glca_engine__mc_solve_from_scratch(w, mc);
     return rc;
 }
 
@@ -351,7 +354,8 @@ static int precond(void *payload, double *x, glca_error *err)
  * category's relative error to first order.  The nominal Lambda stands in for the perturbed
  * one, hence GOAL_TOL well below 1e-9.  `tc` is a workspace of k.
  */
-static void goal_weights(const glca_montecarlo *mc, const double *f, double *tc, double *w)
+void glca_engine__mc_goal_weights(const glca_montecarlo *mc, const double *f, double *tc,
+                                  double *w)
 {
     const glca_background *bg = mc->bg;
     const size_t n = bg->n, k = bg->k;
@@ -405,7 +409,7 @@ static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
             rc = glca_engine__gmres_solve(w->gmres, &ops, f, x, GMRES_TOL, GMRES_MAX_ITER, &used,
                                           NULL, &w->err);
         } else {
-            goal_weights(mc, f, w->tc, w->t);
+            glca_engine__mc_goal_weights(mc, f, w->tc, w->t);
             rc = glca_engine__gmres_solve_weighted(w->gmres, &ops, f, x, w->t, GOAL_TOL,
                                                    GMRES_MAX_ITER, &used, NULL, &w->err);
         }
@@ -419,7 +423,7 @@ static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
         return 0;
     w->fallbacks++;
     if (!mc->nominal)
-        return solve_from_scratch(w, mc);
+        return glca_engine__mc_solve_from_scratch(w, mc);
     if (!w->spare && (rc = glca_engine__solver_clone(&w->spare, mc->nominal, &w->err)) < 0)
         return rc;
     return solve_refactor(w, w->spare, mc);
@@ -427,6 +431,7 @@ static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 
 int glca_engine__mc_solve(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 {
+    assert(mc->opts.solver != GLCA_MC_SOLVER_GMRES_BLOCK); /* montecarlo_block.c */
     switch (mc->opts.solver) {
     case GLCA_MC_SOLVER_REFINE:
         return solve_refine(w, mc);
@@ -453,7 +458,8 @@ static int shared_parts(glca_montecarlo *mc, glca_error *err)
 {
     int rc;
 
-    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU) {
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU ||
+        mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK) {
         if (!mc->at && (rc = transpose(mc->bg->a, &mc->at, &mc->at_perm, err)) < 0)
             return rc;
         if (!mc->ilu && (rc = glca_engine__ilu_new(&mc->ilu, mc->at, err)) < 0)
@@ -476,10 +482,16 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
     size_t c;
     int rc;
 
+    /* more than 64 draws a block would only grow the workspace: A's pass is shared by 8 */
+    mc->width = mc->opts.block ? mc->opts.block : GLCA_ENGINE__MULTI_WIDTH;
+    if (mc->width > 64)
+        mc->width = 64;
+    if (mc->width > mc->opts.iterations)
+        mc->width = mc->opts.iterations;
     if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && (mc->nbg == 0 || mc->nrhs == 0))
         mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
     if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && !factorized(mc->bg))
-        mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
+        mc->opts.solver = GLCA_MC_SOLVER_GMRES_BLOCK;
     if (mc->opts.solver != GLCA_MC_SOLVER_AUTO)
         return mc->nbg ? shared_parts(mc, err) : 0;
     mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
