@@ -475,7 +475,8 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
                             int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *),
                             glca_error *err)
 {
-    static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE};
+    static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE,
+                                                GLCA_MC_SOLVER_GMRES_BLOCK};
     const double n = (double)mc->bg->n, nnz = (double)mc->bg->a->nnz;
     double fill, solve, best_cost;
     glca_mc_solver best = GLCA_MC_SOLVER_REFACTOR;
@@ -507,16 +508,32 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         double steps, cost;
 
         mc->opts.solver = candidates[c];
+        if (candidates[c] == GLCA_MC_SOLVER_GMRES_BLOCK) {
+            glca_error ilu_err = GLCA_ERROR_INIT;
+
+            /* an ILU(0) with a zero pivot only rules the block route out */
+            if ((rc = shared_parts(mc, &ilu_err)) == GLCA_ESINGULAR)
+                continue;
+            if (rc < 0) {
+                if (err)
+                    *err = ilu_err;
+                return rc;
+            }
+        }
         rc = glca_engine__mc_worker_init(&w, mc);
         if (rc == 0)
             rc = trial(&w, mc);
         if (rc < 0 && err)
             *err = w.err;
         steps = (double)w.refine_steps;
+        /* an iteration of the block route: A x and the ILU(0) solves, 2 nnz each, and the
+           Arnoldi process; its sharing of A's indexes between draws is not counted */
         cost = w.fallbacks ? INFINITY
-                           : candidates[c] == GLCA_MC_SOLVER_GMRES
-                                 ? (steps + 1) * (solve + 2 * n * (steps + 2))
-                                 : (steps + 1) * solve;
+               : candidates[c] == GLCA_MC_SOLVER_GMRES
+                   ? (steps + 1) * (solve + 2 * n * (steps + 2))
+               : candidates[c] == GLCA_MC_SOLVER_GMRES_BLOCK
+                   ? (steps + 1) * (4 * nnz + 2 * n * (steps + 2))
+                   : (steps + 1) * solve;
         glca_engine__mc_worker_free(&w);
         if (rc < 0)
             return rc;
@@ -526,5 +543,13 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         }
     }
     mc->opts.solver = best;
+    if (best != GLCA_MC_SOLVER_GMRES_BLOCK) { /* made for the trial only */
+        glca_engine__ilu_free(mc->ilu);
+        glca_engine__csc_free(mc->at);
+        glca_free(mc->at_perm);
+        mc->ilu = NULL;
+        mc->at = NULL;
+        mc->at_perm = NULL;
+    }
     return 0;
 }
