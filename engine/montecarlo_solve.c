@@ -20,18 +20,24 @@
  *              backgrounds; it stops on a goal-oriented estimate instead (goal_weights): the
  *              error of the totals, which are what a draw keeps, through the nominal Lambda.
  *
+ *   GMRES_BLOCK GMRES_ILU on blocks of draws in lockstep (montecarlo_block.c): one pass over
+ *              A's indexes and the ILU serves the whole block, each draw with its own values,
+ *              weights, stop and fallback, so its results are GMRES_ILU's kind and do not depend
+ *              on the block width.
+ *
  * Not converged within the iteration cap: the iteration is refactorized (GMRES) or factorized
- * from scratch (GMRES_ILU), so every draw meets the same backward-error bound as REFACTOR.
+ * from scratch (GMRES_ILU, GMRES_BLOCK), so every draw meets the same bound as REFACTOR.
  *
  * AUTO is chosen per run on the actual matrix.  When the background's cost model found the LU
- * too expensive to make (its Lambda is iterative and no factorization exists), only GMRES_ILU
- * avoids paying for it.  Otherwise the LU exists and the candidates are the three that use it:
- * GMRES and REFINE each solve iteration 0 once, and the iterations they needed are priced in
- * flops against one refactorization (KLU's flop count of the nominal factorization) plus a
- * solve; the cheapest is used for the run.  Counting instead of timing keeps the choice, and so
- * the draws, the same from run to run and for any thread count.  GMRES_ILU is not a candidate
- * next to an LU, which is the better preconditioner where it can be made (easy background:
- * klu_refactor 82 draws/s, GMRES_ILU 38/s in bench_montecarlo).  Figures: bench/README.md.
+ * too expensive to make (its Lambda is iterative and no factorization exists), only the ILU
+ * routes avoid paying for it, and GMRES_BLOCK is GMRES_ILU with less memory traffic.  Otherwise
+ * the LU exists: GMRES, REFINE and GMRES_BLOCK each solve iteration 0 once, and the iterations
+ * they needed are priced in flops against one refactorization (KLU's flop count of the nominal
+ * factorization) plus a solve; the cheapest is used for the run.  Counting instead of timing
+ * keeps the choice, and so the draws, the same from run to run and for any thread count.  On
+ * the easy background the refactorization wins by far (bench_montecarlo: klu_refactor 3x the
+ * block route's rate), on a factorized background with a large fill the block route would.
+ * Figures: bench/README.md.
  */
 #include "montecarlo_int.h"
 

@@ -31,7 +31,7 @@ static double uniform(uint64_t *state)
  * Process p takes 1-3 random inputs and one from process p+1 (mod NP), all processes one
  * strongly connected component, scaled by sizes 10^U(-2, 2); every exchange lognormal (GSD 1.3).
  */
-static glca_background *uncertain_loop(uint64_t seed)
+static glca_background *uncertain_loop(uint64_t seed, glca_bg_solver how)
 {
     glca_background_options o = GLCA_BACKGROUND_OPTIONS_INIT;
     glca_error err = GLCA_ERROR_INIT;
@@ -91,7 +91,7 @@ static glca_background *uncertain_loop(uint64_t seed)
             factor(me, id, prov, 1 + uniform(&st) * 10, NULL);
         }
     }
-    o.solver = GLCA_BG_SOLVER_DIRECT; /* the refactorization peer needs the LU */
+    o.solver = how;
     OK(glca_background_new(&bg, m, me, &o, &err), &err);
     glca_method_free(me);
     glca_model_free(m);
@@ -136,7 +136,8 @@ static glca_montecarlo *run(const glca_background *bg, const glca_product *p, gl
     o.block = block;
     OK(glca_montecarlo_run(&mc, bg, p, &o, &err), &err);
     glca_montecarlo_stats(mc, &st);
-    cr_assert_eq(st.solver, solver);
+    if (solver != GLCA_MC_SOLVER_AUTO)
+        cr_assert_eq(st.solver, solver);
     return mc;
 }
 
@@ -144,7 +145,7 @@ Test(engine_montecarlo_block, equals_refactorization_and_is_bitwise_independent_
      .timeout = 60)
 {
     static const size_t widths[] = {1, 3, 8};
-    glca_background *bg = uncertain_loop(5);
+    glca_background *bg = uncertain_loop(5, GLCA_BG_SOLVER_DIRECT);
     glca_product *p = widget(bg);
     const size_t len = NC * GLCA_NSTAGES;
     glca_montecarlo *ref = run(bg, p, GLCA_MC_SOLVER_REFACTOR, 2, 0), *first = NULL;
@@ -187,7 +188,7 @@ Test(engine_montecarlo_block, equals_refactorization_and_is_bitwise_independent_
 
 Test(engine_montecarlo_block, draws_differ_and_iterations_are_counted, .timeout = 30)
 {
-    glca_background *bg = uncertain_loop(9);
+    glca_background *bg = uncertain_loop(9, GLCA_BG_SOLVER_DIRECT);
     glca_product *p = widget(bg);
     glca_montecarlo *mc = run(bg, p, GLCA_MC_SOLVER_GMRES_BLOCK, 2, 8);
     glca_mc_stats st;
@@ -202,6 +203,27 @@ Test(engine_montecarlo_block, draws_differ_and_iterations_are_counted, .timeout 
         cr_assert_neq(glca_montecarlo_impacts(mc, i)[GLCA_STAGE_USE],
                       glca_montecarlo_impacts(mc, 0)[GLCA_STAGE_USE]);
     glca_montecarlo_free(mc);
+    glca_product_free(p);
+    glca_background_free(bg);
+}
+
+Test(engine_montecarlo_block, auto_takes_the_block_route_without_an_lu, .timeout = 60)
+{
+    /* Lambda by GMRES: no factorization exists, so AUTO must not make one for every draw */
+    glca_background *bg = uncertain_loop(13, GLCA_BG_SOLVER_ITERATIVE);
+    glca_product *p = widget(bg);
+    glca_montecarlo *mc = run(bg, p, GLCA_MC_SOLVER_AUTO, 2, 0);
+    glca_montecarlo *ref = run(bg, p, GLCA_MC_SOLVER_REFACTOR, 1, 0);
+    glca_mc_stats st;
+    size_t i, c;
+
+    glca_montecarlo_stats(mc, &st);
+    cr_assert_eq(st.solver, GLCA_MC_SOLVER_GMRES_BLOCK);
+    for (i = 0; i < DRAWS; i++)
+        for (c = 0; c < NC * GLCA_NSTAGES; c++)
+            ASSERT_REL(glca_montecarlo_impacts(mc, i)[c], glca_montecarlo_impacts(ref, i)[c], 1e-9);
+    glca_montecarlo_free(mc);
+    glca_montecarlo_free(ref);
     glca_product_free(p);
     glca_background_free(bg);
 }
