@@ -10,8 +10,8 @@
  * zeroed, and one whose estimate is met leaves.  Every loop runs over the rows in order with the
  * systems innermost and every value a system reads is its own (terms of other systems' steps
  * are masked, never multiplied by zero, so a NaN elsewhere cannot leak in): a draw's result is
- * the same in any block.  The orthogonalization is classical Gram-Schmidt with
- * reorthogonalization where needed, as krylov_multi.c, so it is not bit for bit krylov.c's.
+ * the same in any block.  Each system's operations are those of krylov.c's solve, in the same
+ * order (modified Gram-Schmidt included), so a draw's result is bit for bit GMRES_ILU's too.
  */
 #include "krylov_draws.h"
 
@@ -32,7 +32,6 @@ struct glca_engine__gmres_draws {
     double *w, *z, *r;        /* n × width: the cycle's weights (none zero) */
     double *beta, *est, *dot; /* width */
     double *proj;             /* (m + 1) × width: projections, then the solutions y */
-    bool *redo;               /* width: a second Gram-Schmidt pass */
     int *state, *used, *budget, *total, *stalls;
 };
 
@@ -59,7 +58,6 @@ int glca_engine__gmres_draws_new(glca_engine__gmres_draws **out, size_t n, size_
         !(g->beta = glca_calloc(b, sizeof *g->beta)) ||
         !(g->est = glca_calloc(b, sizeof *g->est)) || !(g->dot = glca_calloc(b, sizeof *g->dot)) ||
         !(g->proj = glca_calloc((m + 1) * b, sizeof *g->proj)) ||
-        !(g->redo = glca_calloc(b, sizeof *g->redo)) ||
         !(g->state = glca_calloc(b, sizeof *g->state)) ||
         !(g->used = glca_calloc(b, sizeof *g->used)) ||
         !(g->budget = glca_calloc(b, sizeof *g->budget)) ||
@@ -88,7 +86,6 @@ void glca_engine__gmres_draws_free(glca_engine__gmres_draws *g)
     glca_free(g->est);
     glca_free(g->dot);
     glca_free(g->proj);
-    glca_free(g->redo);
     glca_free(g->state);
     glca_free(g->used);
     glca_free(g->budget);
@@ -108,11 +105,10 @@ static void residuals(glca_engine__gmres_draws *g, const glca_engine__krylov_mul
         g->est[c] = 0;
     for (i = 0; i < g->n * width; i += width)
         for (c = 0; c < width; c++) {
-            const double r = b[i + c] - g->r[i + c];
+            const double r = b[i + c] - g->r[i + c], wi = w[i + c] > 0 ? w[i + c] : 0;
 
             g->r[i + c] = r;
-            if (w[i + c] > 0)
-                g->est[c] += w[i + c] * fabs(r);
+            g->est[c] += wi * fabs(r);
         }
 }
 
@@ -139,82 +135,62 @@ static void scale(double *u, size_t n, size_t width, const double *s)
             u[i + c] /= s[c];
 }
 
-/* d[l, c] += u[:, c] . V_l[:, c] for l <= j; w is a constant where the caller can make it one */
-static inline void project(const double *restrict u, const double *restrict v, double *restrict d,
-                           size_t nw, size_t j, size_t w)
+/* d[c] = u[:, c] . v[:, c], each sum in the order of i; w a constant where the caller can */
+static inline void dot(const double *restrict u, const double *restrict v, double *restrict d,
+                       size_t nw, size_t w)
 {
-    size_t i, l, c;
+    size_t i, c;
 
+    for (c = 0; c < w; c++)
+        d[c] = 0;
     for (i = 0; i < nw; i += w)
-        for (l = 0; l <= j; l++) {
-            const double *vl = v + l * nw + i;
-
 #pragma omp simd
-            for (c = 0; c < w; c++)
-                d[l * w + c] += u[i + c] * vl[c];
-        }
+        for (c = 0; c < w; c++)
+            d[c] += u[i + c] * v[i + c];
 }
 
-/* u[:, c] -= d[l, c] V_l[:, c] for l <= j */
-static inline void subtract(double *restrict u, const double *restrict v, const double *restrict d,
-                            size_t nw, size_t j, size_t w)
+/* u[:, c] -= d[c] v[:, c] */
+static inline void axpy(double *restrict u, const double *restrict v, const double *restrict d,
+                        size_t nw, size_t w)
 {
-    size_t i, l, c;
+    size_t i, c;
 
     for (i = 0; i < nw; i += w)
-        for (l = 0; l <= j; l++) {
-            const double *vl = v + l * nw + i;
-
 #pragma omp simd
-            for (c = 0; c < w; c++)
-                u[i + c] -= d[l * w + c] * vl[c];
-        }
+        for (c = 0; c < w; c++)
+            u[i + c] -= d[c] * v[i + c];
 }
 
 /*
- * Classical Gram-Schmidt of u against V_0..V_j, each system against its own basis, repeated
- * for the systems that lost more than 1 - 1/sqrt(2) of their norm (Daniel, Gragg, Kaufman and
- * Stewart's criterion).  A system outside the cycle or not repeating gets zero projections,
- * which leave its u as it is; h gets only a participating system's sums.
+ * Modified Gram-Schmidt of u against V_0..V_j, each system against its own basis: krylov.c's
+ * arithmetic, system by system.  (Classical Gram-Schmidt with reorthogonalization, as
+ * krylov_multi.c, reads the basis once a pass instead of twice, but here nearly every step
+ * needed the second pass: twice the flops of the single-draw solve, which cancelled what the
+ * shared passes over A and the ILU saved.)  A system outside the cycle gets zero projections.
  */
 static void orthogonalize(glca_engine__gmres_draws *g, double *u, size_t j, size_t width)
 {
     const size_t n = g->n, m = (size_t)g->m, nw = n * width;
-    double *d = g->proj, *before = g->beta;
-    size_t l, c, pass;
-    bool again;
+    double *d = g->proj;
+    size_t l, c;
 
-    norms(u, n, width, before);
-    for (pass = 0; pass < 2; pass++) {
-        memset(d, 0, (j + 1) * width * sizeof *d);
+    for (l = 0; l <= j; l++) {
+        const double *vl = g->v + l * nw;
+
         if (width == GLCA_ENGINE__MULTI_WIDTH)
-            project(u, g->v, d, nw, j, GLCA_ENGINE__MULTI_WIDTH);
+            dot(u, vl, d, nw, GLCA_ENGINE__MULTI_WIDTH);
         else
-            project(u, g->v, d, nw, j, width);
+            dot(u, vl, d, nw, width);
         for (c = 0; c < width; c++) {
-            double *hj = g->h + c * (m + 1) * m + j * (m + 1);
-
-            if (g->state[c] != IN_CYCLE || (pass == 1 && !g->redo[c])) {
-                for (l = 0; l <= j; l++)
-                    d[l * width + c] = 0;
-                continue;
-            }
-            for (l = 0; l <= j; l++)
-                hj[l] = (pass ? hj[l] : 0) + d[l * width + c];
+            if (g->state[c] != IN_CYCLE)
+                d[c] = 0;
+            else
+                g->h[c * (m + 1) * m + j * (m + 1) + l] = d[c];
         }
         if (width == GLCA_ENGINE__MULTI_WIDTH)
-            subtract(u, g->v, d, nw, j, GLCA_ENGINE__MULTI_WIDTH);
+            axpy(u, vl, d, nw, GLCA_ENGINE__MULTI_WIDTH);
         else
-            subtract(u, g->v, d, nw, j, width);
-        if (pass == 1)
-            break;
-        norms(u, n, width, g->dot);
-        for (again = false, c = 0; c < width; c++) {
-            g->redo[c] = g->state[c] == IN_CYCLE && g->dot[c] < before[c] / sqrt(2.0);
-            again |= g->redo[c];
-        }
-        if (!again)
-            break;
+            axpy(u, vl, d, nw, width);
     }
 }
 

@@ -2,7 +2,8 @@
  * GMRES_BLOCK (engine/montecarlo_block.c, krylov_draws.c): on a random uncertain background whose
  * processes form one strongly connected component, every draw's impacts by stage equal a
  * klu_refactor of that draw within 1e-9, and are bitwise the same for block widths 1, 3 and 8
- * and for 1 and 2 threads (a draw's GMRES must not see the other draws of its block).
+ * and for 1 and 2 threads (a draw's GMRES must not see the other draws of its block), and to
+ * GMRES_ILU's one-draw solve; AUTO takes the route when Lambda was computed without an LU.
  */
 #include "engine_helpers.h"
 
@@ -224,6 +225,29 @@ Test(engine_montecarlo_block, auto_takes_the_block_route_without_an_lu, .timeout
             ASSERT_REL(glca_montecarlo_impacts(mc, i)[c], glca_montecarlo_impacts(ref, i)[c], 1e-9);
     glca_montecarlo_free(mc);
     glca_montecarlo_free(ref);
+    glca_product_free(p);
+    glca_background_free(bg);
+}
+
+Test(engine_montecarlo_block, each_draw_is_bitwise_the_single_draw_solve, .timeout = 60)
+{
+    /* every draw's operations are those of GMRES_ILU's one-draw solve (krylov.c), in order */
+    glca_background *bg = uncertain_loop(17, GLCA_BG_SOLVER_DIRECT);
+    glca_product *p = widget(bg);
+    glca_montecarlo *one = run(bg, p, GLCA_MC_SOLVER_GMRES_ILU, 1, 0);
+    glca_montecarlo *block = run(bg, p, GLCA_MC_SOLVER_GMRES_BLOCK, 2, 8);
+    glca_mc_stats a, b;
+    size_t i;
+
+    glca_montecarlo_stats(one, &a);
+    glca_montecarlo_stats(block, &b);
+    cr_assert_eq(a.refine_steps, b.refine_steps);
+    for (i = 0; i < DRAWS; i++)
+        cr_assert(memcmp(glca_montecarlo_impacts(one, i), glca_montecarlo_impacts(block, i),
+                         NC * GLCA_NSTAGES * sizeof(double)) == 0,
+                  "draw %zu", i);
+    glca_montecarlo_free(one);
+    glca_montecarlo_free(block);
     glca_product_free(p);
     glca_background_free(bg);
 }
