@@ -305,17 +305,21 @@ static int draw(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i, 
     return 0;
 }
 
-/* Iteration 0 into a scratch result: what the AUTO choice times (montecarlo_solve.c). */
-static int trial_draw(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+/* Draws 0 .. count - 1 into a scratch result: what the AUTO choice counts or times. */
+static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t count)
 {
-    double *h = glca_mallocarray(mc->k * GLCA_NSTAGES + 1, sizeof *h);
-    int rc;
+    const size_t stride = mc->k * GLCA_NSTAGES;
+    double *h = glca_mallocarray(stride * count + 1, sizeof *h);
+    size_t i;
+    int rc = 0;
 
     if (!h)
         return glca_error_oom(&w->err);
-    rc = mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK && mc->nbg
-             ? glca_engine__mc_block(w, mc, 0, 1, h)
-             : draw(w, mc, 0, h);
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK && mc->nbg)
+        rc = glca_engine__mc_block(w, mc, 0, count, h);
+    else
+        for (i = 0; i < count && rc == 0; i++)
+            rc = draw(w, mc, i, h + i * stride);
     glca_free(h);
     return rc;
 }
@@ -414,7 +418,7 @@ int glca_montecarlo_run(glca_montecarlo **out, const glca_background *bg, const 
     }
     if ((rc = setup(mc, err)) < 0)
         goto cleanup;
-    if ((rc = glca_engine__mc_prepare(mc, trial_draw, err)) < 0)
+    if ((rc = glca_engine__mc_prepare(mc, trial_draws, err)) < 0)
         goto cleanup;
     mc->stats.solver = mc->opts.solver;
     if (!(mc->impacts = glca_calloc(mc->opts.iterations * mc->k * GLCA_NSTAGES + 1,

@@ -110,10 +110,12 @@ int glca_engine__mc_block(glca_engine__mc_worker *w, const glca_montecarlo *mc, 
 
 /**
  * Resolve GLCA_MC_SOLVER_AUTO and prepare what the chosen solver shares between threads
- * (mc->nominal, mc->ilu).  `trial` runs draw i into a scratch result with a given worker.
+ * (mc->nominal, mc->ilu).  `trial` runs draws 0 .. count - 1 (count <= mc->width) into a
+ * scratch result with a given worker.
  */
 int glca_engine__mc_prepare(glca_montecarlo *mc,
-                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *),
+                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *,
+                                         size_t),
                             glca_error *err);
 
 #endif

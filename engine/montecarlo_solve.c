@@ -22,15 +22,16 @@
  *
  *   GMRES_BLOCK GMRES_ILU on blocks of draws in lockstep (montecarlo_block.c): one pass over
  *              A's indexes and the ILU serves the whole block, each draw with its own values,
- *              weights, stop and fallback, so its results are GMRES_ILU's kind and do not depend
- *              on the block width.
+ *              weights, stop and fallback, and each draw's arithmetic that of GMRES_ILU, so its
+ *              results are bitwise GMRES_ILU's for any block width.
  *
  * Not converged within the iteration cap: the iteration is refactorized (GMRES) or factorized
  * from scratch (GMRES_ILU, GMRES_BLOCK), so every draw meets the same bound as REFACTOR.
  *
  * AUTO is chosen per run on the actual matrix.  When the background's cost model found the LU
  * too expensive to make (its Lambda is iterative and no factorization exists), only the ILU
- * routes avoid paying for it, and GMRES_BLOCK is GMRES_ILU with less memory traffic.  Otherwise
+ * routes avoid paying for it: GMRES_ILU and GMRES_BLOCK, whose draws are bitwise the same, are
+ * timed on the first block of draws and the faster is used (time_ilu_routes).  Otherwise
  * the LU exists: GMRES, REFINE and GMRES_BLOCK each solve iteration 0 once, and the iterations
  * they needed are priced in flops against one refactorization (KLU's flop count of the nominal
  * factorization) plus a solve; the cheapest is used for the run.  Counting instead of timing
@@ -44,6 +45,8 @@
 #include <assert.h>
 #include <math.h>
 #include <string.h>
+
+#include <omp.h>
 
 /* Backward error above which a refactorized solution is not trusted. */
 #define MAX_BACKWARD_ERROR 1e-10
@@ -477,8 +480,44 @@ static int shared_parts(glca_montecarlo *mc, glca_error *err)
     return 0;
 }
 
+/*
+ * GMRES_ILU or GMRES_BLOCK, whichever solves the first block of draws faster (one thread, the
+ * same draws).  A draw's arithmetic is the same in both (krylov_draws.c), so the timing picks
+ * a speed and never the results.  The block wins where the passes over A and the ILU are bound
+ * by memory traffic; on the shared 2-core build machine the one-draw solve often won.
+ */
+static int time_ilu_routes(glca_montecarlo *mc,
+                           int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t),
+                           glca_error *err)
+{
+    static const glca_mc_solver routes[] = {GLCA_MC_SOLVER_GMRES_BLOCK, GLCA_MC_SOLVER_GMRES_ILU};
+    double seconds[2];
+    size_t r;
+    int rc;
+
+    for (r = 0; r < 2; r++) {
+        glca_engine__mc_worker w;
+        double t0;
+
+        mc->opts.solver = routes[r];
+        rc = glca_engine__mc_worker_init(&w, mc);
+        t0 = omp_get_wtime();
+        if (rc == 0)
+            rc = trial(&w, mc, mc->width);
+        seconds[r] = omp_get_wtime() - t0;
+        if (rc < 0 && err)
+            *err = w.err;
+        glca_engine__mc_worker_free(&w);
+        if (rc < 0)
+            return rc;
+    }
+    mc->opts.solver = seconds[0] < seconds[1] ? routes[0] : routes[1];
+    return 0;
+}
+
 int glca_engine__mc_prepare(glca_montecarlo *mc,
-                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *),
+                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *,
+                                         size_t),
                             glca_error *err)
 {
     static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE,
@@ -497,8 +536,15 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         mc->width = mc->opts.iterations;
     if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && (mc->nbg == 0 || mc->nrhs == 0))
         mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
-    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && !factorized(mc->bg))
-        mc->opts.solver = GLCA_MC_SOLVER_GMRES_BLOCK;
+    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && !factorized(mc->bg)) {
+        mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
+        if ((rc = shared_parts(mc, err)) < 0)
+            return rc;
+        /* timing costs two blocks of draws: only where they are a small part of the run */
+        return mc->width > 1 && mc->opts.iterations >= 8 * mc->width
+                   ? time_ilu_routes(mc, trial, err)
+                   : 0;
+    }
     if (mc->opts.solver != GLCA_MC_SOLVER_AUTO)
         return mc->nbg ? shared_parts(mc, err) : 0;
     mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
@@ -528,7 +574,7 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         }
         rc = glca_engine__mc_worker_init(&w, mc);
         if (rc == 0)
-            rc = trial(&w, mc);
+            rc = trial(&w, mc, 1);
         if (rc < 0 && err)
             *err = w.err;
         steps = (double)w.refine_steps;
