@@ -163,10 +163,10 @@ static inline void axpy(double *restrict u, const double *restrict v, const doub
 
 /*
  * Modified Gram-Schmidt of u against V_0..V_j, each system against its own basis: krylov.c's
- * arithmetic, system by system.  (Classical Gram-Schmidt with reorthogonalization, as
- * krylov_multi.c, reads the basis once a pass instead of twice, but here nearly every step
- * needed the second pass: twice the flops of the single-draw solve, which cancelled what the
- * shared passes over A and the ILU saved.)  A system outside the cycle gets zero projections.
+ * arithmetic, system by system, so a draw's result is bitwise GMRES_ILU's.  Classical
+ * Gram-Schmidt with reorthogonalization, as krylov_multi.c, was measured no faster here (8.3
+ * against 8.0 draws/s on the realistic background, within the noise of the shared machine)
+ * and gives that property up.  A system outside the cycle gets zero projections.
  */
 static void orthogonalize(glca_engine__gmres_draws *g, double *u, size_t j, size_t width)
 {
