@@ -268,11 +268,11 @@ int main(int argc, char **argv)
     memset(res, 0, sizeof res);
     /*
      * Rounds: every solver once per round, the best of the rounds kept, so that a change of
-     * load on the shared machine hits all solvers alike.  AUTO first and the refactorization
-     * last: the others factorize A, which AUTO on a high-fill background avoids and would then
-     * find made.  The refactor peer runs once when it has fewer draws than the others.
+     * load on the shared machine hits all solvers alike.  The refactorization after all rounds:
+     * it factorizes A, which AUTO on a high-fill background avoids and would then find made
+     * (and price its candidates against); it runs once.
      */
-    for (round = 0; round < o.runs; round++) {
+    for (round = 0; round <= o.runs; round++) {
         for (s = 0; s < NSOLVERS; s++) {
             static const int order[NSOLVERS] = {0, 2, 3, 4, BLOCK8, BLOCK4, BLOCK1, 1};
             const int t = order[s];
@@ -281,7 +281,7 @@ int main(int argc, char **argv)
             int ran;
 
             if (!listed(o.solvers, solver_names[t]) ||
-                (t == GLCA_MC_SOLVER_REFACTOR && round > 0 && o.refactor_draws < o.iterations))
+                (round < o.runs) != (t != GLCA_MC_SOLVER_REFACTOR))
                 continue;
             memset(&r, 0, sizeof r);
             r.bg = bg;
