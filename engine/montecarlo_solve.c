@@ -540,8 +540,9 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
         if ((rc = shared_parts(mc, err)) < 0)
             return rc;
-        /* timing costs two blocks of draws: only where they are a small part of the run */
-        return mc->width > 1 && mc->opts.iterations >= 8 * mc->width
+        /* timing costs two blocks of draws on one thread, about 8 % of a 240-draw run on 2
+           threads: only where that is a small part of the run */
+        return mc->width > 1 && mc->opts.iterations >= 32 * mc->width
                    ? time_ilu_routes(mc, trial, err)
                    : 0;
     }

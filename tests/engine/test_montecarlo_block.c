@@ -10,10 +10,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define NP 80    /* processes */
-#define NF 4     /* elementary flows */
-#define NC 2     /* categories */
-#define DRAWS 70 /* a multiple of neither 3 nor 8: the last blocks are short */
+#define NP 80          /* processes */
+#define NF 4           /* elementary flows */
+#define NC 2           /* categories */
+#define DRAWS 70       /* a multiple of neither 3 nor 8: the last blocks are short */
+#define AUTO_DRAWS 260 /* enough for AUTO to time the two ILU routes (32 blocks of 8) */
 
 static uint64_t next_random(uint64_t *state)
 {
@@ -122,15 +123,15 @@ static glca_product *widget(const glca_background *bg)
     return p;
 }
 
-static glca_montecarlo *run(const glca_background *bg, const glca_product *p, glca_mc_solver solver,
-                            int threads, size_t block)
+static glca_montecarlo *run_n(const glca_background *bg, const glca_product *p,
+                              glca_mc_solver solver, int threads, size_t block, size_t draws)
 {
     glca_montecarlo_options o = GLCA_MONTECARLO_OPTIONS_INIT;
     glca_error err = GLCA_ERROR_INIT;
     glca_montecarlo *mc = NULL;
     glca_mc_stats st;
 
-    o.iterations = DRAWS;
+    o.iterations = draws;
     o.seed = 77;
     o.threads = threads;
     o.solver = solver;
@@ -140,6 +141,12 @@ static glca_montecarlo *run(const glca_background *bg, const glca_product *p, gl
     if (solver != GLCA_MC_SOLVER_AUTO)
         cr_assert_eq(st.solver, solver);
     return mc;
+}
+
+static glca_montecarlo *run(const glca_background *bg, const glca_product *p, glca_mc_solver solver,
+                            int threads, size_t block)
+{
+    return run_n(bg, p, solver, threads, block, DRAWS);
 }
 
 Test(engine_montecarlo_block, equals_refactorization_and_is_bitwise_independent_of_blocks,
@@ -215,16 +222,16 @@ Test(engine_montecarlo_block, auto_without_an_lu_times_the_ilu_routes_results_un
        the first block; whichever it takes, the draws are GMRES_ILU's and a refactorization's */
     glca_background *bg = uncertain_loop(13, GLCA_BG_SOLVER_ITERATIVE);
     glca_product *p = widget(bg);
-    glca_montecarlo *mc = run(bg, p, GLCA_MC_SOLVER_AUTO, 2, 0);
-    glca_montecarlo *one = run(bg, p, GLCA_MC_SOLVER_GMRES_ILU, 1, 0);
-    glca_montecarlo *ref = run(bg, p, GLCA_MC_SOLVER_REFACTOR, 1, 0);
+    glca_montecarlo *mc = run_n(bg, p, GLCA_MC_SOLVER_AUTO, 2, 0, AUTO_DRAWS);
+    glca_montecarlo *one = run_n(bg, p, GLCA_MC_SOLVER_GMRES_ILU, 1, 0, AUTO_DRAWS);
+    glca_montecarlo *ref = run_n(bg, p, GLCA_MC_SOLVER_REFACTOR, 1, 0, AUTO_DRAWS);
     glca_mc_stats st;
     size_t i, c;
 
     glca_montecarlo_stats(mc, &st);
     cr_assert(st.solver == GLCA_MC_SOLVER_GMRES_BLOCK || st.solver == GLCA_MC_SOLVER_GMRES_ILU,
               "AUTO took %d", (int)st.solver);
-    for (i = 0; i < DRAWS; i++) {
+    for (i = 0; i < AUTO_DRAWS; i++) {
         cr_assert(memcmp(glca_montecarlo_impacts(mc, i), glca_montecarlo_impacts(one, i),
                          NC * GLCA_NSTAGES * sizeof(double)) == 0,
                   "draw %zu", i);
