@@ -1,7 +1,7 @@
 /*
  * Monte Carlo internals shared by montecarlo.c (parameters, draws, threads, summaries),
- * montecarlo_solve.c (the ways to solve a perturbed A and the AUTO choice between them) and
- * montecarlo_block.c (GMRES_BLOCK: a block of draws solved in lockstep).
+ * montecarlo_solve.c (the ways to solve a perturbed A), montecarlo_auto.c (the AUTO choice
+ * between them) and montecarlo_block.c (GMRES_BLOCK: a block of draws solved in lockstep).
  */
 #ifndef GLCA_ENGINE_MONTECARLO_INT_H
 #define GLCA_ENGINE_MONTECARLO_INT_H
@@ -108,10 +108,13 @@ void glca_engine__mc_block_free(glca_engine__mc_worker *w);
 int glca_engine__mc_block(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t first,
                           size_t count, double *impacts);
 
+/** What mc->opts.solver shares between threads (mc->nominal, or mc->at and mc->ilu). */
+int glca_engine__mc_shared_parts(glca_montecarlo *mc, glca_error *err);
+
 /**
- * Resolve GLCA_MC_SOLVER_AUTO and prepare what the chosen solver shares between threads
- * (mc->nominal, mc->ilu).  `trial` runs draws 0 .. count - 1 (count <= mc->width) into a
- * scratch result with a given worker.
+ * Resolve GLCA_MC_SOLVER_AUTO (montecarlo_auto.c) and prepare what the chosen solver shares
+ * between threads (mc->nominal, mc->ilu).  `trial` runs draws 0 .. count - 1 (count <=
+ * mc->width) into a scratch result with a given worker.
  */
 int glca_engine__mc_prepare(glca_montecarlo *mc,
                             int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *,
