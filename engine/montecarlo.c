@@ -305,11 +305,12 @@ static int draw(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i, 
     return 0;
 }
 
-/* Draws 0 .. count - 1 into a scratch result: what the AUTO choice counts or times. */
-static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t count)
+/* Draws 0 .. count - 1 into out, or a scratch result if NULL: what AUTO counts or times. */
+static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t count,
+                       double *out)
 {
     const size_t stride = mc->k * GLCA_NSTAGES;
-    double *h = glca_mallocarray(stride * count + 1, sizeof *h);
+    double *h = out ? out : glca_mallocarray(stride * count + 1, sizeof *h);
     size_t i;
     int rc = 0;
 
@@ -320,7 +321,8 @@ static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, siz
     else
         for (i = 0; i < count && rc == 0; i++)
             rc = draw(w, mc, i, h + i * stride);
-    glca_free(h);
+    if (!out)
+        glca_free(h);
     return rc;
 }
 
@@ -330,7 +332,7 @@ static int run_draws(glca_montecarlo *mc, glca_error *err)
     /* GMRES_BLOCK: a thread takes whole blocks of draws; otherwise draw by draw */
     const bool blocks = mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK && mc->nbg;
     const size_t width = blocks ? mc->width : 1;
-    const size_t nblocks = (iters + width - 1) / width;
+    const size_t nblocks = (iters - mc->ready + width - 1) / width; /* AUTO made mc->ready */
     int nthreads = mc->opts.threads > 0 ? mc->opts.threads : omp_get_max_threads();
     glca_engine__mc_worker *workers;
     int failed = 0, t, rc = 0, best = -1;
@@ -353,7 +355,7 @@ static int run_draws(glca_montecarlo *mc, glca_error *err)
 #pragma omp barrier
 #pragma omp for schedule(dynamic, blocks ? 1 : 8)
         for (i = 0; i < (long)nblocks; i++) {
-            const size_t first = (size_t)i * width;
+            const size_t first = mc->ready + (size_t)i * width;
 
 #pragma omp atomic read
             stop = failed;
@@ -418,14 +420,14 @@ int glca_montecarlo_run(glca_montecarlo **out, const glca_background *bg, const 
     }
     if ((rc = setup(mc, err)) < 0)
         goto cleanup;
-    if ((rc = glca_engine__mc_prepare(mc, trial_draws, err)) < 0)
-        goto cleanup;
-    mc->stats.solver = mc->opts.solver;
     if (!(mc->impacts = glca_calloc(mc->opts.iterations * mc->k * GLCA_NSTAGES + 1,
                                     sizeof *mc->impacts))) {
         rc = glca_error_oom(err);
         goto cleanup;
     }
+    if ((rc = glca_engine__mc_prepare(mc, trial_draws, err)) < 0)
+        goto cleanup;
+    mc->stats.solver = mc->opts.solver;
     if ((rc = run_draws(mc, err)) < 0)
         goto cleanup;
     *out = mc;

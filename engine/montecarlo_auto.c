@@ -30,11 +30,13 @@ static bool factorized(const glca_background *bg)
 /*
  * GMRES_ILU or GMRES_BLOCK, whichever solves the first block of draws faster (one thread, the
  * same draws).  A draw's arithmetic is the same in both (krylov_draws.c), so the timing picks
- * a speed and never the results.  The block wins where the passes over A and the ILU are bound
- * by memory traffic; on the shared 2-core build machine the one-draw solve often won.
+ * a speed and never the results, and the second trial's draws are kept for the run.  The block wins
+ * where the passes over A and the ILU are bound by memory traffic; on the shared 2-core build
+ * machine the one-draw solve often won.
  */
 static int time_ilu_routes(glca_montecarlo *mc,
-                           int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t),
+                           int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
+                                        double *),
                            glca_error *err)
 {
     static const glca_mc_solver routes[] = {GLCA_MC_SOLVER_GMRES_BLOCK, GLCA_MC_SOLVER_GMRES_ILU};
@@ -50,8 +52,14 @@ static int time_ilu_routes(glca_montecarlo *mc,
         rc = glca_engine__mc_worker_init(&w, mc);
         t0 = omp_get_wtime();
         if (rc == 0)
-            rc = trial(&w, mc, mc->width);
+            rc = trial(&w, mc, mc->width, r == 1 ? mc->impacts : NULL);
         seconds[r] = omp_get_wtime() - t0;
+        if (rc == 0 && r == 1) {
+            /* bitwise the draws either route makes: the run need not make them again */
+            mc->ready = mc->width;
+            mc->stats.refine_steps += w.refine_steps;
+            mc->stats.fallbacks += w.fallbacks;
+        }
         if (rc < 0 && err)
             *err = w.err;
         glca_engine__mc_worker_free(&w);
@@ -63,7 +71,8 @@ static int time_ilu_routes(glca_montecarlo *mc,
 }
 
 int glca_engine__mc_prepare(glca_montecarlo *mc,
-                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t),
+                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
+                                         double *),
                             glca_error *err)
 {
     static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE,
@@ -86,8 +95,8 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
         if ((rc = glca_engine__mc_shared_parts(mc, err)) < 0)
             return rc;
-        /* timing costs two blocks of draws on one thread, about 8 % of a 240-draw run on 2
-           threads: only where that is a small part of the run */
+        /* timing two blocks on one thread cost 8 % of a 240-draw run on 2 threads before the
+           second block's draws were kept: only where one block is a small part of the run */
         return mc->width > 1 && mc->opts.iterations >= 32 * mc->width
                    ? time_ilu_routes(mc, trial, err)
                    : 0;
@@ -121,7 +130,7 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         }
         rc = glca_engine__mc_worker_init(&w, mc);
         if (rc == 0)
-            rc = trial(&w, mc, 1);
+            rc = trial(&w, mc, 1, NULL);
         if (rc < 0 && err)
             *err = w.err;
         steps = (double)w.refine_steps;

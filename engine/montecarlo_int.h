@@ -38,6 +38,7 @@ struct glca_montecarlo {
     int slot[GLCA_NSTAGES];      /* where a line of stage s goes: s, or 0 without stages */
     size_t nrhs;
     size_t width; /* GMRES_BLOCK: draws per block */
+    size_t ready; /* draws 0 .. ready - 1 are in impacts already (made while AUTO timed) */
     glca_mc_stats stats;
 };
 
@@ -114,11 +115,12 @@ int glca_engine__mc_shared_parts(glca_montecarlo *mc, glca_error *err);
 /**
  * Resolve GLCA_MC_SOLVER_AUTO (montecarlo_auto.c) and prepare what the chosen solver shares
  * between threads (mc->nominal, mc->ilu).  `trial` runs draws 0 .. count - 1 (count <=
- * mc->width) into a scratch result with a given worker.
+ * mc->width) with a given worker into out (count × k × GLCA_NSTAGES), or a scratch result if
+ * out is NULL; draws it leaves in mc->impacts are counted in mc->ready and mc->stats.
  */
 int glca_engine__mc_prepare(glca_montecarlo *mc,
                             int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *,
-                                         size_t),
+                                         size_t, double *),
                             glca_error *err);
 
 #endif
