@@ -13,9 +13,10 @@
 #   bench_mpi products=P rate_1=R/s rate_2=R/s speedup_2=Xx efficiency_2=E ...
 #
 #   bench/bench_mpi.sh [--build DIR] [--work DIR] [--runs R] [--ranks "1 2 4"] [--threads T]
+#                      [--no-store]   (without bench_mpi_store's rates)
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=$src/build work=/tmp/glca-bench-mpi runs=3 ranks="1 2 4" threads=1
+build=$src/build work=/tmp/glca-bench-mpi runs=3 ranks="1 2 4" threads=1 store=yes
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift 2 ;;
@@ -23,12 +24,15 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --ranks) ranks=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
+    --no-store) store=no; shift ;;
     *) echo "usage: bench_mpi.sh [--build DIR] [--work DIR] [--runs R] [--ranks LIST]" \
-            "[--threads T]" >&2; exit 2 ;;
+            "[--threads T] [--no-store]" >&2; exit 2 ;;
     esac
 done
 greenlca=$build/cli/greenlca
 mpirun="mpirun --oversubscribe --allow-run-as-root --bind-to none"
+# GLCA_MPI_STORE=parts: a part per rank and the merge at the end, as across hosts
+[ -z "${GLCA_MPI_STORE:-}" ] || mpirun="$mpirun -x GLCA_MPI_STORE"
 mkdir -p "$work" && cd "$work"
 [ -f data/catalog.xml ] || "$build/bench/gen_synthetic" --out data >/dev/null
 products=$(grep -c "<product " data/catalog.xml)
@@ -82,9 +86,11 @@ for e in $results; do
     line="$line rate_$n=$rj/s"
     [ "$n" = 1 ] || line="$line speedup_$n=${sj}x efficiency_$n=$eff"
 done
-"$build/bench/bench_mpi_store" --data data --work "$work" --products 20000 --runs "$runs" |
-    tail -n 2
-"$build/bench/bench_mpi_store" --data data --work "$work" --products 20000 --indicators 16 \
-    --runs "$runs" | tail -n 2
+if [ "$store" = yes ]; then
+    "$build/bench/bench_mpi_store" --data data --work "$work" --products 20000 --runs "$runs" |
+        tail -n 2
+    "$build/bench/bench_mpi_store" --data data --work "$work" --products 20000 --indicators 16 \
+        --runs "$runs" | tail -n 2
+fi
 echo "load: $(uptime)"
 echo "$line"

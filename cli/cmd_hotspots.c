@@ -16,6 +16,7 @@
 static const char help[] =
     "usage: greenlca hotspots PRODUCT.xml --inventory FILE [--inventory FILE…] --method FILE\n"
     "                         [--category ID] [--top N] [--format table|json|csv]\n"
+    "                         [--cache-dir DIR]\n"
     "\n"
     "Contributions to each impact category by life-cycle stage, by BOM line, by background\n"
     "process (upstream, from one solve with the existing factorization) and by elementary flow.\n"
@@ -23,6 +24,9 @@ static const char help[] =
     "  --category ID      only this impact category (default: all)\n"
     "  --top N            largest N items of each breakdown (default 10; 0 = all)\n"
     "  --format F         table (default), json (one object), csv\n"
+    "  --cache-dir DIR    keep the prepared background with A and B in DIR (keyed by the\n"
+    "                     inputs' content): a second run skips parsing, linking and\n"
+    "                     preparation; needs a single --method and no import options\n"
     "Exit status 0 success, 1 an input is wrong (message on stderr), 2 usage error.\n";
 
 void cli_line_label(const glca_product *p, size_t line, char *buf, size_t size)
@@ -151,7 +155,8 @@ int cmd_hotspots(int argc, char **argv)
     cli_option opts[] = {
         {"help", false, false, 0, {0}},   CLI_STUDY_OPTIONS,
         {"category", true, false, 0, {0}}, {"top", true, false, 0, {0}},
-        {"format", true, false, 0, {0}},  {0},
+        {"format", true, false, 0, {0}},  {"cache-dir", true, false, 0, {0}},
+        {0},
     };
     cli_args a = {opts, 0, {0}};
     cli_study st;

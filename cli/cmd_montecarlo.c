@@ -21,6 +21,7 @@ static const char help[] =
     "                           [--solver auto|refactor|refine|gmres|gmres-ilu|gmres-block]\n"
     "                           [--no-background]\n"
     "                           [--ruleset FILE | --rules-dir DIR] [--format table|json|csv]\n"
+    "                           [--cache-dir DIR]\n"
     "\n"
     "Monte Carlo over the uncertainty of the product's lines and of the background's exchanges\n"
     "(FORMATS.md distributions).  Results are the same for any --threads.\n"
@@ -36,6 +37,9 @@ static const char help[] =
     "  --no-background    draw only the product's own lines\n"
     "  --ruleset/--rules-dir   also the share of iterations in which each rule item passes\n"
     "  --format F         table (default), json, csv\n"
+    "  --cache-dir DIR    keep the prepared background with A and B in DIR (keyed by the\n"
+    "                     inputs' content): a second run skips parsing, linking and\n"
+    "                     preparation; needs a single --method and no import options\n"
     "Exit status 0 success, 1 an input is wrong (message on stderr), 2 usage error.\n";
 
 bool cli_montecarlo_options(const cli_args *a, const char *cmd, glca_montecarlo_options *o)
@@ -204,7 +208,8 @@ int cmd_montecarlo(int argc, char **argv)
     cli_option opts[] = {
         {"help", false, false, 0, {0}},  CLI_STUDY_OPTIONS,
         CLI_MONTECARLO_OPTIONS,          {"category", true, false, 0, {0}},
-        {"format", true, false, 0, {0}}, {0},
+        {"format", true, false, 0, {0}}, {"cache-dir", true, false, 0, {0}},
+        {0},
     };
     cli_args a = {opts, 0, {0}};
     glca_montecarlo_options mo;

@@ -19,13 +19,16 @@ static const char help[] =
     "                            [--threads T]\n"
     "                            [--solver auto|refactor|refine|gmres|gmres-ilu|gmres-block]\n"
     "                            [--no-background]\n"
-    "                            [--format table|json|csv]\n"
+    "                            [--format table|json|csv] [--cache-dir DIR]\n"
     "\n"
     "The uncertain parameters (product lines, background exchanges) that move each impact\n"
     "category most: squared Spearman rank correlation between the parameter's Monte Carlo draws\n"
     "and the category total, largest first.  Options as for montecarlo, plus\n"
     "  --category ID      only this impact category (default: all)\n"
     "  --top N            parameters listed per category (default 10; 0 = all)\n"
+    "  --cache-dir DIR    keep the prepared background with A and B in DIR (keyed by the\n"
+    "                     inputs' content): a second run skips parsing, linking and\n"
+    "                     preparation; needs a single --method and no import options\n"
     "Exit status 0 success, 1 an input is wrong (message on stderr), 2 usage error.\n";
 
 static void describe(const glca_background *bg, const glca_product *p, const glca_mc_parameter *par,
@@ -85,7 +88,7 @@ int cmd_sensitivity(int argc, char **argv)
         {"help", false, false, 0, {0}},  CLI_STUDY_OPTIONS,
         CLI_MONTECARLO_OPTIONS,          {"category", true, false, 0, {0}},
         {"top", true, false, 0, {0}},    {"format", true, false, 0, {0}},
-        {0},
+        {"cache-dir", true, false, 0, {0}}, {0},
     };
     cli_args a = {opts, 0, {0}};
     glca_montecarlo_options mo;

@@ -20,6 +20,8 @@ int cmd_sensitivity(int argc, char **argv);
 int cmd_ruleset(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 /* Shared by the design-analysis commands (cmd_hotspots.c, cmd_montecarlo.c). */
 struct cli_args;

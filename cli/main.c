@@ -16,6 +16,8 @@ static const cli_command commands[] = {
     {"report", "the GB/T 32161 self-evaluation report of a product (HTML, JSON)", cmd_report},
     {"batch", "a whole catalog into a resumable SQLite results store", cmd_batch},
     {"export", "a stored batch run as CSV or JSON", cmd_export},
+    {"merge", "merge the parts an MPI batch left (OUT.part-N) into its results store", cmd_merge},
+    {"store", "store unlock OUT: clear the writer row a batch on another host left", cmd_store},
     {"hotspots", "where a product's impacts come from: stages, lines, processes, flows",
      cmd_hotspots},
     {"compare", "two designs of a product: impact changes, changed lines, flipped outcomes",

@@ -26,21 +26,23 @@ int cli_import_options(const cli_args *a, const char *cmd, glca_load_options *o)
     return 0;
 }
 
-/* The background through the Lambda cache in `dir`; a damaged cache file is a warning. */
-static int open_cached(cli_study *s, const char *dir, const glca_background_options *opts,
-                       size_t *problems, glca_error *err)
+/* The background through the cache in `dir`; a damaged cache file is a warning. */
+static int open_cached(cli_study *s, const char *dir, const glca_load_options *lo,
+                       const glca_background_options *opts, size_t *problems, glca_error *err)
 {
     glca_cache_report report;
     int rc;
 
-    rc = glca_load_background_cached(&s->bg, &report, dir, s->inventories, s->ninventories,
-                                     s->method, opts, cli_diag_print, problems, err);
+    rc = glca_load_background_cached_ex(&s->bg, &report, dir, s->inventories, s->ninventories,
+                                        s->method, lo, opts, cli_diag_print, problems, err);
     if (report.warning[0])
         fprintf(stderr, "greenlca: warning: %s\n", report.warning);
     return rc;
 }
 
-int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_allowed)
+/* `solve`: the command solves with A (contributions, Monte Carlo), so the cache keeps A and B */
+static int study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_allowed,
+                      bool solve)
 {
     glca_background_options opts = GLCA_BACKGROUND_OPTIONS_INIT;
     glca_load_options lo = GLCA_LOAD_OPTIONS_INIT;
@@ -68,6 +70,7 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
     }
     if ((rc = cli_import_options(a, cmd, &lo)))
         return rc;
+    lo.cache_solve = solve;
     /* the cache key covers the inventory and method bytes and the background options, not
        the import options nor a second method: refuse what it would not tell apart */
     if (cache_dir && (methods->count != 1 || cli_value(a, "allocation") ||
@@ -89,7 +92,7 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
     if (rc == 0 && s->rules && cli_value(a, "on"))
         rc = glca_rulebook_set_date(s->rules, cli_value(a, "on"), &err);
     if (rc == 0 && cache_dir)
-        rc = open_cached(s, cache_dir, &opts, &problems, &err);
+        rc = open_cached(s, cache_dir, &lo, &opts, &problems, &err);
     else if (rc == 0)
         rc = glca_load_background_ex(&s->bg, s->inventories, s->ninventories, s->methods,
                                      s->nmethods, &lo, &opts, cli_diag_print, &problems, &err);
@@ -100,6 +103,11 @@ int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_
         return CLI_EXIT_INPUT;
     }
     return 0;
+}
+
+int cli_study_open(cli_study *s, const cli_args *a, const char *cmd, bool rules_allowed)
+{
+    return study_open(s, a, cmd, rules_allowed, false);
 }
 
 void cli_study_close(cli_study *s)
@@ -170,7 +178,7 @@ int cli_study_open_product(cli_study *s, cli_product *cp, const cli_args *a, con
 {
     int rc;
 
-    if ((rc = cli_study_open(s, a, cmd, rules_allowed)))
+    if ((rc = study_open(s, a, cmd, rules_allowed, true)))
         return rc;
     if ((rc = cli_category_option(a, s->bg, cmd, first, last))) {
         cli_study_close(s);

@@ -55,7 +55,8 @@ int cli_category_option(const cli_args *a, const glca_background *bg, const char
 
 /**
  * For commands on one product: open the study, read --category, load the first positional
- * product.  Returns 0, or an exit status with everything closed again.
+ * product.  These commands solve with A, so a --cache-dir keeps A and B too (the .background
+ * file).  Returns 0, or an exit status with everything closed again.
  */
 int cli_study_open_product(cli_study *s, cli_product *cp, const cli_args *a, const char *cmd,
                            bool rules_allowed, size_t *first, size_t *last);

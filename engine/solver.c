@@ -323,6 +323,11 @@ void glca_engine__solver_free(glca_engine__solver *s)
     glca_free(s);
 }
 
+const glca_engine__solver_options *glca_engine__solver_opts(const glca_engine__solver *s)
+{
+    return &s->opts;
+}
+
 size_t glca_engine__solver_n(const glca_engine__solver *s)
 {
     return (size_t)s->n;

@@ -83,6 +83,8 @@ size_t glca_engine__solver_fill(const glca_engine__solver *s);
 int glca_engine__solver_clone(glca_engine__solver **out, const glca_engine__solver *s,
                               glca_error *err);
 
+/** The options the solver was made with (borrowed). */
+const glca_engine__solver_options *glca_engine__solver_opts(const glca_engine__solver *s);
 size_t glca_engine__solver_n(const glca_engine__solver *s);
 size_t glca_engine__solver_nnz(const glca_engine__solver *s);
 /** The current values of A in CSC order (nnz entries), read-only. */

@@ -5,33 +5,37 @@
 #   scripts/fuzz.sh --smoke [harness...]          CI: every harness for a bounded time, the
 #                                                 whole run within about 6 minutes
 #   scripts/fuzz.sh --campaign SECONDS [harness...]  long runs, SECONDS per harness
+#   scripts/fuzz.sh --runs N [harness...]         long runs of N inputs each (-runs=N): each
+#                                                 ends by itself, whatever the machine's load
 #   scripts/fuzz.sh --no-build ...                skip configuring and building
 #
 # Harnesses default to every tests/fuzz/fuzz_<name>.c.  Each run starts from the seed corpus
 # (tests/fuzz/corpus/<name>) and the kept regressions (tests/fuzz/regressions/<name>); what it
 # finds new goes to <build>/fuzz-corpus/<name> (kept between runs, never into the repo) and
-# crashes to <build>/fuzz-artifacts/<name>/.  One line per harness:
+# crashes to <build>/fuzz-artifacts/<name>/.  Runs are under nice -n 19 (GLCA_FUZZ_NICE), so the
+# shared machine's builds come first.  One line per harness (seconds: wall time of the run):
 #   fuzz_<name> seconds=S execs=N execs_per_s=R cov=C ft=F corpus=K result=ok|FINDING
 # Exit status 1 when any harness found something: keep the input under
 # tests/fuzz/regressions/<name>/ with the fix (the Criterion suite replays it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${GLCA_FUZZ_BUILD_DIR:-$root/build-fuzz}
-mode="" seconds=0 do_build=1
+mode="" seconds=0 runs=0 do_build=1
 harnesses=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) mode=smoke ;;
     --campaign) mode=campaign; seconds=${2:?--campaign needs SECONDS}; shift ;;
+    --runs) mode=runs; runs=${2:?--runs needs N}; shift ;;
     --no-build) do_build=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) harnesses+=("$1") ;;
   esac
   shift
 done
 if [ -z "$mode" ]; then
-  echo "usage: scripts/fuzz.sh --smoke | --campaign SECONDS [harness...]" >&2
+  echo "usage: scripts/fuzz.sh --smoke | --campaign SECONDS | --runs N [harness...]" >&2
   exit 2
 fi
 if [ ${#harnesses[@]} -eq 0 ]; then
@@ -64,10 +68,18 @@ for h in "${harnesses[@]}"; do
   [ -f "$dict" ] || dict="$root/tests/fuzz/dict/xml.dict"
   dirs=("$work" "$root/tests/fuzz/corpus/$h")
   [ -d "$root/tests/fuzz/regressions/$h" ] && dirs+=("$root/tests/fuzz/regressions/$h")
+  if [ "$mode" = runs ]; then
+    bound=(-runs="$runs")
+  else
+    bound=(-max_total_time="$seconds")
+  fi
   rc=0
-  nice -n 10 "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-    -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1 "${dirs[@]}" \
+  start=$(date +%s)
+  nice -n "${GLCA_FUZZ_NICE:-19}" "$exe" "${bound[@]}" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=16384 -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1 \
+    "${dirs[@]}" \
     >"$log" 2>&1 || rc=$?
+  elapsed=$(( $(date +%s) - start ))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
@@ -80,7 +92,7 @@ for h in "${harnesses[@]}"; do
     status=1
     grep -E 'ERROR|glca_fuzz:|SUMMARY|Test unit written' "$log" | head -20 >&2 || true
   fi
-  echo "fuzz_$h seconds=$seconds execs=${execs:-0} execs_per_s=${rate:-0} cov=${cov:-0}" \
+  echo "fuzz_$h seconds=$elapsed execs=${execs:-0} execs_per_s=${rate:-0} cov=${cov:-0}" \
        "ft=${ft:-0} corpus=${corp:-0} result=$result"
 done
 exit $status

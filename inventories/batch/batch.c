@@ -86,6 +86,8 @@ typedef struct glca_inventories__hash_job {
     char hex[GLCA_SHA256_HEX];
     include_hash *includes;
     size_t nincludes, capincludes;
+    glca_inventories__hash_share share; /* NULL: this process hashes every range */
+    void *share_payload;
     glca_error err;
     int rc;
 } hash_job;
@@ -115,78 +117,51 @@ static int add_include(const char *path, void *payload)
     return 0;
 }
 
-/* An element named include starts "<include" or, with a namespace prefix, "...:include". */
-static bool include_at(const char *p)
-{
-    return (p[0] == '<' || p[0] == ':') && memcmp(p + 1, "include", 7) == 0;
-}
-
-/* Whether an include element may start in buf or across its join with the `*ncarry` bytes kept
- * from the block before, which are then replaced by this block's last bytes. */
-static bool mentions_include(const char *buf, size_t n, char carry[7], size_t *ncarry)
-{
-    const size_t c = *ncarry, m = n < 7 ? n : 7;
-    const char *p, *end = buf + n;
-    char join[14];
-    size_t i, keep;
-
-    memcpy(join, carry, c);
-    memcpy(join + c, buf, m);
-    for (i = 0; i + 8 <= c + m; i++)
-        if (include_at(join + i))
-            return true;
-    for (p = buf; (p = memchr(p, 'i', (size_t)(end - p))); p++)
-        if (p > buf && end - p >= 7 && include_at(p - 1))
-            return true;
-    if (n >= 7) {
-        memcpy(carry, end - 7, 7);
-        *ncarry = 7;
-    } else {
-        keep = c + n > 7 ? 7 : c + n;
-        memmove(carry, join + c + n - keep, keep);
-        *ncarry = keep;
-    }
-    return false;
-}
-
 /*
- * The catalog's hash and those of the files it includes, in the order the stream opens them.
- * Included files are found by walking the catalog's elements, which costs a parse of the
- * catalog; the byte scan made while hashing spares that walk to every catalog that cannot
- * hold an <include> because "<include" or ":include" does not occur in it.
+ * The catalog's identity (catalog_hash.c) and the hashes of the files it includes, in the order
+ * the stream opens them.  Included files are found by walking the catalog's elements, which
+ * costs a parse of the catalog; the byte scan made while hashing spares that walk to every
+ * catalog that cannot hold an <include> because "<include" or ":include" does not occur in it.
  */
 static void *hash_thread(void *arg)
 {
     hash_job *job = arg;
-    unsigned char d[GLCA_SHA256_SIZE], buf[65536];
-    char carry[7];
-    size_t ncarry = 0;
+    unsigned char(*digests)[GLCA_SHA256_SIZE] = NULL;
     glca_srcloc where = {job->path, 0, 0};
     bool includes = false;
-    glca_sha256 s;
-    FILE *f;
-    size_t got;
+    struct stat st;
+    long long size = -1;
+    size_t n = 0;
 
-    if (!(f = fopen(job->path, "rb"))) {
+    if (stat(job->path, &st) != 0) {
         job->rc = glca_error_set(&job->err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
-        return NULL;
+    } else {
+        n = glca_inventories__catalog_ranges((long long)st.st_size);
+        if ((digests = glca_calloc(n, sizeof *digests)))
+            size = (long long)st.st_size;
+        else
+            job->rc = glca_error_oom(&job->err);
     }
-    glca_sha256_init(&s);
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
-        glca_sha256_update(&s, buf, got);
-        if (!includes)
-            includes = mentions_include((const char *)buf, got, carry, &ncarry);
+    /* a share is called even when this process cannot hash: the others wait for it */
+    if (job->share) {
+        glca_error e = GLCA_ERROR_INIT;
+        const int rc = job->share(job->share_payload, job->path, size, digests, n, &includes, &e);
+
+        if (job->rc == 0 && rc < 0) {
+            job->rc = rc;
+            job->err = e;
+        }
+    } else if (job->rc == 0) {
+        job->rc = glca_inventories__catalog_hash_ranges(job->path, size, 0, 1, digests, &includes,
+                                                        &job->err);
     }
-    if (ferror(f))
-        job->rc = glca_error_set(&job->err, GLCA_EIO, &where, "read error");
-    fclose(f);
-    if (job->rc < 0)
-        return NULL;
-    glca_sha256_final(&s, d);
-    glca_sha256_hex(d, job->hex);
-    if (includes)
-        job->rc = glca_inventories__catalog_includes(job->path, job->limits, add_include, job,
-                                                     &job->err);
+    if (job->rc == 0)
+        glca_inventories__catalog_id((const unsigned char(*)[GLCA_SHA256_SIZE])digests, n, size,
+                                     job->hex);
+    glca_free(digests);
+    if (job->rc == 0 && includes)
+        job->rc =
+            glca_inventories__catalog_includes(job->path, job->limits, add_include, job, &job->err);
     return NULL;
 }
 
@@ -739,6 +714,14 @@ int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
                                     const glca_batch_options *o, glca_batch_summary *out,
                                     glca_error *err)
 {
+    return glca_inventories__batch_prepare_shared(in, o, NULL, NULL, out, err);
+}
+
+int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
+                                           const glca_batch_options *o,
+                                           glca_inventories__hash_share share, void *payload,
+                                           glca_batch_summary *out, glca_error *err)
+{
     hash_job *job;
     pthread_t hasher;
     bool hashing = false;
@@ -751,6 +734,8 @@ int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
     /* the catalog may be large: hash it while the background is prepared */
     job->path = o->catalog;
     job->limits = o->limits;
+    job->share = share;
+    job->share_payload = payload;
     if (pthread_create(&hasher, NULL, hash_thread, job) == 0)
         hashing = true;
     else

@@ -26,11 +26,41 @@ typedef struct glca_inventories__batch_inputs {
     char key[GLCA_SHA256_HEX]; /* the run key over all of the above and the options */
 } glca_inventories__batch_inputs;
 
+/* The catalog's identity from ranges hashed on their own (catalog_hash.c). */
+#define GLCA_CATALOG_RANGE ((long long)8 << 20)
+
+/** Ranges of GLCA_CATALOG_RANGE bytes in a catalog of `size` bytes (1 when it is empty). */
+size_t glca_inventories__catalog_ranges(long long size);
+
+/** SHA-256 of ranges first, first + step, ... of the catalog at `path` (of `size` bytes) into
+ *  digests[k]; *include is set when an element named include may start in one of them. */
+int glca_inventories__catalog_hash_ranges(const char *path, long long size, size_t first,
+                                          size_t step, unsigned char (*digests)[GLCA_SHA256_SIZE],
+                                          bool *include, glca_error *err);
+
+/** The identity of a catalog of `size` bytes from the digests of its n ranges. */
+void glca_inventories__catalog_id(const unsigned char (*digests)[GLCA_SHA256_SIZE], size_t n,
+                                  long long size, char hex[GLCA_SHA256_HEX]);
+
+/*
+ * Who hashes the ranges: called once by glca_inventories__batch_prepare_shared, on a thread of
+ * its own while the background is loaded, with the catalog's size (-1 when it cannot be read
+ * here).  Fills every digest (n of them) and *include, or fails.
+ */
+typedef int (*glca_inventories__hash_share)(void *payload, const char *path, long long size,
+                                            unsigned char (*digests)[GLCA_SHA256_SIZE], size_t n,
+                                            bool *include, glca_error *err);
+
 /** Hash the inputs and load the background (through the cache if o->cache_dir); fills
  *  out->cache and out->background_seconds.  `in` is cleared first and freed by the caller. */
 int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
                                     const glca_batch_options *o, glca_batch_summary *out,
                                     glca_error *err);
+/** The same, the catalog's ranges hashed by `share` (NULL: by this process alone). */
+int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
+                                           const glca_batch_options *o,
+                                           glca_inventories__hash_share share, void *payload,
+                                           glca_batch_summary *out, glca_error *err);
 void glca_inventories__batch_inputs_free(glca_inventories__batch_inputs *in);
 
 /** Open the store at `path` and become its one writer (*out NULL on failure). */

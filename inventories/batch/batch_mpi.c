@@ -3,11 +3,13 @@
  * greenlca batch …`, one results store at the end, the same rows as one process writes.
  *
  * Design.
- * - Inputs once.  Rank 0 hashes the inputs and prepares the background (or loads it from the
- *   Lambda cache), serializes it in the cache's blob format and broadcasts it in pieces of at
- *   most 1 GiB (MPI counts are int); the other ranks restore it from the blob, as a cache hit
- *   does, so nobody parses the inventory but rank 0.  The hashes and the run key travel with
- *   it, so every rank records the same run.
+ * - Inputs once.  The other ranks hash shares of the catalog's fixed byte ranges (the run key's
+ *   catalog identity, catalog_hash.c; the same for any N and for one process) while rank 0
+ *   hashes the other inputs and prepares the background (or loads it from the Lambda cache),
+ *   serializes it in the cache's blob format and broadcasts it in pieces of at most 1 GiB (MPI
+ *   counts are int); the other ranks restore it from the blob, as a cache hit does, so nobody
+ *   parses the inventory but rank 0.  The hashes and the run key travel with it, so every rank
+ *   records the same run.
  * - Work on demand.  Rank 0's dispatcher (batch_mpi_dispatch.c, on a thread of its own) runs
  *   the catalog splitter and hands out chunks of whole products, one per request, as block
  *   descriptors (file offset, length, line, ordinals); each rank preads the bytes from the
@@ -18,8 +20,11 @@
  *   handed out any more.  When that serial read ends early (malformed XML the stream cannot
  *   get past), the products other ranks computed beyond that point meanwhile are deleted after
  *   the merge: one process never reads them.
- * - Results: a store per rank, merged at the end.  Rank 0 writes into the results store itself;
- *   rank r writes RESULTS.part-r, a results store of the same run; when every rank is done,
+ * - Results on one host with few threads: every rank commits its chunks into the results store
+ *   itself, in turns (write_directly below); nothing is left to merge at the end.
+ * - Results otherwise: a store per rank, merged at the end.  Rank 0 writes into the results
+ *   store itself; rank r writes RESULTS.part-r, a results store of the same run; when every
+ *   rank is done,
  *   rank 0 copies the parts' rows in (INSERT … SELECT moves the stored values, bit for bit) and
  *   removes them.  Measured (bench/README.md): one SQLite writer stores 26,000-31,000 products
  *   of 26 rows per CPU second, what 9 evaluating threads produce (5 with verdicts), so rank 0
@@ -36,10 +41,12 @@
  * The run's status stays "running" until rank 0 has merged every part; then it is "done" (or
  * "stopped" when a rank failed or was interrupted).  Rank 0 is the results store's one writer
  * (store_lock.c) for the whole job, before any other work, so a second job on the same store
- * stops at once; rank r is its part's.  The merge and the trim use connections of their own
+ * stops at once; rank r is its part's (or, writing the store in turns, takes SQLite's write lock
+ * for each commit without the writer row).  The merge and the trim use connections of their own
  * while rank 0's handle sits idle.  What bounds this design at scale (the dispatcher's pass
  * over the catalog, then the merge) is measured and projected in bench/README.md.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
@@ -48,6 +55,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <omp.h>
 
 #include "batch/batch_mpi.h"
 #include "store/results_merge.h"
@@ -60,6 +69,8 @@ typedef struct inputs_head {
     int64_t rc;
     int64_t blob_size;
     int64_t nstored; /* bits */
+    int64_t run;     /* rank 0's run in the results store */
+    int64_t direct;  /* every rank writes the results store itself (no parts) */
     glca_error err;
 } inputs_head;
 
@@ -129,6 +140,133 @@ static void bcast_hashes(glca_inventories__batch_inputs *in, size_t ninventories
     MPI_Bcast(in->provider_map_hex, GLCA_SHA256_HEX, MPI_CHAR, 0, MPI_COMM_WORLD);
     MPI_Bcast(in->inventory_hex, (int)(ninventories * GLCA_SHA256_HEX), MPI_CHAR, 0,
               MPI_COMM_WORLD);
+}
+
+/* ---------------------------------------------------------------- the catalog's identity */
+
+/*
+ * The catalog's ranges (catalog_hash.c) are hashed by the other ranks: rank r takes ranges r - 1,
+ * r - 1 + (N - 1), ...  Rank 0 meanwhile hashes the other inputs and loads the background
+ * (a third of a second for the 36 MB inventory of bench_mpi, about what hashing its 115 MB
+ * catalog takes one core), which are on the critical path anyway.  Each rank ORs its digests, a byte saying "hashed" per range and its include flag into a
+ * zeroed buffer, and a bitwise-or reduction to rank 0 assembles them: every range is written by
+ * exactly one rank.  A range another rank could not read is hashed again by rank 0, whose
+ * error, if it cannot either, is the one reported.
+ */
+#define PER_RANGE (GLCA_SHA256_SIZE + 1)
+
+typedef struct hash_share {
+    bool called;
+} hash_share;
+
+static unsigned char *hash_mine(const char *path, long long bytes, size_t n, int rank, int size)
+{
+    unsigned char *acc = glca_calloc(n * PER_RANGE + 1, 1);
+    unsigned char(*d)[GLCA_SHA256_SIZE] = glca_calloc(n, sizeof *d);
+    glca_error e = GLCA_ERROR_INIT;
+    bool include = false;
+    const size_t first = (size_t)rank - 1, step = (size_t)size - 1;
+    size_t k;
+
+    assert(n < INT_MAX / PER_RANGE);
+    if (!acc || !d) /* the reduction must still be matched */
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    if (rank > 0 &&
+        glca_inventories__catalog_hash_ranges(path, bytes, first, step, d, &include, &e) == 0) {
+        for (k = first; k < n; k += step) {
+            memcpy(acc + k * PER_RANGE, d[k], GLCA_SHA256_SIZE);
+            acc[k * PER_RANGE + GLCA_SHA256_SIZE] = 1;
+        }
+        acc[n * PER_RANGE] = include;
+    }
+    glca_free(d);
+    return acc;
+}
+
+static void reduce_gently(const unsigned char *mine, unsigned char *all, size_t n)
+{
+    MPI_Request req;
+
+    MPI_Ireduce(mine, all, (int)(n * PER_RANGE + 1), MPI_BYTE, MPI_BOR, 0, MPI_COMM_WORLD, &req);
+    wait_gently(&req);
+}
+
+/* Rank 0's part (glca_inventories__hash_share, on its hash thread). */
+static int lead_share(void *payload, const char *path, long long bytes,
+                      unsigned char (*digests)[GLCA_SHA256_SIZE], size_t n, bool *include,
+                      glca_error *err)
+{
+    hash_share *hs = payload;
+    int64_t announce = bytes;
+    unsigned char *mine, *all = NULL;
+    size_t k;
+    int size, rc = 0;
+
+    hs->called = true;
+    bcast_gently(&announce, sizeof announce, MPI_COMM_WORLD);
+    if (bytes < 0)
+        return GLCA_EIO; /* the caller has the error */
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    mine = hash_mine(path, bytes, n, 0, size);
+    if (!(all = glca_calloc(n * PER_RANGE + 1, 1)))
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    reduce_gently(mine, all, n);
+    *include = all[n * PER_RANGE] != 0;
+    for (k = 0; k < n && rc == 0; k++) {
+        if (all[k * PER_RANGE + GLCA_SHA256_SIZE])
+            memcpy(digests[k], all + k * PER_RANGE, GLCA_SHA256_SIZE);
+        else
+            rc = glca_inventories__catalog_hash_ranges(path, bytes, k, n, digests, include, err);
+    }
+    glca_free(mine);
+    glca_free(all);
+    return rc;
+}
+
+/* The other ranks' part: told the size, or -1 when rank 0 stopped before hashing. */
+static void follow_share(const char *path, int rank, int size)
+{
+    unsigned char *mine;
+    int64_t bytes;
+    size_t n;
+
+    bcast_gently(&bytes, sizeof bytes, MPI_COMM_WORLD);
+    if (bytes < 0)
+        return;
+    n = glca_inventories__catalog_ranges(bytes);
+    mine = hash_mine(path, bytes, n, rank, size);
+    reduce_gently(mine, NULL, n);
+    glca_free(mine);
+}
+
+/* Rank 0 stopped before its hash thread asked the others for their part. */
+static void release_share(const hash_share *hs)
+{
+    int64_t none = -1;
+
+    if (!hs->called)
+        bcast_gently(&none, sizeof none, MPI_COMM_WORLD);
+}
+
+/*
+ * Whether the ranks write the results store themselves rather than a part each.  SQLite lets
+ * the processes of one host take turns as the writer of a WAL store (BEGIN IMMEDIATE waits for
+ * the lock), which spares the parts and the merge at the end: a tenth of a second of one core
+ * per 5,000 products, serial after the last chunk.  Across hosts that would rest on file locks
+ * of a network file system, and beyond what one SQLite writer keeps up with (measured: about 8
+ * evaluating threads, 5 with verdicts; bench/README.md) the turns would hold the ranks up; there,
+ * and whenever GLCA_MPI_STORE=parts, each rank keeps a part.
+ */
+static bool write_directly(const glca_batch_options *o, int size, bool one_host)
+{
+    const char *how = getenv("GLCA_MPI_STORE");
+    const long threads = o->threads > 0 ? o->threads : omp_get_max_threads();
+
+    if (how && strcmp(how, "parts") == 0)
+        return false;
+    if (how && strcmp(how, "direct") == 0)
+        return true;
+    return one_host && (long)size * threads <= (o->verdict ? 4 : 8);
 }
 
 static int part_path(char *buf, size_t size, const char *results, int rank, glca_error *err)
@@ -210,12 +348,15 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
                         glca_inventories__dispatch **disp, const glca_batch_options *o,
                         glca_batch_summary *out, glca_error *err)
 {
+    hash_share hs = {false};
     int rc;
 
     memset(in, 0, sizeof *in);
     /* the store first: a second job on it stops before doing any work */
-    if ((rc = glca_inventories__batch_open_store(store, o->results, err)) < 0 ||
-        (rc = glca_inventories__batch_prepare(in, o, out, err)) < 0 ||
+    if ((rc = glca_inventories__batch_open_store(store, o->results, err)) == 0)
+        rc = glca_inventories__batch_prepare_shared(in, o, lead_share, &hs, out, err);
+    release_share(&hs);
+    if (rc < 0 ||
         (rc = glca_inventories__batch_begin(*store, run, o, in, err)) < 0 ||
         (rc = take_parts(o->results, *run, in->key, !o->fresh, err)) < 0 ||
         (rc = glca_inventories__store_stored(*store, *run, stored, nstored, err)) < 0 ||
@@ -265,7 +406,8 @@ static int lead_finish(job_end *end, const rank_report *reports, int size,
     return rc;
 }
 
-static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, glca_error *err)
+static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, bool one_host,
+                glca_error *err)
 {
     glca_inventories__batch_inputs in;
     glca_inventories__store *store = NULL;
@@ -294,6 +436,8 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     head.rc = rc;
     head.blob_size = (int64_t)blob_size;
     head.nstored = (int64_t)nstored;
+    head.run = run;
+    head.direct = write_directly(o, size, one_host);
     if (rc < 0)
         head.err = *err;
     bcast_gently(&head, sizeof head, MPI_COMM_WORLD);
@@ -385,11 +529,13 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
     inputs_head head;
     job_end end;
     long long run = 0;
-    int rc;
+    int size, rc;
 
     memset(&in, 0, sizeof in);
     memset(&me, 0, sizeof me);
     memset(&own, 0, sizeof own);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    follow_share(o->catalog, rank, size);
     bcast_gently(&head, sizeof head, MPI_COMM_WORLD);
     if (head.rc < 0) {
         *err = head.err;
@@ -404,13 +550,22 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
         glca_inventories__mpi_source_bind(&src, ms);
         src.stored = stored;
         src.nstored = (size_t)head.nstored;
-        mine.results = part;
         mine.fresh = false;
         mine.progress = NULL;
         mine.cache_dir = NULL;
-        if ((rc = glca_inventories__batch_open_store(&store, part, err)) == 0 &&
-            (rc = glca_inventories__batch_begin(store, &run, &mine, &in, err)) == 0)
-            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
+        if (head.direct) {
+            /* rank 0's run, rank 0 its writer row: this rank only takes turns committing */
+            run = head.run;
+            if ((rc = glca_inventories__store_open(&store, o->results, err)) == 0)
+                rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src,
+                                                          err);
+        } else {
+            mine.results = part;
+            if ((rc = glca_inventories__batch_open_store(&store, part, err)) == 0 &&
+                (rc = glca_inventories__batch_begin(store, &run, &mine, &in, err)) == 0)
+                rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src,
+                                                          err);
+        }
         /* closed before rank 0 merges it */
         glca_inventories__store_close(store);
     }
@@ -444,7 +599,8 @@ bool glca_batch_mpi_launched(void)
 int glca_batch_run_mpi(glca_batch_summary *out, const glca_batch_options *o, int *rank,
                        glca_error *err)
 {
-    int initialized = 0, provided = 0, size = 1, rc;
+    int initialized = 0, provided = 0, size = 1, node_size = 1, rc;
+    MPI_Comm node;
     double t0;
 
     memset(out, 0, sizeof *out);
@@ -457,12 +613,18 @@ int glca_batch_run_mpi(glca_batch_summary *out, const glca_batch_options *o, int
     t0 = MPI_Wtime();
     MPI_Comm_rank(MPI_COMM_WORLD, rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
+    /* the ranks that share this host's memory: all of them, or the job spans hosts */
+    if (size > 1 && MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL,
+                                        &node) == MPI_SUCCESS) {
+        MPI_Comm_size(node, &node_size);
+        MPI_Comm_free(&node);
+    }
     if (size == 1)
         rc = glca_batch_run(out, o, err);
     else if (provided < MPI_THREAD_SERIALIZED) /* rank 0's dispatcher runs on a thread */
         rc = glca_error_set(err, GLCA_ERROR, NULL, "MPI without thread support (%d)", provided);
     else if (*rank == 0)
-        rc = lead(out, o, size, err);
+        rc = lead(out, o, size, node_size == size, err);
     else
         rc = follow(out, o, *rank, err);
     if (size > 1)

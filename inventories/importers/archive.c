@@ -45,8 +45,8 @@ bool glca_inventories__archive_is_zip(const char *path)
     return zip;
 }
 
-static int add_entry(glca_archive *a, const char *name, zip_uint64_t zindex, long long size,
-                     glca_error *err)
+int glca_inventories__archive_add(glca_archive *a, const char *name, zip_uint64_t zindex,
+                                  long long size, glca_error *err)
 {
     glca_archive_entry *e;
     size_t plen = strlen(a->path), nlen = strlen(name);
@@ -70,7 +70,7 @@ static int add_entry(glca_archive *a, const char *name, zip_uint64_t zindex, lon
         return glca_error_oom(err);
     }
     memcpy(e->display, a->path, plen);
-    if (a->zipped)
+    if (a->zipped || a->memory)
         e->display[plen++] = ':';
     else if (plen && a->path[plen - 1] != '/')
         e->display[plen++] = '/';
@@ -144,7 +144,7 @@ static int walk(glca_archive *a, const char *rel, int depth, glca_error *err)
         if (S_ISDIR(st.st_mode))
             rc = walk(a, child, depth + 1, err);
         else if (S_ISREG(st.st_mode))
-            rc = add_entry(a, child, 0, (long long)st.st_size, err);
+            rc = glca_inventories__archive_add(a, child, 0, (long long)st.st_size, err);
         if (rc < 0)
             goto cleanup;
     }
@@ -158,8 +158,7 @@ cleanup:
 
 /* ---------------------------------------------------------------- zips */
 
-/* Whether a zip entry name stays inside the folder it is extracted to. */
-static bool name_is_safe(const char *name)
+bool glca_inventories__archive_name_safe(const char *name)
 {
     const char *seg = name;
 
@@ -231,7 +230,7 @@ static int list_zip(glca_archive *a, zip_t *za, long long file_size, glca_error 
             return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, 0, NULL,
                                                    "entry %lld has no name or size",
                                                    (long long)i);
-        if (!name_is_safe(st.name))
+        if (!glca_inventories__archive_name_safe(st.name))
             return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':', st.name,
                                                    "entry name leads outside the archive's "
                                                    "folder");
@@ -272,7 +271,8 @@ static int list_zip(glca_archive *a, zip_t *za, long long file_size, glca_error 
                                                    "entries declare more than the limit of "
                                                    "%lld bytes in all",
                                                    a->limits.max_total_bytes);
-        if ((rc = add_entry(a, st.name, (zip_uint64_t)i, (long long)st.size, err)) < 0)
+        if ((rc = glca_inventories__archive_add(a, st.name, (zip_uint64_t)i, (long long)st.size,
+                                                err)) < 0)
             return rc;
     }
     return 0;
@@ -283,6 +283,18 @@ static int by_name(const void *x, const void *y)
     const glca_archive_entry *a = x, *b = y;
 
     return strcmp(a->name, b->name);
+}
+
+int glca_inventories__archive_sort(glca_archive *a, glca_error *err)
+{
+    if (a->n) /* an empty archive has no array to sort */
+        qsort(a->entries, a->n, sizeof *a->entries, by_name);
+    for (size_t i = 1; i < a->n; i++)
+        if (!strcmp(a->entries[i - 1].name, a->entries[i].name))
+            return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':',
+                                                   a->entries[i].name,
+                                                   "two entries of this name");
+    return 0;
 }
 
 int glca_inventories__archive_open(glca_archive **out, const char *path,
@@ -320,14 +332,8 @@ int glca_inventories__archive_open(glca_archive **out, const char *path,
         if ((rc = list_zip(a, za, (long long)st.st_size, err)) < 0)
             goto cleanup;
     }
-    if (a->n) /* an empty archive has no array to sort */
-        qsort(a->entries, a->n, sizeof *a->entries, by_name);
-    for (size_t i = 1; i < a->n; i++)
-        if (!strcmp(a->entries[i - 1].name, a->entries[i].name)) {
-            rc = glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':',
-                                                 a->entries[i].name, "two entries of this name");
-            goto cleanup;
-        }
+    if ((rc = glca_inventories__archive_sort(a, err)) < 0)
+        goto cleanup;
     if (za) {
         if (!(a->pool = glca_malloc(sizeof *a->pool))) {
             rc = glca_error_oom(err);
@@ -365,6 +371,7 @@ void glca_inventories__archive_free(glca_archive *a)
 
 const char *glca_inventories__archive_path(const glca_archive *a) { return a->path; }
 bool glca_inventories__archive_zipped(const glca_archive *a) { return a->zipped; }
+bool glca_inventories__archive_folder(const glca_archive *a) { return !a->zipped && !a->memory; }
 size_t glca_inventories__archive_count(const glca_archive *a) { return a->n; }
 
 const char *glca_inventories__archive_entry(const glca_archive *a, size_t i)

@@ -1,6 +1,7 @@
 /*
- * A folder of datasets or a .zip of one, seen the same way: a sorted list of entries (relative
- * paths with '/' separators) whose bytes can be read, from several threads at once.
+ * A folder of datasets, a .zip of one, or buffers in memory, seen the same way: a sorted list of
+ * entries (relative paths with '/' separators) whose bytes can be read, from several threads at
+ * once.
  *
  * The importers read ILCD folders and zips, EcoSpold 2 directories (and zips of them) through
  * this, so what an archive may contain is decided here once:
@@ -42,6 +43,13 @@ typedef struct glca_archive_limits {
  * several times a full ecoinvent or EF database. */
 #define GLCA_ARCHIVE_LIMITS_INIT {1, GLCA_XML_MAX_BYTES_DEFAULT, 16LL << 30, 200.0, 1LL << 20}
 
+/** One file of an archive in memory: its relative path and its bytes (both borrowed). */
+typedef struct glca_archive_member {
+    const char *name;
+    const void *data;
+    size_t len;
+} glca_archive_member;
+
 /** Whether `path` names a zip file (by its first bytes, not its name). */
 bool glca_inventories__archive_is_zip(const char *path);
 
@@ -51,11 +59,22 @@ bool glca_inventories__archive_is_zip(const char *path);
  */
 int glca_inventories__archive_open(glca_archive **out, const char *path,
                                    const glca_archive_limits *limits, glca_error *err);
+/**
+ * An archive of the caller's buffers, which must outlive it: data made or fetched by the
+ * program (and the fuzz harnesses) read without files.  `name` stands for the archive in
+ * locations ("name:processes/x.xml").  Members are checked as a zip's entries are: names inside
+ * the folder, sizes within `limits` (NULL: defaults), no two of one name.
+ */
+int glca_inventories__archive_open_memory(glca_archive **out, const char *name,
+                                          const glca_archive_member *members, size_t n,
+                                          const glca_archive_limits *limits, glca_error *err);
 void glca_inventories__archive_free(glca_archive *a);
 
 /** The path given to _open (borrowed). */
 const char *glca_inventories__archive_path(const glca_archive *a);
 bool glca_inventories__archive_zipped(const glca_archive *a);
+/** Whether entries are files on disk (a folder), rather than read into memory. */
+bool glca_inventories__archive_folder(const glca_archive *a);
 size_t glca_inventories__archive_count(const glca_archive *a);
 /** Entry `i` in strcmp order of the relative paths (borrowed, lives with the archive). */
 const char *glca_inventories__archive_entry(const glca_archive *a, size_t i);
@@ -74,7 +93,7 @@ int glca_inventories__archive_read(glca_archive *a, size_t i, char **out, size_t
 /**
  * A safe XML reader over entry `i`: a folder's file is streamed from disk, a zip entry read into
  * memory first; `*buf` then holds those bytes and must be glca_free'd after glca_xml_free (it
- * is NULL for a folder).  Thread-safe for any `i`.
+ * is NULL for a folder and for a member in memory, read where it is).  Thread-safe for any `i`.
  */
 int glca_inventories__archive_open_xml(glca_xml **out, char **buf, glca_archive *a, size_t i,
                                        const glca_xml_limits *limits, glca_error *err);

@@ -16,11 +16,13 @@ typedef struct glca_archive_entry {
     char *display; /* "archive.zip:name" or "folder/name" */
     zip_uint64_t zindex;
     long long size; /* declared (zip) or on disk (folder) */
+    const char *data; /* an archive in memory: the caller's bytes (borrowed) */
 } glca_archive_entry;
 
 struct glca_archive {
     char *path;
     bool zipped;
+    bool memory; /* entries are buffers of the caller's (archive_memory.c) */
     glca_archive_limits limits;
     glca_archive_entry *entries;
     size_t n, cap;
@@ -39,5 +41,15 @@ int glca_inventories__archive_error(glca_error *err, glca_code code, const char 
 /* "path: what: libzip's message for code" as a glca_error; returns the glca_code. */
 int glca_inventories__archive_zip_fail(glca_error *err, const char *path, const char *what,
                                        int code);
+
+/* Append an entry (unsorted); its display name is the archive's path joined to `name`. */
+int glca_inventories__archive_add(glca_archive *a, const char *name, zip_uint64_t zindex,
+                                  long long size, glca_error *err);
+
+/* Whether an entry name stays inside the folder it is extracted to. */
+bool glca_inventories__archive_name_safe(const char *name);
+
+/* Entries sorted by name; two of one name refuse the archive. */
+int glca_inventories__archive_sort(glca_archive *a, glca_error *err);
 
 #endif

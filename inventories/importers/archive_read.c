@@ -111,7 +111,7 @@ int glca_inventories__archive_read(glca_archive *a, size_t i, char **out, size_t
 {
     const glca_archive_entry *e = &a->entries[i];
     char *buf = NULL;
-    int rc;
+    int rc = 0;
 
     assert(i < a->n);
     *out = NULL;
@@ -122,8 +122,10 @@ int glca_inventories__archive_read(glca_archive *a, size_t i, char **out, size_t
                                                a->limits.max_entry_bytes);
     if (!(buf = glca_malloc((size_t)e->size + 1)))
         return glca_error_oom(err);
-    rc = a->zipped ? read_zip_entry(a, e, buf, err) : read_file_entry(e, buf, err);
-    if (rc < 0) {
+    if (a->memory)
+        memcpy(buf, e->data, (size_t)e->size);
+    else if ((rc = a->zipped ? read_zip_entry(a, e, buf, err) : read_file_entry(e, buf, err)) <
+             0) {
         glca_free(buf);
         return rc;
     }
@@ -142,6 +144,9 @@ int glca_inventories__archive_open_xml(glca_xml **out, char **buf, glca_archive 
     assert(i < a->n);
     *out = NULL;
     *buf = NULL;
+    if (a->memory)
+        return glca_xml_open_memory(out, a->entries[i].display, a->entries[i].data,
+                                    (size_t)a->entries[i].size, limits, err);
     if (!a->zipped)
         return glca_xml_open(out, a->entries[i].display, limits, err);
     if ((rc = glca_inventories__archive_read(a, i, buf, &len, err)) < 0)

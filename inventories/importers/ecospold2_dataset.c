@@ -152,13 +152,37 @@ static void exchange_clear(glca_es2_exchange *e)
     glca_free(e->variable);
 }
 
+/* An exchange being read: what glca_inventories__es2_flow_children leaves to the dataset. */
+typedef struct exchange_reader {
+    reader *r;
+    glca_es2_exchange *e;
+    bool grouped; /* an inputGroup or outputGroup was read */
+} exchange_reader;
+
+static int read_exchange_child(void *payload)
+{
+    exchange_reader *xr = payload;
+    reader *r = xr->r;
+
+    if (named(r, "inputGroup") || named(r, "outputGroup")) {
+        xr->grouped = true;
+        return read_group(r, xr->e, named(r, "outputGroup"));
+    }
+    if (named(r, "uncertainty"))
+        return read_uncertainty(r, xr->e);
+    if (named(r, "property"))
+        return read_property(r, xr->e);
+    return glca_xml_skip(r->x, r->err);
+}
+
 static int read_exchange(reader *r, bool elementary)
 {
     const char *id_attr = elementary ? "elementaryExchangeId" : "intermediateExchangeId", *id;
     glca_es2_dataset *d = r->d;
     glca_es2_exchange e;
-    bool grouped = false;
-    int ev, rc;
+    const glca_es2_flow_slots slots = {&e.name, &e.unit, &e.compartment, &e.waste};
+    exchange_reader xr = {r, &e, false};
+    int rc;
 
     memset(&e, 0, sizeof e);
     e.loc = here(r);
@@ -174,51 +198,33 @@ static int read_exchange(reader *r, bool elementary)
         (rc = glca_xml_attr_double(r->x, "amount", false, NAN, &e.amount, r->err)) < 0 ||
         (rc = attr_copy(r, "activityLinkId", &e.link)) < 0 ||
         (rc = attr_copy(r, "mathematicalRelation", &e.formula)) < 0 ||
-        (rc = attr_copy(r, "variableName", &e.variable)) < 0)
+        (rc = attr_copy(r, "variableName", &e.variable)) < 0 ||
+        (rc = glca_inventories__es2_flow_children(r->x, r->err, &slots, read_exchange_child,
+                                                  &xr)) < 0)
         goto cleanup;
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        if (named(r, "name"))
-            rc = text_of(r, &e.name);
-        else if (named(r, "unitName"))
-            rc = text_of(r, &e.unit);
-        else if (named(r, "inputGroup") || named(r, "outputGroup"))
-            rc = (grouped = true, read_group(r, &e, named(r, "outputGroup")));
-        else if (named(r, "uncertainty"))
-            rc = read_uncertainty(r, &e);
-        else if (named(r, "property"))
-            rc = read_property(r, &e);
-        else if (named(r, "compartment"))
-            rc = glca_inventories__es2_compartment(r->x, r->err, &e.compartment);
-        else if (named(r, "classification"))
-            rc = glca_inventories__es2_classification(r->x, r->err, &e.waste);
-        else
-            rc = glca_xml_skip(r->x, r->err);
-        if (rc < 0)
-            goto cleanup;
-    }
-    if ((rc = ev) < 0)
-        goto cleanup;
-    if (!grouped) {
+    if (!xr.grouped) {
         rc = glca_error_set(r->err, GLCA_EPARSE, &e.loc,
                             "exchange '%s' has neither inputGroup nor outputGroup", e.flow);
         goto cleanup;
     }
-    if (d->nx == d->capx) {
-        size_t cap = d->capx ? 2 * d->capx : 32;
-        glca_es2_exchange *grown = glca_reallocarray(d->x, cap, sizeof *grown);
-
-        if (!grown) {
-            rc = glca_error_oom(r->err);
-            goto cleanup;
-        }
-        d->x = grown;
-        d->capx = cap;
-    }
+    if ((rc = glca_inventories__es2_room((void **)&d->x, &d->capx, d->nx, sizeof *d->x, 32,
+                                         r->err)) < 0)
+        goto cleanup;
     d->x[d->nx++] = e;
     return 0;
 cleanup:
     exchange_clear(&e);
     return rc;
+}
+
+static int read_intermediate(reader *r)
+{
+    return read_exchange(r, false);
+}
+
+static int read_elementary(reader *r)
+{
+    return read_exchange(r, true);
 }
 
 static int read_parameter(reader *r)
@@ -232,15 +238,9 @@ static int read_parameter(reader *r)
     if (d->nparams == MAX_PARAMS)
         return glca_error_set(r->err, GLCA_ELIMIT, &p.loc,
                               "more than %d parameters in one dataset", MAX_PARAMS);
-    if (d->nparams == d->capparams) {
-        size_t cap = d->capparams ? 2 * d->capparams : 8;
-        glca_es2_param *grown = glca_reallocarray(d->params, cap, sizeof *grown);
-
-        if (!grown)
-            return glca_error_oom(r->err);
-        d->params = grown;
-        d->capparams = cap;
-    }
+    if ((rc = glca_inventories__es2_room((void **)&d->params, &d->capparams, d->nparams,
+                                         sizeof *d->params, 8, r->err)) < 0)
+        return rc;
     if ((rc = attr_copy(r, "variableName", &p.name)) < 0 ||
         (rc = attr_copy(r, "mathematicalRelation", &p.formula)) < 0 ||
         (rc = glca_xml_attr_double(r->x, "amount", false, NAN, &p.value, r->err)) < 0) {
@@ -254,23 +254,41 @@ static int read_parameter(reader *r)
 
 /* ---------------------------------------------------------------- structure */
 
-static int read_flow_data(reader *r)
+/* A child element that is read, by name; the others are skipped. */
+typedef struct child {
+    const char *name;
+    int (*read)(reader *r);
+} child;
+
+/* Read the children of the current element up to its end: those in `kids` (ended by a NULL
+ * name) by their function, the others skipped. */
+static int read_children(reader *r, const child *kids)
 {
+    const child *k;
     int ev, rc;
 
     while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        if (named(r, "intermediateExchange"))
-            rc = read_exchange(r, false);
-        else if (named(r, "elementaryExchange"))
-            rc = read_exchange(r, true);
-        else if (named(r, "parameter"))
-            rc = read_parameter(r);
-        else
-            rc = glca_xml_skip(r->x, r->err);
-        if (rc < 0)
+        for (k = kids; k->name && !named(r, k->name); k++)
+            ;
+        if ((rc = k->name ? k->read(r) : glca_xml_skip(r->x, r->err)) < 0)
             return rc;
     }
     return ev < 0 ? ev : 0;
+}
+
+static int read_flow_data(reader *r)
+{
+    static const child kids[] = {{"intermediateExchange", read_intermediate},
+                                 {"elementaryExchange", read_elementary},
+                                 {"parameter", read_parameter},
+                                 {NULL, NULL}};
+
+    return read_children(r, kids);
+}
+
+static int read_activity_name(reader *r)
+{
+    return text_of(r, &r->d->name);
 }
 
 /*
@@ -279,10 +297,11 @@ static int read_flow_data(reader *r)
  */
 static int read_activity(reader *r)
 {
+    static const child kids[] = {{"activityName", read_activity_name}, {NULL, NULL}};
     glca_srcloc loc = here(r);
     const char *id;
     double depth;
-    int ev, rc;
+    int rc;
 
     if ((rc = glca_xml_attr_required(r->x, "id", &id, r->err)) < 0)
         return rc;
@@ -297,25 +316,7 @@ static int read_activity(reader *r)
                                          "written here are read",
                                          glca_xml_attr(r->x, "parentActivityId"), depth)) < 0)
         return rc;
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        if (named(r, "activityName"))
-            rc = text_of(r, &r->d->name);
-        else
-            rc = glca_xml_skip(r->x, r->err);
-        if (rc < 0)
-            return rc;
-    }
-    return ev < 0 ? ev : 0;
-}
-
-static int read_children(reader *r, const char *child, int (*fn)(reader *))
-{
-    int ev, rc;
-
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START)
-        if ((rc = named(r, child) ? fn(r) : glca_xml_skip(r->x, r->err)) < 0)
-            return rc;
-    return ev < 0 ? ev : 0;
+    return read_children(r, kids);
 }
 
 static int read_shortname(reader *r)
@@ -325,41 +326,25 @@ static int read_shortname(reader *r)
 
 static int read_geography(reader *r)
 {
-    return read_children(r, "shortname", read_shortname);
+    static const child kids[] = {{"shortname", read_shortname}, {NULL, NULL}};
+
+    return read_children(r, kids);
 }
 
 static int read_description(reader *r)
 {
-    int ev, rc;
+    static const child kids[] = {
+        {"activity", read_activity}, {"geography", read_geography}, {NULL, NULL}};
 
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        if (named(r, "activity"))
-            rc = read_activity(r);
-        else if (named(r, "geography"))
-            rc = read_geography(r);
-        else
-            rc = glca_xml_skip(r->x, r->err);
-        if (rc < 0)
-            return rc;
-    }
-    return ev < 0 ? ev : 0;
+    return read_children(r, kids);
 }
 
 static int read_dataset_element(reader *r)
 {
-    int ev, rc;
+    static const child kids[] = {
+        {"activityDescription", read_description}, {"flowData", read_flow_data}, {NULL, NULL}};
 
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        if (named(r, "activityDescription"))
-            rc = read_description(r);
-        else if (named(r, "flowData"))
-            rc = read_flow_data(r);
-        else
-            rc = glca_xml_skip(r->x, r->err);
-        if (rc < 0)
-            return rc;
-    }
-    return ev < 0 ? ev : 0;
+    return read_children(r, kids);
 }
 
 static int read_root(reader *r)

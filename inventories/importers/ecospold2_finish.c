@@ -24,15 +24,9 @@ int glca_inventories__es2_note(glca_es2_dataset *d, glca_imp_note_kind kind, con
     glca_es2_note *n;
     va_list ap;
 
-    if (d->nnotes == d->capnotes) {
-        size_t cap = d->capnotes ? 2 * d->capnotes : 4;
-        glca_es2_note *grown = glca_reallocarray(d->notes, cap, sizeof *grown);
-
-        if (!grown)
-            return glca_error_oom(err);
-        d->notes = grown;
-        d->capnotes = cap;
-    }
+    if (glca_inventories__es2_room((void **)&d->notes, &d->capnotes, d->nnotes,
+                                   sizeof *d->notes, 4, err) < 0)
+        return GLCA_ENOMEM;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);

@@ -20,22 +20,6 @@
 
 #ifndef GLCA_NS_ECOSPOLD2 /* importers.h has it too */
 #define GLCA_NS_ECOSPOLD2 "http://www.EcoInvent.org/EcoSpold02"
-/* ---------------------------------------------------------------- into the import */
-
-/* The reader's entry point, as importers.h declares it (repeated for the tests). */
-/* Element helpers of both readers (ecospold2_xml.c): whether the current element is `name` in
- * the EcoSpold 2 namespace; its text, trimmed, replacing `*out`; a <compartment> element as
- * "compartment/subcompartment" in `*out` (unchanged without one); a <classification> setting
- * `*waste` when its system is the by-product classification. */
-bool glca_inventories__es2_is(glca_xml *x, const char *name);
-int glca_inventories__es2_text(glca_xml *x, glca_error *err, char **out);
-int glca_inventories__es2_compartment(glca_xml *x, glca_error *err, char **out);
-int glca_inventories__es2_classification(glca_xml *x, glca_error *err, bool *waste);
-
-int glca_inventories__read_ecospold2(glca_import *im, const char *path,
-                                     const glca_xml_limits *limits, glca_diag_fn diag,
-                                     void *payload, glca_error *err);
-
 #endif
 
 /* ---------------------------------------------------------------- formulas */
@@ -172,9 +156,8 @@ void glca_inventories__es2_set_free(glca_es2_set *s);
 
 /* ---------------------------------------------------------------- into the import */
 
-/* The reader's entry point, as importers.h declares it (repeated for the tests). */
-/* Element helpers of both readers (ecospold2_xml.c): whether the current element is `name` in
- * the EcoSpold 2 namespace; its text, trimmed, replacing `*out`; a <compartment> element as
+/* Helpers of both readers (ecospold2_xml.c): whether the current element is `name` in the
+ * EcoSpold 2 namespace; its text, trimmed, replacing `*out`; a <compartment> element as
  * "compartment/subcompartment" in `*out` (unchanged without one); a <classification> setting
  * `*waste` when its system is the by-product classification. */
 bool glca_inventories__es2_is(glca_xml *x, const char *name);
@@ -182,6 +165,26 @@ int glca_inventories__es2_text(glca_xml *x, glca_error *err, char **out);
 int glca_inventories__es2_compartment(glca_xml *x, glca_error *err, char **out);
 int glca_inventories__es2_classification(glca_xml *x, glca_error *err, bool *waste);
 
+/* Where the elements that describe a flow go: a dataset's exchange and a MasterData flow both
+ * have <name>, <unitName>, <compartment> and <classification>. */
+typedef struct glca_es2_flow_slots {
+    char **name, **unit, **compartment;
+    bool *waste;
+} glca_es2_flow_slots;
+
+/* Read the children of the current element up to its end: those that describe the flow into
+ * `slots`, every other one by `other(payload)` (which reads or skips it), or skipped when
+ * `other` is NULL. */
+int glca_inventories__es2_flow_children(glca_xml *x, glca_error *err,
+                                        const glca_es2_flow_slots *slots,
+                                        int (*other)(void *payload), void *payload);
+
+/* Room for one more item in `*items`, an array of `*cap` items of `size` bytes of which `n` are
+ * used: doubled when full, `first` items the first time. */
+int glca_inventories__es2_room(void **items, size_t *cap, size_t n, size_t size, size_t first,
+                               glca_error *err);
+
+/* The reader's entry point, as importers.h declares it (repeated for the tests). */
 int glca_inventories__read_ecospold2(glca_import *im, const char *path,
                                      const glca_xml_limits *limits, glca_diag_fn diag,
                                      void *payload, glca_error *err);

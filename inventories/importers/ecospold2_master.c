@@ -25,11 +25,6 @@ static bool named(const mreader *r, const char *name)
     return glca_inventories__es2_is(r->x, name);
 }
 
-static int text_of(mreader *r, char **out)
-{
-    return glca_inventories__es2_text(r->x, r->err, out);
-}
-
 static void mflow_clear(glca_es2_mflow *f)
 {
     glca_free(f->id);
@@ -43,8 +38,9 @@ static int read_flow(mreader *r, bool elementary)
 {
     glca_es2_master *m = r->m;
     glca_es2_mflow f;
+    const glca_es2_flow_slots slots = {&f.name, &f.unit, &f.compartment, &f.waste};
     const char *id;
-    int ev, rc;
+    int rc;
 
     memset(&f, 0, sizeof f);
     f.elementary = elementary;
@@ -54,37 +50,15 @@ static int read_flow(mreader *r, bool elementary)
         (rc = glca_inventories__dup(id, &f.id, r->err)) < 0 ||
         (rc = glca_inventories__dup(glca_xml_attr(r->x, "casNumber"), &f.cas, r->err)) < 0)
         goto cleanup;
-    while ((ev = glca_xml_next(r->x, r->err)) == GLCA_XML_START) {
-        if (named(r, "name"))
-            rc = text_of(r, &f.name);
-        else if (named(r, "unitName"))
-            rc = text_of(r, &f.unit);
-        else if (named(r, "compartment"))
-            rc = glca_inventories__es2_compartment(r->x, r->err, &f.compartment);
-        else if (named(r, "classification"))
-            rc = glca_inventories__es2_classification(r->x, r->err, &f.waste);
-        else
-            rc = glca_xml_skip(r->x, r->err);
-        if (rc < 0)
-            goto cleanup;
-    }
-    if ((rc = ev) < 0)
+    if ((rc = glca_inventories__es2_flow_children(r->x, r->err, &slots, NULL, NULL)) < 0)
         goto cleanup;
     if (!f.unit) {
         rc = glca_error_set(r->err, GLCA_EPARSE, &f.loc, "flow '%s' has no <unitName>", f.id);
         goto cleanup;
     }
-    if (m->nflows == m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 64;
-        glca_es2_mflow *grown = glca_reallocarray(m->flows, cap, sizeof *grown);
-
-        if (!grown) {
-            rc = glca_error_oom(r->err);
-            goto cleanup;
-        }
-        m->flows = grown;
-        m->cap = cap;
-    }
+    if ((rc = glca_inventories__es2_room((void **)&m->flows, &m->cap, m->nflows, sizeof *m->flows,
+                                         64, r->err)) < 0)
+        goto cleanup;
     m->flows[m->nflows++] = f;
     return 0;
 cleanup:

@@ -3,6 +3,9 @@
  * the group's reference unit), flow properties (which unit group measures them) and flows
  * (name, kind, compartment, CAS number, and the flow properties with their values per unit of
  * the flow).  Only what the import needs is kept; the rest of each dataset is skipped.
+ *
+ * The three kinds are read by one walk over the events (parse), which checks the root element
+ * and keeps the UUID and name; each kind adds what it reads at element starts and ends.
  */
 #include "importers/ilcd_int.h"
 
@@ -10,7 +13,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AT(suffix) ILCD_AT(&path, suffix)
+#define AT(suffix) ILCD_AT(path, suffix)
+
+/* A path suffix ("dataSetInformation/UUID") with its length, as ILCD_AT takes it. */
+typedef struct suffix {
+    const char *at;
+    size_t len;
+} suffix;
+#define SUFFIX(lit)                                                                                \
+    {                                                                                              \
+        "" lit, sizeof(lit) - 1                                                                    \
+    }
+
+typedef struct dataset_kind {
+    const char *root, *ns, *what; /* root element, its namespace, the kind in messages */
+    suffix uuid, name;
+    /* an element start below the root; NULL: nothing to read there */
+    int (*start)(void *rec, const ilcd_path *path, glca_xml *x, glca_error *err);
+    /* an element end (its text is read there) other than the UUID's and the name's */
+    int (*end)(void *rec, const ilcd_path *path, glca_xml *x, bool *oom, glca_error *err);
+} dataset_kind;
 
 static int grow(void **items, size_t n, size_t size, glca_error *err)
 {
@@ -56,103 +78,151 @@ static void keep_first(char **slot, char *text)
         *slot = text;
 }
 
+/* A reference element's refObjectId into `slot`; the first one wins and one without is
+ * ignored (ilcd_join.c names what is then missing). */
+static int ref_id(char **slot, glca_xml *x, glca_error *err)
+{
+    const char *id = glca_xml_attr(x, "refObjectId");
+
+    if (id && !*slot && !(*slot = glca_strdup(id)))
+        return glca_error_oom(err);
+    return 0;
+}
+
 static int missing(const char *what, const char *kind, glca_srcloc loc, glca_error *err)
 {
     return glca_error_set(err, GLCA_EPARSE, &loc, "ILCD %s dataset without %s", kind, what);
 }
 
-int glca_inventories__ilcd_parse_unitgroup(ilcd_unitgroup *out, glca_xml *x, glca_error *err)
-{
-    ilcd_path path = {{{0}}, {0}, 0, false};
-    ilcd_unit *u = NULL;
-    bool oom = false, has_ref = false;
-    int ev, rc;
-
-    memset(out, 0, sizeof *out);
-    while ((ev = glca_inventories__ilcd_next(x, &path, err)) > 0) {
-        if (ev == GLCA_XML_START) {
-            if (path.depth == 1) {
-                out->loc = glca_xml_loc(x);
-                if ((rc = glca_inventories__ilcd_root(x, "unitGroupDataSet",
-                                                      GLCA_NS_ILCD_UNITGROUP, "unit group",
-                                                      err)) < 0)
-                    return rc;
-            } else if (AT("units/unit")) {
-                if ((rc = grow((void **)&out->units, out->nunits, sizeof *out->units, err)) < 0)
-                    return rc;
-                u = &out->units[out->nunits++];
-                u->factor = NAN;
-                if ((rc = internal_id(x, &u->internal_id, err)) < 0)
-                    return rc;
-            }
-            continue;
-        }
-        if (AT("dataSetInformation/UUID"))
-            keep_first(&out->uuid, glca_inventories__ilcd_text(x, &oom));
-        else if (AT("dataSetInformation/name"))
-            keep_first(&out->name, glca_inventories__ilcd_text(x, &oom));
-        else if (AT("quantitativeReference/referenceToReferenceUnit")) {
-            if ((rc = text_id(x, &out->ref_unit, err)) < 0)
-                return rc;
-            has_ref = true;
-        } else if (u && AT("units/unit/name"))
-            keep_first(&u->name, glca_inventories__ilcd_text(x, &oom));
-        else if (u && AT("units/unit/meanValue")) {
-            if ((rc = glca_inventories__ilcd_number(x, &u->factor, err)) < 0)
-                return rc;
-        }
-        if (oom)
-            return glca_error_oom(err);
-    }
-    if (ev < 0)
-        return ev;
-    if (!out->uuid)
-        return missing("a UUID", "unit group", out->loc, err);
-    if (!has_ref)
-        return missing("a reference unit", "unit group", out->loc, err);
-    return 0;
-}
-
-int glca_inventories__ilcd_parse_flowprop(ilcd_flowprop *out, glca_xml *x, glca_error *err)
+/* Walk one dataset of `kind` into `rec`: the root element checked and located in `*loc`, the
+ * first UUID and name kept in `*uuid` and `*name`, every other element left to the kind; a
+ * dataset without a UUID is an error. */
+static int parse(const dataset_kind *kind, void *rec, char **uuid, char **name, glca_srcloc *loc,
+                 glca_xml *x, glca_error *err)
 {
     ilcd_path path = {{{0}}, {0}, 0, false};
     bool oom = false;
     int ev, rc;
 
-    memset(out, 0, sizeof *out);
     while ((ev = glca_inventories__ilcd_next(x, &path, err)) > 0) {
-        if (ev == GLCA_XML_START) {
-            if (path.depth == 1) {
-                out->loc = glca_xml_loc(x);
-                if ((rc = glca_inventories__ilcd_root(x, "flowPropertyDataSet",
-                                                      GLCA_NS_ILCD_FLOWPROPERTY,
-                                                      "flow property", err)) < 0)
-                    return rc;
-            } else if (AT("quantitativeReference/referenceToReferenceUnitGroup")) {
-                const char *id = glca_xml_attr(x, "refObjectId");
-                if (id && !out->unitgroup && !(out->unitgroup = glca_strdup(id)))
-                    return glca_error_oom(err);
-            }
-            continue;
+        rc = 0;
+        if (ev == GLCA_XML_START && path.depth == 1) {
+            *loc = glca_xml_loc(x);
+            rc = glca_inventories__ilcd_root(x, kind->root, kind->ns, kind->what, err);
+        } else if (ev == GLCA_XML_START) {
+            if (kind->start)
+                rc = kind->start(rec, &path, x, err);
+        } else if (glca_inventories__ilcd_at(&path, kind->uuid.at, kind->uuid.len)) {
+            keep_first(uuid, glca_inventories__ilcd_text(x, &oom));
+        } else if (glca_inventories__ilcd_at(&path, kind->name.at, kind->name.len)) {
+            keep_first(name, glca_inventories__ilcd_text(x, &oom));
+        } else if (kind->end) {
+            rc = kind->end(rec, &path, x, &oom, err);
         }
-        if (AT("dataSetInformation/UUID"))
-            keep_first(&out->uuid, glca_inventories__ilcd_text(x, &oom));
-        else if (AT("dataSetInformation/name"))
-            keep_first(&out->name, glca_inventories__ilcd_text(x, &oom));
+        if (rc < 0)
+            return rc;
         if (oom)
             return glca_error_oom(err);
     }
     if (ev < 0)
         return ev;
-    if (!out->uuid)
-        return missing("a UUID", "flow property", out->loc, err);
+    if (!*uuid)
+        return missing("a UUID", kind->what, *loc, err);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- unit groups */
+
+static int unitgroup_start(void *rec, const ilcd_path *path, glca_xml *x, glca_error *err)
+{
+    ilcd_unitgroup *ug = rec;
+    ilcd_unit *u;
+    int rc;
+
+    if (!AT("units/unit"))
+        return 0;
+    if ((rc = grow((void **)&ug->units, ug->nunits, sizeof *ug->units, err)) < 0)
+        return rc;
+    u = &ug->units[ug->nunits++];
+    u->factor = NAN;
+    return internal_id(x, &u->internal_id, err);
+}
+
+static int unitgroup_end(void *rec, const ilcd_path *path, glca_xml *x, bool *oom, glca_error *err)
+{
+    ilcd_unitgroup *ug = rec;
+    ilcd_unit *u = ug->nunits ? &ug->units[ug->nunits - 1] : NULL; /* the one being read */
+
+    if (AT("quantitativeReference/referenceToReferenceUnit")) {
+        ug->has_ref = true;
+        return text_id(x, &ug->ref_unit, err);
+    }
+    if (u && AT("units/unit/name"))
+        keep_first(&u->name, glca_inventories__ilcd_text(x, oom));
+    else if (u && AT("units/unit/meanValue"))
+        return glca_inventories__ilcd_number(x, &u->factor, err);
+    return 0;
+}
+
+static const dataset_kind unitgroup_dataset = {
+    .root = "unitGroupDataSet",
+    .ns = GLCA_NS_ILCD_UNITGROUP,
+    .what = "unit group",
+    .uuid = SUFFIX("dataSetInformation/UUID"),
+    .name = SUFFIX("dataSetInformation/name"),
+    .start = unitgroup_start,
+    .end = unitgroup_end,
+};
+
+int glca_inventories__ilcd_parse_unitgroup(ilcd_unitgroup *out, glca_xml *x, glca_error *err)
+{
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = parse(&unitgroup_dataset, out, &out->uuid, &out->name, &out->loc, x, err)) < 0)
+        return rc;
+    if (!out->has_ref)
+        return missing("a reference unit", "unit group", out->loc, err);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- flow properties */
+
+static int flowprop_start(void *rec, const ilcd_path *path, glca_xml *x, glca_error *err)
+{
+    ilcd_flowprop *fp = rec;
+
+    if (AT("quantitativeReference/referenceToReferenceUnitGroup"))
+        return ref_id(&fp->unitgroup, x, err);
+    return 0;
+}
+
+static const dataset_kind flowprop_dataset = {
+    .root = "flowPropertyDataSet",
+    .ns = GLCA_NS_ILCD_FLOWPROPERTY,
+    .what = "flow property",
+    .uuid = SUFFIX("dataSetInformation/UUID"),
+    .name = SUFFIX("dataSetInformation/name"),
+    .start = flowprop_start,
+    .end = NULL,
+};
+
+int glca_inventories__ilcd_parse_flowprop(ilcd_flowprop *out, glca_xml *x, glca_error *err)
+{
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = parse(&flowprop_dataset, out, &out->uuid, &out->name, &out->loc, x, err)) < 0)
+        return rc;
     if (!out->unitgroup)
         return missing("a reference unit group", "flow property", out->loc, err);
     return 0;
 }
 
+/* ---------------------------------------------------------------- flows */
+
 /* "Elementary flow", "Product flow", "Waste flow" (ILCD's typeOfDataSet). */
-static int flow_kind(ilcd_flow *f, glca_xml *x, glca_error *err)
+static int flow_type(ilcd_flow *f, glca_xml *x, glca_error *err)
 {
     const char *t = glca_xml_text(x);
     glca_srcloc loc = glca_xml_loc(x);
@@ -190,69 +260,70 @@ static int add_category(ilcd_flow *f, char *cat, glca_error *err)
     return 0;
 }
 
+static int flow_start(void *rec, const ilcd_path *path, glca_xml *x, glca_error *err)
+{
+    ilcd_flow *f = rec;
+    ilcd_flow_prop_ref *pr;
+    int rc;
+
+    if (AT("flowProperties/flowProperty")) {
+        if ((rc = grow((void **)&f->props, f->nprops, sizeof *f->props, err)) < 0)
+            return rc;
+        pr = &f->props[f->nprops++];
+        pr->mean = NAN;
+        return internal_id(x, &pr->internal_id, err);
+    }
+    if (f->nprops && AT("flowProperty/referenceToFlowPropertyDataSet"))
+        return ref_id(&f->props[f->nprops - 1].prop, x, err);
+    return 0;
+}
+
+static int flow_end(void *rec, const ilcd_path *path, glca_xml *x, bool *oom, glca_error *err)
+{
+    ilcd_flow *f = rec;
+    char *cat;
+
+    if (AT("dataSetInformation/CASNumber")) {
+        keep_first(&f->cas, glca_inventories__ilcd_text(x, oom));
+    } else if (AT("elementaryFlowCategorization/category")) {
+        if ((cat = glca_inventories__ilcd_text(x, oom)))
+            return add_category(f, cat, err);
+    } else if (AT("quantitativeReference/referenceToReferenceFlowProperty")) {
+        f->has_ref = true;
+        return text_id(x, &f->ref_prop, err);
+    } else if (AT("LCIMethod/typeOfDataSet")) {
+        return flow_type(f, x, err);
+    } else if (f->nprops && AT("flowProperties/flowProperty/meanValue")) {
+        return glca_inventories__ilcd_number(x, &f->props[f->nprops - 1].mean, err);
+    }
+    return 0;
+}
+
+static const dataset_kind flow_dataset = {
+    .root = "flowDataSet",
+    .ns = GLCA_NS_ILCD_FLOW,
+    .what = "flow",
+    .uuid = SUFFIX("flowInformation/dataSetInformation/UUID"),
+    .name = SUFFIX("dataSetInformation/name/baseName"),
+    .start = flow_start,
+    .end = flow_end,
+};
+
 int glca_inventories__ilcd_parse_flow(ilcd_flow *out, glca_xml *x, glca_error *err)
 {
-    ilcd_path path = {{{0}}, {0}, 0, false};
-    ilcd_flow_prop_ref *pr = NULL;
-    bool oom = false, has_ref = false;
-    int ev, rc;
+    int rc;
 
     memset(out, 0, sizeof *out);
-    while ((ev = glca_inventories__ilcd_next(x, &path, err)) > 0) {
-        if (ev == GLCA_XML_START) {
-            if (path.depth == 1) {
-                out->loc = glca_xml_loc(x);
-                if ((rc = glca_inventories__ilcd_root(x, "flowDataSet", GLCA_NS_ILCD_FLOW,
-                                                      "flow", err)) < 0)
-                    return rc;
-            } else if (AT("flowProperties/flowProperty")) {
-                if ((rc = grow((void **)&out->props, out->nprops, sizeof *out->props, err)) < 0)
-                    return rc;
-                pr = &out->props[out->nprops++];
-                pr->mean = NAN;
-                if ((rc = internal_id(x, &pr->internal_id, err)) < 0)
-                    return rc;
-            } else if (pr && AT("flowProperty/referenceToFlowPropertyDataSet")) {
-                const char *id = glca_xml_attr(x, "refObjectId");
-                if (id && !pr->prop && !(pr->prop = glca_strdup(id)))
-                    return glca_error_oom(err);
-            }
-            continue;
-        }
-        if (AT("flowInformation/dataSetInformation/UUID"))
-            keep_first(&out->uuid, glca_inventories__ilcd_text(x, &oom));
-        else if (AT("dataSetInformation/name/baseName"))
-            keep_first(&out->name, glca_inventories__ilcd_text(x, &oom));
-        else if (AT("dataSetInformation/CASNumber"))
-            keep_first(&out->cas, glca_inventories__ilcd_text(x, &oom));
-        else if (AT("elementaryFlowCategorization/category")) {
-            char *cat = glca_inventories__ilcd_text(x, &oom);
-            if (cat && (rc = add_category(out, cat, err)) < 0)
-                return rc;
-        } else if (AT("quantitativeReference/referenceToReferenceFlowProperty")) {
-            if ((rc = text_id(x, &out->ref_prop, err)) < 0)
-                return rc;
-            has_ref = true;
-        } else if (AT("LCIMethod/typeOfDataSet")) {
-            if ((rc = flow_kind(out, x, err)) < 0)
-                return rc;
-        } else if (pr && AT("flowProperties/flowProperty/meanValue")) {
-            if ((rc = glca_inventories__ilcd_number(x, &pr->mean, err)) < 0)
-                return rc;
-        }
-        if (oom)
-            return glca_error_oom(err);
-    }
-    if (ev < 0)
-        return ev;
-    if (!out->uuid)
-        return missing("a UUID", "flow", out->loc, err);
+    if ((rc = parse(&flow_dataset, out, &out->uuid, &out->name, &out->loc, x, err)) < 0)
+        return rc;
     if (!out->kind_known)
         return missing("a type (typeOfDataSet)", "flow", out->loc, err);
-    if (!has_ref)
+    if (!out->has_ref)
         return missing("a reference flow property", "flow", out->loc, err);
     return 0;
 }
+
+/* ---------------------------------------------------------------- clearing */
 
 void glca_inventories__ilcd_unitgroup_clear(ilcd_unitgroup *u)
 {

@@ -30,6 +30,7 @@ typedef struct ilcd_unit {
 typedef struct ilcd_unitgroup {
     char *uuid, *name;
     long ref_unit; /* internal id of the reference unit */
+    bool has_ref;  /* ref_unit was given */
     ilcd_unit *units;
     size_t nunits;
     glca_srcloc loc;
@@ -51,6 +52,7 @@ typedef struct ilcd_flow {
     glca_imp_flow_kind kind;
     bool kind_known;
     long ref_prop; /* internal id of the reference flow property */
+    bool has_ref;  /* ref_prop was given */
     ilcd_flow_prop_ref *props;
     size_t nprops;
     glca_srcloc loc;

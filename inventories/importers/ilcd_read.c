@@ -1,6 +1,6 @@
 /*
- * The ILCD reader: an ILCD folder, a zip of one, or one process file of such a tree, into a
- * glca_import.
+ * The ILCD reader: an ILCD folder, a zip of one, one process file of such a tree, or a tree's
+ * files in memory (an archive of buffers, archive_memory.c), into a glca_import.
  *
  * Datasets are found by the folder they sit in (processes/, flows/, flowproperties/,
  * unitgroups/, lciamethods/ anywhere in the archive), parsed in parallel (ilcd_parse.c) and
@@ -186,6 +186,42 @@ static int open_single(ilcd_reader *r, const char *path, size_t *only, glca_erro
     return rc;
 }
 
+/* Everything after the archive is open: find, parse and join its datasets. */
+static int read_archive(ilcd_reader *r, size_t only, const glca_srcloc *at, glca_error *e)
+{
+    int rc;
+
+    if ((rc = classify(r, only, e)) < 0 || (rc = parse_kinds(r, e)) < 0)
+        return glca_diag_report(&r->sink, e);
+    if (!r->nentries[ILCD_PROCESS])
+        return glca_diag_problem(&r->sink, GLCA_EPARSE, at,
+                                 "no ILCD process datasets (processes/*.xml)");
+    if ((rc = glca_inventories__ilcd_located_read(&r->located, r->archive, r->limits,
+                                                  &r->sink)) < 0)
+        return rc;
+    if ((rc = parse_processes(r, e)) == GLCA_ENOMEM && !r->sink.first)
+        glca_diag_report(&r->sink, e);
+    return rc;
+}
+
+/* The first problem's code (every one is in the sink), and the reader's memory released. */
+static int finish(ilcd_reader *r, int rc)
+{
+    if (rc >= 0 && r->sink.first)
+        rc = r->sink.first;
+    glca_inventories__ilcd_located_clear(&r->located);
+    glca_free(r->ug_index.keys);
+    glca_free(r->fp_index.keys);
+    glca_free(r->flow_index.keys);
+    glca_free(r->flow_state);
+    for (int k = 0; k < ILCD_NKINDS; k++) {
+        glca_inventories__ilcd_set_clear(&r->sets[k]);
+        glca_free(r->entries[k]);
+    }
+    glca_inventories__archive_free(r->archive);
+    return rc;
+}
+
 int glca_inventories__read_ilcd(glca_import *im, const char *path,
                                 const glca_xml_limits *limits, glca_diag_fn diag,
                                 void *payload, glca_error *err)
@@ -201,40 +237,34 @@ int glca_inventories__read_ilcd(glca_import *im, const char *path,
     r.im = im;
     r.limits = limits;
     glca_diag_init(&r.sink, diag, payload, err);
-    if (stat(path, &st) != 0) {
+    if (stat(path, &st) != 0)
         rc = glca_diag_problem(&r.sink, GLCA_EIO, &at, "cannot read: %s", strerror(errno));
-        goto cleanup;
-    }
-    if (S_ISREG(st.st_mode) && !glca_inventories__archive_is_zip(path))
-        rc = open_single(&r, path, &only, &e);
+    else if ((rc = S_ISREG(st.st_mode) && !glca_inventories__archive_is_zip(path)
+                       ? open_single(&r, path, &only, &e)
+                       : glca_inventories__archive_open(&r.archive, path, NULL, &e)) < 0)
+        glca_diag_report(&r.sink, &e);
     else
-        rc = glca_inventories__archive_open(&r.archive, path, NULL, &e);
-    if (rc < 0 || (rc = classify(&r, only, &e)) < 0 || (rc = parse_kinds(&r, &e)) < 0) {
+        rc = read_archive(&r, only, &at, &e);
+    return finish(&r, rc);
+}
+
+int glca_inventories__read_ilcd_memory(glca_import *im, const char *name,
+                                       const glca_archive_member *members, size_t n,
+                                       const glca_xml_limits *limits, glca_diag_fn diag,
+                                       void *payload, glca_error *err)
+{
+    ilcd_reader r;
+    glca_srcloc at = {name, 0, 0};
+    glca_error e = GLCA_ERROR_INIT;
+    int rc;
+
+    memset(&r, 0, sizeof r);
+    r.im = im;
+    r.limits = limits;
+    glca_diag_init(&r.sink, diag, payload, err);
+    if ((rc = glca_inventories__archive_open_memory(&r.archive, name, members, n, NULL, &e)) < 0)
         glca_diag_report(&r.sink, &e);
-        goto cleanup;
-    }
-    if (!r.nentries[ILCD_PROCESS]) {
-        rc = glca_diag_problem(&r.sink, GLCA_EPARSE, &at,
-                               "no ILCD process datasets (processes/*.xml)");
-        goto cleanup;
-    }
-    if ((rc = glca_inventories__ilcd_located_read(&r.located, r.archive, r.limits, &r.sink)) <
-        0)
-        goto cleanup;
-    if ((rc = parse_processes(&r, &e)) == GLCA_ENOMEM && !r.sink.first)
-        glca_diag_report(&r.sink, &e);
-cleanup:
-    if (rc >= 0 && r.sink.first)
-        rc = r.sink.first;
-    glca_inventories__ilcd_located_clear(&r.located);
-    glca_free(r.ug_index.keys);
-    glca_free(r.fp_index.keys);
-    glca_free(r.flow_index.keys);
-    glca_free(r.flow_state);
-    for (int k = 0; k < ILCD_NKINDS; k++) {
-        glca_inventories__ilcd_set_clear(&r.sets[k]);
-        glca_free(r.entries[k]);
-    }
-    glca_inventories__archive_free(r.archive);
-    return rc;
+    else
+        rc = read_archive(&r, SIZE_MAX, &at, &e);
+    return finish(&r, rc);
 }

@@ -214,7 +214,7 @@ int glca_inventories__ilcd_open(glca_xml **out, char **buf, glca_archive *a, siz
 
     *out = NULL;
     *buf = NULL;
-    if (glca_inventories__archive_zipped(a)) {
+    if (!glca_inventories__archive_folder(a)) {
         if ((rc = glca_inventories__archive_read(a, i, buf, &len, err)) < 0)
             return rc;
         if ((rc = check_prolog(*buf, len < 512 ? len : 512, file, err)) < 0 ||

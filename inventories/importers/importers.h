@@ -12,6 +12,7 @@
 #ifndef GLCA_IMPORTERS_H
 #define GLCA_IMPORTERS_H
 
+#include "importers/archive.h"
 #include "importers/import.h"
 
 #define GLCA_NS_ECOSPOLD1 "http://www.EcoInvent.org/EcoSpold01"
@@ -32,6 +33,14 @@ int glca_inventories__read_ecospold2(glca_import *im, const char *path,
 /** ILCD: an ILCD folder, a .zip of one, or one process file. */
 int glca_inventories__read_ilcd(glca_import *im, const char *path, const glca_xml_limits *limits,
                                 glca_diag_fn diag, void *payload, glca_error *err);
+
+/** ILCD from memory: the `n` files of an ILCD tree (names such as "processes/x.xml", bytes
+ *  borrowed for the call), read as the folder would be; `name` stands for the tree in
+ *  locations ("name:processes/x.xml"). */
+int glca_inventories__read_ilcd_memory(glca_import *im, const char *name,
+                                       const glca_archive_member *members, size_t n,
+                                       const glca_xml_limits *limits, glca_diag_fn diag,
+                                       void *payload, glca_error *err);
 
 /** ILCD LCIA methods: adds one category per dataset (id: the dataset UUID) to `m`; `path`:
  *  one LCIA method dataset, a folder, or a zip. */

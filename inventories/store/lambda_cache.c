@@ -12,18 +12,32 @@
  * (engine/background_blob.c).  A file whose length or checksum does not match is ignored with a
  * warning and rewritten.  Files are written to a temporary name and renamed, so
  * a reader never sees half a file, even with several batches sharing the directory.
+ *
+ * The background cache of commands that solve (glca_load_options.cache_solve) is the same file
+ * under the same key with the suffix .background, the magic GLCABGC2, the key after the
+ * checksum, and a version 2 blob (A, B, the uncertain exchanges too): larger, so batch keeps
+ * reading the Lambda-only file.  A miss of the background cache writes both files; a Lambda
+ * load finding no Lambda file reads the background file instead.  Both are read through
+ * mmap, which spares a copy of the payload; the blob reader copies what it keeps, so the
+ * mapping goes before the background is returned.  (A file truncated in place while mapped
+ * would fault; the cache's own writers never do that, they rename whole files over it.)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glca/inventories.h>
 
 static const char magic[8] = {'G', 'L', 'C', 'A', 'L', 'A', 'M', '1'};
+static const char magic_solve[8] = {'G', 'L', 'C', 'A', 'B', 'G', 'C', '2'};
 #define HEADER_SIZE (8 + 8 + GLCA_SHA256_SIZE)
+/* a .background file's header ends with its key: a file copied under another key is refused */
+#define HEADER_SIZE_SOLVE (HEADER_SIZE + GLCA_SHA256_SIZE)
 
 /* A directory of datasets (EcoSpold, ILCD): its tree's hash (glca_sha256_path). */
 static int feed_dir(glca_sha256 *s, const char *path, glca_error *err)
@@ -86,6 +100,10 @@ int glca_lambda_cache_key_ex(unsigned char out[GLCA_SHA256_SIZE],
     if ((rc = feed_file(&s, method_path, err)) < 0)
         return rc;
     /* only what differs from the defaults, so that the keys of earlier entries still hold */
+    if (opts->solver != GLCA_BG_SOLVER_AUTO) {
+        snprintf(head, sizeof head, "solver=%d\n", (int)opts->solver);
+        glca_sha256_update(&s, head, strlen(head));
+    }
     if (lopts && lopts->allocation != GLCA_ALLOCATION_DATA) {
         snprintf(head, sizeof head, "allocation=%s\n", glca_allocation_name(lopts->allocation));
         glca_sha256_update(&s, head, strlen(head));
@@ -157,69 +175,91 @@ static uint64_t get_u64(const unsigned char *p)
 }
 
 /*
- * Read DIR/<key>.lambda.  Returns 1 with *out set on a hit, 0 on a miss (no file, or an
- * unusable one described in `warning`).
+ * Read DIR/<key>.lambda or .background.  Returns 1 with *out set on a hit, 0 on a miss (no
+ * file, or an unusable one described in `warning`).  With `key` (a .background file) the file
+ * must carry that key and hold a background that can solve (a version 2 blob).
  */
-static int cache_read(glca_background **out, const char *path, char *warning, size_t wsize)
+static int cache_read(glca_background **out, const char *path, const unsigned char *key,
+                      char *warning, size_t wsize)
 {
-    unsigned char header[HEADER_SIZE], sum[GLCA_SHA256_SIZE], *payload = NULL;
+    const size_t hsize = key ? HEADER_SIZE_SOLVE : HEADER_SIZE;
+    unsigned char sum[GLCA_SHA256_SIZE];
+    const unsigned char *map = MAP_FAILED;
     glca_error e = GLCA_ERROR_INIT;
-    FILE *f = fopen(path, "rb");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     uint64_t len;
     int hit = 0;
 
     *out = NULL;
-    if (!f)
+    if (fd < 0)
         return 0;
-    if (fstat(fileno(f), &st) != 0 || fread(header, 1, sizeof header, f) != sizeof header ||
-        memcmp(header, magic, sizeof magic) != 0) {
+    if (fstat(fd, &st) != 0 || st.st_size < (off_t)hsize ||
+        (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED ||
+        memcmp(map, key ? magic_solve : magic, sizeof magic) != 0) {
         snprintf(warning, wsize, "%.300s: not a greenlca cache file, ignored", path);
         goto cleanup;
     }
-    len = get_u64(header + 8);
-    if ((uint64_t)st.st_size != HEADER_SIZE + len) {
+    len = get_u64(map + 8);
+    if (len > (uint64_t)st.st_size || (uint64_t)st.st_size != hsize + len) {
         snprintf(warning, wsize, "%.300s: truncated cache file (%lld of %llu bytes), ignored", path,
-                 (long long)st.st_size, (unsigned long long)(HEADER_SIZE + len));
+                 (long long)st.st_size, (unsigned long long)(hsize + len));
         goto cleanup;
     }
-    if (!(payload = glca_malloc(len ? (size_t)len : 1)) ||
-        fread(payload, 1, (size_t)len, f) != (size_t)len) {
-        snprintf(warning, wsize, "%.300s: cannot read cache file, ignored", path);
+    if (key && memcmp(map + HEADER_SIZE, key, GLCA_SHA256_SIZE) != 0) {
+        snprintf(warning, wsize, "%.300s: cache file of other inputs (key mismatch), ignored",
+                 path);
         goto cleanup;
     }
-    glca_sha256_buffer(sum, payload, (size_t)len);
-    if (memcmp(sum, header + 16, sizeof sum) != 0) {
+    glca_sha256_buffer(sum, map + hsize, (size_t)len);
+    if (memcmp(sum, map + 16, sizeof sum) != 0) {
         snprintf(warning, wsize, "%.300s: corrupt cache file (checksum mismatch), ignored", path);
         goto cleanup;
     }
-    if (glca_background_from_blob(out, payload, (size_t)len, &e) < 0) {
+    if (glca_background_from_blob(out, map + hsize, (size_t)len, &e) < 0) {
         char msg[300];
 
         glca_error_format(&e, msg, sizeof msg);
         snprintf(warning, wsize, "%.280s: unusable cache file (%.150s), ignored", path, msg);
         goto cleanup;
     }
+    if (key && !glca_background_has_factorization(*out)) {
+        snprintf(warning, wsize, "%.300s: cache file without A and B, ignored", path);
+        glca_background_free(*out);
+        *out = NULL;
+        goto cleanup;
+    }
     hit = 1;
 cleanup:
-    glca_free(payload);
-    fclose(f);
+    if (map != MAP_FAILED)
+        munmap((void *)map, (size_t)st.st_size);
+    close(fd);
     return hit;
 }
 
+/* With `key`: a .background file (version 2 blob, the key in the header). */
 static int cache_write(const glca_background *bg, const char *dir, const char *path,
-                       glca_error *err)
+                       const unsigned char *key, glca_error *err)
 {
-    unsigned char header[HEADER_SIZE], *blob = NULL;
+    unsigned char header[HEADER_SIZE_SOLVE], *blob = NULL;
+    const size_t hsize = key ? HEADER_SIZE_SOLVE : HEADER_SIZE;
     glca_srcloc where = {path, 0, 0};
     char tmp[4300];
     size_t size = 0;
     FILE *f = NULL;
     int rc;
 
-    if ((rc = make_dirs(dir, err)) < 0 || (rc = glca_background_to_blob(&blob, &size, bg, err)) < 0)
+    if ((rc = make_dirs(dir, err)) < 0)
         goto cleanup;
-    memcpy(header, magic, sizeof magic);
+    if (key)
+        rc = glca_background_to_blob_solve(&blob, &size, bg, err);
+    else
+        rc = glca_background_to_blob(&blob, &size, bg, err);
+    if (rc < 0)
+        goto cleanup;
+    memcpy(header, key ? magic_solve : magic, sizeof magic);
+    if (key)
+        memcpy(header + HEADER_SIZE, key, GLCA_SHA256_SIZE);
     put_u64(header + 8, size);
     glca_sha256_buffer(header + 16, blob, size);
     snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
@@ -227,7 +267,7 @@ static int cache_write(const glca_background *bg, const char *dir, const char *p
         rc = glca_error_set(err, GLCA_EIO, &where, "cannot write cache: %s", strerror(errno));
         goto cleanup;
     }
-    if (fwrite(header, 1, sizeof header, f) != sizeof header ||
+    if (fwrite(header, 1, hsize, f) != hsize ||
         fwrite(blob, 1, size, f) != size || fflush(f) != 0 || fsync(fileno(f)) != 0) {
         rc = glca_error_set(err, GLCA_EIO, &where, "cannot write cache: %s", strerror(errno));
         goto cleanup;
@@ -266,9 +306,10 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
                                    void *payload, glca_error *err)
 {
     unsigned char key[GLCA_SHA256_SIZE];
-    char hex[GLCA_SHA256_HEX], path[4200];
+    char hex[GLCA_SHA256_HEX], path[4200], other[4200];
     glca_cache_report dummy;
     glca_error werr = GLCA_ERROR_INIT;
+    const bool solve = lopts && lopts->cache_solve, read = !(lopts && lopts->linking_report);
     int rc;
 
     *out = NULL;
@@ -282,22 +323,38 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
                                        opts, err)) < 0)
         return rc;
     glca_sha256_hex(key, hex);
-    snprintf(path, sizeof path, "%s/%s.lambda", cache_dir, hex);
-    if (!(lopts && lopts->linking_report) &&
-        cache_read(out, path, report->warning, sizeof report->warning)) {
+    snprintf(path, sizeof path, "%s/%s.%s", cache_dir, hex, solve ? "background" : "lambda");
+    snprintf(other, sizeof other, "%s/%s.%s", cache_dir, hex, solve ? "lambda" : "background");
+    if (read && cache_read(out, path, solve ? key : NULL, report->warning, sizeof report->warning)) {
+        report->hit = true;
+        return 0;
+    }
+    /* no Lambda file, but a background file (hotspots ran first): it holds all of Lambda's */
+    if (read && !solve && access(path, F_OK) != 0 &&
+        cache_read(out, other, key, report->warning, sizeof report->warning)) {
         report->hit = true;
         return 0;
     }
     if ((rc = glca_load_background_ex(out, inventory_paths, ninventories, &method_path, 1, lopts,
                                       opts, diag, payload, err)) < 0)
         return rc;
-    if (cache_write(*out, cache_dir, path, &werr) < 0) {
+    if (cache_write(*out, cache_dir, path, solve ? key : NULL, &werr) < 0) {
+        char msg[300];
+
+        glca_error_format(&werr, msg, sizeof msg);
+        snprintf(report->warning, sizeof report->warning, "%s cache not written: %s",
+                 solve ? "background" : "Lambda", msg);
+    } else {
+        report->stored = true;
+    }
+    /* and the Lambda file, so that assess and batch on these inputs hit too; optional, so a
+       failure only matters when nothing else went wrong */
+    if (solve && access(other, F_OK) != 0 &&
+        cache_write(*out, cache_dir, other, NULL, &werr) < 0 && !report->warning[0]) {
         char msg[300];
 
         glca_error_format(&werr, msg, sizeof msg);
         snprintf(report->warning, sizeof report->warning, "Lambda cache not written: %s", msg);
-    } else {
-        report->stored = true;
     }
     return 0;
 }
@@ -316,5 +373,5 @@ int glca_lambda_cache_store(const glca_background *bg, const char *cache_dir,
         return rc;
     glca_sha256_hex(key, hex);
     snprintf(path, sizeof path, "%s/%s.lambda", cache_dir, hex);
-    return cache_write(bg, cache_dir, path, err);
+    return cache_write(bg, cache_dir, path, NULL, err);
 }

@@ -214,3 +214,130 @@ int glca_inventories__store_remove(const char *path, glca_error *err)
     }
     return 0;
 }
+
+/* ---------------------------------------------------------------- greenlca merge */
+
+/* The keys of the runs a part holds, in the order they were begun (none: a part without its
+ * schema, left by a rank killed before it created it). */
+static int part_keys(const char *part, char ***keys, size_t *n, glca_error *err)
+{
+    glca_srcloc where = {part, 0, 0};
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = 0, step;
+
+    *keys = NULL;
+    *n = 0;
+    if (access(part, R_OK) != 0)
+        return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
+    if (sqlite3_open_v2(part, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT key FROM run ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
+        /* no run table: the statement cannot even be prepared */
+        if (db && sqlite3_errcode(db) == SQLITE_ERROR &&
+            strstr(sqlite3_errmsg(db), "no such table"))
+            rc = 0;
+        else
+            rc = fail(err, db, part);
+        goto cleanup;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        char **grown = glca_reallocarray(*keys, *n + 1, sizeof **keys);
+
+        if (!grown || !(grown[*n] = glca_strdup((const char *)sqlite3_column_text(st, 0)))) {
+            if (grown)
+                *keys = grown;
+            rc = glca_error_oom(err);
+            goto cleanup;
+        }
+        *keys = grown;
+        (*n)++;
+    }
+    if (step != SQLITE_DONE)
+        rc = fail(err, db, part);
+cleanup:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* The latest run of the store at `path` with `key` (0: none). */
+static int target_run(sqlite3 *db, const char *path, const char *key, long long *run,
+                      glca_error *err)
+{
+    sqlite3_stmt *st = NULL;
+
+    *run = 0;
+    if (sqlite3_prepare_v2(db, "SELECT max(id) FROM run WHERE key = ?1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return fail(err, db, path);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *run = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static void free_keys(char **keys, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        glca_free(keys[i]);
+    glca_free(keys);
+}
+
+int glca_results_merge(size_t *products, const char *path, const char *const *parts, size_t nparts,
+                       glca_error *err)
+{
+    glca_srcloc where = {path, 0, 0};
+    glca_inventories__store *store = NULL;
+    sqlite3 *db = NULL;
+    char **keys = NULL;
+    size_t nkeys = 0, i, k;
+    int rc;
+
+    *products = 0;
+    /* a store that does not exist would be created empty by the open below */
+    if (access(path, R_OK | W_OK) != 0)
+        return glca_error_set(err, GLCA_EIO, &where, "cannot open results store: %s",
+                              strerror(errno));
+    /* the merge is the store's writer while it runs: never beside a batch on it */
+    if ((rc = glca_inventories__store_open(&store, path, err)) < 0 ||
+        (rc = glca_inventories__store_lock(store, err)) < 0)
+        goto cleanup;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        rc = fail(err, db, path);
+        goto cleanup;
+    }
+    for (i = 0; i < nparts && rc == 0; i++) {
+        glca_srcloc at = {parts[i], 0, 0};
+
+        if ((rc = part_keys(parts[i], &keys, &nkeys, err)) < 0)
+            goto cleanup;
+        for (k = 0; k < nkeys && rc == 0; k++) {
+            long long run;
+            size_t added = 0;
+
+            if ((rc = target_run(db, path, keys[k], &run, err)) < 0)
+                break;
+            if (run == 0) {
+                rc = glca_error_set(err, GLCA_ERROR, &at,
+                                    "its run %.12s is not in %s: a part merges only into the "
+                                    "store of its own job",
+                                    keys[k], path);
+                break;
+            }
+            if ((rc = glca_inventories__store_merge(path, run, parts[i], keys[k], &added, err)) ==
+                0)
+                *products += added;
+        }
+        free_keys(keys, nkeys);
+        keys = NULL;
+        nkeys = 0;
+    }
+cleanup:
+    free_keys(keys, nkeys);
+    sqlite3_close(db);
+    glca_inventories__store_close(store);
+    return rc;
+}

@@ -113,6 +113,9 @@ int glca_inventories__check_same_file(const char *path, dev_t dev, ino_t ino, gl
 /* The writer row on a connection (store_lock.c); release deletes it only if it is ours. */
 int glca_inventories__lock_take(struct sqlite3 *db, const char *path, glca_error *err);
 void glca_inventories__lock_release(struct sqlite3 *db);
+/* Delete the writer row unless it is a live process of this host; `cleared` describes it. */
+int glca_inventories__lock_clear(struct sqlite3 *db, const char *path, char *cleared, size_t size,
+                                 glca_error *err);
 /** `what` with SQLite's message for `db`, located at `path`; returns GLCA_EIO. */
 int glca_inventories__db_error(glca_error *err, struct sqlite3 *db, const char *path,
                                const char *what);

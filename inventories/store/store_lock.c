@@ -6,8 +6,9 @@
  * The row (pid, host, start of that process, when it took the store) outlives a writer that was
  * killed; a row of this host whose process is gone, or whose pid now belongs to a process that
  * started at another time (the pid was reused), is stale and taken over.  A row of another host
- * cannot be checked from here and is respected.  Readers (export) never look at it: WAL lets
- * them read while the writer writes.
+ * cannot be checked from here and is respected: the message says so and names the command that
+ * clears it once the user knows that process is gone (glca_results_unlock).  Readers (export)
+ * never look at it: WAL lets them read while the writer writes.
  *
  * The row lives in the store rather than in a file beside it so that it is taken and checked in
  * the same SQLite transaction (BEGIN IMMEDIATE) on whatever file system SQLite's own locking
@@ -33,8 +34,9 @@ static const char lock_schema[] =
     " id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL,"
     " process_start INTEGER, since TEXT NOT NULL)";
 
-/* When process `pid` started, in clock ticks since boot (/proc/PID/stat field 22), or -1. */
-static long long process_start(long long pid)
+/* When process `pid` started, in clock ticks since boot (/proc/PID/stat field 22), or -1; with
+ * `zombie` set when it has exited and only waits to be reaped (state Z, field 3). */
+static long long process_start(long long pid, bool *zombie)
 {
     char path[64], buf[1024], *p;
     long long start = -1;
@@ -51,6 +53,7 @@ static long long process_start(long long pid)
     /* the command name (field 2) may hold spaces and parentheses: fields 3.. follow the last ')' */
     if (!(p = strrchr(buf, ')')))
         return -1;
+    *zombie = p[1] == ' ' && p[2] == 'Z';
     for (i = 2; i < 22 && p; i++)
         p = strchr(p + 1, ' ');
     if (p)
@@ -68,11 +71,16 @@ static void this_host(char host[256])
 /* Whether a writer row of this host still has its process. */
 static bool writer_alive(long long pid, long long started)
 {
+    bool zombie = false;
     long long now;
 
     if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
         return false;
-    now = process_start(pid);
+    /* a killed writer whose parent died too may stay a zombie for a while (its new parent reaps
+     * it when it gets round to it): it holds nothing any more */
+    now = process_start(pid, &zombie);
+    if (zombie)
+        return false;
     return started < 0 || now < 0 || now == started;
 }
 
@@ -87,6 +95,7 @@ static int fail(glca_error *err, sqlite3 *db, const char *path)
 int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
 {
     const long long self = (long long)getpid();
+    bool zombie = false;
     sqlite3_stmt *st = NULL;
     char host[256], since[32];
     time_t t = time(NULL);
@@ -110,10 +119,17 @@ int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
         /* our own pid: a row left by an earlier handle of this process, which runs one batch
          * per store at a time */
         if (!here || (pid != self && writer_alive(pid, started))) {
-            rc = glca_error_set(
-                err, GLCA_ERROR, NULL, "results store %s in use by process %lld (host %s) since %s",
-                path, pid, h ? h : "?",
-                sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "?");
+            const char *since_text = (const char *)sqlite3_column_text(st, 3);
+
+            if (here)
+                rc = glca_error_set(err, GLCA_ERROR, NULL,
+                                    "results store %s in use by process %lld (host %s) since %s",
+                                    path, pid, host, since_text ? since_text : "?");
+            else /* the user can tell whether it is gone, we cannot */
+                rc = glca_error_set(err, GLCA_ERROR, NULL,
+                                    "results store %s in use by process %lld on host %s since %s"
+                                    " (another host: if it is gone, 'greenlca store unlock %s')",
+                                    path, pid, h ? h : "?", since_text ? since_text : "?", path);
             sqlite3_finalize(st);
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
@@ -130,12 +146,55 @@ int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
         return fail(err, db, path);
     sqlite3_bind_int64(st, 1, self);
     sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
-    if (process_start(self) >= 0)
-        sqlite3_bind_int64(st, 3, process_start(self));
+    if (process_start(self, &zombie) >= 0)
+        sqlite3_bind_int64(st, 3, process_start(self, &zombie));
     sqlite3_bind_text(st, 4, since, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(err, db, path);
+    return 0;
+}
+
+int glca_inventories__lock_clear(sqlite3 *db, const char *path, char *cleared, size_t size,
+                                 glca_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char host[256];
+    int rc;
+
+    cleared[0] = '\0';
+    this_host(host);
+    if (sqlite3_exec(db, lock_schema, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return glca_inventories__db_error(err, db, path, "results store");
+    if (sqlite3_prepare_v2(db, "SELECT pid, host, process_start, since FROM writer", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(err, db, path);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const long long pid = sqlite3_column_int64(st, 0);
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        const long long started =
+            sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
+        const char *since = (const char *)sqlite3_column_text(st, 3);
+
+        if (h && strcmp(h, host) == 0 && writer_alive(pid, started)) {
+            rc = glca_error_set(err, GLCA_ERROR, NULL,
+                                "results store %s: its writer, process %lld of this host, still "
+                                "runs",
+                                path, pid);
+            sqlite3_finalize(st);
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+        snprintf(cleared, size, "process %lld on host %s since %s", pid, h ? h : "?",
+                 since ? since : "?");
+    } else if (rc != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return fail(err, db, path);
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_exec(db, "DELETE FROM writer; COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return fail(err, db, path);
     return 0;
 }
@@ -154,4 +213,36 @@ void glca_inventories__lock_release(sqlite3 *db)
     sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
     sqlite3_step(st); /* a store that can no longer be written keeps a stale row, taken over */
     sqlite3_finalize(st);
+}
+
+int glca_results_unlock(const char *path, char *cleared, size_t size, glca_error *err)
+{
+    glca_srcloc where = {path, 0, 0};
+    sqlite3_stmt *st = NULL;
+    sqlite3 *db = NULL;
+    int rc, version = 0;
+
+    cleared[0] = '\0';
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        rc = glca_inventories__db_error(err, db, path, "cannot open results store");
+        goto cleanup;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+        rc = glca_inventories__db_error(err, db, path, "results store");
+        goto cleanup;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if ((rc = glca_inventories__check_ours(db, path, version, err)) < 0)
+        goto cleanup;
+    if (version == 0) {
+        rc = glca_error_set(err, GLCA_EIO, &where, "not a results store (empty)");
+        goto cleanup;
+    }
+    rc = glca_inventories__lock_clear(db, path, cleared, size, err);
+cleanup:
+    sqlite3_close(db);
+    return rc;
 }

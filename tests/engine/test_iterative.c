@@ -6,6 +6,7 @@
  * and every Monte Carlo solver equal to klu_refactor draw by draw on such a model.
  */
 #include "engine_helpers.h"
+#include "helpers_random.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,19 +14,6 @@
 #define NP 60 /* processes */
 #define NF 5  /* elementary flows */
 #define NC 3  /* categories */
-
-static uint64_t next_random(uint64_t *state)
-{
-    *state ^= *state >> 12;
-    *state ^= *state << 25;
-    *state ^= *state >> 27;
-    return *state * UINT64_C(2685821657736338717);
-}
-
-static double uniform(uint64_t *state)
-{
-    return (double)(next_random(state) >> 11) / 9007199254740992.0;
-}
 
 static glca_background *prepare(const glca_model *m, const glca_method *me, glca_bg_solver how)
 {
@@ -104,14 +92,7 @@ static void build(scc_case *sc, uint64_t seed, bool unc)
     for (p = 0; p < NP; p++)
         size[p] = pow(10, 6 * uniform(&st) - 3);
     OK(glca_model_new(&sc->m, &err), &err);
-    for (p = 0; p < NP; p++) {
-        snprintf(id, sizeof id, "prod-%d", p);
-        flow(sc->m, id, GLCA_FLOW_PRODUCT, "kg");
-    }
-    for (f = 0; f < NF; f++) {
-        snprintf(id, sizeof id, "elem-%d", f);
-        flow(sc->m, id, GLCA_FLOW_ELEMENTARY, "kg");
-    }
+    random_flows(sc->m, NP, NF);
     for (p = 0; p < NP; p++) {
         int ninputs = 2 + (int)(next_random(&st) % 4);
 
@@ -142,16 +123,7 @@ static void build(scc_case *sc, uint64_t seed, bool unc)
         }
     }
     OK(glca_model_link(sc->m, NULL, NULL, &err), &err);
-    OK(glca_method_new(&sc->me, "random", NULL, NULL, &err), &err);
-    for (c = 0; c < NC; c++) {
-        snprintf(id, sizeof id, "cat-%d", c);
-        category(sc->me, id);
-        for (f = 0; f < NF; f++) {
-            cf[c][f] = uniform(&st) * 10;
-            snprintf(prov, sizeof prov, "elem-%d", f);
-            factor(sc->me, id, prov, cf[c][f], NULL);
-        }
-    }
+    sc->me = random_method(NC, NF, &st, &cf[0][0]);
     for (c = 0; c < NC; c++)
         for (p = 0; p < NP; p++)
             for (f = 0; f < NF; f++)
@@ -159,42 +131,9 @@ static void build(scc_case *sc, uint64_t seed, bool unc)
 }
 
 /* Dense Gaussian elimination with partial pivoting: y = A^-T r. */
-static void dense_tsolve(double a_in[NP][NP], const double *r, double *y)
+static void dense_tsolve(double a[NP][NP], const double *r, double *y)
 {
-    static double a[NP][NP + 1];
-    int i, j, k;
-
-    for (i = 0; i < NP; i++) {
-        for (j = 0; j < NP; j++)
-            a[i][j] = a_in[j][i];
-        a[i][NP] = r[i];
-    }
-    for (k = 0; k < NP; k++) {
-        int piv = k;
-
-        for (i = k + 1; i < NP; i++)
-            if (fabs(a[i][k]) > fabs(a[piv][k]))
-                piv = i;
-        for (j = 0; j <= NP; j++) {
-            double t = a[k][j];
-
-            a[k][j] = a[piv][j];
-            a[piv][j] = t;
-        }
-        for (i = k + 1; i < NP; i++) {
-            double mlt = a[i][k] / a[k][k];
-
-            for (j = k; j <= NP; j++)
-                a[i][j] -= mlt * a[k][j];
-        }
-    }
-    for (i = NP - 1; i >= 0; i--) {
-        double s = a[i][NP];
-
-        for (j = i + 1; j < NP; j++)
-            s -= a[i][j] * y[j];
-        y[i] = s / a[i][i];
-    }
+    dense_solve(&a[0][0], r, y, NP, true);
 }
 
 Test(engine_iterative, lambda_matches_gaussian_elimination_on_a_giant_scc, .timeout = 30)

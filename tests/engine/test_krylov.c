@@ -6,6 +6,7 @@
  * computed here, never from the engine.
  */
 #include "engine_helpers.h"
+#include "helpers_random.h"
 
 #include "engine/krylov.h"
 #include "engine/sparse.h"
@@ -14,19 +15,6 @@
 #include <stdlib.h>
 
 #define N 120
-
-static uint64_t next_random(uint64_t *state)
-{
-    *state ^= *state >> 12;
-    *state ^= *state << 25;
-    *state ^= *state >> 27;
-    return *state * UINT64_C(2685821657736338717);
-}
-
-static double uniform(uint64_t *state)
-{
-    return (double)(next_random(state) >> 11) / 9007199254740992.0;
-}
 
 /* CSC from a dense row-major n × n matrix, keeping the diagonal even when zero. */
 static glca_engine__csc *to_csc(const double *a, size_t n)
@@ -44,47 +32,6 @@ static glca_engine__csc *to_csc(const double *a, size_t n)
     OK(glca_engine__csc_from_triplets(&out, &t, &err), &err);
     glca_engine__triplets_free(&t);
     return out;
-}
-
-/* Dense Gaussian elimination with partial pivoting: x = A^-1 f, or A^-T f when `trans`. */
-static void dense_solve(const double *a_in, const double *f, double *x, size_t n, bool trans)
-{
-    double *a = malloc(n * (n + 1) * sizeof *a);
-    size_t i, j, k;
-
-    cr_assert(a);
-    for (i = 0; i < n; i++) {
-        for (j = 0; j < n; j++)
-            a[i * (n + 1) + j] = trans ? a_in[j * n + i] : a_in[i * n + j];
-        a[i * (n + 1) + n] = f[i];
-    }
-    for (k = 0; k < n; k++) {
-        size_t piv = k;
-
-        for (i = k + 1; i < n; i++)
-            if (fabs(a[i * (n + 1) + k]) > fabs(a[piv * (n + 1) + k]))
-                piv = i;
-        for (j = 0; j <= n; j++) {
-            double t = a[k * (n + 1) + j];
-
-            a[k * (n + 1) + j] = a[piv * (n + 1) + j];
-            a[piv * (n + 1) + j] = t;
-        }
-        for (i = k + 1; i < n; i++) {
-            double m = a[i * (n + 1) + k] / a[k * (n + 1) + k];
-
-            for (j = k; j <= n; j++)
-                a[i * (n + 1) + j] -= m * a[k * (n + 1) + j];
-        }
-    }
-    for (i = n; i-- > 0;) {
-        double s = a[i * (n + 1) + n];
-
-        for (j = i + 1; j < n; j++)
-            s -= a[i * (n + 1) + j] * x[j];
-        x[i] = s / a[i * (n + 1) + i];
-    }
-    free(a);
 }
 
 Test(engine_krylov, ilu_of_a_full_2x2_is_its_lu, .timeout = 5)

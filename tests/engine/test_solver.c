@@ -9,6 +9,7 @@
  * of at most 0.2 each per column), so they are well conditioned and every check has slack.
  */
 #include "engine_helpers.h"
+#include "helpers_random.h"
 
 #include "engine/background_int.h"
 #include "engine/solver.h"
@@ -20,20 +21,6 @@
 #define NP 40 /* processes */
 #define NF 6  /* elementary flows */
 #define NC 3  /* categories */
-
-static uint64_t next_random(uint64_t *state)
-{
-    /* xorshift64*: plenty for test data */
-    *state ^= *state >> 12;
-    *state ^= *state << 25;
-    *state ^= *state >> 27;
-    return *state * UINT64_C(2685821657736338717);
-}
-
-static double uniform(uint64_t *state)
-{
-    return (double)(next_random(state) >> 11) / 9007199254740992.0;
-}
 
 typedef struct random_case {
     glca_model *m;
@@ -49,18 +36,11 @@ static void build(random_case *rc, uint64_t seed)
     glca_error err = GLCA_ERROR_INIT;
     uint64_t st = seed;
     char id[32], prov[32];
-    int p, i, f, c;
+    int p, i;
 
     memset(rc, 0, sizeof *rc);
     OK(glca_model_new(&rc->m, &err), &err);
-    for (p = 0; p < NP; p++) {
-        snprintf(id, sizeof id, "prod-%d", p);
-        flow(rc->m, id, GLCA_FLOW_PRODUCT, "kg");
-    }
-    for (f = 0; f < NF; f++) {
-        snprintf(id, sizeof id, "elem-%d", f);
-        flow(rc->m, id, GLCA_FLOW_ELEMENTARY, "kg");
-    }
+    random_flows(rc->m, NP, NF);
     for (p = 0; p < NP; p++) {
         snprintf(id, sizeof id, "proc-%d", p);
         snprintf(prov, sizeof prov, "prod-%d", p);
@@ -84,16 +64,7 @@ static void build(random_case *rc, uint64_t seed)
         }
     }
     OK(glca_model_link(rc->m, NULL, NULL, &err), &err);
-    OK(glca_method_new(&rc->me, "random", NULL, NULL, &err), &err);
-    for (c = 0; c < NC; c++) {
-        snprintf(id, sizeof id, "cat-%d", c);
-        category(rc->me, id);
-        for (f = 0; f < NF; f++) {
-            rc->c[c][f] = uniform(&st) * 10;
-            snprintf(prov, sizeof prov, "elem-%d", f);
-            factor(rc->me, id, prov, rc->c[c][f], NULL);
-        }
-    }
+    rc->me = random_method(NC, NF, &st, &rc->c[0][0]);
     OK(glca_background_new(&rc->bg, rc->m, rc->me, NULL, &err), &err);
     cr_assert_eq(glca_background_nprocesses(rc->bg), NP);
 }
@@ -103,44 +74,6 @@ static void destroy(random_case *rc)
     glca_background_free(rc->bg);
     glca_method_free(rc->me);
     glca_model_free(rc->m);
-}
-
-/* Dense Gaussian elimination with partial pivoting: x = A^-1 f (a is copied). */
-static void dense_solve(double a_in[NP][NP], const double *f, double *x)
-{
-    static double a[NP][NP + 1];
-    int i, j, k;
-
-    for (i = 0; i < NP; i++) {
-        memcpy(a[i], a_in[i], NP * sizeof(double));
-        a[i][NP] = f[i];
-    }
-    for (k = 0; k < NP; k++) {
-        int piv = k;
-
-        for (i = k + 1; i < NP; i++)
-            if (fabs(a[i][k]) > fabs(a[piv][k]))
-                piv = i;
-        for (j = 0; j <= NP; j++) {
-            double t = a[k][j];
-
-            a[k][j] = a[piv][j];
-            a[piv][j] = t;
-        }
-        for (i = k + 1; i < NP; i++) {
-            double m = a[i][k] / a[k][k];
-
-            for (j = k; j <= NP; j++)
-                a[i][j] -= m * a[k][j];
-        }
-    }
-    for (i = NP - 1; i >= 0; i--) {
-        double s = a[i][NP];
-
-        for (j = i + 1; j < NP; j++)
-            s -= a[i][j] * x[j];
-        x[i] = s / a[i][i];
-    }
 }
 
 /* The processes were added in order, so process p is column p of the background. */
@@ -201,7 +134,7 @@ Test(engine_solver, klu_matches_dense_elimination_with_small_residual)
         f[i] = uniform(&st) - 0.5;
     memcpy(s, f, sizeof f);
     OK(glca_background_solve(rc.bg, s, &err), &err);
-    dense_solve(rc.a, f, x);
+    dense_solve(&rc.a[0][0], f, x, NP, false);
     for (i = 0; i < NP; i++)
         ASSERT_REL(s[i], x[i], 1e-11);
     /* residual with the dense A built here, infinity norms */
@@ -239,7 +172,7 @@ Test(engine_solver, lambda_matches_dense_transposed_solve)
             for (e = 0; e < NF; e++)
                 rhs[j] += rc.c[c][e] * rc.b[e][j];
         }
-        dense_solve(at, rhs, x);
+        dense_solve(&at[0][0], rhs, x, NP, false);
         for (j = 0; j < NP; j++)
             ASSERT_REL(glca_background_lambda(rc.bg)[c * NP + j], x[j], 1e-11);
     }
@@ -309,7 +242,7 @@ Test(engine_solver, refactor_with_new_values)
         f[i] = (double)(i % 7) - 3;
     memcpy(y, f, sizeof f);
     OK(glca_engine__solver_solve(s, y, 1, &err), &err);
-    dense_solve(rc.a, f, x);
+    dense_solve(&rc.a[0][0], f, x, NP, false);
     for (i = 0; i < NP; i++)
         ASSERT_REL(y[i], x[i], 1e-11);
     cr_assert(glca_engine__solver_rcond(s) > 0);

@@ -30,60 +30,14 @@
 
 #include <glca/inventories.h>
 
-#include "runcmd_impl.h"
-
-#define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
+#include "helpers_study.h"
+#include "runcmd.h"
 
 static void sleep_us(long us)
 {
     struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
 
     nanosleep(&ts, NULL);
-}
-
-typedef struct study {
-    char *dir, *inventory, *method, *heater;
-} study;
-
-static char *copy_fixture(const char *dir, const char *name)
-{
-    char src[1024];
-    char *text, *path;
-
-    snprintf(src, sizeof src, "%s%s", FIXTURES, name);
-    cr_assert_not_null(text = read_whole_file(src, NULL), "fixture %s", src);
-    path = write_temp_file(dir, name, text);
-    free(text);
-    return path;
-}
-
-static void study_init(study *s)
-{
-    cr_assert_not_null(s->dir = make_temp_dir());
-    s->inventory = copy_fixture(s->dir, "loop.inventory.xml");
-    s->method = copy_fixture(s->dir, "gwp.method.xml");
-    s->heater = copy_fixture(s->dir, "heater.product.xml");
-}
-
-/* Remove the study's directory and free its paths. */
-static void study_free(study *s)
-{
-    char cmd[1100];
-
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
-    cr_assert_eq(system(cmd), 0);
-    free(s->dir);
-    free(s->inventory);
-    free(s->method);
-    free(s->heater);
-}
-
-static char *in_dir(const study *s, const char *name)
-{
-    char *p = malloc(strlen(s->dir) + strlen(name) + 2);
-
-    sprintf(p, "%s/%s", s->dir, name);
-    return p;
 }
 
 /* The worked example's catalog: line numbers matter (the bad input is on line 8). */
@@ -101,63 +55,6 @@ static const char example_catalog[] =
     "    <production><input process=\"steel-sheet\" amount=\"2\" unit=\"kg\"/></production>\n"
     "  </product>\n"
     "</catalog>\n";
-
-/* n products: product i uses (i + 1) kWh of grid and (i % 7) kg of steel in production. */
-static char *write_big_catalog(const study *s, const char *name, size_t n)
-{
-    char *path = in_dir(s, name);
-    FILE *f = fopen(path, "w");
-    size_t i;
-
-    cr_assert_not_null(f);
-    fputs("<?xml version=\"1.0\"?>\n<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"big\">\n", f);
-    for (i = 0; i < n; i++)
-        fprintf(f,
-                "<product xmlns=\"urn:greenlca:product:1\" id=\"p%zu\" category=\"x\">"
-                "<production><input process=\"steel-sheet\" amount=\"%zu\" unit=\"kg\"/>"
-                "</production><use><input process=\"grid\" amount=\"%zu\" unit=\"kWh\"/></use>"
-                "</product>\n",
-                i, i % 7, i + 1);
-    fputs("</catalog>\n", f);
-    fclose(f);
-    return path;
-}
-
-static void options_for(glca_batch_options *o, const study *s, const char *const *inv,
-                        const char *catalog, const char *results)
-{
-    glca_batch_options init = GLCA_BATCH_OPTIONS_INIT;
-
-    *o = init;
-    o->catalog = catalog;
-    o->inventories = inv;
-    o->ninventories = 1;
-    o->method = s->method;
-    o->results = results;
-    o->threads = 2;
-}
-
-static sqlite3 *open_db(const char *path)
-{
-    sqlite3 *db = NULL;
-
-    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    return db;
-}
-
-static long long query_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
-                 sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
 
 static double impact_of(sqlite3 *db, const char *product, const char *column)
 {
@@ -181,26 +78,6 @@ static void assert_rel(double got, double want, double tol, const char *what)
     cr_assert(fabs(got - want) <= tol * fabs(want), "%s: got %.17g, want %.17g", what, got, want);
 }
 
-/* How many rows of the impacts of two stores' latest runs are bitwise equal. */
-static long long same_impacts(const char *a, const char *b)
-{
-    sqlite3 *db = open_db(a);
-    char sql[1024];
-    long long n;
-
-    snprintf(sql, sizeof sql, "ATTACH '%s' AS other", b);
-    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    n = query_int(db,
-                  "SELECT count(*) FROM impact x JOIN other.impact y USING (ordinal, category)"
-                  " WHERE x.run = (SELECT max(id) FROM main.run)"
-                  " AND y.run = (SELECT max(id) FROM other.run)"
-                  " AND x.raw_materials = y.raw_materials AND x.production = y.production"
-                  " AND x.distribution = y.distribution AND x.use = y.use"
-                  " AND x.end_of_life = y.end_of_life AND x.total = y.total");
-    sqlite3_close(db);
-    return n;
-}
-
 Test(inventories_batch, worked_example_impacts_and_error_row, .timeout = 60)
 {
     study s;
@@ -208,15 +85,13 @@ Test(inventories_batch, worked_example_impacts_and_error_row, .timeout = 60)
     glca_batch_summary sum;
     glca_error err = GLCA_ERROR_INIT;
     char *catalog, *results, msg[1024];
-    const char *inv[1];
     sqlite3 *db;
     sqlite3_stmt *st;
 
-    study_init(&s);
-    inv[0] = s.inventory;
+    study_init(&s, 0);
     catalog = write_temp_file(s.dir, "catalog.xml", example_catalog);
-    results = in_dir(&s, "out.sqlite");
-    options_for(&o, &s, inv, catalog, results);
+    results = path_in(s.dir, "out.sqlite");
+    study_options(&o, &s, catalog, results);
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
     cr_assert(sum.complete);
     cr_assert_eq(sum.ok, 3);
@@ -264,6 +139,46 @@ static int slow_judge(glca_verdict_rows *out, const glca_product *p, const glca_
     return 0;
 }
 
+/* The batch of `o` in a child process slowed down by slow_judge, returned once it has committed
+ * its first chunk (of 50) and left running. */
+static pid_t start_slow_batch(glca_batch_options *o)
+{
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    long long stored = 0;
+    sqlite3 *db;
+    pid_t child;
+    int polls;
+
+    /* fork before this process has started any OpenMP thread */
+    child = fork();
+    cr_assert(child >= 0);
+    if (child == 0) {
+        o->verdict = slow_judge;
+        _exit(glca_batch_run(&sum, o, &err) < 0 ? 1 : 0);
+    }
+    for (polls = 0; polls < 20000 && stored < 50; polls++) {
+        sleep_us(1000);
+        if (access(o->results, F_OK) != 0)
+            continue;
+        db = open_db(o->results);
+        if (query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'product'") == 1)
+            stored = query_int(db, "SELECT count(*) FROM product");
+        sqlite3_close(db);
+    }
+    return child;
+}
+
+/* Kill the child without warning; it must not have finished before. */
+static void kill_batch(pid_t child)
+{
+    int status;
+
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    cr_assert(WIFSIGNALED(status), "the child finished before it could be killed");
+}
+
 Test(inventories_batch, resumes_after_kill_9_without_redoing_or_losing, .timeout = 120)
 {
     const size_t n = 3000;
@@ -272,40 +187,18 @@ Test(inventories_batch, resumes_after_kill_9_without_redoing_or_losing, .timeout
     glca_batch_summary sum;
     glca_error err = GLCA_ERROR_INIT;
     char *catalog, *results, *reference;
-    const char *inv[1];
-    long long stored = 0;
-    int status, polls;
+    long long stored;
     sqlite3 *db;
-    pid_t child;
 
-    study_init(&s);
-    inv[0] = s.inventory;
-    catalog = write_big_catalog(&s, "big.xml", n);
-    results = in_dir(&s, "resume.sqlite");
-    reference = in_dir(&s, "reference.sqlite");
-    options_for(&o, &s, inv, catalog, results);
+    study_init(&s, 0);
+    catalog = study_big_catalog(&s, "big.xml", n);
+    results = path_in(s.dir, "resume.sqlite");
+    reference = path_in(s.dir, "reference.sqlite");
+    study_options(&o, &s, catalog, results);
     o.chunk = 50;
 
-    /* fork before this process has started any OpenMP thread */
-    child = fork();
-    cr_assert(child >= 0);
-    if (child == 0) {
-        o.verdict = slow_judge;
-        _exit(glca_batch_run(&sum, &o, &err) < 0 ? 1 : 0);
-    }
-    /* wait until at least one chunk is committed, then kill without warning */
-    for (polls = 0; polls < 20000 && stored < 50; polls++) {
-        sleep_us(1000);
-        if (access(results, F_OK) != 0)
-            continue;
-        db = open_db(results);
-        if (query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'product'") == 1)
-            stored = query_int(db, "SELECT count(*) FROM product");
-        sqlite3_close(db);
-    }
-    kill(child, SIGKILL);
-    waitpid(child, &status, 0);
-    cr_assert(WIFSIGNALED(status), "the child finished before it could be killed");
+    /* at least one chunk committed, then killed without warning */
+    kill_batch(start_slow_batch(&o));
     db = open_db(results);
     stored = query_int(db, "SELECT count(*) FROM product");
     sqlite3_close(db);
@@ -356,14 +249,12 @@ Test(inventories_batch, one_and_two_threads_are_bitwise_identical, .timeout = 60
     glca_batch_summary sum;
     glca_error err = GLCA_ERROR_INIT;
     char *catalog, *one, *two;
-    const char *inv[1];
 
-    study_init(&s);
-    inv[0] = s.inventory;
-    catalog = write_big_catalog(&s, "big.xml", n);
-    one = in_dir(&s, "one.sqlite");
-    two = in_dir(&s, "two.sqlite");
-    options_for(&o, &s, inv, catalog, one);
+    study_init(&s, 0);
+    catalog = study_big_catalog(&s, "big.xml", n);
+    one = path_in(s.dir, "one.sqlite");
+    two = path_in(s.dir, "two.sqlite");
+    study_options(&o, &s, catalog, one);
     o.chunk = 64;
     o.threads = 1;
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
@@ -378,21 +269,6 @@ Test(inventories_batch, one_and_two_threads_are_bitwise_identical, .timeout = 60
     study_free(&s);
 }
 
-static void rewrite(const char *path, const char *from, const char *to)
-{
-    char *text = read_whole_file(path, NULL), *at;
-    FILE *f;
-
-    cr_assert_not_null(text);
-    cr_assert_not_null(at = strstr(text, from), "'%s' not in %s", from, path);
-    cr_assert_not_null(f = fopen(path, "w"));
-    fwrite(text, 1, (size_t)(at - text), f);
-    fputs(to, f);
-    fputs(at + strlen(from), f);
-    fclose(f);
-    free(text);
-}
-
 Test(inventories_batch, lambda_cache_hits_and_any_input_change_misses, .timeout = 60)
 {
     study s;
@@ -401,18 +277,16 @@ Test(inventories_batch, lambda_cache_hits_and_any_input_change_misses, .timeout 
     glca_error err = GLCA_ERROR_INIT;
     char *catalog, *r1, *r2, *r3, *cache, path[2048], hex[GLCA_SHA256_HEX];
     unsigned char key[GLCA_SHA256_SIZE];
-    const char *inv[1];
     sqlite3 *db;
     FILE *f;
 
-    study_init(&s);
-    inv[0] = s.inventory;
+    study_init(&s, 0);
     catalog = write_temp_file(s.dir, "catalog.xml", example_catalog);
-    r1 = in_dir(&s, "r1.sqlite");
-    r2 = in_dir(&s, "r2.sqlite");
-    r3 = in_dir(&s, "r3.sqlite");
-    cache = in_dir(&s, "cache/nested");
-    options_for(&o, &s, inv, catalog, r1);
+    r1 = path_in(s.dir, "r1.sqlite");
+    r2 = path_in(s.dir, "r2.sqlite");
+    r3 = path_in(s.dir, "r3.sqlite");
+    cache = path_in(s.dir, "cache/nested");
+    study_options(&o, &s, catalog, r1);
     o.cache_dir = cache;
 
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
@@ -434,7 +308,7 @@ Test(inventories_batch, lambda_cache_hits_and_any_input_change_misses, .timeout 
     cr_assert(!sum.cache.hit);
     cr_assert(sum.cache.stored);
     /* a changed factor misses and the new numbers are the new method's */
-    rewrite(s.method, "flow=\"co2-fossil\" value=\"1\"", "flow=\"co2-fossil\" value=\"2\"");
+    replace_in(s.method, "flow=\"co2-fossil\" value=\"1\"", "flow=\"co2-fossil\" value=\"2\"");
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
     cr_assert(!sum.cache.hit);
     db = open_db(r3);
@@ -442,7 +316,7 @@ Test(inventories_batch, lambda_cache_hits_and_any_input_change_misses, .timeout 
     sqlite3_close(db);
 
     /* a truncated cache file is ignored with a warning, and rewritten */
-    cr_assert_eq(glca_lambda_cache_key(key, inv, 1, s.method, &o.background, &err), 0);
+    cr_assert_eq(glca_lambda_cache_key(key, s.inv, 1, s.method, &o.background, &err), 0);
     glca_sha256_hex(key, hex);
     snprintf(path, sizeof path, "%s/%s.lambda", cache, hex);
     cr_assert_eq(truncate(path, 100), 0, "cache file %s", path);
@@ -478,9 +352,9 @@ Test(inventories_batch, cli_batch_then_export_round_trips_values, .timeout = 60)
     size_t rows = 0;
     sqlite3 *db;
 
-    study_init(&s);
+    study_init(&s, 0);
     catalog = write_temp_file(s.dir, "catalog.xml", example_catalog);
-    results = in_dir(&s, "cli.sqlite");
+    results = path_in(s.dir, "cli.sqlite");
     snprintf(cmd, sizeof cmd,
              "'%s' batch '%s' --inventory '%s' --method '%s' --results '%s' --no-cache",
              GLCA_CLI, catalog, s.inventory, s.method, results);
@@ -558,12 +432,12 @@ Test(inventories_batch, quiet_speaks_on_failure_and_export_names_anonymous_produ
     run_result r;
     char cmd[4096], *good, *bad, *results;
 
-    study_init(&s);
+    study_init(&s, 0);
     good = write_temp_file(s.dir, "good.xml",
                            "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"g\">\n"
                            "  <include href=\"heater.product.xml\"/>\n</catalog>\n");
     bad = write_temp_file(s.dir, "bad.xml", anonymous_catalog);
-    results = in_dir(&s, "quiet.sqlite");
+    results = path_in(s.dir, "quiet.sqlite");
 
     /* success: quiet is silent */
     snprintf(cmd, sizeof cmd,
@@ -615,37 +489,21 @@ Test(inventories_batch, second_writer_stops_at_once_and_dead_writer_is_taken_ove
     glca_batch_summary sum;
     glca_error err = GLCA_ERROR_INIT;
     char *catalog, *results, cmd[4096], want[1024], host[256];
-    const char *inv[1];
-    long long stored = 0;
-    int status, polls;
+    long long stored;
     run_result r;
     sqlite3 *db;
     pid_t child;
+    int polls, status;
 
-    study_init(&s);
-    inv[0] = s.inventory;
-    catalog = write_big_catalog(&s, "big.xml", n);
-    results = in_dir(&s, "shared.sqlite");
-    options_for(&o, &s, inv, catalog, results);
+    study_init(&s, 0);
+    catalog = study_big_catalog(&s, "big.xml", n);
+    results = path_in(s.dir, "shared.sqlite");
+    study_options(&o, &s, catalog, results);
     o.chunk = 50;
     cr_assert_eq(gethostname(host, sizeof host), 0);
     host[sizeof host - 1] = '\0';
 
-    child = fork();
-    cr_assert(child >= 0);
-    if (child == 0) {
-        o.verdict = slow_judge;
-        _exit(glca_batch_run(&sum, &o, &err) < 0 ? 1 : 0);
-    }
-    for (polls = 0; polls < 20000 && stored < 50; polls++) {
-        sleep_us(1000);
-        if (access(results, F_OK) != 0)
-            continue;
-        db = open_db(results);
-        if (query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'product'") == 1)
-            stored = query_int(db, "SELECT count(*) FROM product");
-        sqlite3_close(db);
-    }
+    child = start_slow_batch(&o);
     /* a second batch on the store: refused before any work, naming the writer */
     snprintf(cmd, sizeof cmd,
              "'%s' batch '%s' --inventory '%s' --method '%s' --results '%s' --no-cache --quiet",
@@ -657,9 +515,7 @@ Test(inventories_batch, second_writer_stops_at_once_and_dead_writer_is_taken_ove
     cr_assert_not_null(strstr(r.err, want), "want '%s' in: %s", want, r.err);
     run_result_free(&r);
 
-    kill(child, SIGKILL);
-    waitpid(child, &status, 0);
-    cr_assert(WIFSIGNALED(status), "the child finished before it could be killed");
+    kill_batch(child);
     /* the dead writer's row is left behind, and taken over */
     db = open_db(results);
     cr_assert_eq(query_int(db, "SELECT pid FROM writer"), (long long)child);
@@ -686,11 +542,52 @@ Test(inventories_batch, second_writer_stops_at_once_and_dead_writer_is_taken_ove
     /* the same pid with another start time is a reused pid: taken over */
     set_writer(results, "UPDATE writer SET process_start = 1");
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
-    /* another host cannot be checked from here: refused */
+    /* another host cannot be checked from here: refused, with the command that clears it */
     set_writer(results, "INSERT INTO writer VALUES (1, 1, 'elsewhere.invalid', NULL, 'then')");
     cr_assert_lt(glca_batch_run(&sum, &o, &err), 0);
-    cr_assert_not_null(strstr(err.message, "in use by process 1 (host elsewhere.invalid)"), "%s",
-                       err.message);
+    snprintf(want, sizeof want,
+             "in use by process 1 on host elsewhere.invalid since then (another host: if it is "
+             "gone, 'greenlca store unlock %s')",
+             results);
+    cr_assert_not_null(strstr(err.message, want), "%s", err.message);
+    /* which clears it: then the batch goes on */
+    cr_assert_eq(glca_results_unlock(results, want, sizeof want, &err), 0, "%s", err.message);
+    cr_assert_str_eq(want, "process 1 on host elsewhere.invalid since then");
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    /* a live writer of this host is not cleared */
+    snprintf(cmd, sizeof cmd,
+             "INSERT INTO writer VALUES (1, %d, '%s', NULL, '2026-01-01T00:00:00Z')",
+             (int)getppid(), host);
+    set_writer(results, cmd);
+    cr_assert_lt(glca_results_unlock(results, want, sizeof want, &err), 0);
+    cr_assert_not_null(strstr(err.message, "still runs"), "%s", err.message);
+    db = open_db(results);
+    cr_assert_eq(query_int(db, "SELECT pid FROM writer"), (long long)getppid());
+    sqlite3_close(db);
+    /* a writer that exited and is not reaped yet (a zombie, as a killed MPI rank whose mpirun
+     * was killed too stays until its new parent reaps it) holds nothing: taken over */
+    child = fork();
+    cr_assert(child >= 0);
+    if (child == 0)
+        _exit(0);
+    snprintf(cmd, sizeof cmd, "/proc/%d/stat", (int)child);
+    for (polls = 0; polls < 1000; polls++) {
+        FILE *f = fopen(cmd, "r");
+        char line[512] = "";
+
+        cr_assert_not_null(f);
+        cr_assert_not_null(fgets(line, sizeof line, f));
+        fclose(f);
+        if (strstr(line, ") Z "))
+            break;
+        sleep_us(1000);
+    }
+    cr_assert_lt(polls, 1000, "the child never became a zombie");
+    snprintf(cmd, sizeof cmd, "INSERT OR REPLACE INTO writer VALUES (1, %d, '%s', NULL, 'then')",
+             (int)child, host);
+    set_writer(results, cmd);
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    waitpid(child, &status, 0);
     free(catalog);
     free(results);
     study_free(&s);
@@ -711,7 +608,7 @@ static bool stop_after(void *payload)
  * stays balanced, so the splitter's scan cuts the blocks as usual and the parse meets it. */
 static char *write_broken_catalog(const study *s, const char *name, size_t n, size_t broken)
 {
-    char *path = in_dir(s, name);
+    char *path = path_in(s->dir, name);
     FILE *f = fopen(path, "w");
     size_t i;
 
@@ -742,21 +639,19 @@ Test(inventories_batch, resume_over_broken_xml_ends_where_an_uninterrupted_run_d
     glca_batch_options o;
     glca_batch_summary sum;
     glca_error err = GLCA_ERROR_INIT;
-    const char *inv[1];
     size_t b;
     int stops;
 
-    study_init(&s);
-    inv[0] = s.inventory;
+    study_init(&s, 0);
     for (b = 0; b < 2; b++) {
         char name[32], *catalog, *reference, *results;
         sqlite3 *db;
 
         snprintf(name, sizeof name, "broken%zu.xml", breaks[b]);
         catalog = write_broken_catalog(&s, name, n, breaks[b]);
-        reference = in_dir(&s, "reference.sqlite");
-        results = in_dir(&s, "resumed.sqlite");
-        options_for(&o, &s, inv, catalog, reference);
+        reference = path_in(s.dir, "reference.sqlite");
+        results = path_in(s.dir, "resumed.sqlite");
+        study_options(&o, &s, catalog, reference);
         o.chunk = 50;
         o.fresh = true;
         cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);

@@ -197,3 +197,86 @@ Test(inventories_results_merge, a_part_without_schema_adds_nothing)
     rmdir(dir);
     glca_background_free(bg);
 }
+
+/* greenlca merge (glca_results_merge): every part's run found by its key in the target, a
+ * schema-less part adding nothing, a second merge adding nothing, a part of another job refused
+ * with its name, a missing target not created, and a target with a live writer left alone. */
+Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
+{
+    glca_background *bg = example_background();
+    glca_inventories__slot slots[2];
+    glca_error err = GLCA_ERROR_INIT;
+    double impacts[GLCA_NSTAGES] = {1, 2, 3, 4, 5};
+    char dir[64], target[128], part[128], empty[128], other[128], missing[128], sql[512], host[256];
+    const char *parts[2];
+    sqlite3 *db = NULL;
+    size_t added = 99, i;
+
+    temp_dir(dir);
+    snprintf(target, sizeof target, "%s/out.sqlite", dir);
+    snprintf(part, sizeof part, "%s/out.sqlite.part-1", dir);
+    snprintf(empty, sizeof empty, "%s/out.sqlite.part-2", dir);
+    snprintf(other, sizeof other, "%s/other.sqlite", dir);
+    snprintf(missing, sizeof missing, "%s/missing.sqlite", dir);
+    memset(slots, 0, sizeof slots);
+    for (i = 0; i < 2; i++) {
+        glca_verdict_rows_init(&slots[i].verdict);
+        slots[i].ordinal = i;
+        slots[i].ok = true;
+        slots[i].impacts = impacts;
+        snprintf(slots[i].source, sizeof slots[i].source, "cat.xml:%zu", 10 + i);
+    }
+    /* the target holds an older run of other inputs first: the part's goes to run 2 */
+    write_store(target, &run_other, bg, NULL, 0);
+    cr_assert_eq(write_store(target, &run_k, bg, NULL, 0), 2);
+    write_store(part, &run_k, bg, slots, 2);
+    write_store(other, &run_other, bg, slots, 2);
+    cr_assert_eq(sqlite3_open(empty, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    parts[0] = part;
+    parts[1] = empty;
+    cr_assert_eq(glca_results_merge(&added, target, parts, 2, &err), 0, "%s", err.message);
+    cr_assert_eq(added, 2);
+    cr_assert_eq(glca_results_merge(&added, target, parts, 2, &err), 0, "%s", err.message);
+    cr_assert_eq(added, 0, "a part merged twice stored something twice");
+    cr_assert_eq(sqlite3_open(target, &db), SQLITE_OK);
+    cr_assert_eq(count(db, "SELECT count(*) FROM product WHERE run = 2"), 2);
+    cr_assert_eq(count(db, "SELECT count(*) FROM product WHERE run = 1"), 0);
+    cr_assert_eq(count(db, "SELECT count(*) FROM writer"), 0, "the merge kept the writer row");
+    sqlite3_close(db);
+
+    /* other.sqlite's run "other" is run 1 of the target: it merges there; a part whose key the
+     * target has not is refused, naming the part */
+    parts[0] = other;
+    cr_assert_eq(glca_results_merge(&added, target, parts, 1, &err), 0, "%s", err.message);
+    cr_assert_eq(added, 2);
+    cr_assert_eq(glca_results_merge(&added, part, parts, 1, &err), GLCA_ERROR);
+    cr_assert_str_eq(err.file, other);
+    cr_assert_not_null(strstr(err.message, "is not in"), "%s", err.message);
+
+    cr_assert_lt(glca_results_merge(&added, missing, parts, 1, &err), 0);
+    cr_assert_eq(access(missing, F_OK), -1, "a missing store was created");
+
+    /* a live writer of this host (the test runner) holds the target: no merge beside it */
+    cr_assert_eq(gethostname(host, sizeof host), 0);
+    host[sizeof host - 1] = '\0';
+    snprintf(sql, sizeof sql, "INSERT INTO writer VALUES (1, %d, '%s', NULL, 'now')",
+             (int)getppid(), host);
+    cr_assert_eq(sqlite3_open(target, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    parts[0] = part;
+    cr_assert_lt(glca_results_merge(&added, target, parts, 1, &err), 0);
+    cr_assert_not_null(strstr(err.message, "in use by process"), "%s", err.message);
+
+    glca_inventories__store_remove(target, &err);
+    glca_inventories__store_remove(part, &err);
+    glca_inventories__store_remove(empty, &err);
+    glca_inventories__store_remove(other, &err);
+    rmdir(dir);
+    for (i = 0; i < 2; i++)
+        glca_verdict_rows_free(&slots[i].verdict);
+    glca_background_free(bg);
+}

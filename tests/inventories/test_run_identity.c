@@ -26,28 +26,8 @@
 
 #include <glca/inventories.h>
 
+#include "helpers_study.h"
 #include "runcmd.h"
-
-#define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
-
-static char *path_in(const char *dir, const char *name)
-{
-    char *p = malloc(strlen(dir) + strlen(name) + 2);
-
-    sprintf(p, "%s/%s", dir, name);
-    return p;
-}
-
-static char *copy_fixture(const char *dir, const char *name)
-{
-    char src[1024], *text, *path;
-
-    snprintf(src, sizeof src, "%s%s", FIXTURES, name);
-    cr_assert_not_null(text = read_whole_file(src, NULL), "fixture %s", src);
-    path = write_temp_file(dir, name, text);
-    free(text);
-    return path;
-}
 
 static void hex_of_path(const char *path, char hex[GLCA_SHA256_HEX])
 {
@@ -56,15 +36,6 @@ static void hex_of_path(const char *path, char hex[GLCA_SHA256_HEX])
 
     cr_assert_eq(glca_sha256_path(d, path, &err), 0, "%s", err.message);
     glca_sha256_hex(d, hex);
-}
-
-static void remove_tree(char *dir)
-{
-    char cmd[1100];
-
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
 }
 
 Test(inventories_run_identity, path_hash_of_a_file_and_of_a_tree)
@@ -114,21 +85,6 @@ static double heater_production(const char *results, long long run)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
-}
-
-static void replace_in(const char *path, const char *from, const char *to)
-{
-    char *text = read_whole_file(path, NULL), *at;
-    FILE *f;
-
-    cr_assert_not_null(text);
-    cr_assert_not_null(at = strstr(text, from), "'%s' not in %s", from, path);
-    cr_assert_not_null(f = fopen(path, "w"));
-    fwrite(text, 1, (size_t)(at - text), f);
-    fputs(to, f);
-    fputs(at + strlen(from), f);
-    fclose(f);
-    free(text);
 }
 
 Test(inventories_run_identity, a_changed_include_or_rule_file_starts_a_new_run, .timeout = 60)
@@ -218,8 +174,13 @@ Test(inventories_run_identity, include_across_a_read_block_is_found, .timeout = 
         " -->\n<include href=\"heater.product.xml\"/>\n</catalog>\n",
         " -->\n<c:include href=\"heater.product.xml\"/>\n</c:catalog>\n"};
     /* where "include" starts: across the boundary at 65536, then just after it (the ':' or
-     * '<' before it is the last byte of the first block) */
-    static const size_t starts[] = {65536 - 3, 65536};
+     * '<' before it is the last byte of the first block); the same at 8 MiB, where the
+     * catalog's first hash range ends and the second is hashed on its own */
+    static const size_t starts[] = {65536 - 3, 65536, 8388608 - 3, 8388608};
+    /* the identity of the first form's 8,388,655 bytes with "include" at 8 MiB: the SHA-256 of
+     * "greenlca-ranges-1\n8388655 8388608\n" and its two ranges' SHA-256s (hashlib) */
+    static const char catalog_id[] =
+        "d0322f90330dd72eacca3de93a334a78715ddc933b72f55ac1a279a517a660e4";
     char *dir = make_temp_dir(), *inventory, *method, *heater, *catalog, *results, *text;
     const char *inv[1];
     glca_batch_options o = GLCA_BATCH_OPTIONS_INIT;
@@ -237,7 +198,7 @@ Test(inventories_run_identity, include_across_a_read_block_is_found, .timeout = 
     o.ninventories = 1;
     o.method = method;
     for (form = 0; form < 2; form++) {
-        for (at = 0; at < 2; at++) {
+        for (at = 0; at < sizeof starts / sizeof *starts; at++) {
             /* the tail's bytes before "include": " -->\n<" or " -->\n<c:" */
             pre = form ? 8 : 6;
             text = malloc(starts[at] + 200);
@@ -262,6 +223,16 @@ Test(inventories_run_identity, include_across_a_read_block_is_found, .timeout = 
             cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
             cr_assert_eq(sqlite3_column_int(st, 0), 1, "form %zu at %zu", form, starts[at]);
             sqlite3_finalize(st);
+            if (form == 0 && starts[at] == 8388608) {
+                cr_assert_eq(sqlite3_prepare_v2(db,
+                                                "SELECT catalog_sha256 FROM run"
+                                                " WHERE id = (SELECT max(id) FROM run)",
+                                                -1, &st, NULL),
+                             SQLITE_OK);
+                cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+                cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), catalog_id);
+                sqlite3_finalize(st);
+            }
             sqlite3_close(db);
             free(text);
             free(catalog);

@@ -11,8 +11,8 @@
  * (chmod does not stop root, which CI runs as).  Criterion runs each test in a process of its
  * own, so the registration does not leak into other tests.
  *
- * The products are those of test_batch.c: product i uses (i + 1) kWh of grid, so p41's use stage
- * is 42 × 0.6117 / 0.9995 kg CO2-eq (spec/examples/README.md).
+ * The products are the study's (helpers_study.c): product i uses (i + 1) kWh of grid, so p41's
+ * use stage is 42 × 0.6117 / 0.9995 kg CO2-eq (spec/examples/README.md).
  */
 #include <criterion/criterion.h>
 
@@ -27,9 +27,8 @@
 
 #include <glca/inventories.h>
 
+#include "helpers_study.h"
 #include "runcmd.h"
-
-#define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
 
 /* ---------------------------------------------------------------- the VFS shim */
 
@@ -192,139 +191,30 @@ static void shim_install(void)
 
 /* ---------------------------------------------------------------- a study */
 
-typedef struct study {
-    char *dir, *inventory, *method, *catalog;
-    const char *inv[1];
-} study;
-
-static char *path_in(const char *dir, const char *name)
-{
-    char *p = malloc(strlen(dir) + strlen(name) + 2);
-
-    sprintf(p, "%s/%s", dir, name);
-    return p;
-}
-
-static char *copy_fixture(const char *dir, const char *name)
-{
-    char src[1024], *text, *path;
-
-    snprintf(src, sizeof src, "%s%s", FIXTURES, name);
-    cr_assert_not_null(text = read_whole_file(src, NULL), "fixture %s", src);
-    path = write_temp_file(dir, name, text);
-    free(text);
-    return path;
-}
-
-/* n products: product i uses (i % 7) kg of steel in production and (i + 1) kWh of grid. */
-static void study_init(study *s, size_t n)
-{
-    FILE *f;
-    size_t i;
-
-    cr_assert_not_null(s->dir = make_temp_dir());
-    s->inventory = copy_fixture(s->dir, "loop.inventory.xml");
-    s->method = copy_fixture(s->dir, "gwp.method.xml");
-    s->inv[0] = s->inventory;
-    s->catalog = path_in(s->dir, "catalog.xml");
-    cr_assert_not_null(f = fopen(s->catalog, "w"));
-    fputs("<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"big\">\n", f);
-    for (i = 0; i < n; i++)
-        fprintf(f,
-                "<product xmlns=\"urn:greenlca:product:1\" id=\"p%zu\" category=\"x\">"
-                "<production><input process=\"steel-sheet\" amount=\"%zu\" unit=\"kg\"/>"
-                "</production><use><input process=\"grid\" amount=\"%zu\" unit=\"kWh\"/></use>"
-                "</product>\n",
-                i, i % 7, i + 1);
-    fputs("</catalog>\n", f);
-    fclose(f);
-}
-
-static void study_free(study *s)
-{
-    char cmd[1100];
-
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
-    cr_assert_eq(system(cmd), 0);
-    free(s->dir);
-    free(s->inventory);
-    free(s->method);
-    free(s->catalog);
-}
-
+/* The study's catalog into `results`, in chunks of 50. */
 static void options_for(glca_batch_options *o, const study *s, const char *results)
 {
-    glca_batch_options init = GLCA_BATCH_OPTIONS_INIT;
-
-    *o = init;
-    o->catalog = s->catalog;
-    o->inventories = s->inv;
-    o->ninventories = 1;
-    o->method = s->method;
-    o->results = results;
-    o->threads = 2;
+    study_options(o, s, s->catalog, results);
     o->chunk = 50;
 }
 
-static long long query_int(const char *path, const char *sql)
+/* query_int and query_double on a store opened read-only, which the query cannot change. */
+static long long stored_int(const char *path, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st;
-    long long v = -1;
+    sqlite3 *db = open_db_readonly(path);
+    long long v = query_int(db, sql);
 
-    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
-                 sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
 }
 
-static double query_double(const char *path, const char *sql)
+static double stored_double(const char *path, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st;
-    double v = -1;
+    sqlite3 *db = open_db_readonly(path);
+    double v = query_double(db, sql);
 
-    cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sql);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
-    v = sqlite3_column_double(st, 0);
-    sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
-}
-
-/* Rows of the latest runs of two stores that are bitwise equal, every column. */
-static long long same_rows(const char *a, const char *b)
-{
-    sqlite3 *db = NULL;
-    char sql[1024];
-    long long n = -1;
-    sqlite3_stmt *st;
-
-    cr_assert_eq(sqlite3_open_v2(a, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    snprintf(sql, sizeof sql, "ATTACH '%s' AS other", b);
-    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    cr_assert_eq(sqlite3_prepare_v2(
-                     db,
-                     "SELECT count(*) FROM impact x JOIN other.impact y USING (ordinal, category)"
-                     " JOIN product p ON p.run = x.run AND p.ordinal = x.ordinal"
-                     " JOIN other.product q ON q.run = y.run AND q.ordinal = y.ordinal"
-                     " WHERE x.run = (SELECT max(id) FROM main.run)"
-                     " AND y.run = (SELECT max(id) FROM other.run) AND p.id = q.id"
-                     " AND x.raw_materials = y.raw_materials AND x.production = y.production"
-                     " AND x.distribution = y.distribution AND x.use = y.use"
-                     " AND x.end_of_life = y.end_of_life AND x.total = y.total",
-                     -1, &st, NULL),
-                 SQLITE_OK, "%s", sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
 }
 
 #define assert_names_file(err, path, needle)                                                       \
@@ -365,19 +255,19 @@ Test(inventories_store_faults, disk_full_keeps_committed_chunks_and_the_next_run
     cr_assert_eq(glca_batch_run(&sum, &o, &err), GLCA_EIO);
     assert_names_file(&err, results, "full");
     fail_after = -1;
-    stored = query_int(results, "SELECT count(*) FROM product");
+    stored = stored_int(results, "SELECT count(*) FROM product");
     cr_assert(stored > 0 && stored < (long long)n, "stored %lld", stored);
     cr_assert_eq(stored % 50, 0, "a chunk was half-written: %lld", stored);
-    cr_assert_eq(query_int(results, "SELECT count(*) FROM impact"), stored);
+    cr_assert_eq(stored_int(results, "SELECT count(*) FROM impact"), stored);
 
     /* space again: the same command resumes, and the store equals an uninterrupted run */
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
     cr_assert(sum.complete);
     cr_assert_eq(sum.skipped, (size_t)stored);
     cr_assert_eq(sum.processed, n - (size_t)stored);
-    cr_assert_eq(query_int(results, "SELECT count(*) FROM run"), 1);
-    cr_assert_eq(query_int(results, "SELECT count(DISTINCT ordinal) FROM product"), (long long)n);
-    cr_assert_eq(same_rows(results, reference), (long long)n);
+    cr_assert_eq(stored_int(results, "SELECT count(*) FROM run"), 1);
+    cr_assert_eq(stored_int(results, "SELECT count(DISTINCT ordinal) FROM product"), (long long)n);
+    cr_assert_eq(same_impacts(results, reference), (long long)n);
     free(results);
     free(reference);
     study_free(&s);
@@ -407,21 +297,21 @@ Test(inventories_store_faults, read_only_store_is_refused_untouched_then_resumed
     o.should_stop = stop_now;
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
     cr_assert(!sum.complete);
-    cr_assert_eq(query_int(results, "SELECT count(*) FROM product"), 50);
+    cr_assert_eq(stored_int(results, "SELECT count(*) FROM product"), 50);
 
     read_only = 1;
     o.should_stop = NULL;
     cr_assert_eq(glca_batch_run(&sum, &o, &err), GLCA_EIO);
     assert_names_file(&err, results, "read-only");
     read_only = 0;
-    cr_assert_eq(query_int(results, "SELECT count(*) FROM product"), 50);
+    cr_assert_eq(stored_int(results, "SELECT count(*) FROM product"), 50);
 
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
     cr_assert(sum.complete);
     cr_assert_eq(sum.skipped, 50);
     cr_assert_eq(sum.ok, n);
     /* p41 (stored before the refusal): 42 kWh of grid in use */
-    use = query_double(results, "SELECT i.use FROM impact i JOIN product p"
+    use = stored_double(results, "SELECT i.use FROM impact i JOIN product p"
                                 " USING (run, ordinal) WHERE p.id = 'p41'");
     cr_assert(fabs(use - 42 * 0.6117 / 0.9995) < 1e-12 * use, "%.17g", use);
     free(results);
@@ -459,9 +349,9 @@ Test(inventories_store_faults, a_file_that_is_not_a_store_is_refused_and_left_al
     options_for(&o, &s, other);
     cr_assert_eq(glca_batch_run(&sum, &o, &err), GLCA_EIO);
     assert_names_file(&err, other, "not a greenlca results store");
-    cr_assert_eq(query_int(other, "SELECT count(*) FROM sqlite_master"), 1);
-    cr_assert_eq(query_int(other, "SELECT count(*) FROM product WHERE sku = 'a'"), 1);
-    cr_assert_eq(query_int(other, "SELECT count(*) FROM pragma_journal_mode"
+    cr_assert_eq(stored_int(other, "SELECT count(*) FROM sqlite_master"), 1);
+    cr_assert_eq(stored_int(other, "SELECT count(*) FROM product WHERE sku = 'a'"), 1);
+    cr_assert_eq(stored_int(other, "SELECT count(*) FROM pragma_journal_mode"
                                   " WHERE journal_mode = 'delete'"),
                  1);
 
@@ -574,7 +464,7 @@ Test(inventories_store_faults, store_directory_removed_mid_run_stops_the_batch, 
     cr_assert_eq(sum.skipped, 0);
     o.results = reference;
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
-    cr_assert_eq(same_rows(results, reference), (long long)n);
+    cr_assert_eq(same_impacts(results, reference), (long long)n);
     free(dir);
     free(results);
     free(reference);

@@ -4,12 +4,14 @@
 # 1. the bundled examples catalog (includes: read serially by one rank) with the rules, USLCI and
 #    IPCC AR6: mpirun -n 3 stores the rows one process stores;
 # 2. a generated catalog with bad products, 3 ranks of 2 threads, small chunks: the same rows,
-#    error rows and their file:line included; the same with a product of malformed XML, where
-#    the stream of one process breaks off;
+#    error rows and their file:line included, whether the ranks write the store in turns (one
+#    host, few threads: the default) or a part each (GLCA_MPI_STORE=parts, as across hosts); the
+#    same with a product of malformed XML, where the stream of one process breaks off;
 # 3. the job killed (SIGKILL) mid-run and run again with another N: what was committed before
 #    the kill is skipped, not redone (the summary's "already stored" count equals it), and the
 #    store ends with the rows of one process, none twice;
-# 4. one rank killed: mpirun aborts the job; the same command resumes as in 3;
+# 4. one rank killed (parts): mpirun aborts the job; the parts merged by `greenlca merge`, and
+#    the same command resumes as in 3;
 # 5. imported data with --allocation and --linking-report: rank 0 alone links it and writes the
 #    report, and the rows are those of one process.
 set -eu
@@ -50,7 +52,11 @@ syn="syn/catalog.xml --inventory syn/background.inventory.xml --method syn/metho
 $mpirun -n 3 "$greenlca" batch $syn --threads 2 --chunk 40 --results syn3.sqlite || [ $? -eq 1 ]
 [ "$(sqlite3 syn1.sqlite "SELECT count(*) FROM product WHERE status = 'error'")" -eq 25 ]
 "$compare" syn1.sqlite syn3.sqlite
-[ -z "$(ls syn3.sqlite.part-* 2>/dev/null)" ] # the parts were merged and removed
+[ -z "$(ls syn3.sqlite.part-* 2>/dev/null)" ] # no parts: the ranks wrote the store in turns
+$mpirun -n 3 -x GLCA_MPI_STORE=parts "$greenlca" batch $syn --threads 2 --chunk 40 \
+    --results syn3p.sqlite || [ $? -eq 1 ]
+"$compare" syn1.sqlite syn3p.sqlite
+[ -z "$(ls syn3p.sqlite.part-* 2>/dev/null)" ] # the parts were merged and removed
 
 echo "== malformed XML in product 1700: one process stops there, so do 3 ranks"
 # the block is handed to the serial reader, which cannot go past a mismatched end tag: the
@@ -73,9 +79,11 @@ echo "== SIGKILL mid-run, then the same command on 2 ranks"
 big="big/catalog.xml --inventory big/background.inventory.xml --method big/method.method.xml
      --no-cache --threads 1 --chunk 16"
 "$greenlca" batch $big --quiet --results big1.sqlite || [ $? -eq 1 ]
-gone() { # wait until no process of session $1 is left (the store's writer row names rank 0)
+gone() { # wait until no process of session $1 is left (the store's writer row names rank 0);
+    # a zombie waiting to be reaped counts as gone, as it does for the store's lock
     tries=0
-    while [ -n "$(awk -v s="$1" '$6 == s { print $1 }' /proc/[0-9]*/stat 2>/dev/null)" ] &&
+    while [ -n "$(awk -v s="$1" '$6 == s && $3 != "Z" { print $1 }' /proc/[0-9]*/stat \
+            2>/dev/null)" ] &&
         [ $tries -lt 200 ]; do
         sleep 0.05
         tries=$((tries + 1))
@@ -119,6 +127,24 @@ grep -q "($before already stored)" resume.log
 "$compare" big1.sqlite big3.sqlite
 [ "$(sqlite3 big3.sqlite "SELECT status FROM run")" = done ]
 
+echo "== the catalog's identity (41 MB: 5 ranges hashed by the ranks) is one process's"
+# worked out by python's hashlib from the definition in catalog_hash.c
+id=$(/usr/bin/python3 -c '
+import hashlib, sys
+data, r = open(sys.argv[1], "rb").read(), 8 << 20
+head = b"greenlca-ranges-1\n%d %d\n" % (len(data), r)
+print(hashlib.sha256(head + b"".join(hashlib.sha256(data[i:i + r]).digest()
+                                     for i in range(0, len(data), r))).hexdigest())' \
+    big/catalog.xml)
+echo "  hashlib: $id"
+[ "$(sqlite3 big1.sqlite "SELECT catalog_sha256 FROM run")" = "$id" ]
+[ "$(sqlite3 big3.sqlite "SELECT catalog_sha256 FROM run")" = "$id" ]
+# a store one process completed is the same run for 2 ranks: nothing left to do
+$mpirun -n 2 "$greenlca" batch $big --results big1.sqlite 2>again.log || [ $? -eq 1 ]
+grep "greenlca batch: finished" again.log
+grep -q "0 products this time (10000 already stored)" again.log
+[ "$(sqlite3 -cmd ".timeout 5000" big1.sqlite "SELECT count(*) FROM run")" -eq 1 ]
+
 echo "== SIGKILL of rank 1 mid-run, then the same command on 3 ranks"
 rank1() { # pid of rank 1 of the job in session $1, once it has started
     for pid in $(awk -v s="$1" '$6 == s && $2 == "(greenlca)" { print $1 }' /proc/[0-9]*/stat \
@@ -133,7 +159,8 @@ rank1() { # pid of rank 1 of the job in session $1, once it has started
 # well under a second on an idle machine.  A run that still finished first is tried again.
 for attempt in 1 2 3 4 5; do
     rm -f big4.sqlite big4.sqlite.part-* big4.sqlite-wal big4.sqlite-shm
-    setsid $mpirun -n 3 "$greenlca" batch $big --quiet --results big4.sqlite 2>abort.log &
+    setsid $mpirun -n 3 -x GLCA_MPI_STORE=parts "$greenlca" batch $big --quiet \
+        --results big4.sqlite 2>abort.log &
     job=$!
     victim="" tries=0
     while [ -z "$victim" ] && [ $tries -lt 600 ]; do
@@ -157,6 +184,14 @@ before=$(stored big4.sqlite)
 echo "  committed before the abort: $before products"
 [ "$before" -gt 0 ]
 [ "$before" -lt 10000 ]
+# the parts the job left, merged by hand: all that was committed is then in the store itself,
+# and a second merge adds nothing; a part of another job is refused
+ls big4.sqlite.part-* >/dev/null
+"$greenlca" merge big4.sqlite big4.sqlite.part-* | grep "greenlca merge:"
+[ "$(sqlite3 big4.sqlite "SELECT count(*) FROM product")" -eq "$before" ]
+"$greenlca" merge big4.sqlite big4.sqlite.part-* | grep -q "^greenlca merge: 0 products added"
+if "$greenlca" merge big4.sqlite syn1.sqlite 2>merge.err; then false; fi
+grep -q "syn1.sqlite: its run .* is not in big4.sqlite" merge.err
 $mpirun -n 3 "$greenlca" batch $big --results big4.sqlite 2>resume4.log || [ $? -eq 1 ]
 grep "greenlca batch:" resume4.log
 grep -q "($before already stored)" resume4.log

@@ -477,15 +477,25 @@ int glca_background_to_blob(unsigned char **out, size_t *size, const glca_backgr
                             glca_error *err);
 
 /**
- * The inverse.  The background has everything binding and evaluation need, but no A, B and no
- * factorization: glca_background_has_factorization is false and functions that need a solve
- * must not be called on it.  A malformed or foreign blob is GLCA_EPARSE (never a crash: every
- * length is checked against `size`).
+ * The same plus A, B, the uncertain exchanges and how Lambda was solved (format version 2),
+ * for the background cache of commands that solve: a background read back gives contributions,
+ * Monte Carlo draws and sensitivities bitwise equal to the original's.  GLCA_ERROR for a
+ * background itself read from a version 1 blob (it has no A).
+ */
+int glca_background_to_blob_solve(unsigned char **out, size_t *size, const glca_background *bg,
+                                  glca_error *err);
+
+/**
+ * The inverse of both.  From a version 1 blob the background has everything binding and
+ * evaluation need, but no A, B and no factorization: glca_background_has_factorization is
+ * false and functions that need a solve must not be called on it.  From version 2 it is
+ * complete (the factorization or ILU(0) is remade as glca_background_new made it).  A malformed
+ * or foreign blob is GLCA_EPARSE (never a crash: every length, offset and index is checked).
  */
 int glca_background_from_blob(glca_background **out, const void *blob, size_t size,
                               glca_error *err);
 
-/** False for a background restored from a blob (no A, no factorization). */
+/** False for a background restored from a version 1 blob (no A, no factorization). */
 bool glca_background_has_factorization(const glca_background *bg);
 
 /* ------------------------------------------------------ contributions, Monte Carlo, sensitivity */

@@ -183,9 +183,11 @@ typedef struct glca_load_options {
     const char *linking_report; /* written when not NULL */
     glca_report_format report_format;
     const glca_xml_limits *limits; /* NULL: defaults */
+    bool cache_solve; /* glca_load_background_cached_ex keeps what solving needs too */
 } glca_load_options;
 
-#define GLCA_LOAD_OPTIONS_INIT {1, GLCA_ALLOCATION_DATA, NULL, NULL, GLCA_REPORT_AUTO, NULL}
+#define GLCA_LOAD_OPTIONS_INIT                                                                \
+    {1, GLCA_ALLOCATION_DATA, NULL, NULL, GLCA_REPORT_AUTO, NULL, false}
 
 /**
  * Read inventories of every format greenlca knows into `m`: our own files as
@@ -409,7 +411,8 @@ typedef struct glca_cache_report {
 /**
  * glca_load_background through the cache in `cache_dir` (created if missing; NULL = no cache).
  * A hit gives a background without a factorization (glca_background_has_factorization is false;
- * Lambda, CF, ids, names and units are all there, which is what binding and evaluation need).
+ * Lambda, CF, ids, names and units are all there, which is what binding and evaluation need),
+ * unless it came from the background cache (glca_load_background_cached_ex), which has A.
  * A miss loads normally and stores the result atomically (temp file + rename).  A corrupt or
  * truncated cache file, or one that cannot be written, is a warning in `report`, not an error.
  */
@@ -422,7 +425,13 @@ int glca_load_background_cached(glca_background **out, glca_cache_report *report
 /**
  * glca_load_background_cached with imported inventories read and linked with `lopts` (may be
  * NULL; glca_lambda_cache_key_ex).  A linking report asked for is written, so the cache is not
- * read then (a hit links nothing); the background loaded is still stored.
+ * read then (a hit links nothing); the background loaded is still stored.  With
+ * `lopts->cache_solve` the cache file is DIR/<key>.background instead (engine blob version 2:
+ * A, B and the uncertain exchanges as well), and a hit is a complete background, so
+ * contributions, Monte Carlo and sensitivity run on it and give bitwise the results of a load
+ * without the cache.  The file is mapped, not read; a damaged one is a warning and rebuilt.
+ * Such a miss also writes the Lambda file if there is none, and a load without `cache_solve`
+ * that finds no Lambda file reads the .background file of the same key.
  */
 int glca_load_background_cached_ex(glca_background **out, glca_cache_report *report,
                                    const char *cache_dir, const char *const *inventory_paths,
@@ -526,6 +535,25 @@ int glca_batch_run_mpi(glca_batch_summary *out, const glca_batch_options *opts, 
 /** True when this process was started by an MPI launcher (mpirun, or srun with PMI/PMIx). */
 bool glca_batch_mpi_launched(void);
 #endif
+
+/**
+ * Merge results stores that the ranks of an MPI batch left beside the store at `path`
+ * (`OUT.part-r`, kept when the job did not end) into it: each part's rows go into the run of
+ * `path` with the same run key, bit for bit; rows already there are kept, so merging a part
+ * twice adds nothing.  The merge is the store's one writer meanwhile (a batch on it stops it,
+ * and the reverse).  The parts are left as they are.  `*products` is the number of product rows
+ * added.  Errors: a store or part that cannot be read, a part whose run is not in `path`.
+ */
+int glca_results_merge(size_t *products, const char *path, const char *const *parts,
+                       size_t nparts, glca_error *err);
+
+/**
+ * Clear the writer row of the results store at `path`, left by a batch that is gone: a batch
+ * records its process and host there, and one of another host cannot be checked from here.  A
+ * writer of this host that still runs is refused.  `cleared` (of `size` bytes) describes the
+ * row removed, "" when there was none.
+ */
+int glca_results_unlock(const char *path, char *cleared, size_t size, glca_error *err);
 
 /** Export formats of a results store. */
 typedef enum glca_export_format { GLCA_EXPORT_CSV, GLCA_EXPORT_JSON } glca_export_format;
