@@ -16,7 +16,8 @@
 static const char help[] =
     "usage: greenlca sensitivity PRODUCT.xml --inventory FILE [--inventory FILE…] --method FILE\n"
     "                            [--category ID] [--top N] [--iterations N] [--seed S]\n"
-    "                            [--threads T] [--solver auto|refactor|refine|gmres|gmres-ilu]\n"
+    "                            [--threads T]\n"
+    "                            [--solver auto|refactor|refine|gmres|gmres-ilu|gmres-block]\n"
     "                            [--no-background]\n"
     "                            [--format table|json|csv] [--cache-dir DIR]\n"
     "\n"

@@ -214,96 +214,125 @@ static int setup(glca_montecarlo *mc, glca_error *err)
     return 0;
 }
 
-/* Iteration i: draw, solve, characterize; impacts into h (k × GLCA_NSTAGES). */
-static int draw(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i, double *h)
+void glca_engine__mc_draw_values(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i,
+                                 double *amount, double *avals, double *bvals, double *f)
 {
     const glca_background *bg = mc->bg;
     const glca_product_line *lines;
     const uint64_t seed = mc->opts.seed;
-    size_t nl, l, j, c, q, k = mc->k, n = bg->n;
-    int rc, s;
+    size_t nl, l, j, n = bg->n;
 
     lines = glca_product_lines(mc->product, &nl);
     for (l = 0; l < nl; l++)
-        w->amount[l] = lines[l].amount_ref;
+        amount[l] = lines[l].amount_ref;
     for (j = 0; j < mc->nfg; j++) {
         const size_t l0 = mc->fg_line[j];
         double x = glca_engine__rng_uniform(seed, i, LINE_STREAM + l0);
 
-        w->amount[l0] = glca_engine__dist_sample(&lines[l0].unc, lines[l0].amount, x) *
-                        mc->line_factor[l0];
+        amount[l0] = glca_engine__dist_sample(&lines[l0].unc, lines[l0].amount, x) *
+                     mc->line_factor[l0];
     }
+    if (mc->nbg == 0)
+        return;
+    memcpy(avals, bg->a->values, bg->a->nnz * sizeof *avals);
+    memcpy(bvals, bg->b->values, bg->b->nnz * sizeof *bvals);
+    glca_engine__sampler_apply(mc->sampler, seed, i, w->words, avals, bvals);
+    memset(f, 0, n * mc->nrhs * sizeof *f);
+    for (l = 0; l < nl; l++)
+        if (lines[l].kind != GLCA_LINE_EMISSION)
+            f[(size_t)mc->stage_col[lines[l].stage] * n + (size_t)lines[l].index] += amount[l];
+}
+
+void glca_engine__mc_characterize(const glca_montecarlo *mc, const double *amount,
+                                  const double *x, const double *bvals, double *g, double *h)
+{
+    const glca_background *bg = mc->bg;
+    const glca_product_line *lines;
+    size_t nl, l, j, c, q, k = mc->k, n = bg->n;
+    int s;
+
+    lines = glca_product_lines(mc->product, &nl);
     memset(h, 0, k * GLCA_NSTAGES * sizeof *h);
     if (mc->nbg == 0) {
         /* Lambda still holds: glca_evaluate with the drawn amounts. */
         for (l = 0; l < nl; l++)
             for (c = 0; c < k; c++)
                 h[c * GLCA_NSTAGES + mc->slot[lines[l].stage]] +=
-                    w->amount[l] * glca_engine__line_unit_impact(bg, &lines[l], c);
-        return 0;
-    }
-    memcpy(w->avals, bg->a->values, bg->a->nnz * sizeof *w->avals);
-    memcpy(w->bvals, bg->b->values, bg->b->nnz * sizeof *w->bvals);
-    glca_engine__sampler_apply(mc->sampler, seed, i, w->words, w->avals, w->bvals);
-    if (mc->nrhs) {
-        memset(w->f, 0, n * mc->nrhs * sizeof *w->f);
-        for (l = 0; l < nl; l++)
-            if (lines[l].kind != GLCA_LINE_EMISSION)
-                w->f[(size_t)mc->stage_col[lines[l].stage] * n + (size_t)lines[l].index] +=
-                    w->amount[l];
-        rc = glca_engine__mc_solve(w, mc);
-        if (rc < 0)
-            return rc;
+                    amount[l] * glca_engine__line_unit_impact(bg, &lines[l], c);
+        return;
     }
     /* g_q = B x_q for every stage's column q in one pass over B, then h = C g. */
-    memset(w->g, 0, bg->m * mc->nrhs * sizeof *w->g);
+    memset(g, 0, bg->m * mc->nrhs * sizeof *g);
     for (j = 0; j < n; j++) {
         const glca_engine__csc *b = bg->b;
         size_t e;
 
         for (q = 0; q < mc->nrhs; q++) {
-            double xj = w->x[q * n + j];
-            double *g = w->g + q * bg->m;
+            double xj = x[q * n + j];
+            double *gq = g + q * bg->m;
 
             if (xj == 0)
                 continue;
             for (e = b->colptr[j]; e < b->colptr[j + 1]; e++)
-                g[b->rowidx[e]] += w->bvals[e] * xj;
+                gq[b->rowidx[e]] += bvals[e] * xj;
         }
     }
     for (q = 0; q < mc->nrhs; q++) {
-        const double *g = w->g + q * bg->m;
+        const double *gq = g + q * bg->m;
 
         s = mc->col_slot[q];
         for (j = 0; j < bg->m; j++)
-            if (g[j] != 0)
+            if (gq[j] != 0)
                 for (c = 0; c < k; c++)
-                    h[c * GLCA_NSTAGES + s] += bg->cf[j * k + c] * g[j];
+                    h[c * GLCA_NSTAGES + s] += bg->cf[j * k + c] * gq[j];
     }
     for (l = 0; l < nl; l++)
         if (lines[l].kind == GLCA_LINE_EMISSION)
             for (c = 0; c < k; c++)
                 h[c * GLCA_NSTAGES + mc->slot[lines[l].stage]] +=
-                    w->amount[l] * bg->cf[(size_t)lines[l].index * k + c];
+                    amount[l] * bg->cf[(size_t)lines[l].index * k + c];
+}
+
+/* Iteration i: draw, solve, characterize; impacts into h (k × GLCA_NSTAGES). */
+static int draw(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i, double *h)
+{
+    int rc;
+
+    glca_engine__mc_draw_values(w, mc, i, w->amount, w->avals, w->bvals, w->f);
+    if (mc->nbg && mc->nrhs && (rc = glca_engine__mc_solve(w, mc)) < 0)
+        return rc;
+    glca_engine__mc_characterize(mc, w->amount, w->x, w->bvals, w->g, h);
     return 0;
 }
 
-/* Iteration 0 into a scratch result: what the AUTO choice times (montecarlo_solve.c). */
-static int trial_draw(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+/* Draws 0 .. count - 1 into out, or a scratch result if NULL: what AUTO counts or times. */
+static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t count,
+                       double *out)
 {
-    double *h = glca_mallocarray(mc->k * GLCA_NSTAGES + 1, sizeof *h);
-    int rc;
+    const size_t stride = mc->k * GLCA_NSTAGES;
+    double *h = out ? out : glca_mallocarray(stride * count + 1, sizeof *h);
+    size_t i;
+    int rc = 0;
 
     if (!h)
         return glca_error_oom(&w->err);
-    rc = draw(w, mc, 0, h);
-    glca_free(h);
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK && mc->nbg)
+        rc = glca_engine__mc_block(w, mc, 0, count, h);
+    else
+        for (i = 0; i < count && rc == 0; i++)
+            rc = draw(w, mc, i, h + i * stride);
+    if (!out)
+        glca_free(h);
     return rc;
 }
 
 static int run_draws(glca_montecarlo *mc, glca_error *err)
 {
     const size_t iters = mc->opts.iterations, stride = mc->k * GLCA_NSTAGES;
+    /* GMRES_BLOCK: a thread takes whole blocks of draws; otherwise draw by draw */
+    const bool blocks = mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK && mc->nbg;
+    const size_t width = blocks ? mc->width : 1;
+    const size_t nblocks = (iters - mc->ready + width - 1) / width; /* AUTO made mc->ready */
     int nthreads = mc->opts.threads > 0 ? mc->opts.threads : omp_get_max_threads();
     glca_engine__mc_worker *workers;
     int failed = 0, t, rc = 0, best = -1;
@@ -324,14 +353,20 @@ static int run_draws(glca_montecarlo *mc, glca_error *err)
             failed = 1;
         }
 #pragma omp barrier
-#pragma omp for schedule(dynamic, 8)
-        for (i = 0; i < (long)iters; i++) {
+#pragma omp for schedule(dynamic, blocks ? 1 : 8)
+        for (i = 0; i < (long)nblocks; i++) {
+            const size_t first = mc->ready + (size_t)i * width;
+
 #pragma omp atomic read
             stop = failed;
             if (stop)
                 continue;
-            if ((w->rc = draw(w, mc, (size_t)i, mc->impacts + (size_t)i * stride)) < 0) {
-                w->failed_at = (size_t)i;
+            w->rc = blocks ? glca_engine__mc_block(w, mc, first,
+                                                   iters - first < width ? iters - first : width,
+                                                   mc->impacts + first * stride)
+                           : draw(w, mc, first, mc->impacts + first * stride);
+            if (w->rc < 0) {
+                w->failed_at = first;
 #pragma omp atomic write
                 failed = 1;
             }
@@ -385,14 +420,14 @@ int glca_montecarlo_run(glca_montecarlo **out, const glca_background *bg, const 
     }
     if ((rc = setup(mc, err)) < 0)
         goto cleanup;
-    if ((rc = glca_engine__mc_prepare(mc, trial_draw, err)) < 0)
-        goto cleanup;
-    mc->stats.solver = mc->opts.solver;
     if (!(mc->impacts = glca_calloc(mc->opts.iterations * mc->k * GLCA_NSTAGES + 1,
                                     sizeof *mc->impacts))) {
         rc = glca_error_oom(err);
         goto cleanup;
     }
+    if ((rc = glca_engine__mc_prepare(mc, trial_draws, err)) < 0)
+        goto cleanup;
+    mc->stats.solver = mc->opts.solver;
     if ((rc = run_draws(mc, err)) < 0)
         goto cleanup;
     *out = mc;

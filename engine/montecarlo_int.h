@@ -1,6 +1,7 @@
 /*
- * Monte Carlo internals shared by montecarlo.c (parameters, draws, threads, summaries) and
- * montecarlo_solve.c (the ways to solve a perturbed A and the AUTO choice between them).
+ * Monte Carlo internals shared by montecarlo.c (parameters, draws, threads, summaries),
+ * montecarlo_solve.c (the ways to solve a perturbed A), montecarlo_auto.c (the AUTO choice
+ * between them) and montecarlo_block.c (GMRES_BLOCK: a block of draws solved in lockstep).
  */
 #ifndef GLCA_ENGINE_MONTECARLO_INT_H
 #define GLCA_ENGINE_MONTECARLO_INT_H
@@ -9,6 +10,7 @@
 
 #include "background_int.h"
 #include "krylov.h"
+#include "krylov_draws.h"
 #include "product_int.h"
 #include "rng.h"
 
@@ -27,13 +29,16 @@ struct glca_montecarlo {
     double *line_factor; /* nlines: reference units per unit as written */
     glca_engine__sampler *sampler;  /* the nbg background parameters, ready to draw */
     glca_engine__solver *nominal;   /* the background's factorization (borrowed), or NULL */
-    glca_engine__ilu *ilu;          /* GMRES_ILU: ILU(0) of the nominal A */
-    glca_engine__csc *at;           /* GMRES_ILU: A^T (A by rows) and where its entries are */
+    glca_engine__ilu *ilu;          /* GMRES_ILU, GMRES_BLOCK: ILU(0) of the nominal A */
+    glca_engine__csc *at;           /* GMRES_ILU, GMRES_BLOCK: A^T (A by rows) and where its
+                                       entries are */
     size_t *at_perm;                /* in A: entry e of at is entry at_perm[e] of A */
     int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
     int col_slot[GLCA_NSTAGES];  /* the stage whose impacts right-hand side q gives */
     int slot[GLCA_NSTAGES];      /* where a line of stage s goes: s, or 0 without stages */
     size_t nrhs;
+    size_t width; /* GMRES_BLOCK: draws per block */
+    size_t ready; /* draws 0 .. ready - 1 are in impacts already (made while AUTO timed) */
     glca_mc_stats stats;
 };
 
@@ -45,6 +50,15 @@ typedef struct glca_engine__mc_worker {
     double *atvals;              /* GMRES_ILU: the perturbed values in A^T's order */
     double *avals, *bvals, *amount, *x, *f, *r, *t, *g, *xs, *fs;
     uint32_t *words; /* the sampler's workspace */
+    /* GMRES_BLOCK: vectors of the block interleaved, entry i of draw d at [i * width + d] */
+    glca_engine__gmres_draws *draws;
+    double *ivals;      /* A's perturbed values by rows (A^T's order): nnz × width */
+    double *ib, *ix, *iw; /* n × width: right-hand sides, solutions, goal weights of one column */
+    double *dvals;      /* each draw's perturbed B: width × nnz(B) */
+    double *damount;    /* each draw's line amounts: width × (nlines + 1) */
+    double *df, *dx;    /* each draw's right-hand sides and solutions: width × n × nrhs */
+    size_t *iters;      /* width */
+    bool *converged;    /* 2 × width: of one column's solve, then whether any failed */
     size_t refine_steps, fallbacks;
     int rc;
     size_t failed_at;
@@ -58,6 +72,17 @@ typedef struct glca_engine__mc_worker {
 void glca_engine__mc_parameter_words(const glca_montecarlo *mc, size_t j, uint32_t *words,
                                      double *out);
 
+/**
+ * Draw iteration i's values: line amounts into `amount` (nlines); with background parameters
+ * the perturbed A and B into avals and bvals and the right-hand sides into f (n × nrhs).
+ */
+void glca_engine__mc_draw_values(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i,
+                                 double *amount, double *avals, double *bvals, double *f);
+
+/** Impacts (k × GLCA_NSTAGES into h) of a draw's amounts, solutions x and B; g is m × nrhs. */
+void glca_engine__mc_characterize(const glca_montecarlo *mc, const double *amount,
+                                  const double *x, const double *bvals, double *g, double *h);
+
 /** The worker's solver objects and buffers for the run's solver (mc->opts.solver). */
 int glca_engine__mc_worker_init(glca_engine__mc_worker *w, const glca_montecarlo *mc);
 void glca_engine__mc_worker_free(glca_engine__mc_worker *w);
@@ -65,12 +90,37 @@ void glca_engine__mc_worker_free(glca_engine__mc_worker *w);
 /** Solve the perturbed A (w->avals) X = F (w->f, nrhs columns) into w->x. */
 int glca_engine__mc_solve(glca_engine__mc_worker *w, const glca_montecarlo *mc);
 
+/** Solve the perturbed A (w->avals) X = F (w->f) into w->x with a pivot order of its own. */
+int glca_engine__mc_solve_from_scratch(glca_engine__mc_worker *w, const glca_montecarlo *mc);
+
+/** GMRES_ILU's goal weights of right-hand side f into out (n); tc is a workspace of k. */
+void glca_engine__mc_goal_weights(const glca_montecarlo *mc, const double *f, double *tc,
+                                  double *out);
+
+/** GMRES_BLOCK's buffers of the worker (after glca_engine__mc_worker_init's common ones). */
+int glca_engine__mc_block_init(glca_engine__mc_worker *w, const glca_montecarlo *mc);
+void glca_engine__mc_block_free(glca_engine__mc_worker *w);
+
 /**
- * Resolve GLCA_MC_SOLVER_AUTO and prepare what the chosen solver shares between threads
- * (mc->nominal, mc->ilu).  `trial` runs draw i into a scratch result with a given worker.
+ * Draws first .. first + count - 1 (count <= mc->width) as one block: drawn, solved in
+ * lockstep, characterized into impacts (count × k × GLCA_NSTAGES).  A draw that does not
+ * converge is solved from scratch; no draw's result depends on the others in its block.
+ */
+int glca_engine__mc_block(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t first,
+                          size_t count, double *impacts);
+
+/** What mc->opts.solver shares between threads (mc->nominal, or mc->at and mc->ilu). */
+int glca_engine__mc_shared_parts(glca_montecarlo *mc, glca_error *err);
+
+/**
+ * Resolve GLCA_MC_SOLVER_AUTO (montecarlo_auto.c) and prepare what the chosen solver shares
+ * between threads (mc->nominal, mc->ilu).  `trial` runs draws 0 .. count - 1 (count <=
+ * mc->width) with a given worker into out (count × k × GLCA_NSTAGES), or a scratch result if
+ * out is NULL; draws it leaves in mc->impacts are counted in mc->ready and mc->stats.
  */
 int glca_engine__mc_prepare(glca_montecarlo *mc,
-                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *),
+                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *,
+                                         size_t, double *),
                             glca_error *err);
 
 #endif

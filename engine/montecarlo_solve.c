@@ -20,21 +20,19 @@
  *              backgrounds; it stops on a goal-oriented estimate instead (goal_weights): the
  *              error of the totals, which are what a draw keeps, through the nominal Lambda.
  *
- * Not converged within the iteration cap: the iteration is refactorized (GMRES) or factorized
- * from scratch (GMRES_ILU), so every draw meets the same backward-error bound as REFACTOR.
+ *   GMRES_BLOCK GMRES_ILU on blocks of draws in lockstep (montecarlo_block.c): one pass over
+ *              A's indexes and the ILU serves the whole block, each draw with its own values,
+ *              weights, stop and fallback, and each draw's arithmetic that of GMRES_ILU, so its
+ *              results are bitwise GMRES_ILU's for any block width.
  *
- * AUTO is chosen per run on the actual matrix.  When the background's cost model found the LU
- * too expensive to make (its Lambda is iterative and no factorization exists), only GMRES_ILU
- * avoids paying for it.  Otherwise the LU exists and the candidates are the three that use it:
- * GMRES and REFINE each solve iteration 0 once, and the iterations they needed are priced in
- * flops against one refactorization (KLU's flop count of the nominal factorization) plus a
- * solve; the cheapest is used for the run.  Counting instead of timing keeps the choice, and so
- * the draws, the same from run to run and for any thread count.  GMRES_ILU is not a candidate
- * next to an LU, which is the better preconditioner where it can be made (easy background:
- * klu_refactor 82 draws/s, GMRES_ILU 38/s in bench_montecarlo).  Figures: bench/README.md.
+ * Not converged within the iteration cap: the iteration is refactorized (GMRES) or factorized
+ * from scratch (GMRES_ILU, GMRES_BLOCK), so every draw meets the same bound as REFACTOR.
+ *
+ * AUTO, the choice between them, is montecarlo_auto.c.
  */
 #include "montecarlo_int.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -53,6 +51,7 @@
 
 void glca_engine__mc_worker_free(glca_engine__mc_worker *w)
 {
+    glca_engine__mc_block_free(w);
     glca_engine__solver_free(w->solver);
     glca_engine__solver_free(w->spare);
     glca_engine__gmres_free(w->gmres);
@@ -98,6 +97,8 @@ int glca_engine__mc_worker_init(glca_engine__mc_worker *w, const glca_montecarlo
     if ((mc->opts.solver == GLCA_MC_SOLVER_GMRES || mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU) &&
         glca_engine__gmres_new(&w->gmres, bg->n, GMRES_RESTART, &w->err) < 0)
         return w->err.code ? (int)w->err.code : GLCA_ENOMEM;
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK)
+        return glca_engine__mc_block_init(w, mc);
     if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU)
         return (w->tc = glca_calloc(mc->k + 1, sizeof *w->tc)) &&
                        (w->atvals = glca_mallocarray(bg->a->nnz + 1, sizeof *w->atvals))
@@ -154,8 +155,7 @@ static double backward_error(const glca_engine__csc *a, const double *avals, con
     return worst;
 }
 
-/* Solve the perturbed A x = f from scratch: a pivot order of its own. */
-static int solve_from_scratch(glca_engine__mc_worker *w, const glca_montecarlo *mc)
+int glca_engine__mc_solve_from_scratch(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 {
     glca_engine__csc view = *mc->bg->a;
     glca_engine__solver *s = NULL;
@@ -186,7 +186,7 @@ static int solve_refactor(glca_engine__mc_worker *w, glca_engine__solver *s,
     if (rc == GLCA_ESINGULAR ||
         (rc == 0 && !(backward_error(a, w->avals, w->x, w->f, mc->nrhs, w->xs, w->fs, w->r,
                                      w->t) <= MAX_BACKWARD_ERROR)))
-        return solve_from_scratch(w, mc);
+        return glca_engine__mc_solve_from_scratch(w, mc);
     return rc;
 }
 
@@ -351,7 +351,8 @@ static int precond(void *payload, double *x, glca_error *err)
  * category's relative error to first order.  The nominal Lambda stands in for the perturbed
  * one, hence GOAL_TOL well below 1e-9.  `tc` is a workspace of k.
  */
-static void goal_weights(const glca_montecarlo *mc, const double *f, double *tc, double *w)
+void glca_engine__mc_goal_weights(const glca_montecarlo *mc, const double *f, double *tc,
+                                  double *w)
 {
     const glca_background *bg = mc->bg;
     const size_t n = bg->n, k = bg->k;
@@ -405,7 +406,7 @@ static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
             rc = glca_engine__gmres_solve(w->gmres, &ops, f, x, GMRES_TOL, GMRES_MAX_ITER, &used,
                                           NULL, &w->err);
         } else {
-            goal_weights(mc, f, w->tc, w->t);
+            glca_engine__mc_goal_weights(mc, f, w->tc, w->t);
             rc = glca_engine__gmres_solve_weighted(w->gmres, &ops, f, x, w->t, GOAL_TOL,
                                                    GMRES_MAX_ITER, &used, NULL, &w->err);
         }
@@ -419,7 +420,7 @@ static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
         return 0;
     w->fallbacks++;
     if (!mc->nominal)
-        return solve_from_scratch(w, mc);
+        return glca_engine__mc_solve_from_scratch(w, mc);
     if (!w->spare && (rc = glca_engine__solver_clone(&w->spare, mc->nominal, &w->err)) < 0)
         return rc;
     return solve_refactor(w, w->spare, mc);
@@ -427,6 +428,7 @@ static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 
 int glca_engine__mc_solve(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 {
+    assert(mc->opts.solver != GLCA_MC_SOLVER_GMRES_BLOCK); /* montecarlo_block.c */
     switch (mc->opts.solver) {
     case GLCA_MC_SOLVER_REFINE:
         return solve_refine(w, mc);
@@ -438,22 +440,13 @@ int glca_engine__mc_solve(glca_engine__mc_worker *w, const glca_montecarlo *mc)
     }
 }
 
-/* ---------------------------------------------------------------- AUTO */
-
-static bool factorized(const glca_background *bg)
-{
-    glca_bg_stats st;
-
-    glca_background_stats(bg, &st);
-    return st.fill > 0 || st.solver == GLCA_BG_SOLVER_DIRECT;
-}
-
 /* What the solver shares between threads: the nominal factorization, ILU(0). */
-static int shared_parts(glca_montecarlo *mc, glca_error *err)
+int glca_engine__mc_shared_parts(glca_montecarlo *mc, glca_error *err)
 {
     int rc;
 
-    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU) {
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU ||
+        mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK) {
         if (!mc->at && (rc = transpose(mc->bg->a, &mc->at, &mc->at_perm, err)) < 0)
             return rc;
         if (!mc->ilu && (rc = glca_engine__ilu_new(&mc->ilu, mc->at, err)) < 0)
@@ -462,57 +455,5 @@ static int shared_parts(glca_montecarlo *mc, glca_error *err)
     }
     if (!mc->nominal)
         return glca_engine__background_solver(mc->bg, &mc->nominal, err);
-    return 0;
-}
-
-int glca_engine__mc_prepare(glca_montecarlo *mc,
-                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *),
-                            glca_error *err)
-{
-    static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE};
-    const double n = (double)mc->bg->n, nnz = (double)mc->bg->a->nnz;
-    double fill, solve, best_cost;
-    glca_mc_solver best = GLCA_MC_SOLVER_REFACTOR;
-    size_t c;
-    int rc;
-
-    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && (mc->nbg == 0 || mc->nrhs == 0))
-        mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
-    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && !factorized(mc->bg))
-        mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
-    if (mc->opts.solver != GLCA_MC_SOLVER_AUTO)
-        return mc->nbg ? shared_parts(mc, err) : 0;
-    mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
-    if ((rc = shared_parts(mc, err)) < 0)
-        return rc;
-    /* flops per draw: a refactorization and one solve against the iterations the others
-       needed on iteration 0 (counted, not timed, so the choice is the same run after run) */
-    fill = (double)glca_engine__solver_fill(mc->nominal);
-    solve = 2 * fill + 2 * nnz;
-    best_cost = glca_engine__solver_flops(mc->nominal) + solve;
-    for (c = 0; c < sizeof candidates / sizeof candidates[0]; c++) {
-        glca_engine__mc_worker w;
-        double steps, cost;
-
-        mc->opts.solver = candidates[c];
-        rc = glca_engine__mc_worker_init(&w, mc);
-        if (rc == 0)
-            rc = trial(&w, mc);
-        if (rc < 0 && err)
-            *err = w.err;
-        steps = (double)w.refine_steps;
-        cost = w.fallbacks ? INFINITY
-                           : candidates[c] == GLCA_MC_SOLVER_GMRES
-                                 ? (steps + 1) * (solve + 2 * n * (steps + 2))
-                                 : (steps + 1) * solve;
-        glca_engine__mc_worker_free(&w);
-        if (rc < 0)
-            return rc;
-        if (cost < best_cost) {
-            best_cost = cost;
-            best = candidates[c];
-        }
-    }
-    mc->opts.solver = best;
     return 0;
 }

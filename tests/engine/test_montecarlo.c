@@ -285,6 +285,11 @@ Test(engine_montecarlo, gmres_ilu_matches_closed_form_every_draw, .timeout = 30)
     check_closed_form(GLCA_MC_SOLVER_GMRES_ILU);
 }
 
+Test(engine_montecarlo, gmres_block_matches_closed_form_every_draw, .timeout = 30)
+{
+    check_closed_form(GLCA_MC_SOLVER_GMRES_BLOCK);
+}
+
 Test(engine_montecarlo, auto_matches_closed_form_every_draw, .timeout = 30)
 {
     check_closed_form(GLCA_MC_SOLVER_AUTO);

@@ -578,7 +578,9 @@ typedef enum glca_mc_solver {
     GLCA_MC_SOLVER_REFACTOR,  /* klu_refactor with the nominal symbolic analysis and pivots */
     GLCA_MC_SOLVER_REFINE,    /* iterative refinement preconditioned by the nominal LU */
     GLCA_MC_SOLVER_GMRES,     /* GMRES preconditioned by the nominal LU */
-    GLCA_MC_SOLVER_GMRES_ILU  /* GMRES preconditioned by ILU(0) of the nominal A: no LU */
+    GLCA_MC_SOLVER_GMRES_ILU, /* GMRES preconditioned by ILU(0) of the nominal A: no LU */
+    GLCA_MC_SOLVER_GMRES_BLOCK /* GMRES_ILU on a block of draws in lockstep (one pass over A's
+                                  indexes and the ILU serves the block) */
 } glca_mc_solver;
 
 typedef struct glca_montecarlo_options {
@@ -593,10 +595,12 @@ typedef struct glca_montecarlo_options {
     int refine_max;        /* steps before falling back to refactoring */
     bool stages;           /* impacts by stage (a solve per stage); false: totals only, one
                               solve, each iteration's total in the raw-materials slot */
+    size_t block;          /* GMRES_BLOCK: draws per block (0 = 8); the results do not depend
+                              on it */
 } glca_montecarlo_options;
 
 #define GLCA_MONTECARLO_OPTIONS_INIT                                                           \
-    {1, 1000, 1, 0, true, true, GLCA_MC_SOLVER_AUTO, 1e-13, 40, true}
+    {1, 1000, 1, 0, true, true, GLCA_MC_SOLVER_AUTO, 1e-13, 40, true, 0}
 
 /** The results of a run; it borrows the background and the product, which must outlive it. */
 typedef struct glca_montecarlo glca_montecarlo;

@@ -1,0 +1,162 @@
+/*
+ * The AUTO choice of how Monte Carlo solves a perturbed A (montecarlo_solve.c has the ways).
+ *
+ * AUTO is chosen per run on the actual matrix.  When the background's cost model found the LU
+ * too expensive to make (its Lambda is iterative and no factorization exists), only the ILU
+ * routes avoid paying for it: GMRES_ILU and GMRES_BLOCK, whose draws are bitwise the same, are
+ * timed on the first block of draws and the faster is used (time_ilu_routes).  Otherwise
+ * the LU exists: GMRES, REFINE and GMRES_BLOCK each solve iteration 0 once, and the iterations
+ * they needed are priced in flops against one refactorization (KLU's flop count of the nominal
+ * factorization) plus a solve; the cheapest is used for the run.  Counting instead of timing
+ * keeps the choice, and so the draws, the same from run to run and for any thread count.  On
+ * the easy background the refactorization is chosen and wins by far (bench_montecarlo: 2-3x
+ * the block route's rate); where a factorization fills in, its flop count prices it out.
+ * Figures: bench/README.md.
+ */
+#include "montecarlo_int.h"
+
+#include <math.h>
+
+#include <omp.h>
+
+static bool factorized(const glca_background *bg)
+{
+    glca_bg_stats st;
+
+    glca_background_stats(bg, &st);
+    return st.fill > 0 || st.solver == GLCA_BG_SOLVER_DIRECT;
+}
+
+/*
+ * GMRES_ILU or GMRES_BLOCK, whichever solves the first block of draws faster (one thread, the
+ * same draws).  A draw's arithmetic is the same in both (krylov_draws.c), so the timing picks
+ * a speed and never the results, and the second trial's draws are kept for the run.  The block wins
+ * where the passes over A and the ILU are bound by memory traffic; on the shared 2-core build
+ * machine the one-draw solve often won.
+ */
+static int time_ilu_routes(glca_montecarlo *mc,
+                           int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
+                                        double *),
+                           glca_error *err)
+{
+    static const glca_mc_solver routes[] = {GLCA_MC_SOLVER_GMRES_BLOCK, GLCA_MC_SOLVER_GMRES_ILU};
+    double seconds[2];
+    size_t r;
+    int rc;
+
+    for (r = 0; r < 2; r++) {
+        glca_engine__mc_worker w;
+        double t0;
+
+        mc->opts.solver = routes[r];
+        rc = glca_engine__mc_worker_init(&w, mc);
+        t0 = omp_get_wtime();
+        if (rc == 0)
+            rc = trial(&w, mc, mc->width, r == 1 ? mc->impacts : NULL);
+        seconds[r] = omp_get_wtime() - t0;
+        if (rc == 0 && r == 1) {
+            /* bitwise the draws either route makes: the run need not make them again */
+            mc->ready = mc->width;
+            mc->stats.refine_steps += w.refine_steps;
+            mc->stats.fallbacks += w.fallbacks;
+        }
+        if (rc < 0 && err)
+            *err = w.err;
+        glca_engine__mc_worker_free(&w);
+        if (rc < 0)
+            return rc;
+    }
+    mc->opts.solver = seconds[0] < seconds[1] ? routes[0] : routes[1];
+    return 0;
+}
+
+int glca_engine__mc_prepare(glca_montecarlo *mc,
+                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
+                                         double *),
+                            glca_error *err)
+{
+    static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE,
+                                                GLCA_MC_SOLVER_GMRES_BLOCK};
+    const double n = (double)mc->bg->n, nnz = (double)mc->bg->a->nnz;
+    double fill, solve, best_cost;
+    glca_mc_solver best = GLCA_MC_SOLVER_REFACTOR;
+    size_t c;
+    int rc;
+
+    /* more than 64 draws a block would only grow the workspace: A's pass is shared by 8 */
+    mc->width = mc->opts.block ? mc->opts.block : GLCA_ENGINE__MULTI_WIDTH;
+    if (mc->width > 64)
+        mc->width = 64;
+    if (mc->width > mc->opts.iterations)
+        mc->width = mc->opts.iterations;
+    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && (mc->nbg == 0 || mc->nrhs == 0))
+        mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
+    if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && !factorized(mc->bg)) {
+        mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
+        if ((rc = glca_engine__mc_shared_parts(mc, err)) < 0)
+            return rc;
+        /* timing two blocks on one thread cost 8 % of a 240-draw run on 2 threads before the
+           second block's draws were kept: only where one block is a small part of the run */
+        return mc->width > 1 && mc->opts.iterations >= 32 * mc->width
+                   ? time_ilu_routes(mc, trial, err)
+                   : 0;
+    }
+    if (mc->opts.solver != GLCA_MC_SOLVER_AUTO)
+        return mc->nbg ? glca_engine__mc_shared_parts(mc, err) : 0;
+    mc->opts.solver = GLCA_MC_SOLVER_REFACTOR;
+    if ((rc = glca_engine__mc_shared_parts(mc, err)) < 0)
+        return rc;
+    /* flops per draw: a refactorization and one solve against the iterations the others
+       needed on iteration 0 (counted, not timed, so the choice is the same run after run) */
+    fill = (double)glca_engine__solver_fill(mc->nominal);
+    solve = 2 * fill + 2 * nnz;
+    best_cost = glca_engine__solver_flops(mc->nominal) + solve;
+    for (c = 0; c < sizeof candidates / sizeof candidates[0]; c++) {
+        glca_engine__mc_worker w;
+        double steps, cost;
+
+        mc->opts.solver = candidates[c];
+        if (candidates[c] == GLCA_MC_SOLVER_GMRES_BLOCK) {
+            glca_error ilu_err = GLCA_ERROR_INIT;
+
+            /* an ILU(0) with a zero pivot only rules the block route out */
+            if ((rc = glca_engine__mc_shared_parts(mc, &ilu_err)) == GLCA_ESINGULAR)
+                continue;
+            if (rc < 0) {
+                if (err)
+                    *err = ilu_err;
+                return rc;
+            }
+        }
+        rc = glca_engine__mc_worker_init(&w, mc);
+        if (rc == 0)
+            rc = trial(&w, mc, 1, NULL);
+        if (rc < 0 && err)
+            *err = w.err;
+        steps = (double)w.refine_steps;
+        /* an iteration of the block route: A x and the ILU(0) solves, 2 nnz each, and the
+           Arnoldi process; its sharing of A's indexes between draws is not counted */
+        cost = w.fallbacks                             ? INFINITY
+               : candidates[c] == GLCA_MC_SOLVER_GMRES ? (steps + 1) * (solve + 2 * n * (steps + 2))
+               : candidates[c] == GLCA_MC_SOLVER_GMRES_BLOCK
+                   ? (steps + 1) * (4 * nnz + 2 * n * (steps + 2))
+                   : (steps + 1) * solve;
+        glca_engine__mc_worker_free(&w);
+        if (rc < 0)
+            return rc;
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = candidates[c];
+        }
+    }
+    mc->opts.solver = best;
+    if (best != GLCA_MC_SOLVER_GMRES_BLOCK) { /* made for the trial only */
+        glca_engine__ilu_free(mc->ilu);
+        glca_engine__csc_free(mc->at);
+        glca_free(mc->at_perm);
+        mc->ilu = NULL;
+        mc->at = NULL;
+        mc->at_perm = NULL;
+    }
+    return 0;
+}
