@@ -5,15 +5,15 @@
  *
  * Layout (after Lambda): how Lambda was solved (u64 solver, estimated fill, largest block,
  * iterations; f64 seconds_factor, seconds_lambda), the KLU options (u64 use_btf, f64 pivot_tol),
- * u64 1 if GMRES' ILU(0) was kept; A and B as CSC (u64 nrows, ncols, nnz; ncols + 1 column
+ * u64 1 if GMRES' ILU was kept; A and B as CSC (u64 nrows, ncols, nnz; ncols + 1 column
  * pointers, nnz row indexes, nnz values); u64 count of uncertain exchanges, each u64 in_a,
  * entry, distribution; f64 amount, scale, a, b.
  *
- * The factorization and the ILU(0) are not stored: they are large (the LU fill of a database
+ * The factorization and the ILU are not stored: they are large (the LU fill of a database
  * with a giant loop is tens of millions of entries) and cheap to remake relative to that.  The
  * solver is loaded as glca_engine__background_prepare loads it and factorized on first need as
- * there; the ILU(0) is remade from the same A by the same code.  Both are deterministic, so
- * every solve gives bitwise what the original background gave.
+ * there; the ILU is remade from the same A by the same code (glca_engine__background_ilu).
+ * Both are deterministic, so every solve gives bitwise what the original background gave.
  *
  * Reading checks every count against the bytes left, every column pointer for order, every row
  * index for range and strict order within its column (KLU and the ILU rely on both), and every
@@ -188,8 +188,9 @@ int glca_engine__blob_get_solve(glca_engine__blob_reader *r, glca_background *bg
         return rc;
     if ((rc = glca_engine__solver_load(&bg->solver, bg->a, &so, err)) < 0)
         return rc;
-    /* the original kept an ILU(0) of this A, so it exists: a failure means a damaged A */
-    if (ilu && bg->n && (rc = glca_engine__ilu_new(&bg->ilu, bg->a, err)) < 0)
+    /* the original kept an ILU of this A, made the same way, so it exists: a failure means a
+     * damaged A */
+    if (ilu && bg->n && (rc = glca_engine__background_ilu(bg, &bg->ilu, err)) <= 0)
         return rc == GLCA_ENOMEM ? rc : glca_engine__blob_malformed(err);
     return 0;
 }

@@ -52,7 +52,7 @@ struct glca_background {
     size_t nuncertain;
     int mass_dimension; /* of the unit table, for BOM materials; -1 if kg is unknown */
     glca_bg_stats stats;
-    glca_engine__ilu *ilu; /* ILU(0) of A^T kept from an iterative Lambda, or NULL */
+    glca_engine__ilu *ilu; /* ILU of A^T kept from an iterative Lambda, or NULL */
 };
 
 /**
@@ -63,7 +63,14 @@ int glca_engine__background_prepare(glca_background *bg, const glca_background_o
                                     glca_error *err);
 
 /**
- * x := A^-1 x.  After an iterative Lambda, GMRES preconditioned by the kept ILU(0) with the
+ * The iterative route's preconditioner of A^T (ILU(1) with dropping, else ILU(0)): 1 made,
+ * 0 when no incomplete factorization exists (a zero pivot), < 0 on failure.
+ */
+int glca_engine__background_ilu(const glca_background *bg, glca_engine__ilu **out,
+                                glca_error *err);
+
+/**
+ * x := A^-1 x.  After an iterative Lambda, GMRES preconditioned by the kept ILU with the
  * componentwise backward error checked, so a single solve does not pay for the LU; otherwise
  * (or if GMRES does not converge) the factorization.  Not concurrently (see solver.h).
  */

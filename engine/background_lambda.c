@@ -241,9 +241,11 @@ static int lambda_block(glca_background *bg, const glca_engine__krylov_multi_ops
 /*
  * ILU(ILU_LEVEL) with dropping into *out, or ILU(0) where that fails (a tiny pivot, too much
  * fill): 1 with a factorization, 0 when neither exists (the direct route names the cause), or
- * < 0 on failure.
+ * < 0 on failure.  A cached background rebuilds its ILU here too, so that its single solves
+ * are bitwise those of the background it was saved from.
  */
-static int precondition(const glca_background *bg, glca_engine__ilu **out, glca_error *err)
+int glca_engine__background_ilu(const glca_background *bg, glca_engine__ilu **out,
+                                glca_error *err)
 {
     glca_engine__ilu_options opts = GLCA_ENGINE__ILU_OPTIONS_INIT;
     glca_error ignored = GLCA_ERROR_INIT;
@@ -274,7 +276,7 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
     size_t iterations = 0;
     int ok = 1, oom = 0, rc;
 
-    if ((rc = precondition(bg, &ilu, err)) <= 0)
+    if ((rc = glca_engine__background_ilu(bg, &ilu, err)) <= 0)
         return rc;
     bg->stats.seconds_factor += omp_get_wtime() - t0;
     t0 = omp_get_wtime();

@@ -144,7 +144,7 @@ Test(inventories_background_cache, hit_gives_hand_worked_contributions_bitwise, 
     glca_background_free(hit);
     glca_background_free(miss);
     glca_background_free(plain);
-    /* GMRES with the kept ILU(0): another key, and the ILU is remade on a hit */
+    /* GMRES with the kept ILU: another key, and the ILU is remade on a hit */
     miss = load(dir, loop_inv, &gmres, false, false);
     hit = load(dir, loop_inv, &gmres, true, false);
     plain = load_plain(loop_inv, &gmres);
@@ -154,6 +154,82 @@ Test(inventories_background_cache, hit_gives_hand_worked_contributions_bitwise, 
     check_contributions(hit, plain);
     glca_background_free(hit);
     glca_background_free(miss);
+    glca_background_free(plain);
+    remove_dir(dir);
+}
+
+/*
+ * A loop of `n` processes in one strongly connected component (a ring, plus two more suppliers
+ * each), with inputs of 0.1-0.3 per unit so that A is diagonally dominant, hence nonsingular,
+ * and an ILU(1) of it keeps fill that an ILU(0) has not: on it a background whose ILU were
+ * remade differently on a hit would solve differently in the last bits.
+ */
+static void write_ring(const char *path, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    unsigned long long state = 42;
+    size_t i, j;
+
+    cr_assert_not_null(f);
+    fprintf(f, "<inventory xmlns=\"urn:greenlca:inventory:1\" id=\"ring\" version=\"1\">\n"
+               "<flow id=\"co2-fossil\" kind=\"elementary\" compartment=\"air\" unit=\"kg\"/>\n");
+    for (i = 0; i < n; i++)
+        fprintf(f, "<flow id=\"g%zu\" kind=\"product\" unit=\"kg\"/>\n", i);
+    for (i = 0; i < n; i++) {
+        fprintf(f, "<process id=\"p%zu\" product=\"g%zu\" amount=\"1\" unit=\"kg\">\n", i, i);
+        for (j = 0; j < 3; j++) {
+            size_t from = j == 0 ? (i + 1) % n : (size_t)((state >> 33) % n);
+
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            if (from == i)
+                from = (i + 2) % n;
+            fprintf(f, "<input flow=\"g%zu\" amount=\"%.3f\" provider=\"p%zu\"/>\n", from,
+                    0.1 + 0.2 * (double)((state >> 40) % 1000) / 1000.0, from);
+        }
+        fprintf(f, "<output flow=\"co2-fossil\" amount=\"%zu\"/>\n</process>\n", 1 + i % 7);
+    }
+    fprintf(f, "</inventory>\n");
+    fclose(f);
+}
+
+Test(inventories_background_cache, hit_remakes_the_kept_ilu_as_the_miss_made_it, .timeout = 60)
+{
+    glca_background_options gmres = GLCA_BACKGROUND_OPTIONS_INIT;
+    char *dir = temp_dir(), inv_path[300], prod_path[300];
+    const char *inv[1] = {inv_path};
+    glca_background *hit, *plain;
+    glca_product *p, *q;
+    glca_contributions *c, *d;
+    glca_error e = GLCA_ERROR_INIT;
+    FILE *f;
+
+    snprintf(inv_path, sizeof inv_path, "%s/ring.inventory.xml", dir);
+    snprintf(prod_path, sizeof prod_path, "%s/ring.product.xml", dir);
+    write_ring(inv_path, 300);
+    cr_assert_not_null(f = fopen(prod_path, "w"));
+    fprintf(f, "<product xmlns=\"urn:greenlca:product:1\" id=\"r\" name=\"r\" category=\"x\" "
+               "functional-unit=\"1 kg\"><production><input process=\"p0\" amount=\"1\" "
+               "unit=\"kg\"/></production></product>\n");
+    fclose(f);
+    gmres.solver = GLCA_BG_SOLVER_ITERATIVE;
+    glca_background_free(load(dir, (const char *const *)inv, &gmres, false, false));
+    hit = load(dir, (const char *const *)inv, &gmres, true, false);
+    plain = load_plain((const char *const *)inv, &gmres);
+    cr_assert_eq(glca_read_product(&p, prod_path, NULL, NULL, NULL, &e), 0, "%s", e.message);
+    cr_assert_eq(glca_read_product(&q, prod_path, NULL, NULL, NULL, &e), 0, "%s", e.message);
+    cr_assert_eq(glca_product_bind(p, hit, NULL, NULL, &e), 0, "%s", e.message);
+    cr_assert_eq(glca_product_bind(q, plain, NULL, NULL, &e), 0, "%s", e.message);
+    cr_assert_eq(glca_contributions_compute(&c, hit, p, &e), 0, "%s", e.message);
+    cr_assert_eq(glca_contributions_compute(&d, plain, q, &e), 0, "%s", e.message);
+    /* every process emits 1-7 kg per kg and supplies 0.3-0.9 kg of inputs: more than 1 */
+    cr_assert(c->total[0] > 1.0, "total %g", c->total[0]);
+    assert_same_doubles(c->total, d->total, c->ncategories, "totals");
+    assert_same_doubles(c->scaling, d->scaling, c->nprocesses, "scaling");
+    glca_contributions_free(c);
+    glca_contributions_free(d);
+    glca_product_free(p);
+    glca_product_free(q);
+    glca_background_free(hit);
     glca_background_free(plain);
     remove_dir(dir);
 }
