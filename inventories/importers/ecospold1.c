@@ -23,6 +23,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,15 @@ static bool num_attr(es1_rd *r, const char *name, double *out)
     return v && glca_inventories__parse_double(v, out) == 0 && isfinite(*out);
 }
 
+/* An integer attribute written as a number ("12", "12.0"): `dflt` when absent, not a number
+ * or beyond an int (the schema's type), as if absent. */
+static int int_attr(es1_rd *r, const char *name, int dflt)
+{
+    double v;
+
+    return num_attr(r, name, &v) && v > INT_MIN && v < INT_MAX ? (int)v : dflt;
+}
+
 static bool int_text(const char *s, int *out)
 {
     char *end;
@@ -116,7 +126,6 @@ static bool int_text(const char *s, int *out)
 static int start_dataset(es1_rd *r)
 {
     glca_es1 *e = r->e;
-    double number;
 
     if (reserve((void **)&e->ds, &e->capds, e->nds, sizeof *e->ds) < 0)
         return GLCA_ENOMEM;
@@ -124,7 +133,7 @@ static int start_dataset(es1_rd *r)
     memset(r->ds, 0, sizeof *r->ds);
     r->ds->loc = glca_xml_loc(r->x);
     r->ds->loc.file = glca_inventories__imp_intern(e->im, r->ds->loc.file, &r->oom);
-    r->ds->number = num_attr(r, "number", &number) ? (int)number : 0;
+    r->ds->number = int_attr(r, "number", 0);
     return 0;
 }
 
@@ -132,7 +141,6 @@ static int start_exchange(es1_rd *r)
 {
     glca_es1_dataset *ds = r->ds;
     glca_es1_exchange *x;
-    double v;
 
     if (reserve((void **)&ds->xs, &ds->capx, ds->nx, sizeof *ds->xs) < 0)
         return GLCA_ENOMEM;
@@ -146,10 +154,10 @@ static int start_exchange(es1_rd *r)
     x->subcategory = attr(r, "subCategory", false);
     x->location = attr(r, "location", true);
     x->cas = attr(r, "CASNumber", false);
-    x->number = num_attr(r, "number", &v) ? (int)v : 0;
+    x->number = int_attr(r, "number", 0);
     x->has_amount = num_attr(r, "meanValue", &x->amount);
     x->group = -1;
-    x->utype = num_attr(r, "uncertaintyType", &v) ? (int)v : 0;
+    x->utype = int_attr(r, "uncertaintyType", 0);
     x->has_sd95 = num_attr(r, "standardDeviation95", &x->sd95);
     x->has_min = num_attr(r, "minValue", &x->min);
     x->has_max = num_attr(r, "maxValue", &x->max);
@@ -169,7 +177,7 @@ static int start_alloc(es1_rd *r)
     memset(a, 0, sizeof *a);
     a->loc = glca_xml_loc(r->x);
     a->loc.file = r->ds->loc.file;
-    a->coproduct = num_attr(r, "referenceToCoProduct", &v) ? (int)v : -1;
+    a->coproduct = int_attr(r, "referenceToCoProduct", -1);
     a->fraction = num_attr(r, "fraction", &v) ? v : NAN;
     return 0;
 }

@@ -127,6 +127,9 @@ bool glca_inventories__ilcd_at(const ilcd_path *p, const char *suffix, size_t le
 char *glca_inventories__ilcd_text(const glca_xml *x, bool *oom);
 /* The current end event's text as a number (C locale, whole text); an error names it. */
 int glca_inventories__ilcd_number(glca_xml *x, double *out, glca_error *err);
+/* A dataset-internal id (an exchange's, a reference to one) read as the number `v` at the
+ * current element: an error when beyond a long, which no id of real data is. */
+int glca_inventories__ilcd_id(glca_xml *x, double v, long *out, glca_error *err);
 /* The root element must be `root` in namespace `ns`: else an error naming what it is. */
 int glca_inventories__ilcd_root(glca_xml *x, const char *root, const char *ns,
                                 const char *what, glca_error *err);

@@ -47,24 +47,25 @@ static int start_exchange(ilcd_process *p, size_t *cap, glca_xml *x, glca_error 
     p->nxs++;
     if ((rc = glca_xml_attr_double(x, "dataSetInternalID", true, 0, &id, err)) < 0)
         return rc;
-    e->internal_id = (long)id;
-    return 0;
+    return glca_inventories__ilcd_id(x, id, &e->internal_id, err);
 }
 
 static int start_alloc(ilcd_exchange *e, glca_xml *x, glca_error *err)
 {
     ilcd_alloc *grown, *a;
     double co, pct;
+    long coproduct;
     int rc;
 
     if ((rc = glca_xml_attr_double(x, "internalReferenceToCoProduct", true, 0, &co, err)) < 0 ||
+        (rc = glca_inventories__ilcd_id(x, co, &coproduct, err)) < 0 ||
         (rc = glca_xml_attr_double(x, "allocatedFraction", true, 0, &pct, err)) < 0)
         return rc;
     if (!(grown = glca_reallocarray(e->allocs, e->nallocs + 1, sizeof *grown)))
         return glca_error_oom(err);
     e->allocs = grown;
     a = &e->allocs[e->nallocs++];
-    a->coproduct = (long)co;
+    a->coproduct = coproduct;
     a->percent = pct;
     a->loc = glca_xml_loc(x);
     return 0;
@@ -94,16 +95,17 @@ static int direction(ilcd_exchange *e, glca_xml *x, glca_error *err)
 
 static int ref_flow(ilcd_process *p, glca_xml *x, glca_error *err)
 {
-    long *grown;
+    long *grown, ref;
     double id;
     int rc;
 
-    if ((rc = glca_inventories__ilcd_number(x, &id, err)) < 0)
+    if ((rc = glca_inventories__ilcd_number(x, &id, err)) < 0 ||
+        (rc = glca_inventories__ilcd_id(x, id, &ref, err)) < 0)
         return rc;
     if (!(grown = glca_reallocarray(p->refs, p->nrefs + 1, sizeof *grown)))
         return glca_error_oom(err);
     p->refs = grown;
-    p->refs[p->nrefs++] = (long)id;
+    p->refs[p->nrefs++] = ref;
     return 0;
 }
 

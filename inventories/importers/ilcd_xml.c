@@ -8,6 +8,7 @@
 #include "xml/xmlsafe_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -122,6 +123,19 @@ int glca_inventories__ilcd_number(glca_xml *x, double *out, glca_error *err)
         return 0;
     return glca_error_set(err, GLCA_EPARSE, &loc, "%s number '%.40s' in <%s>",
                           rc == -2 ? "non-finite" : "unparsable", s, glca_xml_name(x));
+}
+
+int glca_inventories__ilcd_id(glca_xml *x, double v, long *out, glca_error *err)
+{
+    glca_srcloc loc = glca_xml_loc(x);
+
+    /* (double)LONG_MIN is exact and (double)LONG_MAX rounds up to 2^63: both bounds exclusive */
+    if (v > (double)LONG_MIN && v < (double)LONG_MAX) {
+        *out = (long)v;
+        return 0;
+    }
+    return glca_error_set(err, GLCA_EPARSE, &loc, "internal id %g in <%s> is out of range", v,
+                          glca_xml_name(x));
 }
 
 int glca_inventories__ilcd_root(glca_xml *x, const char *root, const char *ns,

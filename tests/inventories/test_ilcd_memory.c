@@ -156,3 +156,23 @@ Test(inventories_ilcd_memory, a_tree_without_processes_is_an_error_naming_it)
     cr_assert(strstr(r.err.message, "no ILCD process datasets"), "%s", r.err.message);
     ilcd_done(&r);
 }
+
+Test(inventories_ilcd_memory, an_internal_id_beyond_a_long_is_an_error_at_its_element)
+{
+    /* found by fuzzing: 1e300 was converted to a long (undefined behaviour) */
+    static const char process[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<processDataSet xmlns=\"http://lca.jrc.it/ILCD/Process\">\n"
+        "<exchanges>\n"
+        "<exchange dataSetInternalID=\"1e300\"/>\n"
+        "</exchanges></processDataSet>\n";
+    const glca_archive_member members[] = {{"processes/p.xml", process, sizeof process - 1}};
+    ilcd_run r = read_memory("mem", members, 1);
+
+    cr_assert_eq(r.rc, GLCA_EPARSE);
+    cr_assert_str_eq(r.err.file, "mem:processes/p.xml");
+    cr_assert_eq(r.err.line, 4);
+    cr_assert(strstr(r.err.message, "internal id 1e+300 in <exchange> is out of range"), "%s",
+              r.err.message);
+    ilcd_done(&r);
+}
