@@ -29,6 +29,7 @@
 
 #include "batch/batch_int.h"
 #include "native/inv_readers.h"
+#include "store/digest_memo.h"
 #include "store/results_store.h"
 
 /* Products per block of the parallel reader: enough to amortize a parser, few enough that
@@ -165,12 +166,15 @@ static void *hash_thread(void *arg)
     return NULL;
 }
 
-static int hash_hex(const char *path, char hex[GLCA_SHA256_HEX], glca_error *err)
+/* The content hash of path; the Lambda cache key may have read the file already (memo). */
+static int hash_hex(const char *path, const glca_inventories__digest_memo *memo,
+                    char hex[GLCA_SHA256_HEX], glca_error *err)
 {
     unsigned char d[GLCA_SHA256_SIZE];
     int rc;
 
-    if ((rc = glca_sha256_path(d, path, err)) < 0)
+    if (!glca_inventories__digest_memo_get(memo, path, d) &&
+        (rc = glca_sha256_path(d, path, err)) < 0)
         return rc;
     glca_sha256_hex(d, hex);
     return 0;
@@ -674,15 +678,16 @@ cleanup:
 /* ---------------------------------------------------------------- the run */
 
 static int load_background(glca_background **bg, const glca_batch_options *o,
-                           glca_batch_summary *out, glca_error *err)
+                           glca_inventories__digest_memo *memo, glca_batch_summary *out,
+                           glca_error *err)
 {
     double t0 = now_seconds();
     int rc;
 
     if (o->cache_dir)
-        rc = glca_load_background_cached_ex(bg, &out->cache, o->cache_dir, o->inventories,
-                                            o->ninventories, o->method, o->load, &o->background,
-                                            o->diag, o->diag_payload, err);
+        rc = glca_inventories__load_background_cached_memo(
+            bg, &out->cache, o->cache_dir, o->inventories, o->ninventories, o->method, o->load,
+            &o->background, o->diag, o->diag_payload, memo, err);
     else
         rc = glca_load_background_ex(bg, o->inventories, o->ninventories, &o->method, 1, o->load,
                                      &o->background, o->diag, o->diag_payload, err);
@@ -722,6 +727,7 @@ int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
                                            glca_inventories__hash_share share, void *payload,
                                            glca_batch_summary *out, glca_error *err)
 {
+    glca_inventories__digest_memo memo = {.n = 0};
     hash_job *job;
     pthread_t hasher;
     bool hashing = false;
@@ -740,18 +746,21 @@ int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
         hashing = true;
     else
         hash_thread(job);
+    /* the background first: its cache key reads the inventories and the method, and leaves
+     * their digests for the run key (memo), so each file is read once */
+    if ((rc = load_background(&in->bg, o, &memo, out, err)) < 0)
+        goto cleanup;
     if (!(in->inventory_hex = glca_calloc(o->ninventories, sizeof *in->inventory_hex))) {
         rc = glca_error_oom(err);
         goto cleanup;
     }
     for (i = 0; i < o->ninventories; i++)
-        if ((rc = hash_hex(o->inventories[i], in->inventory_hex[i], err)) < 0)
+        if ((rc = hash_hex(o->inventories[i], &memo, in->inventory_hex[i], err)) < 0)
             goto cleanup;
-    if ((rc = hash_hex(o->method, in->method_hex, err)) < 0 ||
-        (o->rules_path && (rc = hash_hex(o->rules_path, in->rules_hex, err)) < 0) ||
+    if ((rc = hash_hex(o->method, &memo, in->method_hex, err)) < 0 ||
+        (o->rules_path && (rc = hash_hex(o->rules_path, NULL, in->rules_hex, err)) < 0) ||
         (o->load && o->load->provider_map &&
-         (rc = hash_hex(o->load->provider_map, in->provider_map_hex, err)) < 0) ||
-        (rc = load_background(&in->bg, o, out, err)) < 0)
+         (rc = hash_hex(o->load->provider_map, &memo, in->provider_map_hex, err)) < 0))
         goto cleanup;
     if (hashing) {
         pthread_join(hasher, NULL);

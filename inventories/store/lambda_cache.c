@@ -33,6 +33,8 @@
 
 #include <glca/inventories.h>
 
+#include "store/digest_memo.h"
+
 static const char magic[8] = {'G', 'L', 'C', 'A', 'L', 'A', 'M', '1'};
 static const char magic_solve[8] = {'G', 'L', 'C', 'A', 'B', 'G', 'C', '2'};
 #define HEADER_SIZE (8 + 8 + GLCA_SHA256_SIZE)
@@ -52,11 +54,19 @@ static int feed_dir(glca_sha256 *s, const char *path, glca_error *err)
     return 0;
 }
 
-static int feed_file(glca_sha256 *s, const char *path, glca_error *err)
+/* The file's length and bytes; with a memo, its plain SHA-256 from the same read is kept there
+ * for the run key (digest_memo.h). */
+static int feed_file(glca_sha256 *s, const char *path, glca_inventories__digest_memo *memo,
+                     glca_error *err)
 {
-    struct stat st;
-    char len[32];
+    unsigned char buf[65536], digest[GLCA_SHA256_SIZE];
     glca_srcloc where = {path, 0, 0};
+    struct stat st;
+    glca_sha256 plain;
+    char len[32];
+    size_t got;
+    FILE *f;
+    int rc = 0;
 
     if (stat(path, &st) != 0)
         return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
@@ -64,7 +74,62 @@ static int feed_file(glca_sha256 *s, const char *path, glca_error *err)
         return feed_dir(s, path, err);
     snprintf(len, sizeof len, "%lld\n", (long long)st.st_size);
     glca_sha256_update(s, len, strlen(len));
-    return glca_sha256_update_file(s, path, err);
+    if (!memo)
+        return glca_sha256_update_file(s, path, err);
+    if (!(f = fopen(path, "rb")))
+        return glca_error_set(err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
+    glca_sha256_init(&plain);
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        glca_sha256_update(s, buf, got);
+        glca_sha256_update(&plain, buf, got);
+    }
+    if (ferror(f))
+        rc = glca_error_set(err, GLCA_EIO, &where, "read error");
+    fclose(f);
+    if (rc < 0)
+        return rc;
+    glca_sha256_final(&plain, digest);
+    /* a file that changed size while read is not kept: the run key reads it again */
+    if ((long long)plain.length == (long long)st.st_size)
+        glca_inventories__digest_memo_put(memo, path, &st, digest);
+    return 0;
+}
+
+void glca_inventories__digest_memo_put(glca_inventories__digest_memo *m, const char *path,
+                                       const struct stat *st,
+                                       const unsigned char digest[GLCA_SHA256_SIZE])
+{
+    glca_inventories__digest_entry *e;
+
+    if (m->n == GLCA_DIGEST_MEMO_SIZE)
+        return;
+    e = &m->entries[m->n++];
+    e->path = path;
+    e->size = (long long)st->st_size;
+    e->mtime_sec = (long long)st->st_mtim.tv_sec;
+    e->mtime_nsec = (long long)st->st_mtim.tv_nsec;
+    memcpy(e->digest, digest, GLCA_SHA256_SIZE);
+}
+
+bool glca_inventories__digest_memo_get(const glca_inventories__digest_memo *m, const char *path,
+                                       unsigned char out[GLCA_SHA256_SIZE])
+{
+    struct stat st;
+    size_t i;
+
+    if (!m || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    for (i = 0; i < m->n; i++) {
+        const glca_inventories__digest_entry *e = &m->entries[i];
+
+        if (strcmp(e->path, path) == 0 && e->size == (long long)st.st_size &&
+            e->mtime_sec == (long long)st.st_mtim.tv_sec &&
+            e->mtime_nsec == (long long)st.st_mtim.tv_nsec) {
+            memcpy(out, e->digest, GLCA_SHA256_SIZE);
+            return true;
+        }
+    }
+    return false;
 }
 
 int glca_lambda_cache_key(unsigned char out[GLCA_SHA256_SIZE], const char *const *inventory_paths,
@@ -80,6 +145,17 @@ int glca_lambda_cache_key_ex(unsigned char out[GLCA_SHA256_SIZE],
                              const char *method_path, const glca_load_options *lopts,
                              const glca_background_options *opts, glca_error *err)
 {
+    return glca_inventories__lambda_cache_key_memo(out, inventory_paths, ninventories,
+                                                   method_path, lopts, opts, NULL, err);
+}
+
+int glca_inventories__lambda_cache_key_memo(unsigned char out[GLCA_SHA256_SIZE],
+                                            const char *const *inventory_paths,
+                                            size_t ninventories, const char *method_path,
+                                            const glca_load_options *lopts,
+                                            const glca_background_options *opts,
+                                            glca_inventories__digest_memo *memo, glca_error *err)
+{
     glca_background_options dflt = GLCA_BACKGROUND_OPTIONS_INIT;
     char head[160];
     glca_sha256 s;
@@ -94,10 +170,10 @@ int glca_lambda_cache_key_ex(unsigned char out[GLCA_SHA256_SIZE],
     glca_sha256_init(&s);
     glca_sha256_update(&s, head, strlen(head));
     for (i = 0; i < ninventories; i++)
-        if ((rc = feed_file(&s, inventory_paths[i], err)) < 0)
+        if ((rc = feed_file(&s, inventory_paths[i], memo, err)) < 0)
             return rc;
     glca_sha256_update(&s, "method\n", 7);
-    if ((rc = feed_file(&s, method_path, err)) < 0)
+    if ((rc = feed_file(&s, method_path, memo, err)) < 0)
         return rc;
     /* only what differs from the defaults, so that the keys of earlier entries still hold */
     if (opts->solver != GLCA_BG_SOLVER_AUTO) {
@@ -110,7 +186,7 @@ int glca_lambda_cache_key_ex(unsigned char out[GLCA_SHA256_SIZE],
     }
     if (lopts && lopts->provider_map) {
         glca_sha256_update(&s, "provider-map\n", 13);
-        if ((rc = feed_file(&s, lopts->provider_map, err)) < 0)
+        if ((rc = feed_file(&s, lopts->provider_map, memo, err)) < 0)
             return rc;
     }
     glca_sha256_final(&s, out);
@@ -305,6 +381,17 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
                                    const glca_background_options *opts, glca_diag_fn diag,
                                    void *payload, glca_error *err)
 {
+    return glca_inventories__load_background_cached_memo(out, report, cache_dir, inventory_paths,
+                                                         ninventories, method_path, lopts, opts,
+                                                         diag, payload, NULL, err);
+}
+
+int glca_inventories__load_background_cached_memo(
+    glca_background **out, glca_cache_report *report, const char *cache_dir,
+    const char *const *inventory_paths, size_t ninventories, const char *method_path,
+    const glca_load_options *lopts, const glca_background_options *opts, glca_diag_fn diag,
+    void *payload, glca_inventories__digest_memo *memo, glca_error *err)
+{
     unsigned char key[GLCA_SHA256_SIZE];
     char hex[GLCA_SHA256_HEX], path[4200], other[4200];
     glca_cache_report dummy;
@@ -319,8 +406,8 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
     if (!cache_dir)
         return glca_load_background_ex(out, inventory_paths, ninventories, &method_path, 1,
                                        lopts, opts, diag, payload, err);
-    if ((rc = glca_lambda_cache_key_ex(key, inventory_paths, ninventories, method_path, lopts,
-                                       opts, err)) < 0)
+    if ((rc = glca_inventories__lambda_cache_key_memo(key, inventory_paths, ninventories,
+                                                      method_path, lopts, opts, memo, err)) < 0)
         return rc;
     glca_sha256_hex(key, hex);
     snprintf(path, sizeof path, "%s/%s.%s", cache_dir, hex, solve ? "background" : "lambda");

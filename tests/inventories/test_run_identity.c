@@ -10,6 +10,7 @@
  *     = afdc70b1a06e91455fd951e9515f5e7173f844813c5d48f00bdc5eef0dec221a
  *   the same with sub/b.txt renamed sub/c.txt
  *     = 05bfc67c73a025f469ca4cb6cf7afd4d6e19c94473d7de69765023f9d21370ee
+ *   sha256("") = e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
  * Impacts (the worked example, spec/examples/README.md): Lambda_grid = 0.6117 / 0.9995 kg
  * CO2-eq per kWh, so the heater's production (2 kWh of grid) is 1.224012006003 and with 4 kWh
  * it is 4 × 0.6117 / 0.9995 = 2.448024012006.
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
@@ -28,6 +30,7 @@
 
 #include "helpers_study.h"
 #include "runcmd.h"
+#include "store/digest_memo.h"
 
 static void hex_of_path(const char *path, char hex[GLCA_SHA256_HEX])
 {
@@ -242,5 +245,109 @@ Test(inventories_run_identity, include_across_a_read_block_is_found, .timeout = 
     free(inventory);
     free(method);
     free(heater);
+    remove_tree(dir);
+}
+
+/* The Lambda cache key read through the memo is the key read without it, and the memo then
+ * holds each file's plain SHA-256 (hashlib's), for as long as the file keeps its size and
+ * mtime. */
+Test(inventories_run_identity, the_digest_memo_keeps_the_lambda_key_and_the_file_hashes)
+{
+    char *dir = make_temp_dir(), *inv, *method, hex[GLCA_SHA256_HEX];
+    unsigned char plain[GLCA_SHA256_SIZE], memoized[GLCA_SHA256_SIZE], d[GLCA_SHA256_SIZE];
+    glca_inventories__digest_memo memo = {.n = 0};
+    const struct timespec later[2] = {{0, UTIME_OMIT}, {1000000000, 0}};
+    glca_error err = GLCA_ERROR_INIT;
+    const char *invs[1];
+
+    inv = write_temp_file(dir, "a.inventory.xml", "abc");
+    method = write_temp_file(dir, "m.method.xml", "");
+    invs[0] = inv;
+    cr_assert_eq(glca_lambda_cache_key_ex(plain, invs, 1, method, NULL, NULL, &err), 0, "%s",
+                 err.message);
+    cr_assert_eq(glca_inventories__lambda_cache_key_memo(memoized, invs, 1, method, NULL, NULL,
+                                                         &memo, &err),
+                 0, "%s", err.message);
+    cr_assert_eq(memcmp(plain, memoized, sizeof plain), 0);
+    cr_assert_eq(memo.n, 2);
+    cr_assert(glca_inventories__digest_memo_get(&memo, inv, d));
+    glca_sha256_hex(d, hex);
+    cr_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    cr_assert(glca_inventories__digest_memo_get(&memo, method, d));
+    glca_sha256_hex(d, hex);
+    cr_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /* a file the memo never saw, a NULL memo */
+    cr_assert_not(glca_inventories__digest_memo_get(&memo, dir, d));
+    cr_assert_not(glca_inventories__digest_memo_get(NULL, inv, d));
+    /* the same size, another mtime: rewritten in place, so no longer the remembered bytes */
+    replace_in(inv, "abc", "abd");
+    cr_assert_eq(utimensat(AT_FDCWD, inv, later, 0), 0);
+    cr_assert_not(glca_inventories__digest_memo_get(&memo, inv, d));
+    cr_assert(glca_inventories__digest_memo_get(&memo, method, d));
+    free(inv);
+    free(method);
+    remove_tree(dir);
+}
+
+/* A batch with the Lambda cache takes the run key's inventory and method hashes from the
+ * cache key's read (the memo); it must find the run that a batch without the cache stored, and
+ * record the same hashes as glca_sha256_path gives (checked against hashlib above). */
+Test(inventories_run_identity, a_batch_with_the_cache_resumes_one_without, .timeout = 60)
+{
+    char *dir = make_temp_dir(), *inventory, *method, *catalog, *results, *cache;
+    char want[GLCA_SHA256_HEX], sql[256];
+    const char *inv[1];
+    glca_batch_options o = GLCA_BATCH_OPTIONS_INIT;
+    glca_batch_summary sum;
+    glca_error err = GLCA_ERROR_INIT;
+    long long first;
+    sqlite3 *db;
+
+    inventory = copy_fixture(dir, "loop.inventory.xml");
+    method = copy_fixture(dir, "gwp.method.xml");
+    free(copy_fixture(dir, "heater.product.xml"));
+    catalog = write_temp_file(dir, "catalog.xml",
+                              "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"c\">\n"
+                              "  <include href=\"heater.product.xml\"/>\n</catalog>\n");
+    results = path_in(dir, "r.sqlite");
+    cache = path_in(dir, "cache");
+    inv[0] = inventory;
+    o.catalog = catalog;
+    o.inventories = inv;
+    o.ninventories = 1;
+    o.method = method;
+    o.results = results;
+    o.threads = 1;
+
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    first = sum.run_id;
+    cr_assert_eq(sum.processed, 1);
+    o.cache_dir = cache;
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(sum.cache.stored);
+    cr_assert_eq(sum.run_id, first);
+    cr_assert_eq(sum.skipped, 1);
+    cr_assert_eq(sum.processed, 0);
+    /* and once more on a cache hit */
+    cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
+    cr_assert(sum.cache.hit);
+    cr_assert_eq(sum.run_id, first);
+    cr_assert_eq(sum.skipped, 1);
+
+    db = open_db_readonly(results);
+    cr_assert_eq(query_int(db, "SELECT count(*) FROM run"), 1);
+    hex_of_path(inventory, want);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM run_input WHERE role = 'inventory' AND sha256 = '%s'", want);
+    cr_assert_eq(query_int(db, sql), 1);
+    hex_of_path(method, want);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM run WHERE method_sha256 = '%s'", want);
+    cr_assert_eq(query_int(db, sql), 1);
+    sqlite3_close(db);
+    free(inventory);
+    free(method);
+    free(catalog);
+    free(results);
+    free(cache);
     remove_tree(dir);
 }

@@ -1,0 +1,61 @@
+/*
+ * The inputs' digests, kept for the length of one run (a batch's preparation), so that a file
+ * two keys cover is read once: the Lambda cache key feeds an inventory's and the method's bytes
+ * into its own hash and, from the same read, leaves each file's plain SHA-256 here, which the
+ * run key then takes instead of reading the file again.
+ *
+ * Only the read is shared: the two keys are SHA-256 streams with different prefixes, so each
+ * byte still goes through two compressions, and both keys keep their values (caches and stores
+ * written before still hit and resume).  An entry holds only while the file's size and
+ * modification time are those seen when it was hashed; directories are never kept (their
+ * mtime does not follow a file changed in place below them).  The paths are borrowed from the
+ * caller, who keeps them alive as long as the memo; nothing is allocated.
+ */
+#ifndef GLCA_DIGEST_MEMO_H
+#define GLCA_DIGEST_MEMO_H
+
+#include <glca/inventories.h>
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#define GLCA_DIGEST_MEMO_SIZE 16 /* inventories, method, provider map; more are hashed again */
+
+typedef struct glca_inventories__digest_entry {
+    const char *path; /* borrowed */
+    long long size, mtime_sec, mtime_nsec;
+    unsigned char digest[GLCA_SHA256_SIZE];
+} glca_inventories__digest_entry;
+
+typedef struct glca_inventories__digest_memo {
+    glca_inventories__digest_entry entries[GLCA_DIGEST_MEMO_SIZE];
+    size_t n;
+} glca_inventories__digest_memo;
+
+/* Remember the plain SHA-256 of the regular file `path` as `st` described it when hashed. */
+void glca_inventories__digest_memo_put(glca_inventories__digest_memo *m, const char *path,
+                                       const struct stat *st,
+                                       const unsigned char digest[GLCA_SHA256_SIZE]);
+
+/* The remembered SHA-256 of `path`, if it is still the same size and mtime; false otherwise
+ * (also for a NULL memo). */
+bool glca_inventories__digest_memo_get(const glca_inventories__digest_memo *m, const char *path,
+                                       unsigned char out[GLCA_SHA256_SIZE]);
+
+/* glca_lambda_cache_key_ex, leaving the inventories' and the method's digests in `memo`. */
+int glca_inventories__lambda_cache_key_memo(unsigned char out[GLCA_SHA256_SIZE],
+                                            const char *const *inventory_paths,
+                                            size_t ninventories, const char *method_path,
+                                            const glca_load_options *lopts,
+                                            const glca_background_options *opts,
+                                            glca_inventories__digest_memo *memo,
+                                            glca_error *err);
+
+/* glca_load_background_cached_ex, its key computed through `memo`. */
+int glca_inventories__load_background_cached_memo(
+    glca_background **out, glca_cache_report *report, const char *cache_dir,
+    const char *const *inventory_paths, size_t ninventories, const char *method_path,
+    const glca_load_options *lopts, const glca_background_options *opts, glca_diag_fn diag,
+    void *payload, glca_inventories__digest_memo *memo, glca_error *err);
+
+#endif
