@@ -53,8 +53,7 @@ static int internal_id(glca_xml *x, long *out, glca_error *err)
 
     if ((rc = glca_xml_attr_double(x, "dataSetInternalID", true, 0, &v, err)) < 0)
         return rc;
-    *out = (long)v;
-    return 0;
+    return glca_inventories__ilcd_id(x, v, out, err);
 }
 
 static int text_id(glca_xml *x, long *out, glca_error *err)
@@ -64,8 +63,7 @@ static int text_id(glca_xml *x, long *out, glca_error *err)
 
     if ((rc = glca_inventories__ilcd_number(x, &v, err)) < 0)
         return rc;
-    *out = (long)v;
-    return 0;
+    return glca_inventories__ilcd_id(x, v, out, err);
 }
 
 /* Keep the first text of a repeated element (names come in several languages, English

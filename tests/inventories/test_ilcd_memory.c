@@ -176,3 +176,27 @@ Test(inventories_ilcd_memory, an_internal_id_beyond_a_long_is_an_error_at_its_el
               r.err.message);
     ilcd_done(&r);
 }
+
+Test(inventories_ilcd_memory, a_unit_id_beyond_a_long_is_an_error_at_its_element)
+{
+    /* the unit group's ids went through the same conversion as the exchange's above */
+    static const char unitgroup[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<unitGroupDataSet xmlns=\"http://lca.jrc.it/ILCD/UnitGroup\">\n"
+        "<units>\n"
+        "<unit dataSetInternalID=\"-1e300\"/>\n"
+        "</units></unitGroupDataSet>\n";
+    static const char process[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<processDataSet xmlns=\"http://lca.jrc.it/ILCD/Process\"/>\n";
+    const glca_archive_member members[] = {{"processes/p.xml", process, sizeof process - 1},
+                                           {"unitgroups/u.xml", unitgroup, sizeof unitgroup - 1}};
+    ilcd_run r = read_memory("mem", members, 2);
+
+    cr_assert_eq(r.rc, GLCA_EPARSE);
+    cr_assert_str_eq(r.err.file, "mem:unitgroups/u.xml");
+    cr_assert_eq(r.err.line, 4);
+    cr_assert(strstr(r.err.message, "internal id -1e+300 in <unit> is out of range"), "%s",
+              r.err.message);
+    ilcd_done(&r);
+}
