@@ -109,6 +109,18 @@ typedef struct glca_engine__krylov_multi_ops {
     void *payload;
 } glca_engine__krylov_multi_ops;
 
+/** Column 2-norms of n × width interleaved vectors, each sum in the order of i. */
+void glca_engine__lockstep_norms(const double *v, size_t n, size_t width, double *out);
+/** u[:, c] /= s[c] in one pass (s[c] = 1 leaves a system exactly as it is). */
+void glca_engine__lockstep_scale(double *u, size_t n, size_t width, const double *s);
+/**
+ * One Givens step of a system at iteration j: hj its Hessenberg column j (with hn, the new
+ * vector's norm, below the diagonal), cs, sn its rotations, g its rotated residual.  0 if its
+ * cycle goes on, 1 if it ends here; *used becomes j + 1 unless the rotation broke down.
+ */
+int glca_engine__lockstep_givens(double *hj, double *cs, double *sn, double *g, size_t j, double hn,
+                                 double tol, int *used);
+
 typedef struct glca_engine__gmres_multi glca_engine__gmres_multi;
 
 /** The width the kernels are specialized for (blocks of it run fastest). */

@@ -112,29 +112,6 @@ static void residuals(glca_engine__gmres_draws *g, const glca_engine__krylov_mul
         }
 }
 
-/* column 2-norms, each sum in the order of i */
-static void norms(const double *v, size_t n, size_t width, double *out)
-{
-    size_t i, c;
-
-    for (c = 0; c < width; c++)
-        out[c] = 0;
-    for (i = 0; i < n * width; i += width)
-        for (c = 0; c < width; c++)
-            out[c] += v[i + c] * v[i + c];
-    for (c = 0; c < width; c++)
-        out[c] = sqrt(out[c]);
-}
-
-static void scale(double *u, size_t n, size_t width, const double *s)
-{
-    size_t i, c;
-
-    for (i = 0; i < n * width; i += width)
-        for (c = 0; c < width; c++)
-            u[i + c] /= s[c];
-}
-
 /* d[c] = u[:, c] . v[:, c], each sum in the order of i; w a constant where the caller can */
 static inline void dot(const double *restrict u, const double *restrict v, double *restrict d,
                        size_t nw, size_t w)
@@ -198,28 +175,9 @@ static void orthogonalize(glca_engine__gmres_draws *g, double *u, size_t j, size
 static int rotate(glca_engine__gmres_draws *g, size_t c, size_t j, double hn, double tol)
 {
     const size_t m = (size_t)g->m;
-    double *hj = g->h + c * (m + 1) * m + j * (m + 1), *cs = g->cs + c * m, *sn = g->sn + c * m;
-    double *gg = g->g + c * (m + 1), den;
-    size_t l;
 
-    hj[j + 1] = hn;
-    for (l = 0; l < j; l++) {
-        double a = hj[l], b = hj[l + 1];
-
-        hj[l] = cs[l] * a + sn[l] * b;
-        hj[l + 1] = -sn[l] * a + cs[l] * b;
-    }
-    den = hypot(hj[j], hj[j + 1]);
-    if (!(den > 0) || !isfinite(den))
-        return 1;
-    cs[j] = hj[j] / den;
-    sn[j] = hj[j + 1] / den;
-    hj[j] = den;
-    hj[j + 1] = 0;
-    gg[j + 1] = -sn[j] * gg[j];
-    gg[j] *= cs[j];
-    g->used[c] = (int)j + 1;
-    return fabs(gg[j + 1]) <= tol || hn == 0;
+    return glca_engine__lockstep_givens(g->h + c * (m + 1) * m + j * (m + 1), g->cs + c * m,
+                                        g->sn + c * m, g->g + c * (m + 1), j, hn, tol, &g->used[c]);
 }
 
 /* z[:, c] = W^-1 V_c y_c over system c's own iterations, 0 for a system that did not move */
@@ -272,7 +230,7 @@ static void cycle(glca_engine__gmres_draws *g, const glca_engine__krylov_multi_o
 
     for (i = 0; i < nw; i++)
         g->v[i] = g->w[i] * g->r[i];
-    norms(g->v, n, width, g->beta);
+    glca_engine__lockstep_norms(g->v, n, width, g->beta);
     for (c = 0; c < width; c++) {
         g->used[c] = 0;
         g->dot[c] = 1;
@@ -286,7 +244,7 @@ static void cycle(glca_engine__gmres_draws *g, const glca_engine__krylov_multi_o
         memset(g->g + c * (m + 1), 0, (m + 1) * sizeof *g->g);
         g->g[c * (m + 1)] = g->beta[c];
     }
-    scale(g->v, n, width, g->dot);
+    glca_engine__lockstep_scale(g->v, n, width, g->dot);
     for (j = 0; j < m; j++) {
         double *vj = g->v + j * nw, *u = g->v + (j + 1) * nw;
 
@@ -305,7 +263,7 @@ static void cycle(glca_engine__gmres_draws *g, const glca_engine__krylov_multi_o
         for (i = 0; i < nw; i++)
             u[i] *= g->w[i];
         orthogonalize(g, u, j, width);
-        norms(u, n, width, g->beta);
+        glca_engine__lockstep_norms(u, n, width, g->beta);
         for (c = 0; c < width; c++) {
             const double hn = g->beta[c];
 
@@ -317,7 +275,7 @@ static void cycle(glca_engine__gmres_draws *g, const glca_engine__krylov_multi_o
             if (rotate(g, c, j, hn, tol))
                 g->state[c] = OUT_OF_CYCLE;
         }
-        scale(u, n, width, g->dot);
+        glca_engine__lockstep_scale(u, n, width, g->dot);
     }
     combine(g, width);
     ops->precond(ops->payload, g->z, width);
