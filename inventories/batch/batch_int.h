@@ -10,6 +10,8 @@
 #include "batch/catalog_split.h"
 #include "store/results_store.h"
 
+#include <sys/types.h>
+
 struct glca_inventories__hash_job;
 
 /** What identifies a run and what it computes with, prepared once. */
@@ -37,6 +39,10 @@ size_t glca_inventories__catalog_ranges(long long size);
 int glca_inventories__catalog_hash_ranges(const char *path, long long size, size_t first,
                                           size_t step, unsigned char (*digests)[GLCA_SHA256_SIZE],
                                           bool *include, glca_error *err);
+
+/** pread of exactly n bytes at off, retried where interrupted: fewer only at the end of the
+ *  file (one that shrank), -1 with errno on a read error. */
+ssize_t glca_inventories__read_at(int fd, void *buf, size_t n, long long off);
 
 /** The identity of a catalog of `size` bytes from the digests of its n ranges. */
 void glca_inventories__catalog_id(const unsigned char (*digests)[GLCA_SHA256_SIZE], size_t n,

@@ -279,21 +279,15 @@ static int read_blocks(glca_inventories__mpi_source *s, const int64_t *desc, siz
     const long long off0 = desc[0];
     const size_t span = (size_t)(last[0] + last[1] - off0);
     glca_srcloc where = {s->path, 0, 0};
-    size_t got = 0, i;
+    ssize_t got;
+    size_t i;
 
     if (reserve((void **)&s->bytes, &s->bytes_cap, span ? span : 1) < 0 ||
         reserve((void **)&s->blocks, &s->blocks_cap, n * sizeof *s->blocks) < 0)
         return glca_error_oom(err);
-    while (got < span) {
-        ssize_t r = pread(s->fd, s->bytes + got, span - got, (off_t)(off0 + (long long)got));
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return glca_error_set(err, GLCA_EIO, &where, "read error: %s",
-                                  r < 0 ? strerror(errno) : "file shorter than on rank 0");
-        got += (size_t)r;
-    }
+    if ((got = glca_inventories__read_at(s->fd, s->bytes, span, off0)) < 0 || (size_t)got < span)
+        return glca_error_set(err, GLCA_EIO, &where, "read error: %s",
+                              got < 0 ? strerror(errno) : "file shorter than on rank 0");
     for (i = 0; i < n; i++) {
         const int64_t *d = desc + PER_BLOCK_DESC * i;
         glca_inventories__block *b = &s->blocks[i];

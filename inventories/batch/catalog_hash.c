@@ -63,8 +63,7 @@ size_t glca_inventories__catalog_ranges(long long size)
     return size <= GLCA_CATALOG_RANGE ? 1 : (size_t)((size - 1) / GLCA_CATALOG_RANGE + 1);
 }
 
-/* Read exactly n bytes at off (fewer only at the end of a file that shrank). */
-static ssize_t read_at(int fd, void *buf, size_t n, long long off)
+ssize_t glca_inventories__read_at(int fd, void *buf, size_t n, long long off)
 {
     size_t got = 0;
 
@@ -94,14 +93,14 @@ static int hash_range(int fd, long long size, size_t k, unsigned char digest[GLC
     glca_sha256 s;
 
     if (from > 0) {
-        if (read_at(fd, carry, 7, from - 7) != 7)
+        if (glca_inventories__read_at(fd, carry, 7, from - 7) != 7)
             return glca_error_set(err, GLCA_EIO, where, "read error");
         ncarry = 7;
     }
     glca_sha256_init(&s);
     for (at = from; at < to;) {
         const size_t want = to - at < (long long)sizeof buf ? (size_t)(to - at) : sizeof buf;
-        ssize_t got = read_at(fd, buf, want, at);
+        ssize_t got = glca_inventories__read_at(fd, buf, want, at);
 
         if (got < 0 || (size_t)got != want)
             return glca_error_set(err, GLCA_EIO, where, "read error: %s",
