@@ -92,17 +92,30 @@ static int fail(glca_error *err, sqlite3 *db, const char *path)
     return rc;
 }
 
-int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
+/* The writer row, as read inside the write transaction that takes or clears it. */
+typedef struct writer_row {
+    bool present;
+    long long pid, started; /* started -1 where unknown */
+    /* longer than any host name (255 at most), so whether it is this host is exact; a longer
+     * text, which no greenlca wrote, is cut in messages only */
+    char host[1024], since[256];
+    bool has_host, has_since;
+} writer_row;
+
+static void copy_text(char *to, size_t size, const unsigned char *text, bool *has)
 {
-    const long long self = (long long)getpid();
-    bool zombie = false;
+    *has = text != NULL;
+    snprintf(to, size, "%s", text ? (const char *)text : "");
+}
+
+/* Open the write transaction (BEGIN IMMEDIATE, the lock's table made if missing) and read the
+ * writer row into *w; on failure the transaction is rolled back. */
+static int read_writer(sqlite3 *db, const char *path, writer_row *w, glca_error *err)
+{
     sqlite3_stmt *st = NULL;
-    char host[256], since[32];
-    time_t t = time(NULL);
-    struct tm tm;
     int rc;
 
-    this_host(host);
+    memset(w, 0, sizeof *w);
     if (sqlite3_exec(db, lock_schema, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return glca_inventories__db_error(err, db, path, "results store");
@@ -110,35 +123,54 @@ int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
                            NULL) != SQLITE_OK)
         return fail(err, db, path);
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        long long pid = sqlite3_column_int64(st, 0);
-        const char *h = (const char *)sqlite3_column_text(st, 1);
-        long long started =
-            sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
-        bool here = h && strcmp(h, host) == 0;
+        w->present = true;
+        w->pid = sqlite3_column_int64(st, 0);
+        copy_text(w->host, sizeof w->host, sqlite3_column_text(st, 1), &w->has_host);
+        w->started = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
+        copy_text(w->since, sizeof w->since, sqlite3_column_text(st, 3), &w->has_since);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(err, db, path);
+    return 0;
+}
+
+int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
+{
+    const long long self = (long long)getpid();
+    bool zombie = false;
+    sqlite3_stmt *st = NULL;
+    char host[256], since[32];
+    time_t t = time(NULL);
+    long long started;
+    struct tm tm;
+    writer_row w;
+    int rc;
+
+    this_host(host);
+    if ((rc = read_writer(db, path, &w, err)) < 0)
+        return rc;
+    if (w.present) {
+        bool here = w.has_host && strcmp(w.host, host) == 0;
 
         /* our own pid: a row left by an earlier handle of this process, which runs one batch
          * per store at a time */
-        if (!here || (pid != self && writer_alive(pid, started))) {
-            const char *since_text = (const char *)sqlite3_column_text(st, 3);
+        if (!here || (w.pid != self && writer_alive(w.pid, w.started))) {
+            const char *since_text = w.has_since ? w.since : "?";
 
             if (here)
                 rc = glca_error_set(err, GLCA_ERROR, NULL,
                                     "results store %s in use by process %lld (host %s) since %s",
-                                    path, pid, host, since_text ? since_text : "?");
+                                    path, w.pid, host, since_text);
             else /* the user can tell whether it is gone, we cannot */
                 rc = glca_error_set(err, GLCA_ERROR, NULL,
                                     "results store %s in use by process %lld on host %s since %s"
                                     " (another host: if it is gone, 'greenlca store unlock %s')",
-                                    path, pid, h ? h : "?", since_text ? since_text : "?", path);
-            sqlite3_finalize(st);
+                                    path, w.pid, w.has_host ? w.host : "?", since_text, path);
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
-    } else if (rc != SQLITE_DONE) {
-        sqlite3_finalize(st);
-        return fail(err, db, path);
     }
-    sqlite3_finalize(st);
     gmtime_r(&t, &tm);
     strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO writer VALUES (1, ?1, ?2, ?3, ?4)", -1, &st,
@@ -146,8 +178,8 @@ int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
         return fail(err, db, path);
     sqlite3_bind_int64(st, 1, self);
     sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
-    if (process_start(self, &zombie) >= 0)
-        sqlite3_bind_int64(st, 3, process_start(self, &zombie));
+    if ((started = process_start(self, &zombie)) >= 0)
+        sqlite3_bind_int64(st, 3, started);
     sqlite3_bind_text(st, 4, since, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -159,41 +191,26 @@ int glca_inventories__lock_take(sqlite3 *db, const char *path, glca_error *err)
 int glca_inventories__lock_clear(sqlite3 *db, const char *path, char *cleared, size_t size,
                                  glca_error *err)
 {
-    sqlite3_stmt *st = NULL;
     char host[256];
+    writer_row w;
     int rc;
 
     cleared[0] = '\0';
     this_host(host);
-    if (sqlite3_exec(db, lock_schema, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return glca_inventories__db_error(err, db, path, "results store");
-    if (sqlite3_prepare_v2(db, "SELECT pid, host, process_start, since FROM writer", -1, &st,
-                           NULL) != SQLITE_OK)
-        return fail(err, db, path);
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const long long pid = sqlite3_column_int64(st, 0);
-        const char *h = (const char *)sqlite3_column_text(st, 1);
-        const long long started =
-            sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 2);
-        const char *since = (const char *)sqlite3_column_text(st, 3);
-
-        if (h && strcmp(h, host) == 0 && writer_alive(pid, started)) {
+    if ((rc = read_writer(db, path, &w, err)) < 0)
+        return rc;
+    if (w.present) {
+        if (w.has_host && strcmp(w.host, host) == 0 && writer_alive(w.pid, w.started)) {
             rc = glca_error_set(err, GLCA_ERROR, NULL,
                                 "results store %s: its writer, process %lld of this host, still "
                                 "runs",
-                                path, pid);
-            sqlite3_finalize(st);
+                                path, w.pid);
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
-        snprintf(cleared, size, "process %lld on host %s since %s", pid, h ? h : "?",
-                 since ? since : "?");
-    } else if (rc != SQLITE_DONE) {
-        sqlite3_finalize(st);
-        return fail(err, db, path);
+        snprintf(cleared, size, "process %lld on host %s since %s", w.pid,
+                 w.has_host ? w.host : "?", w.has_since ? w.since : "?");
     }
-    sqlite3_finalize(st);
     if (sqlite3_exec(db, "DELETE FROM writer; COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return fail(err, db, path);
     return 0;
