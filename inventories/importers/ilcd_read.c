@@ -222,6 +222,16 @@ static int finish(ilcd_reader *r, int rc)
     return rc;
 }
 
+/* The reader both entry points start from: nothing read, problems to `diag`. */
+static void start(ilcd_reader *r, glca_import *im, const glca_xml_limits *limits,
+                  glca_diag_fn diag, void *payload, glca_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->im = im;
+    r->limits = limits;
+    glca_diag_init(&r->sink, diag, payload, err);
+}
+
 int glca_inventories__read_ilcd(glca_import *im, const char *path,
                                 const glca_xml_limits *limits, glca_diag_fn diag,
                                 void *payload, glca_error *err)
@@ -233,10 +243,7 @@ int glca_inventories__read_ilcd(glca_import *im, const char *path,
     glca_error e = GLCA_ERROR_INIT;
     int rc;
 
-    memset(&r, 0, sizeof r);
-    r.im = im;
-    r.limits = limits;
-    glca_diag_init(&r.sink, diag, payload, err);
+    start(&r, im, limits, diag, payload, err);
     if (stat(path, &st) != 0)
         rc = glca_diag_problem(&r.sink, GLCA_EIO, &at, "cannot read: %s", strerror(errno));
     else if ((rc = S_ISREG(st.st_mode) && !glca_inventories__archive_is_zip(path)
@@ -258,10 +265,7 @@ int glca_inventories__read_ilcd_memory(glca_import *im, const char *name,
     glca_error e = GLCA_ERROR_INIT;
     int rc;
 
-    memset(&r, 0, sizeof r);
-    r.im = im;
-    r.limits = limits;
-    glca_diag_init(&r.sink, diag, payload, err);
+    start(&r, im, limits, diag, payload, err);
     if ((rc = glca_inventories__archive_open_memory(&r.archive, name, members, n, NULL, &e)) < 0)
         glca_diag_report(&r.sink, &e);
     else
