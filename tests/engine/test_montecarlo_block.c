@@ -6,6 +6,7 @@
  * GMRES_ILU's one-draw solve, so AUTO may time one against the other without an LU.
  */
 #include "engine_helpers.h"
+#include "helpers_random.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,19 +16,6 @@
 #define NC 2           /* categories */
 #define DRAWS 70       /* a multiple of neither 3 nor 8: the last blocks are short */
 #define AUTO_DRAWS 260 /* enough for AUTO to time the two ILU routes (32 blocks of 8) */
-
-static uint64_t next_random(uint64_t *state)
-{
-    *state ^= *state >> 12;
-    *state ^= *state << 25;
-    *state ^= *state >> 27;
-    return *state * UINT64_C(2685821657736338717);
-}
-
-static double uniform(uint64_t *state)
-{
-    return (double)(next_random(state) >> 11) / 9007199254740992.0;
-}
 
 /*
  * Process p takes 1-3 random inputs and one from process p+1 (mod NP), all processes one
@@ -52,14 +40,7 @@ static glca_background *uncertain_loop(uint64_t seed, glca_bg_solver how)
     for (p = 0; p < NP; p++)
         size[p] = pow(10, 4 * uniform(&st) - 2);
     OK(glca_model_new(&m, &err), &err);
-    for (p = 0; p < NP; p++) {
-        snprintf(id, sizeof id, "prod-%d", p);
-        flow(m, id, GLCA_FLOW_PRODUCT, "kg");
-    }
-    for (f = 0; f < NF; f++) {
-        snprintf(id, sizeof id, "elem-%d", f);
-        flow(m, id, GLCA_FLOW_ELEMENTARY, "kg");
-    }
+    random_flows(m, NP, NF);
     for (p = 0; p < NP; p++) {
         int ninputs = 2 + (int)(next_random(&st) % 3);
 
