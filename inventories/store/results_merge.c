@@ -286,6 +286,30 @@ static void free_keys(char **keys, size_t n)
     glca_free(keys);
 }
 
+/*
+ * Whether `name` is one of SQLite's own files beside a store that exists (its write-ahead log,
+ * shared memory or rollback journal): a shell glob such as OUT.sqlite.part-* takes those too
+ * whenever a part is open or its rank was killed, and SQLite reads them through the part.
+ */
+static bool sqlite_sidecar(const char *name)
+{
+    static const char *const suffixes[] = {"-wal", "-shm", "-journal", NULL};
+    const size_t n = strlen(name);
+    const char *const *sfx;
+    char stem[4096];
+
+    for (sfx = suffixes; *sfx; sfx++) {
+        const size_t k = strlen(*sfx);
+
+        if (n > k && n - k < sizeof stem && strcmp(name + n - k, *sfx) == 0) {
+            memcpy(stem, name, n - k);
+            stem[n - k] = '\0';
+            return access(stem, F_OK) == 0;
+        }
+    }
+    return false;
+}
+
 int glca_results_merge(size_t *products, const char *path, const char *const *parts, size_t nparts,
                        glca_error *err)
 {
@@ -312,6 +336,8 @@ int glca_results_merge(size_t *products, const char *path, const char *const *pa
     for (i = 0; i < nparts && rc == 0; i++) {
         glca_srcloc at = {parts[i], 0, 0};
 
+        if (sqlite_sidecar(parts[i]))
+            continue;
         if ((rc = part_keys(parts[i], &keys, &nkeys, err)) < 0)
             goto cleanup;
         for (k = 0; k < nkeys && rc == 0; k++) {

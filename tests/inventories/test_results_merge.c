@@ -208,8 +208,9 @@ Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
     glca_error err = GLCA_ERROR_INIT;
     double impacts[GLCA_NSTAGES] = {1, 2, 3, 4, 5};
     char dir[64], target[128], part[128], empty[128], other[128], missing[128], sql[512], host[256];
-    const char *parts[2];
-    sqlite3 *db = NULL;
+    char wal[160], shm[160];
+    const char *parts[4];
+    sqlite3 *db = NULL, *hold = NULL;
     size_t added = 99, i;
 
     temp_dir(dir);
@@ -235,10 +236,23 @@ Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
     cr_assert_eq(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 
+    /* a connection open on the part, as a killed rank leaves it: its -wal and -shm lie beside
+     * it, and a glob of the parts takes them too */
+    cr_assert_eq(sqlite3_open(part, &hold), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(hold, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(hold, "SELECT count(*) FROM product", NULL, NULL, NULL), SQLITE_OK);
+    snprintf(wal, sizeof wal, "%s-wal", part);
+    snprintf(shm, sizeof shm, "%s-shm", part);
+    cr_assert_eq(access(wal, F_OK), 0);
+    cr_assert_eq(access(shm, F_OK), 0);
     parts[0] = part;
-    parts[1] = empty;
-    cr_assert_eq(glca_results_merge(&added, target, parts, 2, &err), 0, "%s", err.message);
+    parts[1] = wal;
+    parts[2] = shm;
+    parts[3] = empty;
+    cr_assert_eq(glca_results_merge(&added, target, parts, 4, &err), 0, "%s", err.message);
     cr_assert_eq(added, 2);
+    sqlite3_close(hold);
+    parts[1] = empty;
     cr_assert_eq(glca_results_merge(&added, target, parts, 2, &err), 0, "%s", err.message);
     cr_assert_eq(added, 0, "a part merged twice stored something twice");
     cr_assert_eq(sqlite3_open(target, &db), SQLITE_OK);
