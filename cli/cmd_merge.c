@@ -35,18 +35,18 @@ int cmd_merge(int argc, char **argv)
     cli_option opts[] = {{"help", false, false, 0, {0}}, {0}};
     cli_args a = {opts, 0, {0}};
     glca_error err = GLCA_ERROR_INIT;
-    size_t products = 0;
+    size_t products = 0, merged = 0;
     int rc;
 
     if ((rc = cli_begin(&a, "merge", argc, argv, merge_help, 2, CLI_MAX_VALUES, NULL, NULL)) >= 0)
         return rc;
-    if (glca_results_merge(&products, a.positional[0], a.positional + 1, a.npositional - 1, &err) <
-        0) {
+    if (glca_results_merge(&products, &merged, a.positional[0], a.positional + 1, a.npositional - 1,
+                           &err) < 0) {
         cli_print_error(&err);
         return CLI_EXIT_INPUT;
     }
     printf("greenlca merge: %zu products added to %s from %zu part%s\n", products, a.positional[0],
-           a.npositional - 1, a.npositional == 2 ? "" : "s");
+           merged, merged == 1 ? "" : "s");
     return 0;
 }
 

@@ -310,8 +310,8 @@ static bool sqlite_sidecar(const char *name)
     return false;
 }
 
-int glca_results_merge(size_t *products, const char *path, const char *const *parts, size_t nparts,
-                       glca_error *err)
+int glca_results_merge(size_t *products, size_t *merged, const char *path, const char *const *parts,
+                       size_t nparts, glca_error *err)
 {
     glca_srcloc where = {path, 0, 0};
     glca_inventories__store *store = NULL;
@@ -321,6 +321,7 @@ int glca_results_merge(size_t *products, const char *path, const char *const *pa
     int rc;
 
     *products = 0;
+    *merged = 0;
     /* a store that does not exist would be created empty by the open below */
     if (access(path, R_OK | W_OK) != 0)
         return glca_error_set(err, GLCA_EIO, &where, "cannot open results store: %s",
@@ -360,6 +361,8 @@ int glca_results_merge(size_t *products, const char *path, const char *const *pa
         free_keys(keys, nkeys);
         keys = NULL;
         nkeys = 0;
+        if (rc == 0)
+            (*merged)++;
     }
 cleanup:
     free_keys(keys, nkeys);

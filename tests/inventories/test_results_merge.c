@@ -14,8 +14,10 @@
 
 #include <sqlite3.h>
 
+#include "helpers_study.h"
 #include "inventories/store/results_merge.h"
 #include "inventories/store/results_store.h"
+#include "runcmd.h"
 
 #define FIXTURES GLCA_TEST_DIR "/fixtures/xml/"
 
@@ -199,8 +201,9 @@ Test(inventories_results_merge, a_part_without_schema_adds_nothing)
 }
 
 /* greenlca merge (glca_results_merge): every part's run found by its key in the target, a
- * schema-less part adding nothing, a second merge adding nothing, a part of another job refused
- * with its name, a missing target not created, and a target with a live writer left alone. */
+ * schema-less part adding nothing, SQLite's files beside a part neither read nor counted as parts,
+ * a second merge adding nothing, a part of another job refused with its name, a missing target
+ * not created, and a target with a live writer left alone. */
 Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
 {
     glca_background *bg = example_background();
@@ -211,7 +214,7 @@ Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
     char wal[160], shm[160];
     const char *parts[4];
     sqlite3 *db = NULL, *hold = NULL;
-    size_t added = 99, i;
+    size_t added = 99, merged = 99, i;
 
     temp_dir(dir);
     snprintf(target, sizeof target, "%s/out.sqlite", dir);
@@ -249,12 +252,14 @@ Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
     parts[1] = wal;
     parts[2] = shm;
     parts[3] = empty;
-    cr_assert_eq(glca_results_merge(&added, target, parts, 4, &err), 0, "%s", err.message);
+    cr_assert_eq(glca_results_merge(&added, &merged, target, parts, 4, &err), 0, "%s", err.message);
     cr_assert_eq(added, 2);
+    cr_assert_eq(merged, 2, "the -wal and -shm files were counted as parts");
     sqlite3_close(hold);
     parts[1] = empty;
-    cr_assert_eq(glca_results_merge(&added, target, parts, 2, &err), 0, "%s", err.message);
+    cr_assert_eq(glca_results_merge(&added, &merged, target, parts, 2, &err), 0, "%s", err.message);
     cr_assert_eq(added, 0, "a part merged twice stored something twice");
+    cr_assert_eq(merged, 2);
     cr_assert_eq(sqlite3_open(target, &db), SQLITE_OK);
     cr_assert_eq(count(db, "SELECT count(*) FROM product WHERE run = 2"), 2);
     cr_assert_eq(count(db, "SELECT count(*) FROM product WHERE run = 1"), 0);
@@ -264,13 +269,14 @@ Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
     /* other.sqlite's run "other" is run 1 of the target: it merges there; a part whose key the
      * target has not is refused, naming the part */
     parts[0] = other;
-    cr_assert_eq(glca_results_merge(&added, target, parts, 1, &err), 0, "%s", err.message);
+    cr_assert_eq(glca_results_merge(&added, &merged, target, parts, 1, &err), 0, "%s", err.message);
     cr_assert_eq(added, 2);
-    cr_assert_eq(glca_results_merge(&added, part, parts, 1, &err), GLCA_ERROR);
+    cr_assert_eq(merged, 1);
+    cr_assert_eq(glca_results_merge(&added, &merged, part, parts, 1, &err), GLCA_ERROR);
     cr_assert_str_eq(err.file, other);
     cr_assert_not_null(strstr(err.message, "is not in"), "%s", err.message);
 
-    cr_assert_lt(glca_results_merge(&added, missing, parts, 1, &err), 0);
+    cr_assert_lt(glca_results_merge(&added, &merged, missing, parts, 1, &err), 0);
     cr_assert_eq(access(missing, F_OK), -1, "a missing store was created");
 
     /* a live writer of this host (the test runner) holds the target: no merge beside it */
@@ -282,7 +288,7 @@ Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
     cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
     sqlite3_close(db);
     parts[0] = part;
-    cr_assert_lt(glca_results_merge(&added, target, parts, 1, &err), 0);
+    cr_assert_lt(glca_results_merge(&added, &merged, target, parts, 1, &err), 0);
     cr_assert_not_null(strstr(err.message, "in use by process"), "%s", err.message);
 
     glca_inventories__store_remove(target, &err);
@@ -293,4 +299,47 @@ Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
     for (i = 0; i < 2; i++)
         glca_verdict_rows_free(&slots[i].verdict);
     glca_background_free(bg);
+}
+
+/* The line greenlca merge prints counts the parts it read, not the names it was given: a glob of
+ * the parts of a store open elsewhere takes SQLite's -wal and -shm files beside them too. */
+Test(inventories_results_merge, merge_line_counts_parts_not_their_sqlite_files, .timeout = 60)
+{
+    study s;
+    run_result r;
+    char cmd[4096], wal[1024], shm[1024], *results, *part;
+    sqlite3 *hold = NULL;
+
+    study_init(&s, 3);
+    results = path_in(s.dir, "out.sqlite");
+    part = path_in(s.dir, "out.sqlite.part-1");
+    snprintf(cmd, sizeof cmd,
+             "'%s' batch '%s' --inventory '%s' --method '%s' --results '%s' --no-cache --quiet",
+             GLCA_CLI, s.catalog, s.inventory, s.method, results);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    run_result_free(&r);
+    /* a copy of the store is a part of the same job whose rows are all there already */
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", results, part);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    run_result_free(&r);
+    cr_assert_eq(sqlite3_open(part, &hold), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(hold, "SELECT count(*) FROM product", NULL, NULL, NULL), SQLITE_OK);
+
+    snprintf(wal, sizeof wal, "%s-wal", part);
+    snprintf(shm, sizeof shm, "%s-shm", part);
+    cr_assert_eq(access(wal, F_OK), 0);
+    cr_assert_eq(access(shm, F_OK), 0);
+
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' merge out.sqlite out.sqlite.part-*", s.dir,
+             GLCA_CLI);
+    cr_assert_eq(run_command(&r, cmd), 0);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_str_eq(r.out, "greenlca merge: 0 products added to out.sqlite from 1 part\n");
+    run_result_free(&r);
+    sqlite3_close(hold);
+    free(part);
+    free(results);
+    study_free(&s);
 }

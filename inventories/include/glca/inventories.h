@@ -542,10 +542,12 @@ bool glca_batch_mpi_launched(void);
  * `path` with the same run key, bit for bit; rows already there are kept, so merging a part
  * twice adds nothing.  The merge is the store's one writer meanwhile (a batch on it stops it,
  * and the reverse).  The parts are left as they are.  `*products` is the number of product rows
- * added.  Errors: a store or part that cannot be read, a part whose run is not in `path`.
+ * added, `*merged` the number of parts read: SQLite's -wal, -shm and -journal files beside a part
+ * (which a glob of the parts takes too) are skipped and not counted.  Errors: a store or part
+ * that cannot be read, a part whose run is not in `path`.
  */
-int glca_results_merge(size_t *products, const char *path, const char *const *parts,
-                       size_t nparts, glca_error *err);
+int glca_results_merge(size_t *products, size_t *merged, const char *path,
+                       const char *const *parts, size_t nparts, glca_error *err);
 
 /**
  * Clear the writer row of the results store at `path`, left by a batch that is gone: a batch
