@@ -217,8 +217,14 @@ int glca_inventories__store_remove(const char *path, glca_error *err)
 
 /* ---------------------------------------------------------------- greenlca merge */
 
-/* The keys of the runs a part holds, in the order they were begun (none: a part without its
- * schema, left by a rank killed before it created it). */
+/*
+ * The keys of the runs a part holds, in the order they were begun (none: a part without its
+ * schema, left by a rank killed before it created it).  The part is opened for writing although
+ * it is only read: a read-only connection to a store in WAL mode creates its -wal and -shm files
+ * and, unable to take the write lock that checkpointing needs, leaves them when it closes, and a
+ * part with no run is never attached by the merge, whose close would remove them.  A second
+ * `greenlca merge OUT OUT.part-*` then took the -shm file for a part.
+ */
 static int part_keys(const char *part, char ***keys, size_t *n, glca_error *err)
 {
     glca_srcloc where = {part, 0, 0};
@@ -230,7 +236,7 @@ static int part_keys(const char *part, char ***keys, size_t *n, glca_error *err)
     *n = 0;
     if (access(part, R_OK) != 0)
         return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
-    if (sqlite3_open_v2(part, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+    if (sqlite3_open_v2(part, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT key FROM run ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
         /* no run table: the statement cannot even be prepared */
         if (db && sqlite3_errcode(db) == SQLITE_ERROR &&

@@ -74,6 +74,17 @@ static long long count(sqlite3 *db, const char *sql)
     return n;
 }
 
+/* An SQLite file with a page but no table, as sqlite3_open and a pragma leave it: the part of a
+ * rank killed before it created its store's schema. */
+static void write_part_without_schema(const char *path)
+{
+    sqlite3 *db = NULL;
+
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
 Test(inventories_results_merge, copies_every_column_once)
 {
     glca_background *bg = example_background();
@@ -179,7 +190,6 @@ Test(inventories_results_merge, a_part_without_schema_adds_nothing)
     glca_background *bg = example_background();
     glca_error err = GLCA_ERROR_INIT;
     char dir[64], target[128], part[128];
-    sqlite3 *db = NULL;
     size_t added = 99;
     long long run;
 
@@ -187,10 +197,7 @@ Test(inventories_results_merge, a_part_without_schema_adds_nothing)
     snprintf(target, sizeof target, "%s/out.sqlite", dir);
     snprintf(part, sizeof part, "%s/out.sqlite.part-2", dir);
     run = write_store(target, &run_k, bg, NULL, 0);
-    /* an SQLite file with a page but no table, as sqlite3_open and a pragma leave it */
-    cr_assert_eq(sqlite3_open(part, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    write_part_without_schema(part);
     cr_assert_eq(glca_inventories__store_merge(target, run, part, "k", &added, &err), 0, "%s",
                  err.message);
     cr_assert_eq(added, 0);
@@ -235,9 +242,7 @@ Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
     cr_assert_eq(write_store(target, &run_k, bg, NULL, 0), 2);
     write_store(part, &run_k, bg, slots, 2);
     write_store(other, &run_other, bg, slots, 2);
-    cr_assert_eq(sqlite3_open(empty, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    write_part_without_schema(empty);
 
     /* a connection open on the part, as a killed rank leaves it: its -wal and -shm lie beside
      * it, and a glob of the parts takes them too */
@@ -298,6 +303,71 @@ Test(inventories_results_merge, merge_command_matches_parts_by_run_key)
     rmdir(dir);
     for (i = 0; i < 2; i++)
         glca_verdict_rows_free(&slots[i].verdict);
+    glca_background_free(bg);
+}
+
+/* Whether SQLite's -wal, -shm or -journal file lies beside `path`. */
+static bool has_sidecar(const char *path)
+{
+    static const char *const suffixes[] = {"-wal", "-shm", "-journal", NULL};
+    const char *const *sfx;
+    char name[256];
+
+    for (sfx = suffixes; *sfx; sfx++) {
+        snprintf(name, sizeof name, "%s%s", path, *sfx);
+        if (access(name, F_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A merge of closed parts leaves no -wal or -shm file beside any of them, so that a second
+ * greenlca merge OUT OUT.part-* is given the parts alone.  A read-only connection to a store in
+ * WAL mode creates both files and cannot remove them when it closes (that needs a write lock on
+ * the store); the parts here are those a merge reads without copying rows: one without a schema
+ * and one with its schema but no run, as ranks killed before their first commit leave them. */
+Test(inventories_results_merge, merge_of_closed_parts_leaves_no_sqlite_files)
+{
+    glca_background *bg = example_background();
+    glca_inventories__slot slot;
+    glca_inventories__store *st = NULL;
+    glca_error err = GLCA_ERROR_INIT;
+    double impacts[GLCA_NSTAGES] = {1, 2, 3, 4, 5};
+    char dir[64], target[128], names[3][128];
+    const char *parts[3];
+    size_t added = 99, merged = 99, i;
+
+    temp_dir(dir);
+    snprintf(target, sizeof target, "%s/out.sqlite", dir);
+    for (i = 0; i < 3; i++) {
+        snprintf(names[i], sizeof names[i], "%s/out.sqlite.part-%zu", dir, i + 1);
+        parts[i] = names[i];
+    }
+    memset(&slot, 0, sizeof slot);
+    glca_verdict_rows_init(&slot.verdict);
+    slot.ordinal = 1;
+    slot.ok = true;
+    slot.impacts = impacts;
+    write_store(target, &run_k, bg, NULL, 0);
+    write_store(parts[0], &run_k, bg, &slot, 1);
+    write_part_without_schema(parts[1]);
+    cr_assert_eq(glca_inventories__store_open(&st, parts[2], &err), 0, "%s", err.message);
+    glca_inventories__store_close(st);
+    for (i = 0; i < 3; i++)
+        cr_assert_not(has_sidecar(parts[i]), "%s: a closed part with SQLite's files", parts[i]);
+
+    cr_assert_eq(glca_results_merge(&added, &merged, target, parts, 3, &err), 0, "%s", err.message);
+    cr_assert_eq(added, 1);
+    cr_assert_eq(merged, 3);
+    cr_assert_not(has_sidecar(target), "the merge left SQLite's files beside the store");
+    for (i = 0; i < 3; i++)
+        cr_assert_not(has_sidecar(parts[i]), "the merge left SQLite's files beside %s", parts[i]);
+
+    for (i = 0; i < 3; i++)
+        glca_inventories__store_remove(parts[i], &err);
+    glca_inventories__store_remove(target, &err);
+    rmdir(dir);
+    glca_verdict_rows_free(&slot.verdict);
     glca_background_free(bg);
 }
 
