@@ -178,6 +178,26 @@ bool glca_inventories__archive_name_safe(const char *name)
     }
 }
 
+int glca_inventories__archive_check(const glca_archive *a, const char *name,
+                                    unsigned long long size, long long *total, glca_error *err)
+{
+    if (!glca_inventories__archive_name_safe(name))
+        return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':', name,
+                                               "entry name leads outside the archive's folder");
+    if (size > (unsigned long long)a->limits.max_entry_bytes)
+        return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, ':', name,
+                                               "entry of %llu bytes exceeds the limit of %lld",
+                                               size, a->limits.max_entry_bytes);
+    /* *total never passes the limit, so the difference cannot overflow */
+    if ((long long)size > a->limits.max_total_bytes - *total)
+        return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, 0, NULL,
+                                               "entries declare more than the limit of %lld "
+                                               "bytes in all",
+                                               a->limits.max_total_bytes);
+    *total += (long long)size;
+    return 0;
+}
+
 int glca_inventories__archive_error(glca_error *err, glca_code code, const char *file, char sep,
                                     const char *entry, const char *fmt, ...)
 {
@@ -230,10 +250,8 @@ static int list_zip(glca_archive *a, zip_t *za, long long file_size, glca_error 
             return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, 0, NULL,
                                                    "entry %lld has no name or size",
                                                    (long long)i);
-        if (!glca_inventories__archive_name_safe(st.name))
-            return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':', st.name,
-                                                   "entry name leads outside the archive's "
-                                                   "folder");
+        if ((rc = glca_inventories__archive_check(a, st.name, st.size, &total, err)) < 0)
+            return rc;
         if (zip_file_get_external_attributes(za, (zip_uint64_t)i, 0, &opsys, &attr) == 0 &&
             opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & ZIP_UNIX_TYPE) == ZIP_UNIX_SYMLINK)
             return glca_inventories__archive_error(err, GLCA_EPARSE, a->path, ':', st.name,
@@ -252,12 +270,6 @@ static int list_zip(glca_archive *a, zip_t *za, long long file_size, glca_error 
                                                    "declares %llu compressed bytes in an "
                                                    "archive of %lld",
                                                    (unsigned long long)st.comp_size, file_size);
-        if (st.size > (zip_uint64_t)a->limits.max_entry_bytes)
-            return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, ':', st.name,
-                                                   "entry of %llu bytes exceeds the limit of "
-                                                   "%lld",
-                                                   (unsigned long long)st.size,
-                                                   a->limits.max_entry_bytes);
         if ((long long)st.size > a->limits.ratio_from &&
             (double)st.size > a->limits.max_ratio * (double)st.comp_size)
             return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, ':', st.name,
@@ -265,12 +277,6 @@ static int list_zip(glca_archive *a, zip_t *za, long long file_size, glca_error 
                                   "of %g:1 (zip bomb?)",
                                   (unsigned long long)st.size,
                                   (unsigned long long)st.comp_size, a->limits.max_ratio);
-        total += (long long)st.size;
-        if (total > a->limits.max_total_bytes)
-            return glca_inventories__archive_error(err, GLCA_ELIMIT, a->path, 0, NULL,
-                                                   "entries declare more than the limit of "
-                                                   "%lld bytes in all",
-                                                   a->limits.max_total_bytes);
         if ((rc = glca_inventories__archive_add(a, st.name, (zip_uint64_t)i, (long long)st.size,
                                                 err)) < 0)
             return rc;

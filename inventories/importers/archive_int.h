@@ -49,6 +49,13 @@ int glca_inventories__archive_add(glca_archive *a, const char *name, zip_uint64_
 /* Whether an entry name stays inside the folder it is extracted to. */
 bool glca_inventories__archive_name_safe(const char *name);
 
+/* The checks a zip's entry and a member in memory both pass, with the same messages: its name
+ * stays inside the folder, its (declared) `size` is within the per-entry limit and, added to
+ * `*total`, within the limit of all entries.  A zip's entries are checked for links, encryption
+ * and ratio besides, from what only a zip's directory says. */
+int glca_inventories__archive_check(const glca_archive *a, const char *name,
+                                    unsigned long long size, long long *total, glca_error *err);
+
 /* Entries sorted by name; two of one name refuse the archive. */
 int glca_inventories__archive_sort(glca_archive *a, glca_error *err);
 

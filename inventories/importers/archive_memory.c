@@ -31,26 +31,8 @@ int glca_inventories__archive_open_memory(glca_archive **out, const char *name,
     for (size_t i = 0; i < n; i++) {
         const glca_archive_member *m = &members[i];
 
-        if (!glca_inventories__archive_name_safe(m->name)) {
-            rc = glca_inventories__archive_error(err, GLCA_EPARSE, name, ':', m->name,
-                                                 "entry name leads outside the archive's "
-                                                 "folder");
-            goto cleanup;
-        }
-        if (m->len > (unsigned long long)a->limits.max_entry_bytes) {
-            rc = glca_inventories__archive_error(err, GLCA_ELIMIT, name, ':', m->name,
-                                                 "entry of %zu bytes exceeds the limit of %lld",
-                                                 m->len, a->limits.max_entry_bytes);
-            goto cleanup;
-        }
-        total += (long long)m->len;
-        if (total > a->limits.max_total_bytes) {
-            rc = glca_inventories__archive_error(err, GLCA_ELIMIT, name, 0, NULL,
-                                                 "entries hold more than the limit of %lld "
-                                                 "bytes in all", a->limits.max_total_bytes);
-            goto cleanup;
-        }
-        if ((rc = glca_inventories__archive_add(a, m->name, 0, (long long)m->len, err)) < 0)
+        if ((rc = glca_inventories__archive_check(a, m->name, m->len, &total, err)) < 0 ||
+            (rc = glca_inventories__archive_add(a, m->name, 0, (long long)m->len, err)) < 0)
             goto cleanup;
         /* an empty member may come without a buffer; readers copy from `data` all the same */
         a->entries[a->n - 1].data = m->len ? m->data : "";

@@ -117,9 +117,11 @@ Test(inventories_ilcd_memory, hostile_members_are_refused_as_zip_entries_are)
     assert_refused(slip, 1, NULL, GLCA_EPARSE, "mem:processes/../../etc/x.xml", "outside");
     assert_refused(absolute, 1, NULL, GLCA_EPARSE, "mem:/etc/x.xml", "outside");
     assert_refused(twice, 3, NULL, GLCA_EPARSE, "mem:flows/b.xml", "two entries");
-    /* 9 bytes over a limit of 8 per entry; 7 + 7 over 12 in all */
-    assert_refused(big, 1, &small, GLCA_ELIMIT, "mem:a.xml", "limit of 8");
-    assert_refused(total, 2, &small, GLCA_ELIMIT, "mem", "limit of 12");
+    /* 9 bytes over a limit of 8 per entry; 7 + 7 over 12 in all: a zip's messages */
+    assert_refused(big, 1, &small, GLCA_ELIMIT, "mem:a.xml",
+                   "entry of 9 bytes exceeds the limit of 8");
+    assert_refused(total, 2, &small, GLCA_ELIMIT, "mem",
+                   "entries declare more than the limit of 12 bytes in all");
 }
 
 Test(inventories_ilcd_memory, members_read_sorted_with_their_bytes)
