@@ -1,8 +1,9 @@
 /*
  * `greenlca batch` straight on EcoSpold 1 data with --allocation, --provider-map and
- * --linking-report, as a user runs it.  The mill (as in tests/inventories/test_ecospold1.c)
- * makes 10 kg flour and 5 kg bran from 20 kg wheat, emitting 2 kg CO2; its allocation records
- * give the CO2 60 % to the flour and 40 % to the bran.  The method counts CO2 only (factor 1).
+ * --linking-report, as a user runs it.  The mill (tests/common/mill.h, which
+ * tests/inventories/test_ecospold1.c reads too) makes 10 kg flour and 5 kg bran from 20 kg
+ * wheat, emitting 2 kg CO2; its allocation records give the CO2 60 % to the flour and 40 % to
+ * the bran.  The method counts CO2 only (factor 1).
  *   --allocation data: 1 kg flour = 0.6 × 2 / 10 = 0.12 kg CO2, 1 kg bran = 0.4 × 2 / 5 = 0.16
  *     loaf (0.5 kg flour) = 0.06, muffin (0.25 kg bran) = 0.04
  *   --allocation none: the flour process stands for its 10 kg flour alone, 1 kg = 2 / 10 = 0.2,
@@ -17,35 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mill.h"
 #include "runcmd.h"
-
-static const char mill[] =
-    "<ecoSpold xmlns=\"http://www.EcoInvent.org/EcoSpold01\">\n"
-    "<dataset number=\"10\"><metaInformation><processInformation>\n"
-    "<referenceFunction name=\"Flour\" unit=\"kg\" amount=\"10\"/>\n"
-    "</processInformation></metaInformation><flowData>\n"
-    "<exchange number=\"1\" name=\"Flour\" unit=\"kg\" meanValue=\"10\">"
-    "<outputGroup>0</outputGroup></exchange>\n"
-    "<exchange number=\"2\" name=\"Bran\" unit=\"kg\" meanValue=\"5\">"
-    "<outputGroup>2</outputGroup></exchange>\n"
-    "<exchange number=\"3\" name=\"Wheat\" category=\"resource\" unit=\"kg\" "
-    "meanValue=\"20\"><inputGroup>4</inputGroup></exchange>\n"
-    "<exchange number=\"4\" name=\"Carbon dioxide\" category=\"air\" unit=\"kg\" "
-    "meanValue=\"2\"><outputGroup>4</outputGroup></exchange>\n"
-    "<allocation referenceToCoProduct=\"1\" fraction=\"80\">"
-    "<referenceToInputOutput>3</referenceToInputOutput></allocation>\n"
-    "<allocation referenceToCoProduct=\"2\" fraction=\"20\">"
-    "<referenceToInputOutput>3</referenceToInputOutput></allocation>\n"
-    "<allocation referenceToCoProduct=\"1\" fraction=\"60\">"
-    "<referenceToInputOutput>4</referenceToInputOutput></allocation>\n"
-    "<allocation referenceToCoProduct=\"2\" fraction=\"40\">"
-    "<referenceToInputOutput>4</referenceToInputOutput></allocation>\n"
-    "</flowData></dataset></ecoSpold>\n";
-
-static const char method[] =
-    "<method xmlns=\"urn:greenlca:method:1\" id=\"gwp\" name=\"GWP\" version=\"1\">"
-    "<category id=\"gwp100\" name=\"GWP100\" unit=\"kg CO2-eq\">"
-    "<factor flow=\"carbon-dioxide@air\" value=\"1\"/></category></method>\n";
 
 static const char catalog[] =
     "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"bakery\">\n"
@@ -69,11 +43,12 @@ typedef struct bakery {
 
 static void bakery_open(bakery *b)
 {
-    char path[1024];
+    char path[1024], text[4096];
 
     b->dir = make_temp_dir();
-    b->inv = write_temp_file(b->dir, "mill.xml", mill);
-    b->meth = write_temp_file(b->dir, "gwp.method.xml", method);
+    mill_ecospold1(text, sizeof text, "20");
+    b->inv = write_temp_file(b->dir, "mill.xml", text);
+    b->meth = write_temp_file(b->dir, "gwp.method.xml", mill_co2_method);
     b->cat = write_temp_file(b->dir, "bakery.catalog.xml", catalog);
     snprintf(path, sizeof path, "%s/results.sqlite", b->dir);
     b->db = strdup(path);

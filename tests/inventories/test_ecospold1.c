@@ -8,6 +8,7 @@
 #include "imp_test_util.h"
 
 #include "importers/ecospold1.h"
+#include "mill.h"
 
 #include <sys/stat.h>
 
@@ -437,48 +438,20 @@ Test(inventories_ecospold1, two_methods_in_one_study, .timeout = 60)
     cr_assert_null(both);
 }
 
-/* A mill with EcoSpold 1 allocation records: wheat 80/20 and CO2 60/40 between flour and bran
- * (fractions in %), as in test_import_link.c but read from the format. */
-static const char *mill_es1(const char *wheat_bran_fraction)
-{
-    static char buf[4096];
-
-    snprintf(buf, sizeof buf,
-             "<ecoSpold xmlns=\"http://www.EcoInvent.org/EcoSpold01\">\n"
-             "<dataset number=\"10\"><metaInformation><processInformation>\n"
-             "<referenceFunction name=\"Flour\" unit=\"kg\" amount=\"10\"/>\n"
-             "</processInformation></metaInformation><flowData>\n"
-             "<exchange number=\"1\" name=\"Flour\" unit=\"kg\" meanValue=\"10\">"
-             "<outputGroup>0</outputGroup></exchange>\n"
-             "<exchange number=\"2\" name=\"Bran\" unit=\"kg\" meanValue=\"5\">"
-             "<outputGroup>2</outputGroup></exchange>\n"
-             "<exchange number=\"3\" name=\"Wheat\" category=\"resource\" unit=\"kg\" "
-             "meanValue=\"20\"><inputGroup>4</inputGroup></exchange>\n"
-             "<exchange number=\"4\" name=\"Carbon dioxide\" category=\"air\" unit=\"kg\" "
-             "meanValue=\"2\"><outputGroup>4</outputGroup></exchange>\n"
-             "<allocation referenceToCoProduct=\"1\" fraction=\"80\">"
-             "<referenceToInputOutput>3</referenceToInputOutput></allocation>\n"
-             "<allocation referenceToCoProduct=\"2\" fraction=\"%s\">"
-             "<referenceToInputOutput>3</referenceToInputOutput></allocation>\n"
-             "<allocation referenceToCoProduct=\"1\" fraction=\"60\">"
-             "<referenceToInputOutput>4</referenceToInputOutput></allocation>\n"
-             "<allocation referenceToCoProduct=\"2\" fraction=\"40\">"
-             "<referenceToInputOutput>4</referenceToInputOutput></allocation>\n"
-             "</flowData></dataset></ecoSpold>\n",
-             wheat_bran_fraction);
-    return buf;
-}
-
+/* The mill of tests/common/mill.h: wheat 80/20 and CO2 60/40 between flour and bran, as in
+ * test_import_link.c but read from the format. */
 Test(inventories_ecospold1, allocation_records)
 {
     glca_units *u;
     glca_import *im = imp_start(&u);
     glca_error e = GLCA_ERROR_INIT;
-    char *path = inv_write("mill.es1.xml", mill_es1("20"));
+    char mill[4096], *path;
     glca_imp_sink s;
     const rec_x *x;
     recorder r;
 
+    mill_ecospold1(mill, sizeof mill, "20");
+    path = inv_write("mill.es1.xml", mill);
     cr_assert_eq(glca_inventories__read_ecospold1(im, path, NULL, NULL, NULL, &e), 0, "%s",
                  inv_fmt(&e));
     s = rec_sink(&r);
@@ -506,7 +479,8 @@ Test(inventories_ecospold1, allocation_records)
 
     /* 80 % + 30 %: an error at the exchange's first allocation record (line 9) */
     im = imp_start(&u);
-    path = inv_write("mill110.es1.xml", mill_es1("30"));
+    mill_ecospold1(mill, sizeof mill, "30");
+    path = inv_write("mill110.es1.xml", mill);
     cr_assert_eq(glca_inventories__read_ecospold1(im, path, NULL, NULL, NULL, &e), 0);
     s = rec_sink(&r);
     cr_assert_eq(glca_inventories__imp_link(im, GLCA_ALLOCATION_DATA, NULL, &s, NULL, NULL, &e),

@@ -2,7 +2,8 @@
  * The Lambda cache key of imported inventories follows the options that change the model (the
  * allocation, the provider map's bytes) and nothing else: the defaults keep the key of
  * glca_lambda_cache_key, the linking report's name does not enter it.  A linking report asked
- * for is written, so the cache is not read for it.
+ * for is written, so the cache is not read for it.  The inventory is the mill of
+ * tests/common/mill.h, whose CO2 is allocated 60/40 between its flour and its bran.
  */
 #include <criterion/criterion.h>
 
@@ -12,31 +13,8 @@
 
 #include <glca/inventories.h>
 
+#include "mill.h"
 #include "runcmd.h"
-
-/* a mill making 10 kg flour and 5 kg bran, the CO2 allocated 60/40 (tests/inventories/
- * test_ecospold1.c has its numbers) */
-static const char mill[] =
-    "<ecoSpold xmlns=\"http://www.EcoInvent.org/EcoSpold01\">\n"
-    "<dataset number=\"10\"><metaInformation><processInformation>\n"
-    "<referenceFunction name=\"Flour\" unit=\"kg\" amount=\"10\"/>\n"
-    "</processInformation></metaInformation><flowData>\n"
-    "<exchange number=\"1\" name=\"Flour\" unit=\"kg\" meanValue=\"10\">"
-    "<outputGroup>0</outputGroup></exchange>\n"
-    "<exchange number=\"2\" name=\"Bran\" unit=\"kg\" meanValue=\"5\">"
-    "<outputGroup>2</outputGroup></exchange>\n"
-    "<exchange number=\"3\" name=\"Carbon dioxide\" category=\"air\" unit=\"kg\" "
-    "meanValue=\"2\"><outputGroup>4</outputGroup></exchange>\n"
-    "<allocation referenceToCoProduct=\"1\" fraction=\"60\">"
-    "<referenceToInputOutput>3</referenceToInputOutput></allocation>\n"
-    "<allocation referenceToCoProduct=\"2\" fraction=\"40\">"
-    "<referenceToInputOutput>3</referenceToInputOutput></allocation>\n"
-    "</flowData></dataset></ecoSpold>\n";
-
-static const char method[] =
-    "<method xmlns=\"urn:greenlca:method:1\" id=\"gwp\" name=\"GWP\" version=\"1\">"
-    "<category id=\"gwp100\" name=\"GWP100\" unit=\"kg CO2-eq\">"
-    "<factor flow=\"carbon-dioxide@air\" value=\"1\"/></category></method>\n";
 
 static void key_of(unsigned char out[GLCA_SHA256_SIZE], const char *inv, const char *meth,
                    const glca_load_options *lo)
@@ -48,14 +26,15 @@ static void key_of(unsigned char out[GLCA_SHA256_SIZE], const char *inv, const c
 
 Test(inventories_lambda_cache_import, key_follows_allocation_and_provider_map_bytes)
 {
-    char *dir = make_temp_dir(), *inv, *meth, *map1, *map2, report[1024];
+    char *dir = make_temp_dir(), *inv, *meth, *map1, *map2, report[1024], mill[4096];
     unsigned char plain[GLCA_SHA256_SIZE], k[GLCA_SHA256_SIZE], none[GLCA_SHA256_SIZE];
     unsigned char physical[GLCA_SHA256_SIZE], mapped[GLCA_SHA256_SIZE];
     glca_load_options lo = GLCA_LOAD_OPTIONS_INIT;
     glca_error e = GLCA_ERROR_INIT;
 
+    mill_ecospold1(mill, sizeof mill, "20");
     inv = write_temp_file(dir, "mill.xml", mill);
-    meth = write_temp_file(dir, "gwp.method.xml", method);
+    meth = write_temp_file(dir, "gwp.method.xml", mill_co2_method);
     map1 = write_temp_file(dir, "map1.csv", "consumer,flow,provider\n");
     map2 = write_temp_file(dir, "map2.csv", "consumer,flow,provider\n\n");
     cr_assert_eq(glca_lambda_cache_key(plain, (const char *const *)&inv, 1, meth, NULL, &e), 0);
@@ -91,14 +70,15 @@ Test(inventories_lambda_cache_import, key_follows_allocation_and_provider_map_by
 
 Test(inventories_lambda_cache_import, each_allocation_cached_apart_and_reports_written)
 {
-    char *dir = make_temp_dir(), *inv, *meth, cache[1024], report[1024], *text;
+    char *dir = make_temp_dir(), *inv, *meth, cache[1024], report[1024], *text, mill[4096];
     glca_load_options lo = GLCA_LOAD_OPTIONS_INIT;
     glca_error e = GLCA_ERROR_INIT;
     glca_cache_report cr;
     glca_background *bg;
 
+    mill_ecospold1(mill, sizeof mill, "20");
     inv = write_temp_file(dir, "mill.xml", mill);
-    meth = write_temp_file(dir, "gwp.method.xml", method);
+    meth = write_temp_file(dir, "gwp.method.xml", mill_co2_method);
     snprintf(cache, sizeof cache, "%s/cache", dir);
     /* data, then none: two misses, each stored */
     cr_assert_eq(glca_load_background_cached_ex(&bg, &cr, cache, (const char *const *)&inv, 1,
