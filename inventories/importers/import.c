@@ -142,8 +142,7 @@ static int index_add(glca_imp_index *ix, size_t pos, const void *base, size_t st
     return 0;
 }
 
-/* Make room for one more element of an array. */
-static int reserve(void **arr, size_t *cap, size_t n, size_t size)
+int glca_inventories__imp_reserve(void **arr, size_t *cap, size_t n, size_t size)
 {
     void *p;
     size_t c;
@@ -252,7 +251,8 @@ int glca_inventories__imp_add_flow(glca_import *im, const glca_imp_flow *f, glca
     c.compartment = glca_inventories__imp_intern(im, f->compartment, &oom);
     c.cas = glca_inventories__imp_intern(im, f->cas, &oom);
     c.loc = intern_loc(im, f->loc, &oom);
-    if (oom || reserve((void **)&im->flows, &im->capflows, im->nflows, sizeof *im->flows) < 0)
+    if (oom || glca_inventories__imp_reserve((void **)&im->flows, &im->capflows, im->nflows,
+                                             sizeof *im->flows) < 0)
         return glca_error_oom(err);
     im->flows[im->nflows] = c;
     if (index_add(&im->flow_index, im->nflows, im->flows, sizeof *im->flows) < 0)
@@ -283,7 +283,8 @@ int glca_inventories__imp_add_process(glca_import *im, const glca_imp_process *p
     c.p.loc = intern_loc(im, p->loc, &oom);
     c.x0 = im->nxs;
     c.a0 = im->nallocs;
-    if (oom || reserve((void **)&im->procs, &im->capprocs, im->nprocs, sizeof *im->procs) < 0)
+    if (oom || glca_inventories__imp_reserve((void **)&im->procs, &im->capprocs, im->nprocs,
+                                             sizeof *im->procs) < 0)
         return glca_error_oom(err);
     im->procs[im->nprocs] = c;
     if (index_add(&im->proc_index, im->nprocs, im->procs, sizeof *im->procs) < 0)
@@ -305,7 +306,8 @@ int glca_inventories__imp_add_exchange(glca_import *im, const glca_imp_exchange 
     c.provider = glca_inventories__imp_intern(im, x->provider, &oom);
     c.location = glca_inventories__imp_intern(im, x->location, &oom);
     c.loc = intern_loc(im, x->loc, &oom);
-    if (oom || reserve((void **)&im->xs, &im->capxs, im->nxs, sizeof *im->xs) < 0)
+    if (oom ||
+        glca_inventories__imp_reserve((void **)&im->xs, &im->capxs, im->nxs, sizeof *im->xs) < 0)
         return glca_error_oom(err);
     im->xs[im->nxs++] = c;
     im->procs[im->nprocs - 1].nx++;
@@ -328,7 +330,8 @@ int glca_inventories__imp_add_alloc(glca_import *im, const glca_imp_alloc *a, gl
         return glca_error_set(err, GLCA_EPARSE, &a->loc,
                               "allocation factor %g outside 0..1 (100 %%)", a->fraction);
     c.loc = intern_loc(im, a->loc, &oom);
-    if (oom || reserve((void **)&im->allocs, &im->capallocs, im->nallocs, sizeof *im->allocs) < 0)
+    if (oom || glca_inventories__imp_reserve((void **)&im->allocs, &im->capallocs, im->nallocs,
+                                             sizeof *im->allocs) < 0)
         return glca_error_oom(err);
     im->allocs[im->nallocs++] = c;
     im->procs[im->nprocs - 1].na++;
@@ -358,7 +361,8 @@ int glca_inventories__imp_note(glca_import *im, const glca_imp_note *n, glca_err
         cands[m] = NULL;
         c.candidates = cands;
     }
-    if (oom || reserve((void **)&im->notes, &im->capnotes, im->nnotes, sizeof *im->notes) < 0)
+    if (oom || glca_inventories__imp_reserve((void **)&im->notes, &im->capnotes, im->nnotes,
+                                             sizeof *im->notes) < 0)
         return glca_error_oom(err);
     im->notes[im->nnotes++] = c;
     return 0;

@@ -56,6 +56,9 @@ struct glca_import {
 const char *glca_inventories__imp_intern(glca_import *im, const char *s, bool *oom);
 /* `n` bytes from the import's chunks, aligned for any object; NULL when memory ran out. */
 void *glca_inventories__imp_alloc(glca_import *im, size_t n);
+/* Room for element `n` of the array `*arr` of `*cap` elements of `size` bytes (doubled when
+ * full, 64 at first); GLCA_ENOMEM when memory ran out, the array then as it was. */
+int glca_inventories__imp_reserve(void **arr, size_t *cap, size_t n, size_t size);
 /* Index of the flow / process with this id, or SIZE_MAX. */
 size_t glca_inventories__imp_find_flow(const glca_import *im, const char *id);
 size_t glca_inventories__imp_find_process(const glca_import *im, const char *id);

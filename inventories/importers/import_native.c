@@ -9,28 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int reserve(void **arr, size_t *cap, size_t n, size_t size)
-{
-    size_t c;
-    void *p;
-
-    if (n < *cap)
-        return 0;
-    c = *cap ? 2 * *cap : 64;
-    if (!(p = glca_reallocarray(*arr, c, size)))
-        return GLCA_ENOMEM;
-    *arr = p;
-    *cap = c;
-    return 0;
-}
-
 int glca_inventories__imp_add_native_flow(glca_import *im, const char *flow, glca_error *err)
 {
     bool oom = false;
     const char *f = glca_inventories__imp_intern(im, flow, &oom);
 
-    if (oom || reserve((void **)&im->native_flows, &im->capnative_flows, im->nnative_flows,
-                       sizeof *im->native_flows) < 0)
+    if (oom || glca_inventories__imp_reserve((void **)&im->native_flows, &im->capnative_flows,
+                                             im->nnative_flows, sizeof *im->native_flows) < 0)
         return glca_error_oom(err);
     im->native_flows[im->nnative_flows++] = f;
     return 0;
@@ -43,7 +28,8 @@ int glca_inventories__imp_add_native_producer(glca_import *im, const char *flow,
     glca_imp_native n = {glca_inventories__imp_intern(im, flow, &oom),
                          glca_inventories__imp_intern(im, process, &oom)};
 
-    if (oom || reserve((void **)&im->native, &im->capnative, im->nnative, sizeof *im->native) < 0)
+    if (oom || glca_inventories__imp_reserve((void **)&im->native, &im->capnative, im->nnative,
+                                             sizeof *im->native) < 0)
         return glca_error_oom(err);
     im->native[im->nnative++] = n;
     return 0;
