@@ -68,7 +68,9 @@ size_t glca_inventories__split_count(const glca_inventories__split *s)
 size_t glca_inventories__split_guided(size_t max, size_t per_block, long long size,
                                       long long tell, size_t handed, size_t consumers)
 {
-    const size_t least = 2 * per_block;
+    /* an eighth of a chunk: at 100 ranks of 8 threads, chunks of two blocks would come back
+     * faster than one dispatcher answers */
+    const size_t least = 2 * per_block > max / 8 ? 2 * per_block : max / 8;
     double left, want;
 
     if (handed == 0 || tell <= 0 || tell >= size || consumers == 0 || max <= least)

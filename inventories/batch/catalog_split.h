@@ -50,7 +50,7 @@ size_t glca_inventories__split_count(const glca_inventories__split *s);
  * from one catalog of `size` bytes, `tell` of them split into `handed` entries so far: `max`
  * until the entries left (estimated from the bytes left at the mean size so far) come within
  * 2 * consumers chunks of it, then a 2 * consumers-th of what is left, never fewer than two
- * blocks (2 * per_block) nor more than `max`.  A process that takes the last full chunk would
+ * blocks (2 * per_block) or an eighth of `max`, whichever is more, nor more than `max`.  A process that takes the last full chunk would
  * otherwise keep the rest waiting for up to a chunk's evaluation; two chunks per consumer since
  * each holds one chunk split ahead while it evaluates another.
  */
