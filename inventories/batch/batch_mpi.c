@@ -361,7 +361,7 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
                         glca_inventories__batch_inputs *in, unsigned char **stored,
                         size_t *nstored, unsigned char **blob, size_t *blob_size,
                         glca_inventories__dispatch **disp, const glca_batch_options *o,
-                        glca_batch_summary *out, glca_error *err)
+                        int size, glca_batch_summary *out, glca_error *err)
 {
     hash_share hs = {false};
     int rc;
@@ -377,7 +377,7 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
         (rc = glca_inventories__store_stored(*store, *run, stored, nstored, err)) < 0 ||
         (rc = glca_background_to_blob(blob, blob_size, in->bg, err)) < 0)
         return rc;
-    return glca_inventories__dispatch_new(disp, o->catalog, o->limits, err);
+    return glca_inventories__dispatch_new(disp, o->catalog, o->limits, (size_t)size, err);
 }
 
 static void *serve_thread(void *arg)
@@ -444,8 +444,8 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     memset(&end, 0, sizeof end);
     memset(&me, 0, sizeof me);
     memset(&own, 0, sizeof own);
-    rc = lead_prepare(&store, &run, &in, &stored, &nstored, &blob, &blob_size, &disp, o, out,
-                      err);
+    rc = lead_prepare(&store, &run, &in, &stored, &nstored, &blob, &blob_size, &disp, o, size,
+                      out, err);
     if (rc == 0 && !(reports = glca_calloc((size_t)size, sizeof *reports)))
         rc = glca_error_oom(err);
     head.rc = rc;

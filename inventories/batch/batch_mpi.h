@@ -16,8 +16,9 @@ enum { GLCA_MPI_TAG_REQUEST = 7301, GLCA_MPI_TAG_REPLY = 7302 };
 
 typedef struct glca_inventories__dispatch glca_inventories__dispatch;
 
+/** A dispatcher for `ranks` ranks taking chunks (its chunks shrink towards the end). */
 int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char *catalog,
-                                   const glca_xml_limits *limits, glca_error *err);
+                                   const glca_xml_limits *limits, size_t ranks, glca_error *err);
 void glca_inventories__dispatch_free(glca_inventories__dispatch *d);
 
 /** Answer the other ranks' requests until every one of them has said it is done (rank 0, on a

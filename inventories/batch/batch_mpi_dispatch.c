@@ -9,6 +9,10 @@
  * when rc < 0, the glca_error.  Descriptors only: each rank preads the bytes itself from the
  * shared catalog, so rank 0 sends tens of bytes per chunk, not the chunk.
  *
+ * Chunks shrink towards the end of the catalog (glca_inventories__split_guided): with chunks of
+ * the requested size to the last, the rank that took the last one kept the others waiting for up
+ * to a chunk's evaluation, 512 products or a sixth of a second at one thread per rank.
+ *
  * Waiting is by MPI_Iprobe and a sleep, not a blocking receive: Open MPI's blocking calls spin,
  * and a spinning dispatcher would take a core from the evaluating threads.  The sleep doubles
  * while nothing comes, up to a millisecond (a chunk takes a tenth of a second or more to
@@ -30,6 +34,7 @@ enum { HEAD = 5, PER_BLOCK_DESC = 7 };
 struct glca_inventories__dispatch {
     pthread_mutex_t lock;
     glca_inventories__split *split; /* NULL: the catalog is read serially, by one rank */
+    size_t ranks;                   /* that take chunks, rank 0 included */
     bool over;                      /* nothing more to hand out */
     long long tell;
 };
@@ -64,7 +69,7 @@ static void pause_longer(long *ns)
 /* ---------------------------------------------------------------- the dispatcher */
 
 int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char *catalog,
-                                   const glca_xml_limits *limits, glca_error *err)
+                                   const glca_xml_limits *limits, size_t ranks, glca_error *err)
 {
     glca_inventories__dispatch *d = glca_calloc(1, sizeof *d);
     int rc;
@@ -77,6 +82,7 @@ int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char 
         return rc;
     }
     pthread_mutex_init(&d->lock, NULL);
+    d->ranks = ranks;
     *out = d;
     return 0;
 }
@@ -121,6 +127,9 @@ static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, 
         from = 0;
         d->over = true;
     } else {
+        max = glca_inventories__split_guided(max, per, glca_inventories__split_size(d->split),
+                                             glca_inventories__split_tell(d->split),
+                                             glca_inventories__split_count(d->split), d->ranks);
         rc = glca_inventories__split_next(d->split, max, per, &blocks, &nblocks, &from, &eof, &e);
         if (rc < 0)
             nblocks = 0;

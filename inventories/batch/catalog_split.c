@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -52,6 +53,33 @@ enum { SCAN_OK = 0, SCAN_MORE = 1, SCAN_SERIAL = 2 };
 long long glca_inventories__split_tell(const glca_inventories__split *s)
 {
     return s->pos;
+}
+
+long long glca_inventories__split_size(const glca_inventories__split *s)
+{
+    return s->size;
+}
+
+size_t glca_inventories__split_count(const glca_inventories__split *s)
+{
+    return s->ordinal;
+}
+
+size_t glca_inventories__split_guided(size_t max, size_t per_block, long long size,
+                                      long long tell, size_t handed, size_t consumers)
+{
+    /* an eighth of a chunk: at 100 ranks of 8 threads, chunks of two blocks would come back
+     * faster than one dispatcher answers */
+    const size_t least = 2 * per_block > max / 8 ? 2 * per_block : max / 8;
+    double left, want;
+
+    if (handed == 0 || tell <= 0 || tell >= size || consumers == 0 || max <= least)
+        return max;
+    left = (double)(size - tell) / (double)tell * (double)handed;
+    want = ceil(left / (2.0 * (double)consumers));
+    if (want >= (double)max)
+        return max;
+    return want > (double)least ? (size_t)want : least;
 }
 
 void glca_inventories__split_free(glca_inventories__split *s)

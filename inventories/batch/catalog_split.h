@@ -41,6 +41,22 @@ void glca_inventories__split_free(glca_inventories__split *s);
 /** Catalog bytes split so far (where the next block starts): the batch's progress and ETA. */
 long long glca_inventories__split_tell(const glca_inventories__split *s);
 
+/** The catalog's size in bytes and the entries split so far (the next one's ordinal). */
+long long glca_inventories__split_size(const glca_inventories__split *s);
+size_t glca_inventories__split_count(const glca_inventories__split *s);
+
+/*
+ * How many entries to hand out next when `consumers` processes take chunks of at most `max`
+ * from one catalog of `size` bytes, `tell` of them split into `handed` entries so far: `max`
+ * until the entries left (estimated from the bytes left at the mean size so far) come within
+ * 2 * consumers chunks of it, then a 2 * consumers-th of what is left, never fewer than two
+ * blocks (2 * per_block) or an eighth of `max`, whichever is more, nor more than `max`.  A process that takes the last full chunk would
+ * otherwise keep the rest waiting for up to a chunk's evaluation; two chunks per consumer since
+ * each holds one chunk split ahead while it evaluates another.
+ */
+size_t glca_inventories__split_guided(size_t max, size_t per_block, long long size,
+                                      long long tell, size_t handed, size_t consumers);
+
 /*
  * The next blocks: up to `max` entries in blocks of `per_block`.  Blocks of earlier calls are
  * invalidated.  *serial_from is set to the ordinal from which the serial reader must take over
