@@ -44,6 +44,7 @@ void glca_background_free(glca_background *bg)
     glca_engine__csc_free(bg->b);
     glca_free(bg->cf);
     glca_free(bg->lambda);
+    glca_free(bg->lambda_pm);
     glca_engine__solver_free(bg->solver);
     glca_engine__ilu_free(bg->ilu);
     glca_free(bg->uncertain);
@@ -276,7 +277,8 @@ int glca_background_new(glca_background **out, const glca_model *model, const gl
     }
     if ((rc = assemble(bg, model, err)) < 0 || (rc = characterize(bg, model, method, err)) < 0)
         goto cleanup;
-    if ((rc = glca_engine__background_prepare(bg, opts, err)) < 0)
+    if ((rc = glca_engine__background_prepare(bg, opts, err)) < 0 ||
+        (rc = glca_engine__background_lambda_by_process(bg, err)) < 0)
         goto cleanup;
     *out = bg;
     bg = NULL;

@@ -375,6 +375,8 @@ int glca_background_from_blob(glca_background **out, const void *blob, size_t si
         rc = glca_engine__blob_malformed(err);
         goto cleanup;
     }
+    if ((rc = glca_engine__background_lambda_by_process(bg, err)) < 0)
+        goto cleanup;
     if (glca_units_lookup(bg->units, "kg", &bg->mass_dimension, &kg) < 0)
         bg->mass_dimension = -1;
     *out = bg;

@@ -47,6 +47,7 @@ struct glca_background {
     glca_engine__csc *b; /* m × n interventions */
     double *cf;          /* m × k: cf[f * k + c] */
     double *lambda;      /* k × n: lambda[c * n + p] */
+    double *lambda_pm;   /* n × k: the same by process, lambda_pm[p * k + c] (evaluate.c) */
     glca_engine__solver *solver;
     glca_engine__uncertain *uncertain;
     size_t nuncertain;
@@ -61,6 +62,12 @@ struct glca_background {
  */
 int glca_engine__background_prepare(glca_background *bg, const glca_background_options *opts,
                                     glca_error *err);
+
+/**
+ * Lambda by process (lambda_pm) from lambda, once Lambda is known: a product line then reads
+ * its k values from four cache lines instead of k lines n doubles apart (evaluate.c).
+ */
+int glca_engine__background_lambda_by_process(glca_background *bg, glca_error *err);
 
 /**
  * The iterative route's preconditioner of A^T (ILU(1) with dropping, else ILU(0)): 1 made,

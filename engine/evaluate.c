@@ -2,6 +2,9 @@
  * Evaluation of a bound product: impacts by category and stage as sums over its lines in file
  * order, of amount × Lambda column (inputs, materials) or amount × characterization factors
  * (direct emissions).  No solve and no allocation: this is the per-product cost of a batch.
+ * Lambda is read by process (lambda_pm): a line's k values lie side by side, where Lambda's own
+ * order puts them n doubles apart, a cache miss each; two ranks of one host, each with its
+ * copy of the background, competed for the cache through those misses (bench_mpi_copies).
  * The fixed summation order makes results bitwise identical whatever thread evaluates them.
  *
  * Also the demand solve s = A^-1 f used by contribution analysis (background_int.h).
@@ -17,7 +20,7 @@
 int glca_evaluate(const glca_background *bg, const glca_product *p, double *impacts,
                   glca_error *err)
 {
-    const size_t n = bg->n, k = bg->k;
+    const size_t k = bg->k;
     size_t i, c;
 
     if (p->bound != bg)
@@ -37,12 +40,26 @@ int glca_evaluate(const glca_background *bg, const glca_product *p, double *impa
             for (c = 0; c < k; c++)
                 out[c * GLCA_NSTAGES] += a * cf[c];
         } else {
-            const double *lambda = bg->lambda + (size_t)l->index;
+            const double *lambda = bg->lambda_pm + (size_t)l->index * k;
 
             for (c = 0; c < k; c++)
-                out[c * GLCA_NSTAGES] += a * lambda[c * n];
+                out[c * GLCA_NSTAGES] += a * lambda[c];
         }
     }
+    return 0;
+}
+
+int glca_engine__background_lambda_by_process(glca_background *bg, glca_error *err)
+{
+    const size_t n = bg->n, k = bg->k;
+    size_t p, c;
+
+    glca_free(bg->lambda_pm);
+    if (!(bg->lambda_pm = glca_mallocarray(n * k + 1, sizeof *bg->lambda_pm)))
+        return glca_error_oom(err);
+    for (c = 0; c < k; c++)
+        for (p = 0; p < n; p++)
+            bg->lambda_pm[p * k + c] = bg->lambda[c * n + p];
     return 0;
 }
 
