@@ -161,12 +161,16 @@ static int tsystem_init(tsystem *sys, const glca_engine__csc *a, glca_error *err
                               "%zu processes and %zu exchanges exceed 32-bit indices", a->ncols,
                               a->nnz);
     if (!(sys->colptr = glca_mallocarray(a->ncols + 1, sizeof *sys->colptr)) ||
-        !(sys->rowidx = glca_mallocarray(a->nnz + 1, sizeof *sys->rowidx)))
+        !(sys->rowidx = glca_mallocarray(a->nnz + GLCA_ENGINE__PREFETCH_AHEAD,
+                                         sizeof *sys->rowidx)))
         return glca_error_oom(err);
     for (p = 0; p <= a->ncols; p++)
         sys->colptr[p] = (uint32_t)a->colptr[p];
     for (p = 0; p < a->nnz; p++)
         sys->rowidx[p] = (uint32_t)a->rowidx[p];
+    /* row 0 for apply_t's prefetches past the last entry: valid, and harmless */
+    for (; p < a->nnz + GLCA_ENGINE__PREFETCH_AHEAD; p++)
+        sys->rowidx[p] = 0;
     return 0;
 }
 
@@ -176,6 +180,7 @@ static inline void apply_t_w(const tsystem *a, const double *restrict x, double 
 {
     const uint32_t *restrict rowidx = a->rowidx;
     const double *restrict values = a->values;
+    const size_t ahead = GLCA_ENGINE__PREFETCH_AHEAD;
     size_t p, e, c;
 
     for (p = 0; p < a->n; p++) {
@@ -189,6 +194,8 @@ static inline void apply_t_w(const tsystem *a, const double *restrict x, double 
         for (e = a->colptr[p]; e < a->colptr[p + 1]; e++) {
             const double ae = values[e], *xe = x + (size_t)rowidx[e] * width;
 
+            /* rowidx has `ahead` zeros past its end (tsystem_init) */
+            __builtin_prefetch(x + (size_t)rowidx[e + ahead] * width);
 #pragma omp simd
             for (c = 0; c < width; c++)
                 yp[c] += ae * xe[c];
