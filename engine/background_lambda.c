@@ -279,21 +279,38 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
     glca_engine__ilu *ilu = NULL;
     tsystem sys = {0, NULL, NULL, NULL, NULL};
     glca_engine__krylov_multi_ops ops;
-    double t0 = omp_get_wtime();
+    glca_error sys_err = GLCA_ERROR_INIT;
+    double t0 = omp_get_wtime(), made = 0;
     size_t iterations = 0;
-    int ok = 1, oom = 0, rc;
+    int ok = 1, oom = 0, rc, rc_sys = 0;
 
-    if ((rc = glca_engine__background_ilu(bg, &ilu, err)) <= 0)
-        return rc;
-    bg->stats.seconds_factor += omp_get_wtime() - t0;
-    t0 = omp_get_wtime();
-    if ((rc = tsystem_init(&sys, bg->a, err)) < 0)
+    /* the ILU is made on one thread (its rows depend on the rows before them); the other
+       copies A's pattern and forms the right-hand sides meanwhile, neither needing the ILU */
+#pragma omp parallel sections num_threads(threads > 1 ? 2 : 1)
+    {
+#pragma omp section
+        {
+            rc = glca_engine__background_ilu(bg, &ilu, err);
+            made = omp_get_wtime();
+        }
+#pragma omp section
+        {
+            if ((rc_sys = tsystem_init(&sys, bg->a, &sys_err)) == 0)
+                right_hand_sides(bg);
+        }
+    }
+    if (rc <= 0)
         goto cleanup;
+    if ((rc = rc_sys) < 0) {
+        *err = sys_err;
+        goto cleanup;
+    }
+    bg->stats.seconds_factor += made - t0;
+    t0 = made;
     sys.ilu = ilu;
     ops.apply = apply_t;
     ops.precond = precond_ilu;
     ops.payload = &sys;
-    right_hand_sides(bg);
 #pragma omp parallel num_threads(threads) reduction(+ : iterations)
     {
         glca_engine__gmres_multi *g = NULL;
