@@ -130,7 +130,8 @@ typedef struct glca_engine__gmres_multi glca_engine__gmres_multi;
  * Entries ahead whose row of x a lockstep sparse loop (A^T·X, the ILU solves) prefetches: the
  * rows it gathers are in no useful order and X (n × width doubles) is far larger than L2, so
  * each gather is a miss the hardware cannot predict.  At 250,000 processes, width 8, this took
- * a fifth off both loops; 8 and 32 did as well within the noise (bench/README.md).
+ * a fifth off the ILU solve and a third off A^T·X; 8 and 32 did as well within the noise
+ * (bench/README.md).
  */
 #define GLCA_ENGINE__PREFETCH_AHEAD 16
 
