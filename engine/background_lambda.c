@@ -161,12 +161,16 @@ static int tsystem_init(tsystem *sys, const glca_engine__csc *a, glca_error *err
                               "%zu processes and %zu exchanges exceed 32-bit indices", a->ncols,
                               a->nnz);
     if (!(sys->colptr = glca_mallocarray(a->ncols + 1, sizeof *sys->colptr)) ||
-        !(sys->rowidx = glca_mallocarray(a->nnz + 1, sizeof *sys->rowidx)))
+        !(sys->rowidx = glca_mallocarray(a->nnz + GLCA_ENGINE__PREFETCH_AHEAD,
+                                         sizeof *sys->rowidx)))
         return glca_error_oom(err);
     for (p = 0; p <= a->ncols; p++)
         sys->colptr[p] = (uint32_t)a->colptr[p];
     for (p = 0; p < a->nnz; p++)
         sys->rowidx[p] = (uint32_t)a->rowidx[p];
+    /* row 0 for apply_t's prefetches past the last entry: valid, and harmless */
+    for (; p < a->nnz + GLCA_ENGINE__PREFETCH_AHEAD; p++)
+        sys->rowidx[p] = 0;
     return 0;
 }
 
@@ -176,6 +180,7 @@ static inline void apply_t_w(const tsystem *a, const double *restrict x, double 
 {
     const uint32_t *restrict rowidx = a->rowidx;
     const double *restrict values = a->values;
+    const size_t ahead = GLCA_ENGINE__PREFETCH_AHEAD;
     size_t p, e, c;
 
     for (p = 0; p < a->n; p++) {
@@ -189,6 +194,8 @@ static inline void apply_t_w(const tsystem *a, const double *restrict x, double 
         for (e = a->colptr[p]; e < a->colptr[p + 1]; e++) {
             const double ae = values[e], *xe = x + (size_t)rowidx[e] * width;
 
+            /* rowidx has `ahead` zeros past its end (tsystem_init) */
+            __builtin_prefetch(x + (size_t)rowidx[e + ahead] * width);
 #pragma omp simd
             for (c = 0; c < width; c++)
                 yp[c] += ae * xe[c];
@@ -272,21 +279,38 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
     glca_engine__ilu *ilu = NULL;
     tsystem sys = {0, NULL, NULL, NULL, NULL};
     glca_engine__krylov_multi_ops ops;
-    double t0 = omp_get_wtime();
+    glca_error sys_err = GLCA_ERROR_INIT;
+    double t0 = omp_get_wtime(), made = 0;
     size_t iterations = 0;
-    int ok = 1, oom = 0, rc;
+    int ok = 1, oom = 0, rc, rc_sys = 0;
 
-    if ((rc = glca_engine__background_ilu(bg, &ilu, err)) <= 0)
-        return rc;
-    bg->stats.seconds_factor += omp_get_wtime() - t0;
-    t0 = omp_get_wtime();
-    if ((rc = tsystem_init(&sys, bg->a, err)) < 0)
+    /* the ILU is made on one thread (its rows depend on the rows before them); the other
+       copies A's pattern and forms the right-hand sides meanwhile, neither needing the ILU */
+#pragma omp parallel sections num_threads(threads > 1 ? 2 : 1)
+    {
+#pragma omp section
+        {
+            rc = glca_engine__background_ilu(bg, &ilu, err);
+            made = omp_get_wtime();
+        }
+#pragma omp section
+        {
+            if ((rc_sys = tsystem_init(&sys, bg->a, &sys_err)) == 0)
+                right_hand_sides(bg);
+        }
+    }
+    if (rc <= 0)
         goto cleanup;
+    if ((rc = rc_sys) < 0) {
+        *err = sys_err;
+        goto cleanup;
+    }
+    bg->stats.seconds_factor += made - t0;
+    t0 = made;
     sys.ilu = ilu;
     ops.apply = apply_t;
     ops.precond = precond_ilu;
     ops.payload = &sys;
-    right_hand_sides(bg);
 #pragma omp parallel num_threads(threads) reduction(+ : iterations)
     {
         glca_engine__gmres_multi *g = NULL;

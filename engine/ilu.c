@@ -331,15 +331,19 @@ static inline void solve_multi(const glca_engine__ilu *f, double *restrict x, si
 {
     const uint32_t *restrict col = f->col;
     const double *restrict val = f->val;
+    const size_t ahead = GLCA_ENGINE__PREFETCH_AHEAD, nnz = f->rowptr[f->n];
     size_t i, p, c;
 
-    /* the order of each vector's sums is glca_engine__ilu_solve's */
+    /* the order of each vector's sums is glca_engine__ilu_solve's; the prefetches look ahead
+       in the order the entries are read, rows up and rows down (krylov.h) */
     for (i = 0; i < f->n; i++) {
         double *xi = x + i * width;
 
         for (p = f->rowptr[i]; p < f->diag[i]; p++) {
             const double l = val[p], *xk = x + (size_t)col[p] * width;
 
+            if (p + ahead < nnz)
+                __builtin_prefetch(x + (size_t)col[p + ahead] * width);
 #pragma omp simd
             for (c = 0; c < width; c++)
                 xi[c] -= l * xk[c];
@@ -352,6 +356,8 @@ static inline void solve_multi(const glca_engine__ilu *f, double *restrict x, si
         for (p = f->diag[i] + 1; p < f->rowptr[i + 1]; p++) {
             const double u = val[p], *xk = x + (size_t)col[p] * width;
 
+            if (p >= ahead)
+                __builtin_prefetch(x + (size_t)col[p - ahead] * width);
 #pragma omp simd
             for (c = 0; c < width; c++)
                 xi[c] -= u * xk[c];

@@ -126,6 +126,15 @@ typedef struct glca_engine__gmres_multi glca_engine__gmres_multi;
 /** The width the kernels are specialized for (blocks of it run fastest). */
 #define GLCA_ENGINE__MULTI_WIDTH 8
 
+/*
+ * Entries ahead whose row of x a lockstep sparse loop (A^T·X, the ILU solves) prefetches: the
+ * rows it gathers are in no useful order and X (n × width doubles) is far larger than L2, so
+ * each gather is a miss the hardware cannot predict.  At 250,000 processes, width 8, this took
+ * a fifth off the ILU solve and a third off A^T·X; 8 and 32 did as well within the noise
+ * (bench/README.md).
+ */
+#define GLCA_ENGINE__PREFETCH_AHEAD 16
+
 /** Workspace for up to `width` systems of order n; one per thread. */
 int glca_engine__gmres_multi_new(glca_engine__gmres_multi **out, size_t n, size_t width,
                                  int restart, glca_error *err);
