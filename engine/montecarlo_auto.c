@@ -83,10 +83,9 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
     size_t c;
     int rc;
 
-    /* more than 64 draws a block would only grow the workspace: A's pass is shared by 8 */
     mc->width = mc->opts.block ? mc->opts.block : GLCA_ENGINE__MULTI_WIDTH;
-    if (mc->width > 64)
-        mc->width = 64;
+    if (mc->width > MAX_WIDTH)
+        mc->width = MAX_WIDTH;
     if (mc->width > mc->opts.iterations)
         mc->width = mc->opts.iterations;
     if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && (mc->nbg == 0 || mc->nrhs == 0))

@@ -72,25 +72,34 @@ typedef struct block_ops {
     const glca_engine__ilu *ilu;
 } block_ops;
 
-/* y = A x by rows for width draws, each with its own values; s in the order of e as apply_rows */
+/*
+ * y = A x by rows for w draws, each with its own values and each row in apply_rows's partial
+ * sums (krylov.h: entry lo + t of a row into partial t mod 4)
+ */
 static inline void rows(const glca_engine__csc *t, const double *restrict vals,
                         const double *restrict x, double *restrict y, double *restrict y_abs,
                         size_t w)
 {
+    double part[GLCA_ENGINE__PARTIALS * MAX_WIDTH];
     size_t i, e, c;
 
+    assert(w <= MAX_WIDTH);
     for (i = 0; i < t->ncols; i++) {
+        const size_t lo = t->colptr[i];
         double *yi = y + i * w;
 
-        for (c = 0; c < w; c++)
-            yi[c] = 0;
-        for (e = t->colptr[i]; e < t->colptr[i + 1]; e++) {
+        for (c = 0; c < GLCA_ENGINE__PARTIALS * w; c++)
+            part[c] = 0;
+        for (e = lo; e < t->colptr[i + 1]; e++) {
             const double *ve = vals + e * w, *xe = x + t->rowidx[e] * w;
+            double *pk = part + (e - lo) % GLCA_ENGINE__PARTIALS * w;
 
 #pragma omp simd
             for (c = 0; c < w; c++)
-                yi[c] += ve[c] * xe[c];
+                pk[c] += ve[c] * xe[c];
         }
+        for (c = 0; c < w; c++)
+            yi[c] = (part[c] + part[w + c]) + (part[2 * w + c] + part[3 * w + c]);
         if (y_abs) {
             double *ui = y_abs + i * w;
 

@@ -16,6 +16,8 @@
 
 /* Counter ids of product lines start here, so background exchanges never share a stream. */
 #define LINE_STREAM (UINT64_C(1) << 40)
+/* GMRES_BLOCK's widest block: more would only grow the workspace (A's pass is shared by 8). */
+#define MAX_WIDTH 64
 
 struct glca_montecarlo {
     const glca_background *bg;

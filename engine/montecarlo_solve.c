@@ -290,25 +290,42 @@ static int transpose(const glca_engine__csc *a, glca_engine__csc **out, size_t *
     return 0;
 }
 
-/* y = A x with the perturbed values by rows (A^T's columns), and |A| |x| */
+/*
+ * y = A x with the perturbed values by rows (A^T's columns), each row in the partial sums of
+ * krylov.h (montecarlo_block.c's rows sums in the same order), and |A| |x|
+ */
 static void apply_rows(void *payload, const double *x, double *y, double *y_abs)
 {
     const perturbed *p = payload;
     const glca_engine__csc *t = p->at;
+    const size_t *ri = t->rowidx;
+    const double *v = p->atvals;
     size_t i, e;
 
     for (i = 0; i < t->ncols; i++) {
-        double s = 0, u = 0;
+        const size_t lo = t->colptr[i], hi = t->colptr[i + 1];
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 
-        for (e = t->colptr[i]; e < t->colptr[i + 1]; e++) {
-            const double v = p->atvals[e] * x[t->rowidx[e]];
-
-            s += v;
-            u += fabs(v);
+        for (e = lo; e + 4 <= hi; e += 4) {
+            s0 += v[e] * x[ri[e]];
+            s1 += v[e + 1] * x[ri[e + 1]];
+            s2 += v[e + 2] * x[ri[e + 2]];
+            s3 += v[e + 3] * x[ri[e + 3]];
         }
-        y[i] = s;
-        if (y_abs)
+        if (e < hi)
+            s0 += v[e] * x[ri[e]];
+        if (e + 1 < hi)
+            s1 += v[e + 1] * x[ri[e + 1]];
+        if (e + 2 < hi)
+            s2 += v[e + 2] * x[ri[e + 2]];
+        y[i] = (s0 + s1) + (s2 + s3);
+        if (y_abs) {
+            double u = 0;
+
+            for (e = lo; e < hi; e++)
+                u += fabs(v[e] * x[ri[e]]);
             y_abs[i] = u;
+        }
     }
 }
 
