@@ -309,7 +309,7 @@ int main(int argc, char **argv)
             res[t].draws = (long)r.opts.iterations;
             res[t].rate = (double)res[t].draws / res[t].seconds;
             glca_montecarlo_stats(r.mc, &res[t].st);
-            fprintf(stderr, "round %ld: %-12s %ld draws in %.3f s = %.2f/s (used %s, %.1f "
+            fprintf(stderr, "round %ld: %-12s %ld draws in %.3f s = %.2f/s (used %s, %.3f "
                     "iterations per draw, fallbacks %zu)\n", round + 1, solver_names[t],
                     res[t].draws, seconds, (double)res[t].draws / seconds,
                     solver_names[res[t].st.solver],

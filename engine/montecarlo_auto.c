@@ -153,6 +153,7 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         glca_engine__ilu_free(mc->ilu);
         glca_engine__csc_free(mc->at);
         glca_free(mc->at_perm);
+        glca_engine__mc_goal_free(mc);
         mc->ilu = NULL;
         mc->at = NULL;
         mc->at_perm = NULL;

@@ -140,7 +140,7 @@ static void start(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t q
 
         for (i = 0; i < n; i++)
             w->ib[i * width + d] = f[i];
-        glca_engine__mc_goal_weights(mc, f, w->tc, w->t);
+        glca_engine__mc_goal_weights(mc, q, f, w->tc, w->t);
         for (i = 0; i < n; i++)
             w->iw[i * width + d] = w->t[i];
     }

@@ -35,6 +35,11 @@ struct glca_montecarlo {
     glca_engine__csc *at;           /* GMRES_ILU, GMRES_BLOCK: A^T (A by rows) and where its
                                        entries are */
     size_t *at_perm;                /* in A: entry e of at is entry at_perm[e] of A */
+    /* GMRES_ILU, GMRES_BLOCK: goal weights of the nominal right-hand sides (montecarlo_goal.c) */
+    double *goal_w;     /* n × nrhs */
+    double *goal_t;     /* k × nrhs: each category's nominal total magnitude */
+    size_t *goal_rows;  /* rows of column q's lines: goal_rows[goal_start[q] .. goal_start[q+1]) */
+    size_t *goal_start; /* nrhs + 1 */
     int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
     int col_slot[GLCA_NSTAGES];  /* the stage whose impacts right-hand side q gives */
     int slot[GLCA_NSTAGES];      /* where a line of stage s goes: s, or 0 without stages */
@@ -95,9 +100,16 @@ int glca_engine__mc_solve(glca_engine__mc_worker *w, const glca_montecarlo *mc);
 /** Solve the perturbed A (w->avals) X = F (w->f) into w->x with a pivot order of its own. */
 int glca_engine__mc_solve_from_scratch(glca_engine__mc_worker *w, const glca_montecarlo *mc);
 
-/** GMRES_ILU's goal weights of right-hand side f into out (n); tc is a workspace of k. */
-void glca_engine__mc_goal_weights(const glca_montecarlo *mc, const double *f, double *tc,
-                                  double *out);
+/** The nominal goal weights of every right-hand side (montecarlo_goal.c); once per run. */
+int glca_engine__mc_goal_new(glca_montecarlo *mc, glca_error *err);
+void glca_engine__mc_goal_free(glca_montecarlo *mc);
+
+/**
+ * The goal weights of a draw's right-hand side f, column q, into out (n): the nominal ones
+ * scaled to bound the draw's own from above.  tc is a workspace of k.
+ */
+void glca_engine__mc_goal_weights(const glca_montecarlo *mc, size_t q, const double *f,
+                                  double *tc, double *out);
 
 /** GMRES_BLOCK's buffers of the worker (after glca_engine__mc_worker_init's common ones). */
 int glca_engine__mc_block_init(glca_engine__mc_worker *w, const glca_montecarlo *mc);

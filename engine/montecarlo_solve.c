@@ -17,7 +17,7 @@
  *              factorization at all, for the backgrounds where KLU fills in (Lambda was
  *              computed iteratively).  Its first guess is poor, and componentwise weights from
  *              it stalled GMRES (100-200 iterations, some draws not converging) on both synthetic
- *              backgrounds; it stops on a goal-oriented estimate instead (goal_weights): the
+ *              backgrounds; it stops on a goal-oriented estimate instead (montecarlo_goal.c): the
  *              error of the totals, which are what a draw keeps, through the nominal Lambda.
  *
  *   GMRES_BLOCK GMRES_ILU on blocks of draws in lockstep (montecarlo_block.c): one pass over
@@ -362,41 +362,6 @@ static int precond(void *payload, double *x, glca_error *err)
     return 0;
 }
 
-/*
- * Goal weights of GMRES_ILU for right-hand side f: w_i = max_c |Lambda_ci| / t_c with t_c =
- * sum_i |Lambda_ci| |f_i| (the nominal total's magnitude), so sum_i w_i |r_i| bounds every
- * category's relative error to first order.  The nominal Lambda stands in for the perturbed
- * one, hence GOAL_TOL well below 1e-9.  `tc` is a workspace of k.
- */
-void glca_engine__mc_goal_weights(const glca_montecarlo *mc, const double *f, double *tc,
-                                  double *w)
-{
-    const glca_background *bg = mc->bg;
-    const size_t n = bg->n, k = bg->k;
-    size_t c, i;
-
-    for (c = 0; c < k; c++) {
-        const double *l = bg->lambda + c * n;
-        double t = 0;
-
-        for (i = 0; i < n; i++)
-            if (f[i] != 0)
-                t += fabs(l[i] * f[i]);
-        tc[c] = t > 0 ? 1 / t : 0;
-    }
-    for (i = 0; i < n; i++) {
-        double m = 0;
-
-        for (c = 0; c < k; c++) {
-            double v = fabs(bg->lambda[c * n + i]) * tc[c];
-
-            if (v > m)
-                m = v;
-        }
-        w[i] = m;
-    }
-}
-
 static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 {
     const size_t n = mc->bg->n;
@@ -423,7 +388,7 @@ static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
             rc = glca_engine__gmres_solve(w->gmres, &ops, f, x, GMRES_TOL, GMRES_MAX_ITER, &used,
                                           NULL, &w->err);
         } else {
-            glca_engine__mc_goal_weights(mc, f, w->tc, w->t);
+            glca_engine__mc_goal_weights(mc, q, f, w->tc, w->t);
             rc = glca_engine__gmres_solve_weighted(w->gmres, &ops, f, x, w->t, GOAL_TOL,
                                                    GMRES_MAX_ITER, &used, NULL, &w->err);
         }
@@ -468,7 +433,7 @@ int glca_engine__mc_shared_parts(glca_montecarlo *mc, glca_error *err)
             return rc;
         if (!mc->ilu && (rc = glca_engine__ilu_new(&mc->ilu, mc->at, err)) < 0)
             return rc;
-        return 0;
+        return glca_engine__mc_goal_new(mc, err);
     }
     if (!mc->nominal)
         return glca_engine__background_solver(mc->bg, &mc->nominal, err);

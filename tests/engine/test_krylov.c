@@ -260,7 +260,8 @@ Test(engine_krylov, weighted_gmres_matches_gaussian_elimination_on_short_tails, 
     for (o = 0; o < sizeof orders / sizeof orders[0]; o++) {
         const size_t n = orders[o];
         double *a = giant_scc(o + 11, n), *b = malloc(n * sizeof *b), *x = malloc(n * sizeof *x);
-        double *want = malloc(n * sizeof *want), *w = malloc(n * sizeof *w), est = 1, sum = 0, slack = 0;
+        double *want = malloc(n * sizeof *want), *w = malloc(n * sizeof *w), est = 1, sum = 0;
+        double slack = 0;
         glca_engine__csc *m = to_csc(a, n);
         glca_engine__ilu *f = NULL;
         glca_engine__gmres *g = NULL;
