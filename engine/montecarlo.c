@@ -235,7 +235,8 @@ void glca_engine__mc_draw_values(glca_engine__mc_worker *w, const glca_montecarl
     }
     if (mc->nbg == 0)
         return;
-    memcpy(avals, bg->a->values, bg->a->nnz * sizeof *avals);
+    /* the ILU routes' sampler writes A's values in A^T's order (montecarlo_solve.c) */
+    memcpy(avals, mc->at ? mc->at->values : bg->a->values, bg->a->nnz * sizeof *avals);
     memcpy(bvals, bg->b->values, bg->b->nnz * sizeof *bvals);
     glca_engine__sampler_apply(mc->sampler, seed, i, w->words, avals, bvals);
     memset(f, 0, n * mc->nrhs * sizeof *f);

@@ -149,14 +149,7 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         }
     }
     mc->opts.solver = best;
-    if (best != GLCA_MC_SOLVER_GMRES_BLOCK) { /* made for the trial only */
-        glca_engine__ilu_free(mc->ilu);
-        glca_engine__csc_free(mc->at);
-        glca_free(mc->at_perm);
-        glca_engine__mc_goal_free(mc);
-        mc->ilu = NULL;
-        mc->at = NULL;
-        mc->at_perm = NULL;
-    }
+    if (best != GLCA_MC_SOLVER_GMRES_BLOCK) /* made for the trial only */
+        glca_engine__mc_rows_free(mc);
     return 0;
 }

@@ -165,7 +165,7 @@ int glca_engine__mc_block(glca_engine__mc_worker *w, const glca_montecarlo *mc, 
         glca_engine__mc_draw_values(w, mc, first + d, w->damount + d * na, w->avals,
                                     w->dvals + d * nb, w->df + d * len);
         for (e = 0; e < nnz; e++)
-            w->ivals[e * count + d] = w->avals[mc->at_perm[e]];
+            w->ivals[e * count + d] = w->avals[e]; /* A^T's order (montecarlo_solve.c) */
         bad[d] = false;
     }
     for (q = 0; q < mc->nrhs; q++) {

@@ -33,7 +33,8 @@ struct glca_montecarlo {
     glca_engine__solver *nominal;   /* the background's factorization (borrowed), or NULL */
     glca_engine__ilu *ilu;          /* GMRES_ILU, GMRES_BLOCK: ILU(0) of the nominal A */
     glca_engine__csc *at;           /* GMRES_ILU, GMRES_BLOCK: A^T (A by rows) and where its
-                                       entries are */
+                                       entries are; while it exists the sampler writes A's
+                                       values in its order */
     size_t *at_perm;                /* in A: entry e of at is entry at_perm[e] of A */
     /* GMRES_ILU, GMRES_BLOCK: goal weights of the nominal right-hand sides (montecarlo_goal.c) */
     double *goal_w;     /* n × nrhs */
@@ -54,7 +55,7 @@ typedef struct glca_engine__mc_worker {
     glca_engine__solver *spare;  /* refactored when an iteration does not converge */
     glca_engine__gmres *gmres;   /* GMRES, GMRES_ILU */
     double *tc;                  /* GMRES_ILU: k category normalizers */
-    double *atvals;              /* GMRES_ILU: the perturbed values in A^T's order */
+    double *atvals;              /* GMRES_ILU: scratch for the values back in A's order */
     double *avals, *bvals, *amount, *x, *f, *r, *t, *g, *xs, *fs;
     uint32_t *words; /* the sampler's workspace */
     /* GMRES_BLOCK: vectors of the block interleaved, entry i of draw d at [i * width + d] */
@@ -81,7 +82,8 @@ void glca_engine__mc_parameter_words(const glca_montecarlo *mc, size_t j, uint32
 
 /**
  * Draw iteration i's values: line amounts into `amount` (nlines); with background parameters
- * the perturbed A and B into avals and bvals and the right-hand sides into f (n × nrhs).
+ * the perturbed A and B into avals (in A^T's order while mc->at exists) and bvals and the
+ * right-hand sides into f (n × nrhs).
  */
 void glca_engine__mc_draw_values(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i,
                                  double *amount, double *avals, double *bvals, double *f);
@@ -125,6 +127,8 @@ int glca_engine__mc_block(glca_engine__mc_worker *w, const glca_montecarlo *mc, 
 
 /** What mc->opts.solver shares between threads (mc->nominal, or mc->at and mc->ilu). */
 int glca_engine__mc_shared_parts(glca_montecarlo *mc, glca_error *err);
+/** Free what the ILU routes share (mc->at, mc->ilu, the goal weights); A's order again. */
+void glca_engine__mc_rows_free(glca_montecarlo *mc);
 
 /**
  * Resolve GLCA_MC_SOLVER_AUTO (montecarlo_auto.c) and prepare what the chosen solver shares

@@ -243,7 +243,7 @@ typedef struct perturbed {
     glca_engine__solver *lu; /* GMRES: nominal factorization; NULL for GMRES_ILU */
     const glca_engine__ilu *ilu;
     const glca_engine__csc *at; /* GMRES_ILU: A^T, i.e. A by rows ... */
-    const double *atvals;       /* ... with the perturbed values in that order */
+    const double *atvals;       /* ... with the perturbed values in that order (w->avals) */
 } perturbed;
 
 /*
@@ -365,18 +365,15 @@ static int precond(void *payload, double *x, glca_error *err)
 static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 {
     const size_t n = mc->bg->n;
-    perturbed sys = {mc->bg->a, w->avals, NULL, mc->ilu, mc->at, w->atvals};
+    perturbed sys = {mc->bg->a, w->avals, NULL, mc->ilu, mc->at, w->avals};
     glca_engine__krylov_ops ops = {apply_a, precond, &sys};
     size_t q, used, e;
     int rc;
 
-    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES) {
+    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES)
         sys.lu = w->solver;
-    } else {
-        for (e = 0; e < mc->at->nnz; e++)
-            w->atvals[e] = w->avals[mc->at_perm[e]];
-        ops.apply = apply_rows;
-    }
+    else
+        ops.apply = apply_rows; /* the sampler wrote the values in A^T's order */
     for (q = 0; q < mc->nrhs; q++) {
         double *x = w->x + q * n;
         const double *f = w->f + q * n;
@@ -400,6 +397,11 @@ static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
     }
     if (q == mc->nrhs)
         return 0;
+    if (mc->at) { /* the values back in A's order for a factorization */
+        memcpy(w->atvals, w->avals, mc->at->nnz * sizeof *w->atvals);
+        for (e = 0; e < mc->at->nnz; e++)
+            w->avals[mc->at_perm[e]] = w->atvals[e];
+    }
     w->fallbacks++;
     if (!mc->nominal)
         return glca_engine__mc_solve_from_scratch(w, mc);
@@ -422,6 +424,48 @@ int glca_engine__mc_solve(glca_engine__mc_worker *w, const glca_montecarlo *mc)
     }
 }
 
+/*
+ * A^T and the sampler writing A's values in its order: the ILU routes read them by rows, and a
+ * gather of every draw's values through at_perm was 3 % of a draw (and its copy 3 % more).
+ */
+static int by_rows(glca_montecarlo *mc, glca_error *err)
+{
+    size_t *map = NULL, e;
+    int rc;
+
+    if ((rc = transpose(mc->bg->a, &mc->at, &mc->at_perm, err)) < 0 || !mc->sampler)
+        return rc;
+    if (!(map = glca_mallocarray(mc->at->nnz + 1, sizeof *map))) {
+        rc = glca_error_oom(err);
+        goto cleanup;
+    }
+    for (e = 0; e < mc->at->nnz; e++)
+        map[mc->at_perm[e]] = e;
+    rc = glca_engine__sampler_renumber_a(mc->sampler, map, err);
+cleanup:
+    glca_free(map);
+    if (rc < 0) {
+        glca_engine__csc_free(mc->at);
+        glca_free(mc->at_perm);
+        mc->at = NULL;
+        mc->at_perm = NULL;
+    }
+    return rc;
+}
+
+void glca_engine__mc_rows_free(glca_montecarlo *mc)
+{
+    if (mc->at && mc->sampler) /* back to A's order: cannot fail, A's entries fitted before */
+        glca_engine__sampler_renumber_a(mc->sampler, mc->at_perm, NULL);
+    glca_engine__ilu_free(mc->ilu);
+    glca_engine__csc_free(mc->at);
+    glca_free(mc->at_perm);
+    glca_engine__mc_goal_free(mc);
+    mc->ilu = NULL;
+    mc->at = NULL;
+    mc->at_perm = NULL;
+}
+
 /* What the solver shares between threads: the nominal factorization, ILU(0). */
 int glca_engine__mc_shared_parts(glca_montecarlo *mc, glca_error *err)
 {
@@ -429,7 +473,7 @@ int glca_engine__mc_shared_parts(glca_montecarlo *mc, glca_error *err)
 
     if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU ||
         mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK) {
-        if (!mc->at && (rc = transpose(mc->bg->a, &mc->at, &mc->at_perm, err)) < 0)
+        if (!mc->at && (rc = by_rows(mc, err)) < 0)
             return rc;
         if (!mc->ilu && (rc = glca_engine__ilu_new(&mc->ilu, mc->at, err)) < 0)
             return rc;
