@@ -307,9 +307,10 @@ static int draw(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i, 
     return 0;
 }
 
-/* Draws 0 .. count - 1 into out, or a scratch result if NULL: what AUTO counts or times. */
-static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t count,
-                       double *out)
+/* Draws first .. first + count - 1 into out, or a scratch result if NULL: what AUTO counts or
+   times; the worker's own route (a GMRES_BLOCK worker has the block's workspace) */
+static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t first,
+                       size_t count, double *out)
 {
     const size_t stride = mc->k * GLCA_NSTAGES;
     double *h = out ? out : glca_mallocarray(stride * count + 1, sizeof *h);
@@ -318,11 +319,11 @@ static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, siz
 
     if (!h)
         return glca_error_oom(&w->err);
-    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK && mc->nbg)
-        rc = glca_engine__mc_block(w, mc, 0, count, h);
+    if (w->draws && mc->nbg)
+        rc = glca_engine__mc_block(w, mc, first, count, h);
     else
         for (i = 0; i < count && rc == 0; i++)
-            rc = draw(w, mc, i, h + i * stride);
+            rc = draw(w, mc, first + i, h + i * stride);
     if (!out)
         glca_free(h);
     return rc;

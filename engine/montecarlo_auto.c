@@ -4,7 +4,7 @@
  * AUTO is chosen per run on the actual matrix.  When the background's cost model found the LU
  * too expensive to make (its Lambda is iterative and no factorization exists), only the ILU
  * routes avoid paying for it: GMRES_ILU and GMRES_BLOCK, whose draws are bitwise the same, are
- * timed on the first block of draws and the faster is used (time_ilu_routes).  Otherwise
+ * timed on a block of the run's draws each and the faster is used (time_ilu_routes).  Otherwise
  * the LU exists: GMRES, REFINE and GMRES_BLOCK each solve iteration 0 once, and the iterations
  * they needed are priced in flops against one refactorization (KLU's flop count of the nominal
  * factorization) plus a solve; the cheapest is used for the run.  Counting instead of timing
@@ -28,51 +28,62 @@ static bool factorized(const glca_background *bg)
 }
 
 /*
- * GMRES_ILU or GMRES_BLOCK, whichever solves the first block of draws faster (one thread, the
- * same draws).  A draw's arithmetic is the same in both (krylov_draws.c), so the timing picks
- * a speed and never the results, and the second trial's draws are kept for the run.  The block wins
- * where the passes over A and the ILU are bound by memory traffic; on the shared 2-core build
- * machine the one-draw solve often won.
+ * GMRES_ILU or GMRES_BLOCK, whichever solves a block of draws faster.  A draw's arithmetic is
+ * the same in both (krylov_draws.c), so the timing picks a speed and never the results, and
+ * every timed draw is kept for the run: the block route makes draws 0 .. width - 1 while the
+ * one-draw route makes width .. 2 width - 1 on a second thread (in turn on one thread), so
+ * the two are timed under the same load and nothing is made twice.  Timing both on one thread
+ * before the run, the first trial thrown away, cost 8 % of a 400-draw run on 2 threads.  The
+ * block wins where the passes over A and the ILU are bound by memory traffic; on the shared
+ * 2-core build machine the one-draw solve won.
  */
 static int time_ilu_routes(glca_montecarlo *mc,
                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
-                                        double *),
+                                        size_t, double *),
                            glca_error *err)
 {
     static const glca_mc_solver routes[] = {GLCA_MC_SOLVER_GMRES_BLOCK, GLCA_MC_SOLVER_GMRES_ILU};
-    double seconds[2];
-    size_t r;
-    int rc;
+    const size_t stride = mc->k * GLCA_NSTAGES, width = mc->width;
+    const int threads = mc->opts.threads > 0 ? mc->opts.threads : omp_get_max_threads();
+    glca_engine__mc_worker w[2];
+    double seconds[2] = {0, 0};
+    int rc[2] = {0, 0}, r;
 
-    for (r = 0; r < 2; r++) {
-        glca_engine__mc_worker w;
-        double t0;
+    mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU; /* the one-draw route of glca_engine__mc_solve */
+#pragma omp parallel num_threads(threads > 1 ? 2 : 1)
+    {
+        int t;
 
-        mc->opts.solver = routes[r];
-        rc = glca_engine__mc_worker_init(&w, mc);
-        t0 = omp_get_wtime();
-        if (rc == 0)
-            rc = trial(&w, mc, mc->width, r == 1 ? mc->impacts : NULL);
-        seconds[r] = omp_get_wtime() - t0;
-        if (rc == 0 && r == 1) {
-            /* bitwise the draws either route makes: the run need not make them again */
-            mc->ready = mc->width;
-            mc->stats.refine_steps += w.refine_steps;
-            mc->stats.fallbacks += w.fallbacks;
+        for (t = omp_get_thread_num(); t < 2; t += omp_get_num_threads()) {
+            double t0 = omp_get_wtime();
+
+            rc[t] = glca_engine__mc_worker_init_as(&w[t], mc, routes[t]);
+            if (rc[t] == 0)
+                rc[t] = trial(&w[t], mc, (size_t)t * width, width,
+                              mc->impacts + (size_t)t * width * stride);
+            seconds[t] = omp_get_wtime() - t0;
         }
-        if (rc < 0 && err)
-            *err = w.err;
-        glca_engine__mc_worker_free(&w);
-        if (rc < 0)
-            return rc;
     }
+    for (r = 0; r < 2; r++) {
+        mc->stats.refine_steps += w[r].refine_steps;
+        mc->stats.fallbacks += w[r].fallbacks;
+    }
+    for (r = 0; r < 2 && rc[r] == 0; r++)
+        ;
+    if (r < 2 && err)
+        *err = w[r].err;
+    glca_engine__mc_worker_free(&w[0]);
+    glca_engine__mc_worker_free(&w[1]);
+    if (r < 2)
+        return rc[r];
+    mc->ready = 2 * width;
     mc->opts.solver = seconds[0] < seconds[1] ? routes[0] : routes[1];
     return 0;
 }
 
 int glca_engine__mc_prepare(glca_montecarlo *mc,
                             int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
-                                         double *),
+                                         size_t, double *),
                             glca_error *err)
 {
     static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE,
@@ -94,9 +105,9 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
         if ((rc = glca_engine__mc_shared_parts(mc, err)) < 0)
             return rc;
-        /* timing two blocks on one thread cost 8 % of a 240-draw run on 2 threads before the
-           second block's draws were kept: only where one block is a small part of the run */
-        return mc->width > 1 && mc->opts.iterations >= 32 * mc->width
+        /* the timed draws are the run's, but a thread waits for the slower trial: only where
+           the two blocks are a small part of the run */
+        return mc->width > 1 && mc->opts.iterations >= 16 * mc->width
                    ? time_ilu_routes(mc, trial, err)
                    : 0;
     }
@@ -129,7 +140,7 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         }
         rc = glca_engine__mc_worker_init(&w, mc);
         if (rc == 0)
-            rc = trial(&w, mc, 1, NULL);
+            rc = trial(&w, mc, 0, 1, NULL);
         if (rc < 0 && err)
             *err = w.err;
         steps = (double)w.refine_steps;

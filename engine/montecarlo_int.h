@@ -94,6 +94,9 @@ void glca_engine__mc_characterize(const glca_montecarlo *mc, const double *amoun
 
 /** The worker's solver objects and buffers for the run's solver (mc->opts.solver). */
 int glca_engine__mc_worker_init(glca_engine__mc_worker *w, const glca_montecarlo *mc);
+/** As glca_engine__mc_worker_init for another solver whose shared parts mc has. */
+int glca_engine__mc_worker_init_as(glca_engine__mc_worker *w, const glca_montecarlo *mc,
+                                   glca_mc_solver solver);
 void glca_engine__mc_worker_free(glca_engine__mc_worker *w);
 
 /** Solve the perturbed A (w->avals) X = F (w->f, nrhs columns) into w->x. */
@@ -132,13 +135,14 @@ void glca_engine__mc_rows_free(glca_montecarlo *mc);
 
 /**
  * Resolve GLCA_MC_SOLVER_AUTO (montecarlo_auto.c) and prepare what the chosen solver shares
- * between threads (mc->nominal, mc->ilu).  `trial` runs draws 0 .. count - 1 (count <=
- * mc->width) with a given worker into out (count × k × GLCA_NSTAGES), or a scratch result if
- * out is NULL; draws it leaves in mc->impacts are counted in mc->ready and mc->stats.
+ * between threads (mc->nominal, mc->ilu).  `trial` runs draws first .. first + count - 1
+ * (count <= mc->width) with a given worker, by that worker's route, into out (count × k ×
+ * GLCA_NSTAGES), or a scratch result if out is NULL; the draws 0 .. mc->ready - 1 it leaves in
+ * mc->impacts are counted in mc->stats.
  */
 int glca_engine__mc_prepare(glca_montecarlo *mc,
                             int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *,
-                                         size_t, double *),
+                                         size_t, size_t, double *),
                             glca_error *err);
 
 #endif

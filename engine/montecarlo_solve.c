@@ -72,6 +72,12 @@ void glca_engine__mc_worker_free(glca_engine__mc_worker *w)
 
 int glca_engine__mc_worker_init(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 {
+    return glca_engine__mc_worker_init_as(w, mc, mc->opts.solver);
+}
+
+int glca_engine__mc_worker_init_as(glca_engine__mc_worker *w, const glca_montecarlo *mc,
+                                   glca_mc_solver solver)
+{
     const glca_background *bg = mc->bg;
     size_t nr = mc->nrhs ? mc->nrhs : 1;
 
@@ -94,12 +100,12 @@ int glca_engine__mc_worker_init(glca_engine__mc_worker *w, const glca_montecarlo
     if (!w->avals || !w->bvals || !w->x || !w->f || !w->r || !w->t || !w->g || !w->xs || !w->fs ||
         !w->words)
         return glca_error_oom(&w->err);
-    if ((mc->opts.solver == GLCA_MC_SOLVER_GMRES || mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU) &&
+    if ((solver == GLCA_MC_SOLVER_GMRES || solver == GLCA_MC_SOLVER_GMRES_ILU) &&
         glca_engine__gmres_new(&w->gmres, bg->n, GMRES_RESTART, &w->err) < 0)
         return w->err.code ? (int)w->err.code : GLCA_ENOMEM;
-    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK)
+    if (solver == GLCA_MC_SOLVER_GMRES_BLOCK)
         return glca_engine__mc_block_init(w, mc);
-    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_ILU)
+    if (solver == GLCA_MC_SOLVER_GMRES_ILU)
         return (w->tc = glca_calloc(mc->k + 1, sizeof *w->tc)) &&
                        (w->atvals = glca_mallocarray(bg->a->nnz + 1, sizeof *w->atvals))
                    ? 0
