@@ -52,6 +52,7 @@ void glca_montecarlo_free(glca_montecarlo *mc)
     glca_engine__ilu_free(mc->ilu);
     glca_engine__csc_free(mc->at);
     glca_free(mc->at_perm);
+    glca_free(mc->at_col);
     glca_engine__mc_goal_free(mc);
     glca_free(mc);
 }

@@ -67,7 +67,8 @@ int glca_engine__mc_block_init(glca_engine__mc_worker *w, const glca_montecarlo 
 }
 
 typedef struct block_ops {
-    const glca_engine__csc *at; /* A^T: A by rows */
+    const glca_engine__csc *at; /* A^T: A by rows (its column pointers) */
+    const uint32_t *col;        /* its row indexes */
     const double *vals;         /* the block's values of A^T, interleaved */
     const glca_engine__ilu *ilu;
 } block_ops;
@@ -76,9 +77,9 @@ typedef struct block_ops {
  * y = A x by rows for w draws, each with its own values and each row in apply_rows's partial
  * sums (krylov.h: entry lo + t of a row into partial t mod 4)
  */
-static inline void rows(const glca_engine__csc *t, const double *restrict vals,
-                        const double *restrict x, double *restrict y, double *restrict y_abs,
-                        size_t w)
+static inline void rows(const glca_engine__csc *t, const uint32_t *restrict col,
+                        const double *restrict vals, const double *restrict x, double *restrict y,
+                        double *restrict y_abs, size_t w)
 {
     double part[GLCA_ENGINE__PARTIALS * MAX_WIDTH];
     size_t i, e, c;
@@ -91,7 +92,7 @@ static inline void rows(const glca_engine__csc *t, const double *restrict vals,
         for (c = 0; c < GLCA_ENGINE__PARTIALS * w; c++)
             part[c] = 0;
         for (e = lo; e < t->colptr[i + 1]; e++) {
-            const double *ve = vals + e * w, *xe = x + t->rowidx[e] * w;
+            const double *ve = vals + e * w, *xe = x + (size_t)col[e] * w;
             double *pk = part + (e - lo) % GLCA_ENGINE__PARTIALS * w;
 
 #pragma omp simd
@@ -107,7 +108,7 @@ static inline void rows(const glca_engine__csc *t, const double *restrict vals,
                 ui[c] = 0;
             for (e = t->colptr[i]; e < t->colptr[i + 1]; e++)
                 for (c = 0; c < w; c++)
-                    ui[c] += fabs(vals[e * w + c] * x[t->rowidx[e] * w + c]);
+                    ui[c] += fabs(vals[e * w + c] * x[(size_t)col[e] * w + c]);
         }
     }
 }
@@ -117,9 +118,9 @@ static void apply_block(void *payload, const double *x, double *y, double *y_abs
     const block_ops *p = payload;
 
     if (width == GLCA_ENGINE__MULTI_WIDTH)
-        rows(p->at, p->vals, x, y, y_abs, GLCA_ENGINE__MULTI_WIDTH);
+        rows(p->at, p->col, p->vals, x, y, y_abs, GLCA_ENGINE__MULTI_WIDTH);
     else
-        rows(p->at, p->vals, x, y, y_abs, width);
+        rows(p->at, p->col, p->vals, x, y, y_abs, width);
 }
 
 static void precond_block(void *payload, double *x, size_t width)
@@ -154,7 +155,7 @@ int glca_engine__mc_block(glca_engine__mc_worker *w, const glca_montecarlo *mc, 
     const glca_background *bg = mc->bg;
     const size_t n = bg->n, nnz = bg->a->nnz, nb = bg->b->nnz, len = n * mc->nrhs;
     const size_t stride = mc->k * GLCA_NSTAGES, na = mc->nlines + 1;
-    block_ops sys = {mc->at, w->ivals, mc->ilu};
+    block_ops sys = {mc->at, mc->at_col, w->ivals, mc->ilu};
     const glca_engine__krylov_multi_ops ops = {apply_block, precond_block, &sys};
     bool *bad = w->converged + mc->width; /* a draw some column of which did not converge */
     size_t d, e, i, q;

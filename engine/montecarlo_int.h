@@ -36,6 +36,7 @@ struct glca_montecarlo {
                                        entries are; while it exists the sampler writes A's
                                        values in its order */
     size_t *at_perm;                /* in A: entry e of at is entry at_perm[e] of A */
+    uint32_t *at_col;               /* at's row indexes in 32 bits, for A x by rows */
     /* GMRES_ILU, GMRES_BLOCK: goal weights of the nominal right-hand sides (montecarlo_goal.c) */
     double *goal_w;     /* n × nrhs */
     double *goal_t;     /* k × nrhs: each category's nominal total magnitude */

@@ -248,7 +248,8 @@ typedef struct perturbed {
     const double *avals;
     glca_engine__solver *lu; /* GMRES: nominal factorization; NULL for GMRES_ILU */
     const glca_engine__ilu *ilu;
-    const glca_engine__csc *at; /* GMRES_ILU: A^T, i.e. A by rows ... */
+    const glca_engine__csc *at; /* GMRES_ILU: A^T, i.e. A by rows (its column pointers) ... */
+    const uint32_t *col;        /* ... its row indexes ... */
     const double *atvals;       /* ... with the perturbed values in that order (w->avals) */
 } perturbed;
 
@@ -304,7 +305,7 @@ static void apply_rows(void *payload, const double *x, double *y, double *y_abs)
 {
     const perturbed *p = payload;
     const glca_engine__csc *t = p->at;
-    const size_t *ri = t->rowidx;
+    const uint32_t *ri = p->col;
     const double *v = p->atvals;
     size_t i, e;
 
@@ -371,7 +372,7 @@ static int precond(void *payload, double *x, glca_error *err)
 static int solve_gmres(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 {
     const size_t n = mc->bg->n;
-    perturbed sys = {mc->bg->a, w->avals, NULL, mc->ilu, mc->at, w->avals};
+    perturbed sys = {mc->bg->a, w->avals, NULL, mc->ilu, mc->at, mc->at_col, w->avals};
     glca_engine__krylov_ops ops = {apply_a, precond, &sys};
     size_t q, used, e;
     int rc;
@@ -433,28 +434,39 @@ int glca_engine__mc_solve(glca_engine__mc_worker *w, const glca_montecarlo *mc)
 /*
  * A^T and the sampler writing A's values in its order: the ILU routes read them by rows, and a
  * gather of every draw's values through at_perm was 3 % of a draw (and its copy 3 % more).
+ * A x by rows streams 32-bit row indexes: perf found it waiting on the index loads.
  */
 static int by_rows(glca_montecarlo *mc, glca_error *err)
 {
     size_t *map = NULL, e;
     int rc;
 
-    if ((rc = transpose(mc->bg->a, &mc->at, &mc->at_perm, err)) < 0 || !mc->sampler)
+    if ((rc = transpose(mc->bg->a, &mc->at, &mc->at_perm, err)) < 0)
         return rc;
-    if (!(map = glca_mallocarray(mc->at->nnz + 1, sizeof *map))) {
+    if (mc->at->nnz > UINT32_MAX || mc->at->ncols > UINT32_MAX) {
+        rc = glca_error_set(err, GLCA_ELIMIT, NULL, "Monte Carlo: matrix too large");
+        goto cleanup;
+    }
+    if (!(mc->at_col = glca_mallocarray(mc->at->nnz + 1, sizeof *mc->at_col)) ||
+        !(map = glca_mallocarray(mc->at->nnz + 1, sizeof *map))) {
         rc = glca_error_oom(err);
         goto cleanup;
     }
-    for (e = 0; e < mc->at->nnz; e++)
+    for (e = 0; e < mc->at->nnz; e++) {
+        mc->at_col[e] = (uint32_t)mc->at->rowidx[e];
         map[mc->at_perm[e]] = e;
-    rc = glca_engine__sampler_renumber_a(mc->sampler, map, err);
+    }
+    if (mc->sampler)
+        rc = glca_engine__sampler_renumber_a(mc->sampler, map, err);
 cleanup:
     glca_free(map);
     if (rc < 0) {
         glca_engine__csc_free(mc->at);
         glca_free(mc->at_perm);
+        glca_free(mc->at_col);
         mc->at = NULL;
         mc->at_perm = NULL;
+        mc->at_col = NULL;
     }
     return rc;
 }
@@ -466,10 +478,12 @@ void glca_engine__mc_rows_free(glca_montecarlo *mc)
     glca_engine__ilu_free(mc->ilu);
     glca_engine__csc_free(mc->at);
     glca_free(mc->at_perm);
+    glca_free(mc->at_col);
     glca_engine__mc_goal_free(mc);
     mc->ilu = NULL;
     mc->at = NULL;
     mc->at_perm = NULL;
+    mc->at_col = NULL;
 }
 
 /* What the solver shares between threads: the nominal factorization, ILU(0). */
