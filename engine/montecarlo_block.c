@@ -17,7 +17,7 @@
 #include <string.h>
 
 /* As montecarlo_solve.c's GMRES_ILU (the goal tolerance, cap and restart of one draw). */
-#define GOAL_TOL 1e-11
+#define GOAL_TOL 1e-10
 #define GMRES_RESTART 40
 #define GMRES_MAX_ITER 200
 
