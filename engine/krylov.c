@@ -121,14 +121,36 @@ static double norm2(const double *v, size_t n)
     return sqrt(glca_engine__dot(v, v, n));
 }
 
-/* u -= d v; each entry on its own, so vectorized it gives the same bits */
-static void axpy(double *restrict u, const double *restrict v, double d, size_t n)
+/*
+ * u -= d v, then u . t: modified Gram-Schmidt's step against v and its next projection (or,
+ * with t = u, the new vector's squared norm) in one pass over u, each u_i used as it is
+ * written, so the bits are those of axpy then dot
+ */
+static double axpy_dot(double *u, const double *v, double d, const double *t, size_t n)
 {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t i;
 
-#pragma omp simd
-    for (i = 0; i < n; i++)
+    for (i = 0; i + 4 <= n; i += 4) {
         u[i] -= d * v[i];
+        u[i + 1] -= d * v[i + 1];
+        u[i + 2] -= d * v[i + 2];
+        u[i + 3] -= d * v[i + 3];
+        s0 += u[i] * t[i];
+        s1 += u[i + 1] * t[i + 1];
+        s2 += u[i + 2] * t[i + 2];
+        s3 += u[i + 3] * t[i + 3];
+    }
+    for (; i < n; i++)
+        u[i] -= d * v[i];
+    i = n - n % 4;
+    if (i < n)
+        s0 += u[i] * t[i];
+    if (i + 1 < n)
+        s1 += u[i + 1] * t[i + 1];
+    if (i + 2 < n)
+        s2 += u[i + 2] * t[i + 2];
+    return (s0 + s1) + (s2 + s3);
 }
 
 /* Weights 1 / t; rows with t = 0 (no entries met yet) get the largest weight of the others. */
@@ -179,13 +201,10 @@ static int cycle(glca_engine__gmres *g, const glca_engine__krylov_ops *ops, doub
 #pragma omp simd
         for (i = 0; i < n; i++)
             u[i] *= g->w[i];
-        for (l = 0; l <= j; l++) {
-            const double *vl = g->v + l * n;
-
-            hj[l] = glca_engine__dot(u, vl, n);
-            axpy(u, vl, hj[l], n);
-        }
-        hn = norm2(u, n);
+        hj[0] = glca_engine__dot(u, g->v, n);
+        for (l = 1; l <= j; l++)
+            hj[l] = axpy_dot(u, g->v + (l - 1) * n, hj[l - 1], g->v + l * n, n);
+        hn = sqrt(axpy_dot(u, vj, hj[j], u, n));
         hj[j + 1] = hn;
         if (hn > 0) {
 #pragma omp simd
