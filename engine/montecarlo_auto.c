@@ -28,14 +28,15 @@ static bool factorized(const glca_background *bg)
 }
 
 /*
- * GMRES_ILU or GMRES_BLOCK, whichever solves a block of draws faster.  A draw's arithmetic is
- * the same in both (krylov_draws.c), so the timing picks a speed and never the results, and
- * every timed draw is kept for the run: the block route makes draws 0 .. width - 1 while the
- * one-draw route makes width .. 2 width - 1 on a second thread (in turn on one thread), so
- * the two are timed under the same load and nothing is made twice.  Timing both on one thread
- * before the run, the first trial thrown away, cost 8 % of a 400-draw run on 2 threads.  The
- * block wins where the passes over A and the ILU are bound by memory traffic; on the shared
- * 2-core build machine the one-draw solve won.
+ * GMRES_ILU or GMRES_BLOCK, whichever makes a draw faster.  A draw's arithmetic is the same in
+ * both (krylov_draws.c), so the timing picks a speed and never the results, and every timed
+ * draw is kept for the run: the block route makes draws 0 .. width - 1 while the one-draw route
+ * makes width, width + 1, ... on a second thread until the block is done (a block's worth in
+ * turn on one thread), so the two are timed under the same load, neither thread waits for the
+ * other longer than a draw, and nothing is made twice.  Timing both on one thread before the
+ * run, the first block thrown away, cost 8 % of a 400-draw run on 2 threads.  The block wins
+ * where the passes over A and the ILU are bound by memory traffic; on the shared 2-core build
+ * machine the one-draw solve won.
  */
 static int time_ilu_routes(glca_montecarlo *mc,
                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
@@ -43,25 +44,43 @@ static int time_ilu_routes(glca_montecarlo *mc,
                            glca_error *err)
 {
     static const glca_mc_solver routes[] = {GLCA_MC_SOLVER_GMRES_BLOCK, GLCA_MC_SOLVER_GMRES_ILU};
-    const size_t stride = mc->k * GLCA_NSTAGES, width = mc->width;
+    const size_t stride = mc->k * GLCA_NSTAGES, width = mc->width, iters = mc->opts.iterations;
     const int threads = mc->opts.threads > 0 ? mc->opts.threads : omp_get_max_threads();
     glca_engine__mc_worker w[2];
     double seconds[2] = {0, 0};
-    int rc[2] = {0, 0}, r;
+    size_t made = 0; /* by the one-draw route, from draw width on */
+    int rc[2] = {0, 0}, block_done = 0, r;
 
     mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU; /* the one-draw route of glca_engine__mc_solve */
 #pragma omp parallel num_threads(threads > 1 ? 2 : 1)
     {
-        int t;
+        const int nt = omp_get_num_threads();
+        int t, done = 0;
 
-        for (t = omp_get_thread_num(); t < 2; t += omp_get_num_threads()) {
-            double t0 = omp_get_wtime();
+        for (t = omp_get_thread_num(); t < 2; t += nt) {
+            double t0;
 
             rc[t] = glca_engine__mc_worker_init_as(&w[t], mc, routes[t]);
-            if (rc[t] == 0)
-                rc[t] = trial(&w[t], mc, (size_t)t * width, width,
-                              mc->impacts + (size_t)t * width * stride);
-            seconds[t] = omp_get_wtime() - t0;
+            t0 = omp_get_wtime();
+            if (t == 0) {
+                if (rc[0] == 0)
+                    rc[0] = trial(&w[0], mc, 0, width, mc->impacts);
+                seconds[0] = omp_get_wtime() - t0;
+#pragma omp atomic write
+                block_done = 1;
+                continue;
+            }
+            if (rc[1] < 0)
+                continue;
+            do {
+                const size_t i = width + made;
+
+                rc[1] = trial(&w[1], mc, i, 1, mc->impacts + i * stride);
+                made++;
+#pragma omp atomic read
+                done = block_done;
+            } while (rc[1] == 0 && width + made < iters && (nt > 1 ? !done : made < width));
+            seconds[1] = omp_get_wtime() - t0;
         }
     }
     for (r = 0; r < 2; r++) {
@@ -76,8 +95,10 @@ static int time_ilu_routes(glca_montecarlo *mc,
     glca_engine__mc_worker_free(&w[1]);
     if (r < 2)
         return rc[r];
-    mc->ready = 2 * width;
-    mc->opts.solver = seconds[0] < seconds[1] ? routes[0] : routes[1];
+    mc->ready = width + made;
+    /* seconds per draw, compared without dividing */
+    mc->opts.solver =
+        seconds[0] * (double)made < seconds[1] * (double)width ? routes[0] : routes[1];
     return 0;
 }
 
