@@ -357,7 +357,9 @@ static int run_draws(glca_montecarlo *mc, glca_error *err)
             failed = 1;
         }
 #pragma omp barrier
-#pragma omp for schedule(dynamic, blocks ? 1 : 8)
+        /* one draw or block at a time: a draw takes milliseconds, and with chunks of 8 a
+           thread could sit idle at the end while the other finished up to 8 draws */
+#pragma omp for schedule(dynamic, 1)
         for (i = 0; i < (long)nblocks; i++) {
             const size_t first = mc->ready + (size_t)i * width;
 
