@@ -36,7 +36,7 @@ static bool factorized(const glca_background *bg)
  * other longer than a draw, and nothing is made twice.  Timing both on one thread before the
  * run, the first block thrown away, cost 8 % of a 400-draw run on 2 threads.  The block wins
  * where the passes over A and the ILU are bound by memory traffic; on the shared 2-core build
- * machine the one-draw solve won.
+ * machine the one-draw solve usually won.
  */
 static int time_ilu_routes(glca_montecarlo *mc,
                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
