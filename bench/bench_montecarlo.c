@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glca/engine.h>
 #include <glca/inventories.h>
@@ -278,6 +279,7 @@ int main(int argc, char **argv)
             const int t = order[s];
             mc_run r;
             double seconds;
+            struct timespec c0, c1;
             int ran;
 
             if (!listed(o.solvers, solver_names[t]) ||
@@ -299,7 +301,9 @@ int main(int argc, char **argv)
             r.opts.stages = false; /* totals, as the peer computes */
             r.opts.solver = t >= BLOCK8 ? GLCA_MC_SOLVER_GMRES_BLOCK : (glca_mc_solver)t;
             r.opts.block = block_width[t];
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
             ran = glca_bench_best_of(1, run_once, &r, &seconds);
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
             res[t].mc = r.mc;
             if (ran < 0)
                 goto cleanup;
@@ -309,9 +313,11 @@ int main(int argc, char **argv)
             res[t].draws = (long)r.opts.iterations;
             res[t].rate = (double)res[t].draws / res[t].seconds;
             glca_montecarlo_stats(r.mc, &res[t].st);
-            fprintf(stderr, "round %ld: %-12s %ld draws in %.3f s = %.2f/s (used %s, %.1f "
-                    "iterations per draw, fallbacks %zu)\n", round + 1, solver_names[t],
+            /* CPU time moves less than wall time with the load of a shared machine */
+            fprintf(stderr, "round %ld: %-12s %ld draws in %.3f s = %.2f/s, CPU %.3f s (used %s, "
+                    "%.3f iterations per draw, fallbacks %zu)\n", round + 1, solver_names[t],
                     res[t].draws, seconds, (double)res[t].draws / seconds,
+                    (double)(c1.tv_sec - c0.tv_sec) + 1e-9 * (double)(c1.tv_nsec - c0.tv_nsec),
                     solver_names[res[t].st.solver],
                     (double)res[t].st.refine_steps / (double)res[t].draws, res[t].st.fallbacks);
         }

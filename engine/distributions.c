@@ -288,6 +288,22 @@ cleanup:
     return rc;
 }
 
+int glca_engine__sampler_renumber_a(glca_engine__sampler *s, const size_t *map, glca_error *err)
+{
+    size_t i;
+    int k;
+
+    /* checked first, so a failure leaves every entry as it was */
+    for (k = 0; k < NKINDS; k++)
+        for (i = 0; i < s->g[k][0].n; i++)
+            if (map[s->g[k][0].entry[i]] > UINT32_MAX)
+                return glca_error_set(err, GLCA_ELIMIT, NULL, "Monte Carlo: matrix too large");
+    for (k = 0; k < NKINDS; k++)
+        for (i = 0; i < s->g[k][0].n; i++)
+            s->g[k][0].entry[i] = (uint32_t)map[s->g[k][0].entry[i]];
+    return 0;
+}
+
 size_t glca_engine__sampler_workspace(const glca_engine__sampler *s)
 {
     (void)s;

@@ -96,14 +96,61 @@ static double residual(glca_engine__gmres *g, const glca_engine__krylov_ops *ops
     return glca_engine__backward_error(g->r, g->t, g->n);
 }
 
-static double norm2(const double *v, size_t n)
+double glca_engine__dot(const double *u, const double *v, size_t n)
 {
-    double s = 0;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t i;
 
-    for (i = 0; i < n; i++)
-        s += v[i] * v[i];
-    return sqrt(s);
+    for (i = 0; i + 4 <= n; i += 4) {
+        s0 += u[i] * v[i];
+        s1 += u[i + 1] * v[i + 1];
+        s2 += u[i + 2] * v[i + 2];
+        s3 += u[i + 3] * v[i + 3];
+    }
+    if (i < n)
+        s0 += u[i] * v[i];
+    if (i + 1 < n)
+        s1 += u[i + 1] * v[i + 1];
+    if (i + 2 < n)
+        s2 += u[i + 2] * v[i + 2];
+    return (s0 + s1) + (s2 + s3);
+}
+
+static double norm2(const double *v, size_t n)
+{
+    return sqrt(glca_engine__dot(v, v, n));
+}
+
+/*
+ * u -= d v, then u . t: modified Gram-Schmidt's step against v and its next projection (or,
+ * with t = u, the new vector's squared norm) in one pass over u, each u_i used as it is
+ * written, so the bits are those of axpy then dot
+ */
+static double axpy_dot(double *u, const double *v, double d, const double *t, size_t n)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    size_t i;
+
+    for (i = 0; i + 4 <= n; i += 4) {
+        u[i] -= d * v[i];
+        u[i + 1] -= d * v[i + 1];
+        u[i + 2] -= d * v[i + 2];
+        u[i + 3] -= d * v[i + 3];
+        s0 += u[i] * t[i];
+        s1 += u[i + 1] * t[i + 1];
+        s2 += u[i + 2] * t[i + 2];
+        s3 += u[i + 3] * t[i + 3];
+    }
+    for (; i < n; i++)
+        u[i] -= d * v[i];
+    i = n - n % 4;
+    if (i < n)
+        s0 += u[i] * t[i];
+    if (i + 1 < n)
+        s1 += u[i + 1] * t[i + 1];
+    if (i + 2 < n)
+        s2 += u[i + 2] * t[i + 2];
+    return (s0 + s1) + (s2 + s3);
 }
 
 /* Weights 1 / t; rows with t = 0 (no entries met yet) get the largest weight of the others. */
@@ -131,11 +178,13 @@ static int cycle(glca_engine__gmres *g, const glca_engine__krylov_ops *ops, doub
     size_t i, j, l, used = 0;
     int rc;
 
+#pragma omp simd
     for (i = 0; i < n; i++)
         v0[i] = g->w[i] * g->r[i];
     beta = norm2(v0, n);
     if (!(beta > 0) || !isfinite(beta))
         return 0;
+#pragma omp simd
     for (i = 0; i < n; i++)
         v0[i] /= beta;
     memset(g->g, 0, (m + 1) * sizeof *g->g);
@@ -143,28 +192,25 @@ static int cycle(glca_engine__gmres *g, const glca_engine__krylov_ops *ops, doub
     for (j = 0; j < m && (int)j < budget; j++) {
         double *vj = g->v + j * n, *u = g->v + (j + 1) * n, *hj = g->h + j * (m + 1), hn, den;
 
+#pragma omp simd
         for (i = 0; i < n; i++)
             g->z[i] = vj[i] / g->w[i];
         if ((rc = ops->precond(ops->payload, g->z, err)) < 0)
             return rc;
         ops->apply(ops->payload, g->z, u, NULL);
+#pragma omp simd
         for (i = 0; i < n; i++)
             u[i] *= g->w[i];
-        for (l = 0; l <= j; l++) {
-            const double *vl = g->v + l * n;
-            double d = 0;
-
-            for (i = 0; i < n; i++)
-                d += u[i] * vl[i];
-            hj[l] = d;
-            for (i = 0; i < n; i++)
-                u[i] -= d * vl[i];
-        }
-        hn = norm2(u, n);
+        hj[0] = glca_engine__dot(u, g->v, n);
+        for (l = 1; l <= j; l++)
+            hj[l] = axpy_dot(u, g->v + (l - 1) * n, hj[l - 1], g->v + l * n, n);
+        hn = sqrt(axpy_dot(u, vj, hj[j], u, n));
         hj[j + 1] = hn;
-        if (hn > 0)
+        if (hn > 0) {
+#pragma omp simd
             for (i = 0; i < n; i++)
                 u[i] /= hn;
+        }
         for (l = 0; l < j; l++) {
             double a = hj[l], b = hj[l + 1];
 
@@ -196,13 +242,16 @@ static int cycle(glca_engine__gmres *g, const glca_engine__krylov_ops *ops, doub
     for (l = 0; l < used; l++) {
         const double *vl = g->v + l * n, yl = g->y[l];
 
+#pragma omp simd
         for (i = 0; i < n; i++)
             g->z[i] += yl * vl[i];
     }
+#pragma omp simd
     for (i = 0; i < n; i++)
         g->z[i] /= g->w[i];
     if ((rc = ops->precond(ops->payload, g->z, err)) < 0)
         return rc;
+#pragma omp simd
     for (i = 0; i < n; i++)
         x[i] += g->z[i];
     return (int)used;
@@ -222,9 +271,12 @@ int glca_engine__gmres_solve_weighted(glca_engine__gmres *g, const glca_engine__
         if (!(g->w[i] > 0))
             g->w[i] = 0;
     for (;;) {
-        residual(g, ops, b, x);
-        for (est = 0, i = 0; i < g->n; i++)
+        /* the estimate reads r alone: no |Op| |x| */
+        ops->apply(ops->payload, x, g->r, NULL);
+        for (est = 0, i = 0; i < g->n; i++) {
+            g->r[i] = b[i] - g->r[i];
             est += g->w[i] * fabs(g->r[i]);
+        }
         if (!(est > tol) || (int)total >= max_iter)
             break;
         /* a zero weight would make W singular in the Arnoldi space: give those rows a weight

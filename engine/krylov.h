@@ -20,6 +20,19 @@
 
 #include "sparse.h"
 
+/*
+ * Sums over the rows (the dot products and norms of the Arnoldi process, the row sums of A x by
+ * rows) run in GLCA_ENGINE__PARTIALS independent partial sums: term t of a sum goes to partial
+ * t mod 4 and the partials are added as (s0 + s1) + (s2 + s3).  One chain of dependent additions
+ * ran at one add per latency of the adder (GCC at -O2 may not reorder a double sum); four
+ * chains keep it busy.  The order is fixed, so results do not depend on threads or blocks, and
+ * krylov_draws.c sums in exactly this order so that a block's draws stay bitwise krylov.c's.
+ */
+#define GLCA_ENGINE__PARTIALS 4
+
+/** u . v (n entries each) in the partial sums above. */
+double glca_engine__dot(const double *u, const double *v, size_t n);
+
 /** The operator and preconditioner of one GMRES solve. */
 typedef struct glca_engine__krylov_ops {
     /** y = Op x (n entries each); also y_abs = |Op| |x| when y_abs is not NULL. */

@@ -32,6 +32,7 @@ struct glca_engine__gmres_draws {
     double *w, *z, *r;        /* n × width: the cycle's weights (none zero) */
     double *beta, *est, *dot; /* width */
     double *proj;             /* (m + 1) × width: projections, then the solutions y */
+    double *part;             /* GLCA_ENGINE__PARTIALS × width: partial sums of a dot */
     int *state, *used, *budget, *total, *stalls;
 };
 
@@ -58,6 +59,7 @@ int glca_engine__gmres_draws_new(glca_engine__gmres_draws **out, size_t n, size_
         !(g->beta = glca_calloc(b, sizeof *g->beta)) ||
         !(g->est = glca_calloc(b, sizeof *g->est)) || !(g->dot = glca_calloc(b, sizeof *g->dot)) ||
         !(g->proj = glca_calloc((m + 1) * b, sizeof *g->proj)) ||
+        !(g->part = glca_calloc(GLCA_ENGINE__PARTIALS * b, sizeof *g->part)) ||
         !(g->state = glca_calloc(b, sizeof *g->state)) ||
         !(g->used = glca_calloc(b, sizeof *g->used)) ||
         !(g->budget = glca_calloc(b, sizeof *g->budget)) ||
@@ -86,6 +88,7 @@ void glca_engine__gmres_draws_free(glca_engine__gmres_draws *g)
     glca_free(g->est);
     glca_free(g->dot);
     glca_free(g->proj);
+    glca_free(g->part);
     glca_free(g->state);
     glca_free(g->used);
     glca_free(g->budget);
@@ -112,18 +115,40 @@ static void residuals(glca_engine__gmres_draws *g, const glca_engine__krylov_mul
         }
 }
 
-/* d[c] = u[:, c] . v[:, c], each sum in the order of i; w a constant where the caller can */
+/*
+ * d[c] = u[:, c] . v[:, c], each in krylov.c's partial sums (krylov.h: row i into partial
+ * i mod 4, part holding the 4 × w partials); w a constant where the caller can
+ */
 static inline void dot(const double *restrict u, const double *restrict v, double *restrict d,
-                       size_t nw, size_t w)
+                       double *restrict part, size_t n, size_t w)
 {
     size_t i, c;
 
-    for (c = 0; c < w; c++)
-        d[c] = 0;
-    for (i = 0; i < nw; i += w)
+    for (c = 0; c < GLCA_ENGINE__PARTIALS * w; c++)
+        part[c] = 0;
+    for (i = 0; i < n; i++) {
+        const double *ui = u + i * w, *vi = v + i * w;
+        double *pk = part + (i % GLCA_ENGINE__PARTIALS) * w;
+
 #pragma omp simd
         for (c = 0; c < w; c++)
-            d[c] += u[i + c] * v[i + c];
+            pk[c] += ui[c] * vi[c];
+    }
+    for (c = 0; c < w; c++)
+        d[c] = (part[c] + part[w + c]) + (part[2 * w + c] + part[3 * w + c]);
+}
+
+/* Column 2-norms as krylov.c's norm2 (glca_engine__lockstep_norms sums in one chain) */
+static void norms(glca_engine__gmres_draws *g, const double *v, size_t width, double *out)
+{
+    size_t c;
+
+    if (width == GLCA_ENGINE__MULTI_WIDTH)
+        dot(v, v, out, g->part, g->n, GLCA_ENGINE__MULTI_WIDTH);
+    else
+        dot(v, v, out, g->part, g->n, width);
+    for (c = 0; c < width; c++)
+        out[c] = sqrt(out[c]);
 }
 
 /* u[:, c] -= d[c] v[:, c] */
@@ -155,9 +180,9 @@ static void orthogonalize(glca_engine__gmres_draws *g, double *u, size_t j, size
         const double *vl = g->v + l * nw;
 
         if (width == GLCA_ENGINE__MULTI_WIDTH)
-            dot(u, vl, d, nw, GLCA_ENGINE__MULTI_WIDTH);
+            dot(u, vl, d, g->part, n, GLCA_ENGINE__MULTI_WIDTH);
         else
-            dot(u, vl, d, nw, width);
+            dot(u, vl, d, g->part, n, width);
         for (c = 0; c < width; c++) {
             if (g->state[c] != IN_CYCLE)
                 d[c] = 0;
@@ -230,7 +255,7 @@ static void cycle(glca_engine__gmres_draws *g, const glca_engine__krylov_multi_o
 
     for (i = 0; i < nw; i++)
         g->v[i] = g->w[i] * g->r[i];
-    glca_engine__lockstep_norms(g->v, n, width, g->beta);
+    norms(g, g->v, width, g->beta);
     for (c = 0; c < width; c++) {
         g->used[c] = 0;
         g->dot[c] = 1;
@@ -263,7 +288,7 @@ static void cycle(glca_engine__gmres_draws *g, const glca_engine__krylov_multi_o
         for (i = 0; i < nw; i++)
             u[i] *= g->w[i];
         orthogonalize(g, u, j, width);
-        glca_engine__lockstep_norms(u, n, width, g->beta);
+        norms(g, u, width, g->beta);
         for (c = 0; c < width; c++) {
             const double hn = g->beta[c];
 

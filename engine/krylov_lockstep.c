@@ -1,8 +1,8 @@
 /*
  * The steps the two lockstep GMRES share (krylov_multi.c for Lambda's categories, krylov_draws.c
- * for Monte Carlo's draws): column norms and scaling of interleaved vectors, and one system's
- * Givens step.  Each runs over the rows in order with the systems innermost, so a system's sums
- * are in the order of its own one-system solve.
+ * for Monte Carlo's draws): scaling of interleaved vectors and one system's Givens step, and
+ * krylov_multi.c's column norms (krylov_draws.c's follow krylov.c's partial sums instead).  Each
+ * runs over the rows in order with the systems innermost.
  */
 #include "krylov.h"
 

@@ -52,6 +52,8 @@ void glca_montecarlo_free(glca_montecarlo *mc)
     glca_engine__ilu_free(mc->ilu);
     glca_engine__csc_free(mc->at);
     glca_free(mc->at_perm);
+    glca_free(mc->at_col);
+    glca_engine__mc_goal_free(mc);
     glca_free(mc);
 }
 
@@ -234,7 +236,8 @@ void glca_engine__mc_draw_values(glca_engine__mc_worker *w, const glca_montecarl
     }
     if (mc->nbg == 0)
         return;
-    memcpy(avals, bg->a->values, bg->a->nnz * sizeof *avals);
+    /* the ILU routes' sampler writes A's values in A^T's order (montecarlo_solve.c) */
+    memcpy(avals, mc->at ? mc->at->values : bg->a->values, bg->a->nnz * sizeof *avals);
     memcpy(bvals, bg->b->values, bg->b->nnz * sizeof *bvals);
     glca_engine__sampler_apply(mc->sampler, seed, i, w->words, avals, bvals);
     memset(f, 0, n * mc->nrhs * sizeof *f);
@@ -305,9 +308,10 @@ static int draw(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i, 
     return 0;
 }
 
-/* Draws 0 .. count - 1 into out, or a scratch result if NULL: what AUTO counts or times. */
-static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t count,
-                       double *out)
+/* Draws first .. first + count - 1 into out, or a scratch result if NULL: what AUTO counts or
+   times; the worker's own route (a GMRES_BLOCK worker has the block's workspace) */
+static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t first,
+                       size_t count, double *out)
 {
     const size_t stride = mc->k * GLCA_NSTAGES;
     double *h = out ? out : glca_mallocarray(stride * count + 1, sizeof *h);
@@ -316,11 +320,11 @@ static int trial_draws(glca_engine__mc_worker *w, const glca_montecarlo *mc, siz
 
     if (!h)
         return glca_error_oom(&w->err);
-    if (mc->opts.solver == GLCA_MC_SOLVER_GMRES_BLOCK && mc->nbg)
-        rc = glca_engine__mc_block(w, mc, 0, count, h);
+    if (w->draws && mc->nbg)
+        rc = glca_engine__mc_block(w, mc, first, count, h);
     else
         for (i = 0; i < count && rc == 0; i++)
-            rc = draw(w, mc, i, h + i * stride);
+            rc = draw(w, mc, first + i, h + i * stride);
     if (!out)
         glca_free(h);
     return rc;
@@ -353,7 +357,9 @@ static int run_draws(glca_montecarlo *mc, glca_error *err)
             failed = 1;
         }
 #pragma omp barrier
-#pragma omp for schedule(dynamic, blocks ? 1 : 8)
+        /* one draw or block at a time: a draw takes milliseconds, and with chunks of 8 a
+           thread could sit idle at the end while the other finished up to 8 draws */
+#pragma omp for schedule(dynamic, 1)
         for (i = 0; i < (long)nblocks; i++) {
             const size_t first = mc->ready + (size_t)i * width;
 

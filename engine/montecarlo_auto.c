@@ -4,7 +4,7 @@
  * AUTO is chosen per run on the actual matrix.  When the background's cost model found the LU
  * too expensive to make (its Lambda is iterative and no factorization exists), only the ILU
  * routes avoid paying for it: GMRES_ILU and GMRES_BLOCK, whose draws are bitwise the same, are
- * timed on the first block of draws and the faster is used (time_ilu_routes).  Otherwise
+ * timed on a block of the run's draws each and the faster is used (time_ilu_routes).  Otherwise
  * the LU exists: GMRES, REFINE and GMRES_BLOCK each solve iteration 0 once, and the iterations
  * they needed are priced in flops against one refactorization (KLU's flop count of the nominal
  * factorization) plus a solve; the cheapest is used for the run.  Counting instead of timing
@@ -28,51 +28,83 @@ static bool factorized(const glca_background *bg)
 }
 
 /*
- * GMRES_ILU or GMRES_BLOCK, whichever solves the first block of draws faster (one thread, the
- * same draws).  A draw's arithmetic is the same in both (krylov_draws.c), so the timing picks
- * a speed and never the results, and the second trial's draws are kept for the run.  The block wins
+ * GMRES_ILU or GMRES_BLOCK, whichever makes a draw faster.  A draw's arithmetic is the same in
+ * both (krylov_draws.c), so the timing picks a speed and never the results, and every timed
+ * draw is kept for the run: the block route makes draws 0 .. width - 1 while the one-draw route
+ * makes width, width + 1, ... on a second thread until the block is done (a block's worth in
+ * turn on one thread), so the two are timed under the same load, neither thread waits for the
+ * other longer than a draw, and nothing is made twice.  Timing both on one thread before the
+ * run, the first block thrown away, cost 8 % of a 400-draw run on 2 threads.  The block wins
  * where the passes over A and the ILU are bound by memory traffic; on the shared 2-core build
- * machine the one-draw solve often won.
+ * machine the one-draw solve usually won.
  */
 static int time_ilu_routes(glca_montecarlo *mc,
                            int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
-                                        double *),
+                                        size_t, double *),
                            glca_error *err)
 {
     static const glca_mc_solver routes[] = {GLCA_MC_SOLVER_GMRES_BLOCK, GLCA_MC_SOLVER_GMRES_ILU};
-    double seconds[2];
-    size_t r;
-    int rc;
+    const size_t stride = mc->k * GLCA_NSTAGES, width = mc->width, iters = mc->opts.iterations;
+    const int threads = mc->opts.threads > 0 ? mc->opts.threads : omp_get_max_threads();
+    glca_engine__mc_worker w[2];
+    double seconds[2] = {0, 0};
+    size_t made = 0; /* by the one-draw route, from draw width on */
+    int rc[2] = {0, 0}, block_done = 0, r;
 
-    for (r = 0; r < 2; r++) {
-        glca_engine__mc_worker w;
-        double t0;
+    mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU; /* the one-draw route of glca_engine__mc_solve */
+#pragma omp parallel num_threads(threads > 1 ? 2 : 1)
+    {
+        const int nt = omp_get_num_threads();
+        int t, done = 0;
 
-        mc->opts.solver = routes[r];
-        rc = glca_engine__mc_worker_init(&w, mc);
-        t0 = omp_get_wtime();
-        if (rc == 0)
-            rc = trial(&w, mc, mc->width, r == 1 ? mc->impacts : NULL);
-        seconds[r] = omp_get_wtime() - t0;
-        if (rc == 0 && r == 1) {
-            /* bitwise the draws either route makes: the run need not make them again */
-            mc->ready = mc->width;
-            mc->stats.refine_steps += w.refine_steps;
-            mc->stats.fallbacks += w.fallbacks;
+        for (t = omp_get_thread_num(); t < 2; t += nt) {
+            double t0;
+
+            rc[t] = glca_engine__mc_worker_init_as(&w[t], mc, routes[t]);
+            t0 = omp_get_wtime();
+            if (t == 0) {
+                if (rc[0] == 0)
+                    rc[0] = trial(&w[0], mc, 0, width, mc->impacts);
+                seconds[0] = omp_get_wtime() - t0;
+#pragma omp atomic write
+                block_done = 1;
+                continue;
+            }
+            if (rc[1] < 0)
+                continue;
+            do {
+                const size_t i = width + made;
+
+                rc[1] = trial(&w[1], mc, i, 1, mc->impacts + i * stride);
+                made++;
+#pragma omp atomic read
+                done = block_done;
+            } while (rc[1] == 0 && width + made < iters && (nt > 1 ? !done : made < width));
+            seconds[1] = omp_get_wtime() - t0;
         }
-        if (rc < 0 && err)
-            *err = w.err;
-        glca_engine__mc_worker_free(&w);
-        if (rc < 0)
-            return rc;
     }
-    mc->opts.solver = seconds[0] < seconds[1] ? routes[0] : routes[1];
+    for (r = 0; r < 2; r++) {
+        mc->stats.refine_steps += w[r].refine_steps;
+        mc->stats.fallbacks += w[r].fallbacks;
+    }
+    for (r = 0; r < 2 && rc[r] == 0; r++)
+        ;
+    if (r < 2 && err)
+        *err = w[r].err;
+    glca_engine__mc_worker_free(&w[0]);
+    glca_engine__mc_worker_free(&w[1]);
+    if (r < 2)
+        return rc[r];
+    mc->ready = width + made;
+    /* seconds per draw, compared without dividing */
+    mc->opts.solver =
+        seconds[0] * (double)made < seconds[1] * (double)width ? routes[0] : routes[1];
     return 0;
 }
 
 int glca_engine__mc_prepare(glca_montecarlo *mc,
                             int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *, size_t,
-                                         double *),
+                                         size_t, double *),
                             glca_error *err)
 {
     static const glca_mc_solver candidates[] = {GLCA_MC_SOLVER_GMRES, GLCA_MC_SOLVER_REFINE,
@@ -83,10 +115,9 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
     size_t c;
     int rc;
 
-    /* more than 64 draws a block would only grow the workspace: A's pass is shared by 8 */
     mc->width = mc->opts.block ? mc->opts.block : GLCA_ENGINE__MULTI_WIDTH;
-    if (mc->width > 64)
-        mc->width = 64;
+    if (mc->width > MAX_WIDTH)
+        mc->width = MAX_WIDTH;
     if (mc->width > mc->opts.iterations)
         mc->width = mc->opts.iterations;
     if (mc->opts.solver == GLCA_MC_SOLVER_AUTO && (mc->nbg == 0 || mc->nrhs == 0))
@@ -95,9 +126,9 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         mc->opts.solver = GLCA_MC_SOLVER_GMRES_ILU;
         if ((rc = glca_engine__mc_shared_parts(mc, err)) < 0)
             return rc;
-        /* timing two blocks on one thread cost 8 % of a 240-draw run on 2 threads before the
-           second block's draws were kept: only where one block is a small part of the run */
-        return mc->width > 1 && mc->opts.iterations >= 32 * mc->width
+        /* the timed draws are the run's, but a thread waits for the slower trial: only where
+           the two blocks are a small part of the run */
+        return mc->width > 1 && mc->opts.iterations >= 16 * mc->width
                    ? time_ilu_routes(mc, trial, err)
                    : 0;
     }
@@ -130,7 +161,7 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         }
         rc = glca_engine__mc_worker_init(&w, mc);
         if (rc == 0)
-            rc = trial(&w, mc, 1, NULL);
+            rc = trial(&w, mc, 0, 1, NULL);
         if (rc < 0 && err)
             *err = w.err;
         steps = (double)w.refine_steps;
@@ -150,13 +181,7 @@ int glca_engine__mc_prepare(glca_montecarlo *mc,
         }
     }
     mc->opts.solver = best;
-    if (best != GLCA_MC_SOLVER_GMRES_BLOCK) { /* made for the trial only */
-        glca_engine__ilu_free(mc->ilu);
-        glca_engine__csc_free(mc->at);
-        glca_free(mc->at_perm);
-        mc->ilu = NULL;
-        mc->at = NULL;
-        mc->at_perm = NULL;
-    }
+    if (best != GLCA_MC_SOLVER_GMRES_BLOCK) /* made for the trial only */
+        glca_engine__mc_rows_free(mc);
     return 0;
 }

@@ -17,7 +17,7 @@
 #include <string.h>
 
 /* As montecarlo_solve.c's GMRES_ILU (the goal tolerance, cap and restart of one draw). */
-#define GOAL_TOL 1e-11
+#define GOAL_TOL 1e-10
 #define GMRES_RESTART 40
 #define GMRES_MAX_ITER 200
 
@@ -67,30 +67,40 @@ int glca_engine__mc_block_init(glca_engine__mc_worker *w, const glca_montecarlo 
 }
 
 typedef struct block_ops {
-    const glca_engine__csc *at; /* A^T: A by rows */
+    const glca_engine__csc *at; /* A^T: A by rows (its column pointers) */
+    const uint32_t *col;        /* its row indexes */
     const double *vals;         /* the block's values of A^T, interleaved */
     const glca_engine__ilu *ilu;
 } block_ops;
 
-/* y = A x by rows for width draws, each with its own values; s in the order of e as apply_rows */
-static inline void rows(const glca_engine__csc *t, const double *restrict vals,
-                        const double *restrict x, double *restrict y, double *restrict y_abs,
-                        size_t w)
+/*
+ * y = A x by rows for w draws, each with its own values and each row in apply_rows's partial
+ * sums (krylov.h: entry lo + t of a row into partial t mod 4)
+ */
+static inline void rows(const glca_engine__csc *t, const uint32_t *restrict col,
+                        const double *restrict vals, const double *restrict x, double *restrict y,
+                        double *restrict y_abs, size_t w)
 {
+    double part[GLCA_ENGINE__PARTIALS * MAX_WIDTH];
     size_t i, e, c;
 
+    assert(w <= MAX_WIDTH);
     for (i = 0; i < t->ncols; i++) {
+        const size_t lo = t->colptr[i];
         double *yi = y + i * w;
 
-        for (c = 0; c < w; c++)
-            yi[c] = 0;
-        for (e = t->colptr[i]; e < t->colptr[i + 1]; e++) {
-            const double *ve = vals + e * w, *xe = x + t->rowidx[e] * w;
+        for (c = 0; c < GLCA_ENGINE__PARTIALS * w; c++)
+            part[c] = 0;
+        for (e = lo; e < t->colptr[i + 1]; e++) {
+            const double *ve = vals + e * w, *xe = x + (size_t)col[e] * w;
+            double *pk = part + (e - lo) % GLCA_ENGINE__PARTIALS * w;
 
 #pragma omp simd
             for (c = 0; c < w; c++)
-                yi[c] += ve[c] * xe[c];
+                pk[c] += ve[c] * xe[c];
         }
+        for (c = 0; c < w; c++)
+            yi[c] = (part[c] + part[w + c]) + (part[2 * w + c] + part[3 * w + c]);
         if (y_abs) {
             double *ui = y_abs + i * w;
 
@@ -98,7 +108,7 @@ static inline void rows(const glca_engine__csc *t, const double *restrict vals,
                 ui[c] = 0;
             for (e = t->colptr[i]; e < t->colptr[i + 1]; e++)
                 for (c = 0; c < w; c++)
-                    ui[c] += fabs(vals[e * w + c] * x[t->rowidx[e] * w + c]);
+                    ui[c] += fabs(vals[e * w + c] * x[(size_t)col[e] * w + c]);
         }
     }
 }
@@ -108,9 +118,9 @@ static void apply_block(void *payload, const double *x, double *y, double *y_abs
     const block_ops *p = payload;
 
     if (width == GLCA_ENGINE__MULTI_WIDTH)
-        rows(p->at, p->vals, x, y, y_abs, GLCA_ENGINE__MULTI_WIDTH);
+        rows(p->at, p->col, p->vals, x, y, y_abs, GLCA_ENGINE__MULTI_WIDTH);
     else
-        rows(p->at, p->vals, x, y, y_abs, width);
+        rows(p->at, p->col, p->vals, x, y, y_abs, width);
 }
 
 static void precond_block(void *payload, double *x, size_t width)
@@ -131,7 +141,7 @@ static void start(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t q
 
         for (i = 0; i < n; i++)
             w->ib[i * width + d] = f[i];
-        glca_engine__mc_goal_weights(mc, f, w->tc, w->t);
+        glca_engine__mc_goal_weights(mc, q, f, w->tc, w->t);
         for (i = 0; i < n; i++)
             w->iw[i * width + d] = w->t[i];
     }
@@ -145,7 +155,7 @@ int glca_engine__mc_block(glca_engine__mc_worker *w, const glca_montecarlo *mc, 
     const glca_background *bg = mc->bg;
     const size_t n = bg->n, nnz = bg->a->nnz, nb = bg->b->nnz, len = n * mc->nrhs;
     const size_t stride = mc->k * GLCA_NSTAGES, na = mc->nlines + 1;
-    block_ops sys = {mc->at, w->ivals, mc->ilu};
+    block_ops sys = {mc->at, mc->at_col, w->ivals, mc->ilu};
     const glca_engine__krylov_multi_ops ops = {apply_block, precond_block, &sys};
     bool *bad = w->converged + mc->width; /* a draw some column of which did not converge */
     size_t d, e, i, q;
@@ -156,7 +166,7 @@ int glca_engine__mc_block(glca_engine__mc_worker *w, const glca_montecarlo *mc, 
         glca_engine__mc_draw_values(w, mc, first + d, w->damount + d * na, w->avals,
                                     w->dvals + d * nb, w->df + d * len);
         for (e = 0; e < nnz; e++)
-            w->ivals[e * count + d] = w->avals[mc->at_perm[e]];
+            w->ivals[e * count + d] = w->avals[e]; /* A^T's order (montecarlo_solve.c) */
         bad[d] = false;
     }
     for (q = 0; q < mc->nrhs; q++) {

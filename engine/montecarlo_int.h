@@ -16,6 +16,8 @@
 
 /* Counter ids of product lines start here, so background exchanges never share a stream. */
 #define LINE_STREAM (UINT64_C(1) << 40)
+/* GMRES_BLOCK's widest block: more would only grow the workspace (A's pass is shared by 8). */
+#define MAX_WIDTH 64
 
 struct glca_montecarlo {
     const glca_background *bg;
@@ -31,8 +33,15 @@ struct glca_montecarlo {
     glca_engine__solver *nominal;   /* the background's factorization (borrowed), or NULL */
     glca_engine__ilu *ilu;          /* GMRES_ILU, GMRES_BLOCK: ILU(0) of the nominal A */
     glca_engine__csc *at;           /* GMRES_ILU, GMRES_BLOCK: A^T (A by rows) and where its
-                                       entries are */
+                                       entries are; while it exists the sampler writes A's
+                                       values in its order */
     size_t *at_perm;                /* in A: entry e of at is entry at_perm[e] of A */
+    uint32_t *at_col;               /* at's row indexes in 32 bits, for A x by rows */
+    /* GMRES_ILU, GMRES_BLOCK: goal weights of the nominal right-hand sides (montecarlo_goal.c) */
+    double *goal_w;     /* n × nrhs */
+    double *goal_t;     /* k × nrhs: each category's nominal total magnitude */
+    size_t *goal_rows;  /* rows of column q's lines: goal_rows[goal_start[q] .. goal_start[q+1]) */
+    size_t *goal_start; /* nrhs + 1 */
     int stage_col[GLCA_NSTAGES]; /* right-hand side of each stage's demand, -1 if none */
     int col_slot[GLCA_NSTAGES];  /* the stage whose impacts right-hand side q gives */
     int slot[GLCA_NSTAGES];      /* where a line of stage s goes: s, or 0 without stages */
@@ -47,7 +56,7 @@ typedef struct glca_engine__mc_worker {
     glca_engine__solver *spare;  /* refactored when an iteration does not converge */
     glca_engine__gmres *gmres;   /* GMRES, GMRES_ILU */
     double *tc;                  /* GMRES_ILU: k category normalizers */
-    double *atvals;              /* GMRES_ILU: the perturbed values in A^T's order */
+    double *atvals;              /* GMRES_ILU: scratch for the values back in A's order */
     double *avals, *bvals, *amount, *x, *f, *r, *t, *g, *xs, *fs;
     uint32_t *words; /* the sampler's workspace */
     /* GMRES_BLOCK: vectors of the block interleaved, entry i of draw d at [i * width + d] */
@@ -74,7 +83,8 @@ void glca_engine__mc_parameter_words(const glca_montecarlo *mc, size_t j, uint32
 
 /**
  * Draw iteration i's values: line amounts into `amount` (nlines); with background parameters
- * the perturbed A and B into avals and bvals and the right-hand sides into f (n × nrhs).
+ * the perturbed A and B into avals (in A^T's order while mc->at exists) and bvals and the
+ * right-hand sides into f (n × nrhs).
  */
 void glca_engine__mc_draw_values(glca_engine__mc_worker *w, const glca_montecarlo *mc, size_t i,
                                  double *amount, double *avals, double *bvals, double *f);
@@ -85,6 +95,9 @@ void glca_engine__mc_characterize(const glca_montecarlo *mc, const double *amoun
 
 /** The worker's solver objects and buffers for the run's solver (mc->opts.solver). */
 int glca_engine__mc_worker_init(glca_engine__mc_worker *w, const glca_montecarlo *mc);
+/** As glca_engine__mc_worker_init for another solver whose shared parts mc has. */
+int glca_engine__mc_worker_init_as(glca_engine__mc_worker *w, const glca_montecarlo *mc,
+                                   glca_mc_solver solver);
 void glca_engine__mc_worker_free(glca_engine__mc_worker *w);
 
 /** Solve the perturbed A (w->avals) X = F (w->f, nrhs columns) into w->x. */
@@ -93,9 +106,16 @@ int glca_engine__mc_solve(glca_engine__mc_worker *w, const glca_montecarlo *mc);
 /** Solve the perturbed A (w->avals) X = F (w->f) into w->x with a pivot order of its own. */
 int glca_engine__mc_solve_from_scratch(glca_engine__mc_worker *w, const glca_montecarlo *mc);
 
-/** GMRES_ILU's goal weights of right-hand side f into out (n); tc is a workspace of k. */
-void glca_engine__mc_goal_weights(const glca_montecarlo *mc, const double *f, double *tc,
-                                  double *out);
+/** The nominal goal weights of every right-hand side (montecarlo_goal.c); once per run. */
+int glca_engine__mc_goal_new(glca_montecarlo *mc, glca_error *err);
+void glca_engine__mc_goal_free(glca_montecarlo *mc);
+
+/**
+ * The goal weights of a draw's right-hand side f, column q, into out (n): the nominal ones
+ * scaled to bound the draw's own from above.  tc is a workspace of k.
+ */
+void glca_engine__mc_goal_weights(const glca_montecarlo *mc, size_t q, const double *f,
+                                  double *tc, double *out);
 
 /** GMRES_BLOCK's buffers of the worker (after glca_engine__mc_worker_init's common ones). */
 int glca_engine__mc_block_init(glca_engine__mc_worker *w, const glca_montecarlo *mc);
@@ -111,16 +131,19 @@ int glca_engine__mc_block(glca_engine__mc_worker *w, const glca_montecarlo *mc, 
 
 /** What mc->opts.solver shares between threads (mc->nominal, or mc->at and mc->ilu). */
 int glca_engine__mc_shared_parts(glca_montecarlo *mc, glca_error *err);
+/** Free what the ILU routes share (mc->at, mc->ilu, the goal weights); A's order again. */
+void glca_engine__mc_rows_free(glca_montecarlo *mc);
 
 /**
  * Resolve GLCA_MC_SOLVER_AUTO (montecarlo_auto.c) and prepare what the chosen solver shares
- * between threads (mc->nominal, mc->ilu).  `trial` runs draws 0 .. count - 1 (count <=
- * mc->width) with a given worker into out (count × k × GLCA_NSTAGES), or a scratch result if
- * out is NULL; draws it leaves in mc->impacts are counted in mc->ready and mc->stats.
+ * between threads (mc->nominal, mc->ilu).  `trial` runs draws first .. first + count - 1
+ * (count <= mc->width) with a given worker, by that worker's route, into out (count × k ×
+ * GLCA_NSTAGES), or a scratch result if out is NULL; the draws 0 .. mc->ready - 1 it leaves in
+ * mc->impacts are counted in mc->stats.
  */
 int glca_engine__mc_prepare(glca_montecarlo *mc,
                             int (*trial)(glca_engine__mc_worker *, const glca_montecarlo *,
-                                         size_t, double *),
+                                         size_t, size_t, double *),
                             glca_error *err);
 
 #endif

@@ -197,6 +197,14 @@ int glca_engine__sampler_new(glca_engine__sampler **out, size_t n,
                              const void *ctx, glca_error *err);
 void glca_engine__sampler_free(glca_engine__sampler *s);
 
+/**
+ * Renumber the entries of A's parameters: entry e becomes map[e], for a caller that keeps A's
+ * values in another order (Monte Carlo's ILU routes keep them by rows).  Parameters sharing an
+ * entry still add to it in the order of j.  GLCA_ELIMIT (nothing changed) if a new entry does
+ * not fit in 32 bits.  Not while a thread applies the sampler.
+ */
+int glca_engine__sampler_renumber_a(glca_engine__sampler *s, const size_t *map, glca_error *err);
+
 /** Words of workspace glca_engine__sampler_apply needs. */
 size_t glca_engine__sampler_workspace(const glca_engine__sampler *s);
 

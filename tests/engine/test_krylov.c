@@ -11,6 +11,7 @@
 #include "engine/krylov.h"
 #include "engine/sparse.h"
 
+#include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -229,6 +230,91 @@ Test(engine_krylov, gmres_matches_gaussian_elimination_on_a_giant_scc, .timeout 
         glca_engine__ilu_free(f);
         glca_engine__csc_free(m);
         free(a);
+    }
+}
+
+/* 2 (1 + 2 + ... + n) = n (n + 1), exact in doubles: every tail of the partial sums counts */
+Test(engine_krylov, dot_of_known_vectors_every_tail, .timeout = 5)
+{
+    double u[11], v[11];
+    size_t n, i;
+
+    for (i = 0; i < 11; i++) {
+        u[i] = (double)(i + 1);
+        v[i] = 2;
+    }
+    for (n = 0; n <= 11; n++)
+        cr_assert_eq(glca_engine__dot(u, v, n), (double)(n * (n + 1)), "n = %zu", n);
+}
+
+/*
+ * The goal-oriented solve on orders that are not multiples of 4 (krylov.h's partial sums end in
+ * a short tail: 7, 13 and 118 leave 3, 1 and 2 terms) and on 4 itself; the estimate
+ * sum_i w_i |r_i| is checked here from a residual computed on the dense matrix.
+ */
+Test(engine_krylov, weighted_gmres_matches_gaussian_elimination_on_short_tails, .timeout = 30)
+{
+    static const size_t orders[] = {4, 7, 13, 118};
+    size_t o;
+
+    for (o = 0; o < sizeof orders / sizeof orders[0]; o++) {
+        const size_t n = orders[o];
+        double *a = giant_scc(o + 11, n), *b = malloc(n * sizeof *b), *x = malloc(n * sizeof *x);
+        double *want = malloc(n * sizeof *want), *w = malloc(n * sizeof *w), est = 1, sum = 0;
+        double slack = 0;
+        glca_engine__csc *m = to_csc(a, n);
+        glca_engine__ilu *f = NULL;
+        glca_engine__gmres *g = NULL;
+        glca_error err = GLCA_ERROR_INIT;
+        op_payload pl = {m, NULL, false};
+        glca_engine__krylov_ops ops = {apply, precond, &pl};
+        uint64_t st = o * 31 + 5;
+        size_t i, j, iters = 0;
+
+        cr_assert(b && x && want && w);
+        for (i = 0; i < n; i++)
+            b[i] = uniform(&st) < 0.5 ? uniform(&st) * 10 : 0;
+        b[n - 1] = 1;
+        /* w_i = 1 / (|A| |x| + |b|)_i from the dense solution: the estimate is a sum of
+           componentwise backward errors, which rounding leaves near n eps */
+        dense_solve(a, b, want, n, false);
+        for (i = 0; i < n; i++) {
+            double t = fabs(b[i]);
+
+            for (j = 0; j < n; j++)
+                t += fabs(a[i * n + j] * want[j]);
+            w[i] = 1 / t;
+        }
+        OK(glca_engine__ilu_new(&f, m, &err), &err);
+        pl.ilu = f;
+        OK(glca_engine__gmres_new(&g, n, 10, &err), &err);
+        memcpy(x, b, n * sizeof *x);
+        precond(&pl, x, &err);
+        cr_assert_eq(glca_engine__gmres_solve_weighted(g, &ops, b, x, w, 1e-13 * n, 500, &iters,
+                                                       &est, &err),
+                     1, "n %zu: not converged after %zu iterations (estimate %g)", n, iters, est);
+        for (i = 0; i < n; i++)
+            ASSERT_REL(x[i], want[i], 1e-9);
+        /* the residual's own rounding (n + 1 terms, each within eps of |a x|) is allowed for */
+        for (i = 0; i < n; i++) {
+            double r = b[i], t = fabs(b[i]);
+
+            for (j = 0; j < n; j++) {
+                r -= a[i * n + j] * x[j];
+                t += fabs(a[i * n + j] * x[j]);
+            }
+            sum += w[i] * fabs(r);
+            slack += w[i] * (double)(n + 1) * DBL_EPSILON * t;
+        }
+        cr_assert(sum <= 1e-13 * n + slack, "n %zu: estimate %g (rounding %g)", n, sum, slack);
+        glca_engine__gmres_free(g);
+        glca_engine__ilu_free(f);
+        glca_engine__csc_free(m);
+        free(a);
+        free(b);
+        free(x);
+        free(want);
+        free(w);
     }
 }
 
