@@ -6,9 +6,13 @@
  * ITERATIVE  per category, GMRES on A^T y = (C·B)^T_c preconditioned by an incomplete LU of
  *            A^T (ilu.c: level 1, fill below ILU_DROP of its row dropped; ILU(0) if that fails),
  *            with the componentwise backward error of the true residual at most LAMBDA_TOL.
- *            The categories go in blocks of BLOCK_WIDTH advanced in lockstep (krylov_multi.c:
- *            one pass over A^T and the ILU per step for the whole block, 3.5× faster at
- *            250,000 processes than one category at a time) and the blocks go to the threads;
+ *            The categories go in blocks advanced in lockstep (krylov_multi.c: one pass over
+ *            A^T and the ILU per step for the whole block, 3.5× faster at 250,000 processes
+ *            than one category at a time) and the blocks go to the threads, one block per
+ *            thread as wide as that needs (at most MAX_BLOCK_WIDTH): blocks of a fixed 8 cut
+ *            25 categories into 8, 8, 8 and 1, and the block of 1 cost nearly a full one, its
+ *            padding computed; two blocks of 13 and 12 take 11 % less time (one thread,
+ *            100,000 processes, measured alternately);
  *            each category's arithmetic is its own, so Lambda does not depend on the thread
  *            count.  Any category that does not converge, or a zero pivot in ILU(0), sends all
  *            of Lambda to DIRECT, which also names the processes of a singular A.  A is then
@@ -50,10 +54,10 @@
 #define LAMBDA_TOL 1e-13
 #define RESTART 30
 #define MAX_ITERATIONS 400
-/* Categories solved together: one pass over A and the ILU serves them all (krylov_multi.c);
-   a last block with fewer is padded with zero right-hand sides, which converge at once, so
-   every block runs the kernels specialized for this width. */
-#define BLOCK_WIDTH GLCA_ENGINE__MULTI_WIDTH
+/* Categories solved together at most: one pass over A and the ILU serves them all
+   (krylov_multi.c); a block with fewer than its width is padded with zero right-hand sides,
+   which converge at once but still go through the kernels. */
+#define MAX_BLOCK_WIDTH 16
 /* The preconditioner: ILU(1) keeping the fill above ILU_DROP of its row (balanced), at most
    ILU_MAX_FILL times A's entries; measured in bench/README.md ("Realistic backgrounds"). */
 #define ILU_LEVEL 1
@@ -224,10 +228,10 @@ static void precond_ilu(void *payload, double *x, size_t width)
 
 /* Categories [first, first + count) of Lambda by GMRES in lockstep; 1 if all converged. */
 static int lambda_block(glca_background *bg, const glca_engine__krylov_multi_ops *ops,
-                        glca_engine__gmres_multi *g, double *b, double *x, size_t first,
-                        size_t count, size_t *iterations)
+                        glca_engine__gmres_multi *g, double *b, double *x, size_t width,
+                        size_t first, size_t count, size_t *iterations)
 {
-    const size_t n = bg->n, width = BLOCK_WIDTH;
+    const size_t n = bg->n;
     size_t i, c, used = 0;
     int ok;
 
@@ -275,7 +279,7 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
 {
     const size_t n = bg->n, k = bg->k;
     /* how the categories are split does not change a result (krylov_multi.c) */
-    const size_t width = BLOCK_WIDTH, blocks = (k + width - 1) / width;
+    size_t width, blocks = (size_t)(threads > 1 ? threads : 1);
     glca_engine__ilu *ilu = NULL;
     tsystem sys = {0, NULL, NULL, NULL, NULL};
     glca_engine__krylov_multi_ops ops;
@@ -284,6 +288,9 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
     size_t iterations = 0;
     int ok = 1, oom = 0, rc, rc_sys = 0;
 
+    /* a multiple of the threads, so that they finish together */
+    blocks *= (k + blocks * MAX_BLOCK_WIDTH - 1) / (blocks * MAX_BLOCK_WIDTH);
+    width = blocks && k ? (k + blocks - 1) / blocks : 1;
     /* the ILU is made on one thread (its rows depend on the rows before them); the other
        copies A's pattern and forms the right-hand sides meanwhile, neither needing the ILU */
 #pragma omp parallel sections num_threads(threads > 1 ? 2 : 1)
@@ -333,8 +340,8 @@ static int lambda_iterative(glca_background *bg, int threads, glca_error *err)
             go = ok;
             if (!go || !mine || first >= k)
                 continue;
-            if (!lambda_block(bg, &ops, g, b, x, first, k - first < width ? k - first : width,
-                              &iterations)) {
+            if (!lambda_block(bg, &ops, g, b, x, width, first,
+                              k - first < width ? k - first : width, &iterations)) {
 #pragma omp atomic write
                 ok = 0;
             }
