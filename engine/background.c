@@ -248,7 +248,7 @@ int glca_background_new(glca_background **out, const glca_model *model, const gl
     static const glca_background_options defaults = GLCA_BACKGROUND_OPTIONS_INIT;
     glca_background *bg = NULL;
     double kg;
-    int rc;
+    int rc, rc_names = 0;
 
     if (!opts)
         opts = &defaults;
@@ -271,11 +271,17 @@ int glca_background_new(glca_background **out, const glca_model *model, const gl
         goto cleanup;
     if (glca_units_lookup(bg->units, "kg", &bg->mass_dimension, &kg) < 0)
         bg->mass_dimension = -1;
-    if ((rc = copy_names(bg, model, method)) < 0) {
-        glca_error_oom(err);
-        goto cleanup;
+    /* the names and the matrices touch different fields: 0.2 s each at 250,000 processes */
+#pragma omp parallel sections num_threads(opts->threads == 1 ? 1 : 2)
+    {
+#pragma omp section
+        rc_names = copy_names(bg, model, method);
+#pragma omp section
+        rc = assemble(bg, model, err);
     }
-    if ((rc = assemble(bg, model, err)) < 0 || (rc = characterize(bg, model, method, err)) < 0)
+    if (rc_names < 0 && rc >= 0)
+        rc = glca_error_oom(err);
+    if (rc < 0 || (rc = characterize(bg, model, method, err)) < 0)
         goto cleanup;
     if ((rc = glca_engine__background_prepare(bg, opts, err)) < 0 ||
         (rc = glca_engine__background_lambda_by_process(bg, err)) < 0)

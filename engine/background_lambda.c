@@ -235,16 +235,18 @@ static int lambda_block(glca_background *bg, const glca_engine__krylov_multi_ops
     size_t i, c, used = 0;
     int ok;
 
-    for (c = 0; c < width; c++)
-        for (i = 0; i < n; i++)
+    /* interleaved in order, each category read as a stream (by category, each store was a
+       cache line of its own) */
+    for (i = 0; i < n; i++)
+        for (c = 0; c < width; c++)
             b[i * width + c] = c < count ? bg->lambda[(first + c) * n + i] : 0;
     memcpy(x, b, n * width * sizeof *x);
     ops->precond(ops->payload, x, width);
     ok = glca_engine__gmres_multi_solve(g, ops, b, x, width, LAMBDA_TOL, MAX_ITERATIONS,
                                         &used) == (int)width;
     *iterations += used;
-    for (c = 0; ok && c < count; c++)
-        for (i = 0; i < n; i++)
+    for (i = 0; ok && i < n; i++)
+        for (c = 0; c < count; c++)
             bg->lambda[(first + c) * n + i] = x[i * width + c];
     return ok;
 }

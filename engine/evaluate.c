@@ -57,8 +57,10 @@ int glca_engine__background_lambda_by_process(glca_background *bg, glca_error *e
     glca_free(bg->lambda_pm);
     if (!(bg->lambda_pm = glca_mallocarray(n * k + 1, sizeof *bg->lambda_pm)))
         return glca_error_oom(err);
-    for (c = 0; c < k; c++)
-        for (p = 0; p < n; p++)
+    /* written in order, read in k streams: the other way round wrote a page-faulting cache
+       line per entry (0.3 s at 250,000 processes, 25 categories) */
+    for (p = 0; p < n; p++)
+        for (c = 0; c < k; c++)
             bg->lambda_pm[p * k + c] = bg->lambda[c * n + p];
     return 0;
 }
