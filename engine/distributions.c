@@ -350,10 +350,12 @@ static void apply_lognormal(const group *g, size_t i0, size_t i1, const uint32_t
 
     quantiles(g, i0, i1, w, base, z);
 #pragma omp simd
-    for (i = 0; i < n; i++)
-        e[i] = glca_engine__exp_normal(c1[i] * z[i]);
     for (i = 0; i < n; i++) {
-        double x = c1[i] * z[i], ex = e[i];
+        z[i] *= c1[i]; /* the exponent, kept for the scatter */
+        e[i] = glca_engine__exp_normal(z[i]);
+    }
+    for (i = 0; i < n; i++) {
+        double x = z[i], ex = e[i];
 
         if (!(x > -708.0 && x < 709.0))
             ex = exp(x);
