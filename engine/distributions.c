@@ -304,47 +304,93 @@ int glca_engine__sampler_renumber_a(glca_engine__sampler *s, const size_t *map, 
     return 0;
 }
 
+/* The chunk's Philox words, then two doubles per parameter of a chunk (malloc's alignment). */
 size_t glca_engine__sampler_workspace(const glca_engine__sampler *s)
 {
     (void)s;
-    return CHUNK;
+    return CHUNK + 2 * CHUNK * (sizeof(double) / sizeof(uint32_t));
 }
 
-/* The loops below: u is the word of parameter param[i] in the chunk's buffer. */
-static void apply_lognormal(const group *g, size_t i0, size_t i1, const uint32_t *w, size_t base,
-                            double *v)
+/*
+ * The loops below: u is the word of parameter param[i] in the chunk's buffer.  The normal and
+ * lognormal draws go in passes over the group's parameters of the chunk so that the costly ones
+ * vectorize (#pragma omp simd; GCC at -O2 leaves loops with calls and branches scalar): the
+ * centre of the quantile for every parameter, then the 5 % in the tails scalar; for the
+ * lognormal, glca_engine__exp_normal of every exponent (meaningless outside (-708, 709), where
+ * the scatter takes libm's exp instead, as glca_engine__exp does); last the scatter-add in
+ * increasing i.  The uniform's deltas likewise go in a vector loop before their scatter; the
+ * triangular's loop stays as it was, as GCC checks sqrt's argument for errno unless told
+ * -fno-math-errno, which keeps it scalar.  Each value goes through the same IEEE operations in
+ * the same order as one parameter at a time with glca_engine__normal_quantile and
+ * glca_engine__exp: the same draws, bit for bit (test_sampler_bitwise.c), in 20-30 % less time.
+ */
+static void quantiles(const group *g, size_t i0, size_t i1, const uint32_t *w, size_t base,
+                      double *z)
 {
-    const double *c0 = g->c[0], *c1 = g->c[1];
+    const uint32_t *param = g->param + i0;
+    const size_t n = i1 - i0;
     size_t i;
 
-    for (i = i0; i < i1; i++) {
-        double z = glca_engine__normal_quantile(glca_engine__rng_u01(w[g->param[i] - base]));
+#pragma omp simd
+    for (i = 0; i < n; i++)
+        z[i] = glca_engine__normal_centre(glca_engine__rng_u01(w[param[i] - base]));
+    for (i = 0; i < n; i++) {
+        double u = glca_engine__rng_u01(w[param[i] - base]);
 
-        v[g->entry[i]] += c0[i] * glca_engine__exp(c1[i] * z) - c0[i];
+        if (u < GLCA_ENGINE__NORMAL_LOW || u > 1.0 - GLCA_ENGINE__NORMAL_LOW)
+            z[i] = glca_engine__normal_quantile(u);
+    }
+}
+
+static void apply_lognormal(const group *g, size_t i0, size_t i1, const uint32_t *w, size_t base,
+                            double *z, double *e, double *v)
+{
+    const double *c0 = g->c[0] + i0, *c1 = g->c[1] + i0;
+    const uint32_t *entry = g->entry + i0;
+    const size_t n = i1 - i0;
+    size_t i;
+
+    quantiles(g, i0, i1, w, base, z);
+#pragma omp simd
+    for (i = 0; i < n; i++) {
+        z[i] *= c1[i]; /* the exponent, kept for the scatter */
+        e[i] = glca_engine__exp_normal(z[i]);
+    }
+    for (i = 0; i < n; i++) {
+        double x = z[i], ex = e[i];
+
+        if (!(x > -708.0 && x < 709.0))
+            ex = exp(x);
+        v[entry[i]] += c0[i] * ex - c0[i];
     }
 }
 
 static void apply_normal(const group *g, size_t i0, size_t i1, const uint32_t *w, size_t base,
-                         double *v)
+                         double *z, double *v)
 {
-    const double *c0 = g->c[0];
+    const double *c0 = g->c[0] + i0;
+    const uint32_t *entry = g->entry + i0;
+    const size_t n = i1 - i0;
     size_t i;
 
-    for (i = i0; i < i1; i++) {
-        double z = glca_engine__normal_quantile(glca_engine__rng_u01(w[g->param[i] - base]));
-
-        v[g->entry[i]] += c0[i] * z;
-    }
+    quantiles(g, i0, i1, w, base, z);
+    for (i = 0; i < n; i++)
+        v[entry[i]] += c0[i] * z[i];
 }
 
 static void apply_uniform(const group *g, size_t i0, size_t i1, const uint32_t *w, size_t base,
-                          double *v)
+                          double *d, double *v)
 {
-    const double *c0 = g->c[0], *c1 = g->c[1];
+    const double *c0 = g->c[0] + i0, *c1 = g->c[1] + i0;
+    const uint32_t *param = g->param + i0, *entry = g->entry + i0;
+    const size_t n = i1 - i0;
     size_t i;
 
-    for (i = i0; i < i1; i++)
-        v[g->entry[i]] += c0[i] + c1[i] * glca_engine__rng_u01(w[g->param[i] - base]);
+#pragma omp simd
+    for (i = 0; i < n; i++)
+        d[i] = c0[i] + c1[i] * glca_engine__rng_u01(w[param[i] - base]);
+    for (i = 0; i < n; i++)
+        v[entry[i]] += d[i];
 }
 
 static void apply_triangular(const group *g, size_t i0, size_t i1, const uint32_t *w,
@@ -366,6 +412,7 @@ static void apply_triangular(const group *g, size_t i0, size_t i1, const uint32_
 void glca_engine__sampler_apply(const glca_engine__sampler *s, uint64_t seed, uint64_t iteration,
                                 uint32_t *ws, double *avals, double *bvals)
 {
+    double *z = (double *)(void *)(ws + CHUNK), *e = z + CHUNK;
     size_t q;
     int t;
 
@@ -377,11 +424,11 @@ void glca_engine__sampler_apply(const glca_engine__sampler *s, uint64_t seed, ui
             double *v = t ? bvals : avals;
             const group *g = s->g[KIND_LOGNORMAL] + t;
 
-            apply_lognormal(g, g->start[q], g->start[q + 1], ws, base, v);
+            apply_lognormal(g, g->start[q], g->start[q + 1], ws, base, z, e, v);
             g = s->g[KIND_NORMAL] + t;
-            apply_normal(g, g->start[q], g->start[q + 1], ws, base, v);
+            apply_normal(g, g->start[q], g->start[q + 1], ws, base, z, v);
             g = s->g[KIND_UNIFORM] + t;
-            apply_uniform(g, g->start[q], g->start[q + 1], ws, base, v);
+            apply_uniform(g, g->start[q], g->start[q + 1], ws, base, z, v);
             g = s->g[KIND_TRIANGULAR] + t;
             apply_triangular(g, g->start[q], g->start[q + 1], ws, base, v);
         }

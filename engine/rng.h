@@ -72,6 +72,28 @@ void glca_engine__rng_fill(uint64_t seed, uint64_t iteration, uint64_t first_blo
 /** sqrt(-2 log p) mapped to the quantile of p < 0.02425 (rng.c). */
 double glca_engine__normal_tail(double p);
 
+/** Where the tails of glca_engine__normal_quantile begin: below it and above 1 minus it. */
+#define GLCA_ENGINE__NORMAL_LOW 0.02425
+
+/**
+ * The centre of glca_engine__normal_quantile, right only for u within [LOW, 1 - LOW] but finite
+ * for every u in (0, 1) and free of branches, so that a loop over many uniforms vectorizes
+ * (distributions.c computes it for all and then replaces the tails).
+ */
+static inline double glca_engine__normal_centre(double u)
+{
+    static const double qa[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                                -2.759285104469687e+02, 1.383577518672690e+02,
+                                -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double qb[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                                -1.556989798598866e+02, 6.680131188771972e+01,
+                                -1.328068155288572e+01};
+    double q = u - 0.5, r = q * q;
+
+    return (((((qa[0] * r + qa[1]) * r + qa[2]) * r + qa[3]) * r + qa[4]) * r + qa[5]) * q /
+           (((((qb[0] * r + qb[1]) * r + qb[2]) * r + qb[3]) * r + qb[4]) * r + 1.0);
+}
+
 /**
  * The standard normal quantile of u in (0, 1), relative error below 1.2e-9: P. J. Acklam's
  * rational approximation (published coefficients), a rational function of (u - 1/2)^2 in the
@@ -80,78 +102,76 @@ double glca_engine__normal_tail(double p);
  */
 static inline double glca_engine__normal_quantile(double u)
 {
-    static const double qa[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                                -2.759285104469687e+02, 1.383577518672690e+02,
-                                -3.066479806614716e+01, 2.506628277459239e+00};
-    static const double qb[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                                -1.556989798598866e+02, 6.680131188771972e+01,
-                                -1.328068155288572e+01};
-    const double low = 0.02425;
-    double q, r;
-
-    if (u < low)
+    if (u < GLCA_ENGINE__NORMAL_LOW)
         return glca_engine__normal_tail(u);
-    if (u > 1.0 - low)
+    if (u > 1.0 - GLCA_ENGINE__NORMAL_LOW)
         return -glca_engine__normal_tail(1.0 - u);
-    q = u - 0.5;
-    r = q * q;
-    return (((((qa[0] * r + qa[1]) * r + qa[2]) * r + qa[3]) * r + qa[4]) * r + qa[5]) * q /
-           (((((qb[0] * r + qb[1]) * r + qb[2]) * r + qb[3]) * r + qb[4]) * r + 1.0);
+    return glca_engine__normal_centre(u);
 }
+
+/** 2^(j/64) for glca_engine__exp: the doubles nearest to it, printed by Python's float.hex. */
+static const double glca_engine__two_j64[64] = {
+    0x1.0000000000000p+0, 0x1.02c9a3e778061p+0, 0x1.059b0d3158574p+0,
+    0x1.0874518759bc8p+0, 0x1.0b5586cf9890fp+0, 0x1.0e3ec32d3d1a2p+0,
+    0x1.11301d0125b51p+0, 0x1.1429aaea92de0p+0, 0x1.172b83c7d517bp+0,
+    0x1.1a35beb6fcb75p+0, 0x1.1d4873168b9aap+0, 0x1.2063b88628cd6p+0,
+    0x1.2387a6e756238p+0, 0x1.26b4565e27cddp+0, 0x1.29e9df51fdee1p+0,
+    0x1.2d285a6e4030bp+0, 0x1.306fe0a31b715p+0, 0x1.33c08b26416ffp+0,
+    0x1.371a7373aa9cbp+0, 0x1.3a7db34e59ff7p+0, 0x1.3dea64c123422p+0,
+    0x1.4160a21f72e2ap+0, 0x1.44e086061892dp+0, 0x1.486a2b5c13cd0p+0,
+    0x1.4bfdad5362a27p+0, 0x1.4f9b2769d2ca7p+0, 0x1.5342b569d4f82p+0,
+    0x1.56f4736b527dap+0, 0x1.5ab07dd485429p+0, 0x1.5e76f15ad2148p+0,
+    0x1.6247eb03a5585p+0, 0x1.6623882552225p+0, 0x1.6a09e667f3bcdp+0,
+    0x1.6dfb23c651a2fp+0, 0x1.71f75e8ec5f74p+0, 0x1.75feb564267c9p+0,
+    0x1.7a11473eb0187p+0, 0x1.7e2f336cf4e62p+0, 0x1.82589994cce13p+0,
+    0x1.868d99b4492edp+0, 0x1.8ace5422aa0dbp+0, 0x1.8f1ae99157736p+0,
+    0x1.93737b0cdc5e5p+0, 0x1.97d829fde4e50p+0, 0x1.9c49182a3f090p+0,
+    0x1.a0c667b5de565p+0, 0x1.a5503b23e255dp+0, 0x1.a9e6b5579fdbfp+0,
+    0x1.ae89f995ad3adp+0, 0x1.b33a2b84f15fbp+0, 0x1.b7f76f2fb5e47p+0,
+    0x1.bcc1e904bc1d2p+0, 0x1.c199bdd85529cp+0, 0x1.c67f12e57d14bp+0,
+    0x1.cb720dcef9069p+0, 0x1.d072d4a07897cp+0, 0x1.d5818dcfba487p+0,
+    0x1.da9e603db3285p+0, 0x1.dfc97337b9b5fp+0, 0x1.e502ee78b3ff6p+0,
+    0x1.ea4afa2a490dap+0, 0x1.efa1bee615a27p+0, 0x1.f50765b6e4540p+0,
+    0x1.fa7c1819e90d8p+0,
+};
 
 /**
  * e^x for the lognormal draws, within 2 ulp of the exact value (the engine tests compare with
  * libm over [-40, 40]).  x = (64 m + j) ln 2 / 64 + r with |r| <= ln 2 / 128 (Cody and Waite:
  * ln 2 / 64 split in a 33-bit head, so k times it is exact, and a tail), e^x = 2^m 2^(j/64) e^r,
- * 2^(j/64) from a table (the doubles nearest to 2^(j/64), printed by Python's float.hex) and e^r
- * by its Taylor polynomial of degree 5 (remainder below 0.0055^6 / 720 = 4e-17).  Short, with no
- * call and no branch on the common path; glibc's exp with its error handling was the largest
- * single cost of a draw.  Outside (-708, 709), where 2^m would leave the normal range, it hands
- * over to libm's exp.
+ * 2^(j/64) from the table above and e^r by its Taylor polynomial of degree 5 (remainder below
+ * 0.0055^6 / 720 = 4e-17).  Short, with no call and no branch; glibc's exp with its error
+ * handling was the largest single cost of a draw.  Right for x in (-708, 709), where 2^m stays in
+ * the normal range (glca_engine__exp checks); elsewhere a meaningless value but no undefined
+ * behaviour, so a vector loop may run it on every value and replace the few outside
+ * (distributions.c).  Integer operations only on the bits: k + shifter holds k in its low bits
+ * (two's complement below 2^51), so j = k & 63 and 2^m's exponent field (k << 46 keeps
+ * m = floor(k / 64) in the top 12 bits) come without a conversion to int64_t, which SSE2 lacks.
  */
-static inline double glca_engine__exp(double x)
+static inline double glca_engine__exp_normal(double x)
 {
-    static const double two_j64[64] = {
-        0x1.0000000000000p+0, 0x1.02c9a3e778061p+0, 0x1.059b0d3158574p+0,
-        0x1.0874518759bc8p+0, 0x1.0b5586cf9890fp+0, 0x1.0e3ec32d3d1a2p+0,
-        0x1.11301d0125b51p+0, 0x1.1429aaea92de0p+0, 0x1.172b83c7d517bp+0,
-        0x1.1a35beb6fcb75p+0, 0x1.1d4873168b9aap+0, 0x1.2063b88628cd6p+0,
-        0x1.2387a6e756238p+0, 0x1.26b4565e27cddp+0, 0x1.29e9df51fdee1p+0,
-        0x1.2d285a6e4030bp+0, 0x1.306fe0a31b715p+0, 0x1.33c08b26416ffp+0,
-        0x1.371a7373aa9cbp+0, 0x1.3a7db34e59ff7p+0, 0x1.3dea64c123422p+0,
-        0x1.4160a21f72e2ap+0, 0x1.44e086061892dp+0, 0x1.486a2b5c13cd0p+0,
-        0x1.4bfdad5362a27p+0, 0x1.4f9b2769d2ca7p+0, 0x1.5342b569d4f82p+0,
-        0x1.56f4736b527dap+0, 0x1.5ab07dd485429p+0, 0x1.5e76f15ad2148p+0,
-        0x1.6247eb03a5585p+0, 0x1.6623882552225p+0, 0x1.6a09e667f3bcdp+0,
-        0x1.6dfb23c651a2fp+0, 0x1.71f75e8ec5f74p+0, 0x1.75feb564267c9p+0,
-        0x1.7a11473eb0187p+0, 0x1.7e2f336cf4e62p+0, 0x1.82589994cce13p+0,
-        0x1.868d99b4492edp+0, 0x1.8ace5422aa0dbp+0, 0x1.8f1ae99157736p+0,
-        0x1.93737b0cdc5e5p+0, 0x1.97d829fde4e50p+0, 0x1.9c49182a3f090p+0,
-        0x1.a0c667b5de565p+0, 0x1.a5503b23e255dp+0, 0x1.a9e6b5579fdbfp+0,
-        0x1.ae89f995ad3adp+0, 0x1.b33a2b84f15fbp+0, 0x1.b7f76f2fb5e47p+0,
-        0x1.bcc1e904bc1d2p+0, 0x1.c199bdd85529cp+0, 0x1.c67f12e57d14bp+0,
-        0x1.cb720dcef9069p+0, 0x1.d072d4a07897cp+0, 0x1.d5818dcfba487p+0,
-        0x1.da9e603db3285p+0, 0x1.dfc97337b9b5fp+0, 0x1.e502ee78b3ff6p+0,
-        0x1.ea4afa2a490dap+0, 0x1.efa1bee615a27p+0, 0x1.f50765b6e4540p+0,
-        0x1.fa7c1819e90d8p+0,
-    };
     const double head = 0x1.62e42fefp-7, tail = 0x1.473de6af278edp-40; /* ln 2 / 64 */
     const double shifter = 0x1.8p52; /* adding it rounds to an integer */
     double k, r, p;
-    int64_t ki;
     union {
         double d;
         uint64_t u;
-    } two_m;
+    } t, two_m;
 
+    t.d = x * 0x1.71547652b82fep+6 + shifter; /* round(64 x / ln 2), in the low bits */
+    k = t.d - shifter;
+    r = (x - k * head) - k * tail;
+    p = r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120)))));
+    two_m.u = ((t.u << 46) & UINT64_C(0xfff0000000000000)) + (UINT64_C(1023) << 52);
+    return (glca_engine__two_j64[t.u & 63] + glca_engine__two_j64[t.u & 63] * p) * two_m.d;
+}
+
+/** e^x: glca_engine__exp_normal inside (-708, 709), libm's exp outside. */
+static inline double glca_engine__exp(double x)
+{
     if (!(x > -708.0 && x < 709.0))
         return exp(x);
-    k = (x * 0x1.71547652b82fep+6 + shifter) - shifter; /* round(64 x / ln 2) */
-    r = (x - k * head) - k * tail;
-    ki = (int64_t)k;
-    p = r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120)))));
-    two_m.u = (uint64_t)((ki - (ki & 63)) / 64 + 1023) << 52;
-    return (two_j64[ki & 63] + two_j64[ki & 63] * p) * two_m.d;
+    return glca_engine__exp_normal(x);
 }
 
 /**
@@ -205,13 +225,13 @@ void glca_engine__sampler_free(glca_engine__sampler *s);
  */
 int glca_engine__sampler_renumber_a(glca_engine__sampler *s, const size_t *map, glca_error *err);
 
-/** Words of workspace glca_engine__sampler_apply needs. */
+/** Words of workspace glca_engine__sampler_apply needs (it keeps doubles there too). */
 size_t glca_engine__sampler_workspace(const glca_engine__sampler *s);
 
 /**
  * Iteration `iteration`: add every parameter's scale (x - amount) to avals (A) or bvals (B).
- * `ws` has glca_engine__sampler_workspace words.  Reads nothing else that changes: threads may
- * share one sampler.
+ * `ws` has glca_engine__sampler_workspace words, aligned as malloc aligns them.  Reads nothing
+ * else that changes: threads may share one sampler.
  */
 void glca_engine__sampler_apply(const glca_engine__sampler *s, uint64_t seed, uint64_t iteration,
                                 uint32_t *ws, double *avals, double *bvals);
