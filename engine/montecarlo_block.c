@@ -16,11 +16,6 @@
 #include <math.h>
 #include <string.h>
 
-/* As montecarlo_solve.c's GMRES_ILU (the goal tolerance, cap and restart of one draw). */
-#define GOAL_TOL 1e-10
-#define GMRES_RESTART 40
-#define GMRES_MAX_ITER 200
-
 void glca_engine__mc_block_free(glca_engine__mc_worker *w)
 {
     glca_engine__gmres_draws_free(w->draws);

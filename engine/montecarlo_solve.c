@@ -44,15 +44,6 @@
  * the synthetic backgrounds (measured 1e-12 and below, bench_montecarlo).
  */
 #define GMRES_TOL 1e-13
-/*
- * Goal-oriented estimate of the relative error of the totals at which GMRES_ILU stops.  On the
- * realistic background (bench/README.md), every total of 400 draws against a solve to 1e-13:
- * at most 1.2e-11 relative at 1e-10 (14.3 iterations a draw), 1.3e-12 at 1e-11 (15.3), 3.4e-11
- * at 3e-10, 1.6e-10 at 1e-9; 1e-10 keeps 80 times below the 1e-9 that draws must meet.
- */
-#define GOAL_TOL 1e-10
-#define GMRES_RESTART 40
-#define GMRES_MAX_ITER 200
 
 void glca_engine__mc_worker_free(glca_engine__mc_worker *w)
 {
