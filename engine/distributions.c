@@ -317,8 +317,8 @@ size_t glca_engine__sampler_workspace(const glca_engine__sampler *s)
  * vectorize (#pragma omp simd; GCC at -O2 leaves loops with calls and branches scalar): the
  * centre of the quantile for every parameter, then the 5 % in the tails scalar; for the
  * lognormal, glca_engine__exp_normal of every exponent (meaningless outside (-708, 709), where
- * the scatter takes libm's exp instead, as glca_engine__exp does); last the scatter-add in
- * increasing i.  The uniform's deltas likewise go in a vector loop before their scatter; the
+ * the scatter takes libm's exp through glca_engine__exp_finish, as glca_engine__exp does); last
+ * the scatter-add in increasing i.  The uniform's deltas likewise go in a vector loop before their scatter; the
  * triangular's loop stays as it was, as GCC checks sqrt's argument for errno unless told
  * -fno-math-errno, which keeps it scalar.  Each value goes through the same IEEE operations in
  * the same order as one parameter at a time with glca_engine__normal_quantile and
@@ -356,13 +356,8 @@ static void apply_lognormal(const group *g, size_t i0, size_t i1, const uint32_t
         z[i] *= c1[i]; /* the exponent, kept for the scatter */
         e[i] = glca_engine__exp_normal(z[i]);
     }
-    for (i = 0; i < n; i++) {
-        double x = z[i], ex = e[i];
-
-        if (!(x > -708.0 && x < 709.0))
-            ex = exp(x);
-        v[entry[i]] += c0[i] * ex - c0[i];
-    }
+    for (i = 0; i < n; i++)
+        v[entry[i]] += c0[i] * glca_engine__exp_finish(z[i], e[i]) - c0[i];
 }
 
 static void apply_normal(const group *g, size_t i0, size_t i1, const uint32_t *w, size_t base,

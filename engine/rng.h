@@ -166,12 +166,16 @@ static inline double glca_engine__exp_normal(double x)
     return (glca_engine__two_j64[t.u & 63] + glca_engine__two_j64[t.u & 63] * p) * two_m.d;
 }
 
+/** e^x from e = glca_engine__exp_normal(x): e inside (-708, 709), libm's exp outside. */
+static inline double glca_engine__exp_finish(double x, double e)
+{
+    return x > -708.0 && x < 709.0 ? e : exp(x);
+}
+
 /** e^x: glca_engine__exp_normal inside (-708, 709), libm's exp outside. */
 static inline double glca_engine__exp(double x)
 {
-    if (!(x > -708.0 && x < 709.0))
-        return exp(x);
-    return glca_engine__exp_normal(x);
+    return glca_engine__exp_finish(x, glca_engine__exp_normal(x));
 }
 
 /**
