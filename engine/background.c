@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <omp.h>
+
 void glca_background_free(glca_background *bg)
 {
     if (!bg)
@@ -204,7 +206,9 @@ static int assemble(glca_background *bg, const glca_model *model, const glca_met
 
     glca_engine__triplets_init(&ta, bg->n, bg->n);
     glca_engine__triplets_init(&tb, bg->m, bg->n);
-#pragma omp parallel sections num_threads(threads == 1 ? 1 : 2)
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+#pragma omp parallel sections num_threads(threads > 1 ? 2 : 1)
     {
 #pragma omp section
         {
