@@ -49,14 +49,7 @@ typedef struct config {
     char inventory[1024], method[1024];
 } config;
 
-static void die(const char *what, const glca_error *err)
-{
-    char buf[1024];
-
-    glca_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "bench_background: %s: %s\n", what, buf);
-    exit(1);
-}
+#define die(what, err) glca_bench_die("bench_background", (what), (err))
 
 static void generate(const config *c)
 {

@@ -47,14 +47,7 @@ typedef struct config {
     char rules_identity[1024];
 } config;
 
-static void die(const char *what, const glca_error *err)
-{
-    char buf[1024];
-
-    glca_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "bench_batch: %s: %s\n", what, buf);
-    exit(1);
-}
+#define die(what, err) glca_bench_die("bench_batch", (what), (err))
 
 static bool exists(const char *path)
 {

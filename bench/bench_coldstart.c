@@ -26,14 +26,7 @@ typedef struct config {
     int runs;
 } config;
 
-static void die(const char *what, const glca_error *err)
-{
-    char msg[600];
-
-    glca_error_format(err, msg, sizeof msg);
-    fprintf(stderr, "bench_coldstart: %s: %s\n", what, msg);
-    exit(1);
-}
+#define die(what, err) glca_bench_die("bench_coldstart", (what), (err))
 
 static void parse_args(int argc, char **argv, config *c)
 {

@@ -40,14 +40,7 @@ typedef struct config {
     char datasets_dir[1024];
 } config;
 
-static void die(const char *what, const glca_error *err)
-{
-    char buf[1024];
-
-    glca_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "bench_import: %s: %s\n", what, buf);
-    exit(1);
-}
+#define die(what, err) glca_bench_die("bench_import", (what), (err))
 
 /* Bytes and count of the .spold files (what both readers read). */
 static long long dataset_bytes(const char *dir, size_t *count)

@@ -54,14 +54,7 @@ typedef struct worker {
     int rc;
 } worker;
 
-static void die(const char *what, const glca_error *err)
-{
-    char buf[1024];
-
-    glca_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "bench_mpi_copies: %s: %s\n", what, buf);
-    exit(1);
-}
+#define die(what, err) glca_bench_die("bench_mpi_copies", (what), (err))
 
 static double thread_cpu(void)
 {

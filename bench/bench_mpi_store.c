@@ -45,14 +45,7 @@ typedef struct config {
     size_t split_products;
 } config;
 
-static void die(const char *what, const glca_error *err)
-{
-    char buf[1024];
-
-    glca_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "bench_mpi_store: %s: %s\n", what, buf);
-    exit(1);
-}
+#define die(what, err) glca_bench_die("bench_mpi_store", (what), (err))
 
 static void load(config *c)
 {

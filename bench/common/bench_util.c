@@ -1,6 +1,7 @@
 /*
- * Timing, memory and file-size helpers for the benchmarks (see bench_util.h).  Linux-specific
- * on purpose: the peak RSS comes from /proc, which is what the team's machines run.
+ * Timing, memory and file-size helpers and the exit on an error, for the benchmarks (see
+ * bench_util.h).  Linux-specific on purpose: the peak RSS comes from /proc, which is what the
+ * team's machines run.
  */
 #include "bench_util.h"
 
@@ -60,4 +61,13 @@ int glca_bench_best_of(int runs, glca_bench_fn fn, void *payload, double *best)
             *best = dt;
     }
     return rc < 0 ? rc : 0;
+}
+
+void glca_bench_die(const char *prog, const char *what, const glca_error *err)
+{
+    char buf[1024];
+
+    glca_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "%s: %s: %s\n", prog, what, buf);
+    exit(1);
 }
