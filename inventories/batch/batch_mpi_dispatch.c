@@ -13,6 +13,10 @@
  * the requested size to the last, the rank that took the last one kept the others waiting for up
  * to a chunk's evaluation, 512 products or a sixth of a second at one thread per rank.
  *
+ * The dispatcher keeps the next chunk cut ahead (one reply in hand): a request takes it at once
+ * and the dispatcher's thread cuts the following one while the ranks evaluate.  The replies and
+ * their order are those of cutting on demand; only the wait for them is gone.
+ *
  * Waiting is by MPI_Iprobe and a sleep, not a blocking receive: Open MPI's blocking calls spin,
  * and a spinning dispatcher would take a core from the evaluating threads.  The sleep doubles
  * while nothing comes, up to a millisecond (a chunk takes a tenth of a second or more to
@@ -37,6 +41,13 @@ struct glca_inventories__dispatch {
     size_t ranks;                   /* that take chunks, rank 0 included */
     bool over;                      /* nothing more to hand out */
     long long tell;
+    /* The next reply, cut ahead on the dispatcher's thread while the ranks evaluate, so that a
+     * request is answered at once: cutting on demand kept the asking rank waiting for the pass
+     * over a chunk's bytes, and a second request meanwhile waited for the lock. */
+    int64_t *ahead;
+    size_t ahead_cap, ahead_len;
+    bool has_ahead;
+    size_t max, per; /* of the last request: every rank asks with the same options */
 };
 
 struct glca_inventories__mpi_source {
@@ -93,6 +104,7 @@ void glca_inventories__dispatch_free(glca_inventories__dispatch *d)
         return;
     pthread_mutex_destroy(&d->lock);
     glca_inventories__split_free(d->split);
+    glca_free(d->ahead);
     glca_free(d);
 }
 
@@ -109,9 +121,10 @@ static int reserve(void **buf, size_t *cap, size_t need)
     return 0;
 }
 
-/* The next chunk as a reply in (*msg, *len); a failure is in the reply, not returned. */
-static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **msg,
-                         size_t *cap, size_t *len)
+/* The next chunk as a reply in (*msg, *len), the lock held; a failure is in the reply, not
+ * returned. */
+static int cut(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **msg, size_t *cap,
+               size_t *len)
 {
     const glca_inventories__block *blocks = NULL;
     glca_error e = GLCA_ERROR_INIT;
@@ -120,7 +133,6 @@ static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, 
     bool eof = true;
     int rc = 0;
 
-    pthread_mutex_lock(&d->lock);
     if (d->over) {
         from = SIZE_MAX;
     } else if (!d->split) {
@@ -140,10 +152,8 @@ static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, 
                    (long long)(blocks[nblocks - 1].body + blocks[nblocks - 1].len - blocks[0].body);
     }
     *len = (HEAD + PER_BLOCK_DESC * nblocks) * sizeof(int64_t) + (rc < 0 ? sizeof e : 0);
-    if (reserve((void **)msg, cap, *len) < 0) {
-        pthread_mutex_unlock(&d->lock);
+    if (reserve((void **)msg, cap, *len) < 0)
         return GLCA_ENOMEM;
-    }
     (*msg)[0] = rc;
     (*msg)[1] = (int64_t)nblocks;
     (*msg)[2] = from == SIZE_MAX ? -1 : (int64_t)from;
@@ -160,16 +170,57 @@ static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, 
         b[5] = (int64_t)blocks[i].n;
         b[6] = blocks[i].last;
     }
-    pthread_mutex_unlock(&d->lock);
     if (rc < 0)
         memcpy(*msg + HEAD, &e, sizeof e);
     return 0;
 }
 
+/* The next reply: the one cut ahead, else one cut now. */
+static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **msg,
+                         size_t *cap, size_t *len)
+{
+    int rc = 0;
+
+    pthread_mutex_lock(&d->lock);
+    d->max = max;
+    d->per = per;
+    if (d->has_ahead) {
+        int64_t *mine = *msg;
+        size_t mine_cap = *cap;
+
+        *msg = d->ahead;
+        *cap = d->ahead_cap;
+        *len = d->ahead_len;
+        d->ahead = mine;
+        d->ahead_cap = mine_cap;
+        d->has_ahead = false;
+    } else {
+        rc = cut(d, max, per, msg, cap, len);
+    }
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+/* Cut the next reply ahead, once a request has told the options and while there is more. */
+static int dispatch_ahead(glca_inventories__dispatch *d)
+{
+    int rc = 0;
+
+    pthread_mutex_lock(&d->lock);
+    if (!d->has_ahead && !d->over && d->max > 0) {
+        rc = cut(d, d->max, d->per, &d->ahead, &d->ahead_cap, &d->ahead_len);
+        d->has_ahead = rc == 0;
+    }
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+/* No more chunks: a chunk cut ahead is dropped, as if it had never been cut. */
 static void dispatch_stop(glca_inventories__dispatch *d)
 {
     pthread_mutex_lock(&d->lock);
     d->over = true;
+    d->has_ahead = false;
     pthread_mutex_unlock(&d->lock);
 }
 
@@ -186,6 +237,9 @@ void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm co
         MPI_Status st;
         int flag = 0;
 
+        /* no memory for a reply of a few hundred bytes: nothing sensible is left to do */
+        if (dispatch_ahead(d) < 0)
+            MPI_Abort(comm, 1);
         MPI_Iprobe(MPI_ANY_SOURCE, GLCA_MPI_TAG_REQUEST, comm, &flag, &st);
         if (!flag) {
             pause_longer(&pause);
@@ -198,7 +252,6 @@ void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm co
         } else if (req[0] == REQ_SERIAL) {
             dispatch_stop(d);
         } else if (dispatch_next(d, (size_t)req[1], (size_t)req[2], &msg, &cap, &len) < 0) {
-            /* no memory for a reply of a few hundred bytes: nothing sensible is left to do */
             MPI_Abort(comm, 1);
         } else {
             MPI_Send(msg, (int)len, MPI_BYTE, st.MPI_SOURCE, GLCA_MPI_TAG_REPLY, comm);
