@@ -13,9 +13,9 @@
  * the requested size to the last, the rank that took the last one kept the others waiting for up
  * to a chunk's evaluation, 512 products or a sixth of a second at one thread per rank.
  *
- * The dispatcher keeps the next chunk cut ahead (one reply in hand): a request takes it at once
- * and the dispatcher's thread cuts the following one while the ranks evaluate.  The replies and
- * their order are those of cutting on demand; only the wait for them is gone.
+ * The dispatcher keeps the next chunks cut ahead (two replies in hand): a request takes one at
+ * once and the dispatcher's thread cuts the following one while the ranks evaluate.  The replies
+ * and their order are those of cutting on demand; only the wait for them is gone.
  *
  * Waiting is by MPI_Iprobe and a sleep, not a blocking receive: Open MPI's blocking calls spin,
  * and a spinning dispatcher would take a core from the evaluating threads.  The sleep doubles
@@ -35,18 +35,29 @@
 enum { REQ_NEXT = 1, REQ_SERIAL = 2, REQ_DONE = 3 };
 enum { HEAD = 5, PER_BLOCK_DESC = 7 };
 
+/* A reply to NEXT, in a buffer that grows as needed. */
+typedef struct reply {
+    int64_t *msg;
+    size_t cap, len; /* bytes */
+} reply;
+
+/* Replies cut ahead: two, so that rank 0's own request finds one while the dispatcher's thread
+ * cuts the next (with one, it waited for that cut on the lock). */
+#define AHEAD 2
+
 struct glca_inventories__dispatch {
-    pthread_mutex_t lock;
+    pthread_mutex_t lock;           /* the splitter, over, tell, spare */
     glca_inventories__split *split; /* NULL: the catalog is read serially, by one rank */
     size_t ranks;                   /* that take chunks, rank 0 included */
     bool over;                      /* nothing more to hand out */
     long long tell;
-    /* The next reply, cut ahead on the dispatcher's thread while the ranks evaluate, so that a
-     * request is answered at once: cutting on demand kept the asking rank waiting for the pass
-     * over a chunk's bytes, and a second request meanwhile waited for the lock. */
-    int64_t *ahead;
-    size_t ahead_cap, ahead_len;
-    bool has_ahead;
+    /* The next replies, cut ahead on the dispatcher's thread while the ranks evaluate, so that
+     * a request is answered at once: cutting on demand kept the asking rank waiting for the
+     * pass over a chunk's bytes, and a second request meanwhile waited for the lock. */
+    pthread_mutex_t queue_lock; /* queue, nqueue, max, per */
+    reply queue[AHEAD];         /* oldest first */
+    size_t nqueue;
+    reply spare;     /* cut into, then swapped into the queue */
     size_t max, per; /* of the last request: every rank asks with the same options */
 };
 
@@ -93,6 +104,7 @@ int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char 
         return rc;
     }
     pthread_mutex_init(&d->lock, NULL);
+    pthread_mutex_init(&d->queue_lock, NULL);
     d->ranks = ranks;
     *out = d;
     return 0;
@@ -100,11 +112,16 @@ int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char 
 
 void glca_inventories__dispatch_free(glca_inventories__dispatch *d)
 {
+    size_t i;
+
     if (!d)
         return;
     pthread_mutex_destroy(&d->lock);
+    pthread_mutex_destroy(&d->queue_lock);
     glca_inventories__split_free(d->split);
-    glca_free(d->ahead);
+    for (i = 0; i < AHEAD; i++)
+        glca_free(d->queue[i].msg);
+    glca_free(d->spare.msg);
     glca_free(d);
 }
 
@@ -175,52 +192,90 @@ static int cut(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **
     return 0;
 }
 
-/* The next reply: the one cut ahead, else one cut now. */
+static void swap(reply *a, reply *b)
+{
+    const reply t = *a;
+
+    *a = *b;
+    *b = t;
+}
+
+/* The oldest reply cut ahead into `out`, if there is one (queue_lock held). */
+static bool pop(glca_inventories__dispatch *d, reply *out)
+{
+    size_t i;
+
+    if (d->nqueue == 0)
+        return false;
+    swap(out, &d->queue[0]);
+    for (i = 1; i < d->nqueue; i++)
+        swap(&d->queue[i - 1], &d->queue[i]);
+    d->nqueue--;
+    return true;
+}
+
+/* The next reply: the oldest cut ahead, else one cut now. */
 static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **msg,
                          size_t *cap, size_t *len)
 {
+    reply r = {*msg, *cap, 0};
+    bool got;
     int rc = 0;
 
-    pthread_mutex_lock(&d->lock);
+    pthread_mutex_lock(&d->queue_lock);
     d->max = max;
     d->per = per;
-    if (d->has_ahead) {
-        int64_t *mine = *msg;
-        size_t mine_cap = *cap;
-
-        *msg = d->ahead;
-        *cap = d->ahead_cap;
-        *len = d->ahead_len;
-        d->ahead = mine;
-        d->ahead_cap = mine_cap;
-        d->has_ahead = false;
-    } else {
-        rc = cut(d, max, per, msg, cap, len);
+    got = pop(d, &r);
+    pthread_mutex_unlock(&d->queue_lock);
+    if (!got) {
+        /* a cut under way ends in the queue: look again once it is done */
+        pthread_mutex_lock(&d->lock);
+        pthread_mutex_lock(&d->queue_lock);
+        got = pop(d, &r);
+        pthread_mutex_unlock(&d->queue_lock);
+        if (!got)
+            rc = cut(d, max, per, &r.msg, &r.cap, &r.len);
+        pthread_mutex_unlock(&d->lock);
     }
-    pthread_mutex_unlock(&d->lock);
+    *msg = r.msg;
+    *cap = r.cap;
+    *len = r.len;
     return rc;
 }
 
-/* Cut the next reply ahead, once a request has told the options and while there is more. */
+/* Cut the next reply ahead, once a request has told the options and while there is room and
+ * more to hand out. */
 static int dispatch_ahead(glca_inventories__dispatch *d)
 {
+    size_t max, per;
+    bool room;
     int rc = 0;
 
+    pthread_mutex_lock(&d->queue_lock);
+    room = d->nqueue < AHEAD && d->max > 0;
+    max = d->max;
+    per = d->per;
+    pthread_mutex_unlock(&d->queue_lock);
+    if (!room)
+        return 0;
     pthread_mutex_lock(&d->lock);
-    if (!d->has_ahead && !d->over && d->max > 0) {
-        rc = cut(d, d->max, d->per, &d->ahead, &d->ahead_cap, &d->ahead_len);
-        d->has_ahead = rc == 0;
+    if (!d->over && (rc = cut(d, max, per, &d->spare.msg, &d->spare.cap, &d->spare.len)) == 0) {
+        pthread_mutex_lock(&d->queue_lock);
+        swap(&d->spare, &d->queue[d->nqueue++]);
+        pthread_mutex_unlock(&d->queue_lock);
     }
     pthread_mutex_unlock(&d->lock);
     return rc;
 }
 
-/* No more chunks: a chunk cut ahead is dropped, as if it had never been cut. */
+/* No more chunks: the chunks cut ahead are dropped, as if they had never been cut. */
 static void dispatch_stop(glca_inventories__dispatch *d)
 {
     pthread_mutex_lock(&d->lock);
     d->over = true;
-    d->has_ahead = false;
+    pthread_mutex_lock(&d->queue_lock);
+    d->nqueue = 0;
+    pthread_mutex_unlock(&d->queue_lock);
     pthread_mutex_unlock(&d->lock);
 }
 
