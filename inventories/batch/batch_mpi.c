@@ -584,7 +584,7 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
         /* closed before rank 0 merges it */
         glca_inventories__store_close(store);
     }
-    glca_inventories__dispatch_done(MPI_COMM_WORLD);
+    glca_inventories__dispatch_done(MPI_COMM_WORLD, ms);
     me.rc = rc;
     me.processed = (int64_t)own.processed;
     me.skipped = (int64_t)own.skipped;

@@ -25,11 +25,12 @@ void glca_inventories__dispatch_free(glca_inventories__dispatch *d);
  *  thread of its own; the only MPI caller of the process meanwhile). */
 void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm comm);
 
-/** A rank that will ask no more (after its batch ended, whatever the outcome). */
-void glca_inventories__dispatch_done(MPI_Comm comm);
-
 /** This process's chunk source: `local` on rank 0, NULL elsewhere (ask rank 0 by message). */
 typedef struct glca_inventories__mpi_source glca_inventories__mpi_source;
+
+/** A rank that will ask no more (after its batch ended, whatever the outcome); `s` is its
+ *  source, or NULL when it had none. */
+void glca_inventories__dispatch_done(MPI_Comm comm, glca_inventories__mpi_source *s);
 
 int glca_inventories__mpi_source_new(glca_inventories__mpi_source **out,
                                      glca_inventories__dispatch *local, MPI_Comm comm,
