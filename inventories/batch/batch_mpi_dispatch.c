@@ -282,18 +282,26 @@ static void dispatch_stop(glca_inventories__dispatch *d)
 
 void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm comm)
 {
-    int64_t *msg = NULL;
-    size_t cap = 0, len;
+    /* A reply goes by MPI_Isend, from a buffer of its rank's: a rank that asked ahead receives
+     * it only when it needs it, and a reply above the eager limit would have held a blocking
+     * send (and every other rank's request) until then.  A rank asks again only after it has
+     * the reply, so one buffer per rank suffices. */
+    reply *out = NULL;
+    MPI_Request *sends = NULL;
     long pause = PAUSE_MIN_NS;
-    int size, left;
+    int size, left, r;
 
     MPI_Comm_size(comm, &size);
+    if (!(out = glca_calloc((size_t)size, sizeof *out)) ||
+        !(sends = glca_calloc((size_t)size, sizeof *sends)))
+        MPI_Abort(comm, 1); /* a few bytes a rank: nothing sensible is left to do */
+    for (r = 0; r < size; r++)
+        sends[r] = MPI_REQUEST_NULL;
     for (left = size - 1; left > 0;) {
         int64_t req[3];
         MPI_Status st;
-        int flag = 0;
+        int flag = 0, from;
 
-        /* no memory for a reply of a few hundred bytes: nothing sensible is left to do */
         if (dispatch_ahead(d) < 0)
             MPI_Abort(comm, 1);
         MPI_Iprobe(MPI_ANY_SOURCE, GLCA_MPI_TAG_REQUEST, comm, &flag, &st);
@@ -302,18 +310,28 @@ void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm co
             continue;
         }
         pause = PAUSE_MIN_NS;
-        MPI_Recv(req, 3, MPI_INT64_T, st.MPI_SOURCE, GLCA_MPI_TAG_REQUEST, comm, MPI_STATUS_IGNORE);
+        from = st.MPI_SOURCE;
+        MPI_Recv(req, 3, MPI_INT64_T, from, GLCA_MPI_TAG_REQUEST, comm, MPI_STATUS_IGNORE);
         if (req[0] == REQ_DONE) {
             left--;
         } else if (req[0] == REQ_SERIAL) {
             dispatch_stop(d);
-        } else if (dispatch_next(d, (size_t)req[1], (size_t)req[2], &msg, &cap, &len) < 0) {
-            MPI_Abort(comm, 1);
         } else {
-            MPI_Send(msg, (int)len, MPI_BYTE, st.MPI_SOURCE, GLCA_MPI_TAG_REPLY, comm);
+            /* the rank has the last reply: its send is done, or finishes at once */
+            MPI_Wait(&sends[from], MPI_STATUS_IGNORE);
+            if (dispatch_next(d, (size_t)req[1], (size_t)req[2], &out[from].msg, &out[from].cap,
+                              &out[from].len) < 0)
+                MPI_Abort(comm, 1);
+            MPI_Isend(out[from].msg, (int)out[from].len, MPI_BYTE, from, GLCA_MPI_TAG_REPLY, comm,
+                      &sends[from]);
         }
     }
-    glca_free(msg);
+    /* every rank took its replies before saying it was done */
+    MPI_Waitall(size, sends, MPI_STATUSES_IGNORE);
+    for (r = 0; r < size; r++)
+        glca_free(out[r].msg);
+    glca_free(out);
+    glca_free(sends);
 }
 
 static void request(MPI_Comm comm, int64_t kind, int64_t a, int64_t b)
