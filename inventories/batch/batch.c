@@ -542,6 +542,13 @@ static void count_chunk(batch *b, const chunk *c)
  * (while the last thread commits `cur`) then parsed and evaluated by all threads in blocks, or
  * read by thread 0 with the serial reader.  With one thread the same code runs in turn.
  */
+/* A chunk committed.  Here rather than after step's region: freeing products is not free. */
+static void commit_done(batch *b, chunk *c)
+{
+    count_chunk(b, c);
+    chunk_empty(c);
+}
+
 static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 {
     glca_error read_err = GLCA_ERROR_INIT, write_err = GLCA_ERROR_INIT;
@@ -587,14 +594,13 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 #pragma omp atomic read seq_cst
                 done = cur->evaluated;
             } while (done < ncur);
+            /* another process committing (ranks of one host take turns, batch_mpi.c): parse
+             * first, commit after, rather than wait for it with nothing to do */
             if (ncur)
-                write_rc = glca_inventories__store_write_chunk(b->store, b->run, cur->slots,
-                                                               cur->n, b->k, &write_err);
-            if (write_rc == 0) {
-                /* here rather than after the region: freeing products is not free */
-                count_chunk(b, cur);
-                chunk_empty(cur);
-            }
+                write_rc = glca_inventories__store_try_write_chunk(b->store, b->run, cur->slots,
+                                                                   cur->n, b->k, &write_err);
+            if (write_rc == 0)
+                commit_done(b, cur);
         }
         do {
 #pragma omp atomic read seq_cst
@@ -610,6 +616,12 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
             parse_block(b, next, k, &scratch, &scratch_cap);
         }
         glca_free(scratch);
+        if (me == nt - 1 && write_rc == 1) {
+            write_rc = glca_inventories__store_write_chunk(b->store, b->run, cur->slots, cur->n,
+                                                           b->k, &write_err);
+            if (write_rc == 0)
+                commit_done(b, cur);
+        }
     }
     if (write_rc < 0) {
         *err = write_err;

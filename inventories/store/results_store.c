@@ -23,7 +23,8 @@ struct glca_inventories__store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *ins_product, *ins_impact, *ins_indicator, *ins_verdict;
-    bool locked; /* this handle holds the writer row (store_lock.c) */
+    bool locked;  /* this handle holds the writer row (store_lock.c) */
+    bool no_wait; /* busy_wait gives up at once (glca_inventories__store_try_write_chunk) */
     dev_t dev;   /* the file opened, to notice it removed or replaced under us */
     ino_t ino;
 };
@@ -110,9 +111,9 @@ enum { BUSY_FINE = 100, BUSY_TRIES = BUSY_FINE + 9990 };
 static int busy_wait(void *payload, int tries)
 {
     const struct timespec fine = {0, 100000}, coarse = {0, 1000000};
+    const glca_inventories__store *s = payload;
 
-    (void)payload;
-    if (tries >= BUSY_TRIES)
+    if (s->no_wait || tries >= BUSY_TRIES)
         return 0;
     nanosleep(tries < BUSY_FINE ? &fine : &coarse, NULL);
     return 1;
@@ -139,7 +140,7 @@ int glca_inventories__store_open(glca_inventories__store **out, const char *path
         rc = glca_inventories__db_error(err, s->db, path, "cannot open results store");
         goto cleanup;
     }
-    sqlite3_busy_handler(s->db, busy_wait, NULL);
+    sqlite3_busy_handler(s->db, busy_wait, s);
     /* SQLite opens a file it may not write read-only without a word: say so before any work */
     if (sqlite3_db_readonly(s->db, "main") == 1) {
         rc = glca_error_set(err, GLCA_EIO, &where, "results store is read-only%s",
@@ -505,16 +506,23 @@ static int write_slot(glca_inventories__store *s, long long run,
     return 0;
 }
 
-int glca_inventories__store_write_chunk(glca_inventories__store *s, long long run,
-                                        const glca_inventories__slot *slots, size_t n,
-                                        size_t ncategories, glca_error *err)
+/* The chunk in one transaction; 1 when `no_wait` and another connection holds the lock. */
+static int write_chunk(glca_inventories__store *s, long long run,
+                       const glca_inventories__slot *slots, size_t n, size_t ncategories,
+                       bool no_wait, glca_error *err)
 {
     size_t i;
     int rc;
 
-    if ((rc = glca_inventories__check_same_file(s->path, s->dev, s->ino, err)) < 0 ||
-        (rc = exec(s, "BEGIN IMMEDIATE", err)) < 0)
+    if ((rc = glca_inventories__check_same_file(s->path, s->dev, s->ino, err)) < 0)
         return rc;
+    s->no_wait = no_wait;
+    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    s->no_wait = false;
+    if (rc == SQLITE_BUSY && no_wait)
+        return 1;
+    if (rc != SQLITE_OK)
+        return glca_inventories__db_error(err, s->db, s->path, "results store");
     for (i = 0; i < n; i++)
         if (!slots[i].skip && (rc = write_slot(s, run, &slots[i], ncategories, err)) < 0)
             goto cleanup;
@@ -523,6 +531,20 @@ cleanup:
     if (rc < 0)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+int glca_inventories__store_write_chunk(glca_inventories__store *s, long long run,
+                                        const glca_inventories__slot *slots, size_t n,
+                                        size_t ncategories, glca_error *err)
+{
+    return write_chunk(s, run, slots, n, ncategories, false, err);
+}
+
+int glca_inventories__store_try_write_chunk(glca_inventories__store *s, long long run,
+                                            const glca_inventories__slot *slots, size_t n,
+                                            size_t ncategories, glca_error *err)
+{
+    return write_chunk(s, run, slots, n, ncategories, true, err);
 }
 
 int glca_inventories__store_set_status(glca_inventories__store *s, long long run,

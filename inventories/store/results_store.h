@@ -94,6 +94,14 @@ int glca_inventories__store_write_chunk(glca_inventories__store *s, long long ru
                                         const glca_inventories__slot *slots, size_t n,
                                         size_t ncategories, glca_error *err);
 
+/**
+ * The same, unless another connection is writing the store at this moment: then 1 and nothing
+ * is done (no wait), so that the caller can do other work first (batch.c).
+ */
+int glca_inventories__store_try_write_chunk(glca_inventories__store *s, long long run,
+                                            const glca_inventories__slot *slots, size_t n,
+                                            size_t ncategories, glca_error *err);
+
 /** status: "running", "stopped" or "done" (done also sets finished). */
 int glca_inventories__store_set_status(glca_inventories__store *s, long long run,
                                        const char *status, glca_error *err);
