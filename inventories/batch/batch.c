@@ -62,6 +62,7 @@ typedef struct batch {
     long long run;
     glca_batch_progress progress;
     const glca_inventories__batch_source *src; /* NULL: chunks from this process's splitter */
+    size_t per; /* products a block (glca_inventories__batch_chunk_request) */
 } batch;
 
 static double now_seconds(void)
@@ -381,7 +382,7 @@ static void evaluate_slot(const batch *b, glca_inventories__slot *s)
 /* Cut the next chunk into blocks (parsed in step); nothing is read into the slots yet. */
 static int split_chunk(batch *b, chunk *c, glca_error *err)
 {
-    const size_t per = c->cap < PER_BLOCK ? c->cap : PER_BLOCK;
+    const size_t per = b->per;
     size_t i;
     bool eof;
     int rc;
@@ -647,10 +648,17 @@ static void report_progress(batch *b, double started, bool final)
     b->o->progress(&b->progress, b->o->progress_payload);
 }
 
+void glca_inventories__batch_chunk_request(const glca_batch_options *o, size_t *max,
+                                           size_t *per_block)
+{
+    *max = o->chunk ? o->chunk : 512;
+    *per_block = *max < PER_BLOCK ? *max : PER_BLOCK;
+}
+
 static int run_catalog(batch *b, bool *complete, glca_error *err)
 {
     const glca_batch_options *o = b->o;
-    const size_t cap = o->chunk ? o->chunk : 512;
+    size_t cap;
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
     double started = now_seconds(), last = started;
     chunk chunks[2], *cur = &chunks[0], *next = &chunks[1];
@@ -658,6 +666,7 @@ static int run_catalog(batch *b, bool *complete, glca_error *err)
     int rc;
 
     memset(chunks, 0, sizeof chunks);
+    glca_inventories__batch_chunk_request(o, &cap, &b->per);
     *complete = false;
     b->progress.bytes_done = -1;
     b->progress.bytes_total = stat(o->catalog, &st) == 0 ? (long long)st.st_size : -1;

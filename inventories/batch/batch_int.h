@@ -99,6 +99,11 @@ typedef struct glca_inventories__batch_source {
     size_t nstored;
 } glca_inventories__batch_source;
 
+/** What a batch with options `o` asks its source for: at most `*max` products a chunk, in
+ *  blocks of `*per_block`. */
+void glca_inventories__batch_chunk_request(const glca_batch_options *o, size_t *max,
+                                           size_t *per_block);
+
 /** The catalog run of glca_batch_run on prepared inputs, into `run` of `store` (borrowed,
  *  locked); `src` NULL splits the catalog here. */
 int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_batch_options *o,

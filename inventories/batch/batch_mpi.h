@@ -21,6 +21,10 @@ int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char 
                                    const glca_xml_limits *limits, size_t ranks, glca_error *err);
 void glca_inventories__dispatch_free(glca_inventories__dispatch *d);
 
+/** Cut the first chunks ahead for requests of `max` products in blocks of `per` before anyone
+ *  asks (no MPI: rank 0, while the inputs are prepared); GLCA_ENOMEM on failure. */
+int glca_inventories__dispatch_prime(glca_inventories__dispatch *d, size_t max, size_t per);
+
 /** Answer the other ranks' requests until every one of them has said it is done (rank 0, on a
  *  thread of its own; the only MPI caller of the process meanwhile). */
 void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm comm);

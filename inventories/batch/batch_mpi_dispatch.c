@@ -272,6 +272,22 @@ static int dispatch_ahead(glca_inventories__dispatch *d)
     return rc;
 }
 
+int glca_inventories__dispatch_prime(glca_inventories__dispatch *d, size_t max, size_t per)
+{
+    size_t i;
+    int rc = 0;
+
+    pthread_mutex_lock(&d->queue_lock);
+    if (d->max == 0) {
+        d->max = max;
+        d->per = per;
+    }
+    pthread_mutex_unlock(&d->queue_lock);
+    for (i = 0; i < AHEAD && rc == 0; i++)
+        rc = dispatch_ahead(d);
+    return rc;
+}
+
 /* No more chunks: the chunks cut ahead are dropped, as if they had never been cut. */
 static void dispatch_stop(glca_inventories__dispatch *d)
 {
