@@ -740,12 +740,12 @@ int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
                                     const glca_batch_options *o, glca_batch_summary *out,
                                     glca_error *err)
 {
-    return glca_inventories__batch_prepare_shared(in, o, NULL, NULL, out, err);
+    return glca_inventories__batch_prepare_shared(in, o, NULL, out, err);
 }
 
 int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
                                            const glca_batch_options *o,
-                                           glca_inventories__hash_share share, void *payload,
+                                           const glca_inventories__prepare_hooks *hooks,
                                            glca_batch_summary *out, glca_error *err)
 {
     glca_inventories__digest_memo memo = {.n = 0};
@@ -761,8 +761,8 @@ int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
     /* the catalog may be large: hash it while the background is prepared */
     job->path = o->catalog;
     job->limits = o->limits;
-    job->share = share;
-    job->share_payload = payload;
+    job->share = hooks ? hooks->share : NULL;
+    job->share_payload = hooks ? hooks->payload : NULL;
     if (pthread_create(&hasher, NULL, hash_thread, job) == 0)
         hashing = true;
     else
@@ -781,7 +781,8 @@ int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
     if ((rc = hash_hex(o->method, &memo, in->method_hex, err)) < 0 ||
         (o->rules_path && (rc = hash_hex(o->rules_path, NULL, in->rules_hex, err)) < 0) ||
         (o->load && o->load->provider_map &&
-         (rc = hash_hex(o->load->provider_map, &memo, in->provider_map_hex, err)) < 0))
+         (rc = hash_hex(o->load->provider_map, &memo, in->provider_map_hex, err)) < 0) ||
+        (hooks && hooks->loaded && (rc = hooks->loaded(hooks->payload, in->bg, err)) < 0))
         goto cleanup;
     if (hashing) {
         pthread_join(hasher, NULL);

@@ -62,10 +62,18 @@ typedef int (*glca_inventories__hash_share)(void *payload, const char *path, lon
 int glca_inventories__batch_prepare(glca_inventories__batch_inputs *in,
                                     const glca_batch_options *o, glca_batch_summary *out,
                                     glca_error *err);
-/** The same, the catalog's ranges hashed by `share` (NULL: by this process alone). */
+/** How the processes of a job share the preparation (batch_mpi.c). */
+typedef struct glca_inventories__prepare_hooks {
+    glca_inventories__hash_share share; /* who hashes the catalog's ranges; NULL: this process */
+    /* called once the background is loaded, while the catalog may still be hashed; NULL: none */
+    int (*loaded)(void *payload, const glca_background *bg, glca_error *err);
+    void *payload;
+} glca_inventories__prepare_hooks;
+
+/** The same, shared as `hooks` say (NULL: by this process alone). */
 int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
                                            const glca_batch_options *o,
-                                           glca_inventories__hash_share share, void *payload,
+                                           const glca_inventories__prepare_hooks *hooks,
                                            glca_batch_summary *out, glca_error *err);
 void glca_inventories__batch_inputs_free(glca_inventories__batch_inputs *in);
 

@@ -160,6 +160,8 @@ static void bcast_hashes(glca_inventories__batch_inputs *in, size_t ninventories
 
 typedef struct hash_share {
     bool called;
+    unsigned char **blob; /* the background, serialized while the other ranks still hash */
+    size_t *blob_size;
 } hash_share;
 
 /* Who hashes range k of a job of `size` ranks (size > 1). */
@@ -236,6 +238,15 @@ static int lead_share(void *payload, const char *path, long long bytes,
     glca_free(mine);
     glca_free(all);
     return rc;
+}
+
+/* Rank 0's background, serialized for the other ranks while they may still hash (it took 10 ms
+ * after the key, with them waiting). */
+static int lead_loaded(void *payload, const glca_background *bg, glca_error *err)
+{
+    hash_share *hs = payload;
+
+    return glca_background_to_blob(hs->blob, hs->blob_size, bg, err);
 }
 
 /* The other ranks' part: told the size, or -1 when rank 0 stopped before hashing. */
@@ -381,7 +392,8 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
                         glca_inventories__dispatch **disp, const glca_batch_options *o,
                         int size, glca_batch_summary *out, glca_error *err)
 {
-    hash_share hs = {false};
+    hash_share hs = {false, blob, blob_size};
+    const glca_inventories__prepare_hooks hooks = {lead_share, lead_loaded, &hs};
     primer pr = {NULL, 0, 0, 0};
     glca_error ignored = GLCA_ERROR_INIT;
     pthread_t priming;
@@ -397,7 +409,7 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
     }
     /* the store first: a second job on it stops before doing any work */
     if ((rc = glca_inventories__batch_open_store(store, o->results, err)) == 0)
-        rc = glca_inventories__batch_prepare_shared(in, o, lead_share, &hs, out, err);
+        rc = glca_inventories__batch_prepare_shared(in, o, &hooks, out, err);
     release_share(&hs);
     if (primed)
         pthread_join(priming, NULL);
@@ -406,8 +418,7 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
     if (rc < 0 ||
         (rc = glca_inventories__batch_begin(*store, run, o, in, err)) < 0 ||
         (rc = take_parts(o->results, *run, in->key, !o->fresh, err)) < 0 ||
-        (rc = glca_inventories__store_stored(*store, *run, stored, nstored, err)) < 0 ||
-        (rc = glca_background_to_blob(blob, blob_size, in->bg, err)) < 0)
+        (rc = glca_inventories__store_stored(*store, *run, stored, nstored, err)) < 0)
         return rc;
     return *disp ? 0
                  : glca_inventories__dispatch_new(disp, o->catalog, o->limits, (size_t)size, err);
