@@ -45,6 +45,8 @@ typedef struct chunk {
     /* blocks to parse in parallel (the splitter's, valid until its next call) */
     const glca_inventories__block *blocks;
     size_t nblocks, next_block, failed_block;
+    int read_rc; /* a block's bytes could not be read (fatal) */
+    glca_error read_err;
 } chunk;
 
 typedef struct batch {
@@ -390,6 +392,7 @@ static int split_chunk(batch *b, chunk *c, glca_error *err)
     chunk_start_fill(c);
     c->nblocks = c->next_block = 0;
     c->failed_block = SIZE_MAX;
+    c->read_rc = 0;
     if (b->src)
         rc = b->src->next(b->src->payload, c->cap, per, &c->blocks, &c->nblocks, &b->serial_from,
                           &eof, err);
@@ -433,8 +436,9 @@ static void parse_block(const batch *b, chunk *c, size_t k, char **scratch, size
     const glca_inventories__block *blk = &c->blocks[k];
     const size_t base = blk->first - c->blocks[0].first;
     glca_product *products[PER_BLOCK];
-    glca_error errors[PER_BLOCK];
+    glca_error errors[PER_BLOCK], read_err = GLCA_ERROR_INIT;
     size_t i;
+    int rc;
 
     if (block_stored(b, blk)) {
         for (i = 0; i < blk->n; i++)
@@ -442,11 +446,17 @@ static void parse_block(const batch *b, chunk *c, size_t k, char **scratch, size
         return;
     }
 
-    if (glca_inventories__split_parse(b->split, blk, scratch, scratch_cap, products, errors) <
-        0) {
+    if ((rc = glca_inventories__split_parse(b->split, blk, scratch, scratch_cap, products, errors,
+                                            &read_err)) < 0) {
 #pragma omp critical(glca_batch_failed_block)
-        if (k < c->failed_block)
-            c->failed_block = k;
+        {
+            if (rc == GLCA_EIO && c->read_rc == 0) {
+                c->read_rc = rc;
+                c->read_err = read_err;
+            } else if (rc != GLCA_EIO && k < c->failed_block) {
+                c->failed_block = k;
+            }
+        }
         return;
     }
     for (i = 0; i < blk->n; i++) {
@@ -631,6 +641,10 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
     if (read_rc < 0) {
         *err = read_err;
         return read_rc;
+    }
+    if (next->read_rc < 0) {
+        *err = next->read_err;
+        return next->read_rc;
     }
     if (split && (rc = finish_chunk(b, next, err)) < 0)
         return rc;

@@ -509,7 +509,7 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     blob = NULL;
 
     /* rank 0 works too, on the results store itself, while the dispatcher serves the others */
-    if ((rc = glca_inventories__mpi_source_new(&ms, disp, MPI_COMM_WORLD, o->catalog, err)) == 0) {
+    if ((rc = glca_inventories__mpi_source_new(&ms, disp, MPI_COMM_WORLD, err)) == 0) {
         glca_inventories__mpi_source_bind(&src, ms);
         src.stored = stored;
         src.nstored = nstored;
@@ -604,7 +604,7 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
     if (rc == 0)
         rc = part_path(part, sizeof part, o->results, rank, err);
     if (rc == 0)
-        rc = glca_inventories__mpi_source_new(&ms, NULL, MPI_COMM_WORLD, o->catalog, err);
+        rc = glca_inventories__mpi_source_new(&ms, NULL, MPI_COMM_WORLD, err);
     if (rc == 0) {
         glca_inventories__mpi_source_bind(&src, ms);
         src.stored = stored;

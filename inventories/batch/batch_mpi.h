@@ -38,7 +38,7 @@ void glca_inventories__dispatch_done(MPI_Comm comm, glca_inventories__mpi_source
 
 int glca_inventories__mpi_source_new(glca_inventories__mpi_source **out,
                                      glca_inventories__dispatch *local, MPI_Comm comm,
-                                     const char *catalog, glca_error *err);
+                                     glca_error *err);
 void glca_inventories__mpi_source_free(glca_inventories__mpi_source *s);
 
 /** Fill the callbacks of `src` (stored and nstored are left to the caller). */

@@ -7,7 +7,8 @@
  * Only NEXT is answered, by one message of int64 {rc, nblocks, serial_from or -1, eof, tell}, then
  * seven int64 per block {file offset, length, line, column, first ordinal, entries, last}, then,
  * when rc < 0, the glca_error.  Descriptors only: each rank preads the bytes itself from the
- * shared catalog, so rank 0 sends tens of bytes per chunk, not the chunk.
+ * shared catalog, block by block as its threads parse them, so rank 0 sends tens of bytes per
+ * chunk, not the chunk.
  *
  * Chunks shrink towards the end of the catalog (glca_inventories__split_guided): with chunks of
  * the requested size to the last, the rank that took the last one kept the others waiting for up
@@ -24,13 +25,10 @@
  */
 #include "batch/batch_mpi.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 enum { REQ_NEXT = 1, REQ_SERIAL = 2, REQ_DONE = 3 };
 enum { HEAD = 5, PER_BLOCK_DESC = 7 };
@@ -64,12 +62,8 @@ struct glca_inventories__dispatch {
 struct glca_inventories__mpi_source {
     glca_inventories__dispatch *local;
     MPI_Comm comm;
-    int fd;
-    char *path;
     int64_t *msg;   /* the last reply */
     size_t msg_cap; /* bytes */
-    char *bytes;    /* the chunk's bytes, read from the catalog */
-    size_t bytes_cap;
     glca_inventories__block *blocks;
     size_t blocks_cap;
     long long tell;
@@ -150,7 +144,6 @@ static int cut(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **
     const glca_inventories__block *blocks = NULL;
     glca_error e = GLCA_ERROR_INIT;
     size_t nblocks = 0, from = SIZE_MAX, i;
-    long long off0 = 0;
     bool eof = true;
     int rc = 0;
 
@@ -168,9 +161,6 @@ static int cut(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **
             nblocks = 0;
         d->over = rc < 0 || eof || from != SIZE_MAX;
         d->tell = glca_inventories__split_tell(d->split);
-        if (nblocks) /* the blocks are contiguous and end where the splitter stands */
-            off0 = d->tell -
-                   (long long)(blocks[nblocks - 1].body + blocks[nblocks - 1].len - blocks[0].body);
     }
     *len = (HEAD + PER_BLOCK_DESC * nblocks) * sizeof(int64_t) + (rc < 0 ? sizeof e : 0);
     if (reserve((void **)msg, cap, *len) < 0)
@@ -183,7 +173,7 @@ static int cut(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **
     for (i = 0; i < nblocks; i++) {
         int64_t *b = *msg + HEAD + PER_BLOCK_DESC * i;
 
-        b[0] = off0 + (blocks[i].body - blocks[0].body);
+        b[0] = blocks[i].at;
         b[1] = (int64_t)blocks[i].len;
         b[2] = blocks[i].line;
         b[3] = blocks[i].column;
@@ -364,24 +354,16 @@ static void request(MPI_Comm comm, int64_t kind, int64_t a, int64_t b)
 
 int glca_inventories__mpi_source_new(glca_inventories__mpi_source **out,
                                      glca_inventories__dispatch *local, MPI_Comm comm,
-                                     const char *catalog, glca_error *err)
+                                     glca_error *err)
 {
     glca_inventories__mpi_source *s = glca_calloc(1, sizeof *s);
-    glca_srcloc where = {catalog, 0, 0};
 
     *out = NULL;
-    if (!s || !(s->path = glca_strdup(catalog))) {
-        glca_free(s);
+    if (!s)
         return glca_error_oom(err);
-    }
     s->local = local;
     s->comm = comm;
     s->serial_end = SIZE_MAX;
-    if ((s->fd = open(catalog, O_RDONLY | O_CLOEXEC)) < 0) {
-        glca_free(s->path);
-        glca_free(s);
-        return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
-    }
     *out = s;
     return 0;
 }
@@ -390,10 +372,7 @@ void glca_inventories__mpi_source_free(glca_inventories__mpi_source *s)
 {
     if (!s)
         return;
-    close(s->fd);
-    glca_free(s->path);
     glca_free(s->msg);
-    glca_free(s->bytes);
     glca_free(s->blocks);
     glca_free(s);
 }
@@ -467,29 +446,22 @@ void glca_inventories__dispatch_done(MPI_Comm comm, glca_inventories__mpi_source
     request(comm, REQ_DONE, 0, 0);
 }
 
-/* Read the bytes of `n` described blocks, which are contiguous in the file. */
-static int read_blocks(glca_inventories__mpi_source *s, const int64_t *desc, size_t n,
+/* The blocks of a reply, without their bytes: each is read from the catalog when it is parsed
+ * (catalog_split.c), straight into its parser's buffer. */
+static int take_blocks(glca_inventories__mpi_source *s, const int64_t *desc, size_t n,
                        glca_error *err)
 {
-    const int64_t *last = desc + PER_BLOCK_DESC * (n - 1);
-    const long long off0 = desc[0];
-    const size_t span = (size_t)(last[0] + last[1] - off0);
-    glca_srcloc where = {s->path, 0, 0};
-    ssize_t got;
     size_t i;
 
-    if (reserve((void **)&s->bytes, &s->bytes_cap, span ? span : 1) < 0 ||
-        reserve((void **)&s->blocks, &s->blocks_cap, n * sizeof *s->blocks) < 0)
+    if (reserve((void **)&s->blocks, &s->blocks_cap, n * sizeof *s->blocks) < 0)
         return glca_error_oom(err);
-    if ((got = glca_inventories__read_at(s->fd, s->bytes, span, off0)) < 0 || (size_t)got < span)
-        return glca_error_set(err, GLCA_EIO, &where, "read error: %s",
-                              got < 0 ? strerror(errno) : "file shorter than on rank 0");
     for (i = 0; i < n; i++) {
         const int64_t *d = desc + PER_BLOCK_DESC * i;
         glca_inventories__block *b = &s->blocks[i];
 
-        b->body = s->bytes + (d[0] - off0);
-        b->offset = (size_t)(d[0] - off0);
+        b->body = NULL;
+        b->at = d[0];
+        b->offset = (size_t)(d[0] - desc[0]);
         b->len = (size_t)d[1];
         b->line = (long)d[2];
         b->column = (long)d[3];
@@ -520,7 +492,7 @@ static int source_next(void *payload, size_t max, size_t per,
     *serial_from = s->msg[2] < 0 ? SIZE_MAX : (size_t)s->msg[2];
     *eof = s->msg[3] != 0;
     s->tell = s->msg[4];
-    if (n && (rc = read_blocks(s, s->msg + HEAD, n, err)) < 0)
+    if (n && (rc = take_blocks(s, s->msg + HEAD, n, err)) < 0)
         return rc;
     *blocks = s->blocks;
     *nblocks = n;

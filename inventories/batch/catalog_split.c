@@ -13,6 +13,7 @@
  * that needs; the file is never mapped or read whole.
  */
 #include "batch/catalog_split.h"
+#include "batch/batch_int.h"
 #include "xml/xmlsafe_int.h"
 
 #include <errno.h>
@@ -437,17 +438,26 @@ int glca_inventories__split_next(glca_inventories__split *s, size_t max, size_t 
     if (in_block && (rc = add_block(s, nblocks, start, last_end, in_block, false, err)) < 0)
         return rc;
 out:
-    for (entries = 0; entries < *nblocks; entries++)
+    for (entries = 0; entries < *nblocks; entries++) {
         s->blocks[entries].body = s->win + s->blocks[entries].offset;
+        s->blocks[entries].at = s->win_off + (long long)s->blocks[entries].offset;
+    }
     *blocks = s->blocks;
     return 0;
 }
 
-/* The block's bytes between the prolog and, unless it runs to the end, the root end tag. */
+/*
+ * The block's bytes between the prolog and, unless it runs to the end, the root end tag.  A
+ * block without a body is read from the file straight into the scratch buffer: the ranks of an
+ * MPI job read their blocks so, one copy of the bytes into a buffer that stays in cache, where
+ * reading the whole chunk first cost a second copy through memory (bench/README.md).
+ */
 static int assemble(const glca_inventories__split *s, const glca_inventories__block *b,
-                    char **scratch, size_t *cap, size_t *len)
+                    char **scratch, size_t *cap, size_t *len, glca_error *err)
 {
     size_t slen = b->last ? 0 : strlen(s->suffix);
+    glca_srcloc where = {s->path, b->line, b->column};
+    ssize_t got;
 
     *len = s->prefix_len + b->len + slen;
     if (*len > *cap) {
@@ -458,7 +468,13 @@ static int assemble(const glca_inventories__split *s, const glca_inventories__bl
         *cap = *len;
     }
     memcpy(*scratch, s->prefix, s->prefix_len);
-    memcpy(*scratch + s->prefix_len, b->body, b->len);
+    if (b->body)
+        memcpy(*scratch + s->prefix_len, b->body, b->len);
+    else if ((got = glca_inventories__read_at(s->fd, *scratch + s->prefix_len, b->len, b->at)) <
+                 0 ||
+             (size_t)got < b->len)
+        return glca_error_set(err, GLCA_EIO, &where, "read error: %s",
+                              got < 0 ? strerror(errno) : "the file changed while the batch ran");
     memcpy(*scratch + s->prefix_len + b->len, s->suffix, slen);
     return 0;
 }
@@ -495,7 +511,7 @@ static int parse_entry(glca_xml *x, glca_product **product, glca_error *error)
 int glca_inventories__split_parse(const glca_inventories__split *s,
                                   const glca_inventories__block *b, char **scratch,
                                   size_t *scratch_cap, glca_product **products,
-                                  glca_error *errors)
+                                  glca_error *errors, glca_error *err)
 {
     static const glca_error none = GLCA_ERROR_INIT;
     glca_error e = GLCA_ERROR_INIT;
@@ -507,8 +523,9 @@ int glca_inventories__split_parse(const glca_inventories__split *s,
         products[i] = NULL;
         errors[i] = none;
     }
-    if ((rc = assemble(s, b, scratch, scratch_cap, &len)) < 0 ||
-        (rc = glca_inventories__xml_open_buffer(&x, s->path, *scratch, len, s->prefix_lines,
+    if ((rc = assemble(s, b, scratch, scratch_cap, &len, err)) < 0)
+        return rc;
+    if ((rc = glca_inventories__xml_open_buffer(&x, s->path, *scratch, len, s->prefix_lines,
                                                 b->line, b->column, &s->limits, &e)) < 0)
         goto fail;
     rc = -1;
@@ -528,5 +545,6 @@ fail:
         products[i] = NULL;
     }
     glca_xml_free(x);
-    return rc < 0 ? rc : GLCA_EPARSE;
+    /* GLCA_EIO says the bytes could not be read; these could, and did not parse */
+    return rc < 0 && rc != GLCA_EIO ? rc : GLCA_EPARSE;
 }

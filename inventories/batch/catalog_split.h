@@ -31,6 +31,7 @@ typedef struct glca_inventories__block {
     size_t first, n;   /* ordinal of the first entry, number of entries */
     bool last;         /* body runs to the end of the file (the root end tag is in it) */
     size_t offset;     /* of body in the window (the window may move while splitting) */
+    long long at;      /* file offset of body[0]; body NULL: read from the file there when parsed */
 } glca_inventories__block;
 
 /* A splitter on `path`; *out is NULL (and 0 returned) when the catalog must be read serially. */
@@ -69,13 +70,14 @@ int glca_inventories__split_next(glca_inventories__split *s, size_t max, size_t 
 
 /*
  * Parse one block: products[i] or errors[i] (code != 0, products[i] NULL) for each of its b->n
- * entries, as the serial reader would return them.  Returns 0, or a negative code when the block
- * cannot be read on its own (the caller reads it serially; nothing is left allocated).  The
- * scratch buffer is the caller's, reused between calls.
+ * entries, as the serial reader would return them.  Returns 0; GLCA_EIO with *err when a block
+ * without a body cannot be read from the file (the file changed: fatal); or another negative
+ * code when the block cannot be read on its own (the caller reads it serially).  Nothing is left
+ * allocated on failure.  The scratch buffer is the caller's, reused between calls.
  */
 int glca_inventories__split_parse(const glca_inventories__split *s,
                                   const glca_inventories__block *b, char **scratch,
                                   size_t *scratch_cap, glca_product **products,
-                                  glca_error *errors);
+                                  glca_error *errors, glca_error *err);
 
 #endif

@@ -43,7 +43,7 @@ static void split_rows(glca_fuzz_rows *r, const char *path)
             if ((b->n == 0 && !b->last) || b->n > PER_BLOCK || b->first != expected)
                 glca_fuzz_fail("block %zu: %zu entries from %zu, expected from %zu", k, b->n,
                                b->first, expected);
-            if (glca_inventories__split_parse(s, b, &scratch, &scratch_cap, products, errors) <
+            if (glca_inventories__split_parse(s, b, &scratch, &scratch_cap, products, errors, &err) <
                 0) {
                 serial_from = b->first;
                 break;
