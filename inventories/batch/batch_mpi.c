@@ -151,7 +151,11 @@ static void bcast_hashes(glca_inventories__batch_inputs *in, size_t ninventories
  * background meanwhile; the others take the rest in turn.  Measured at N = 2 on the 115 MB
  * catalog of bench_mpi (bench/README.md): rank 0's inputs and Lambda take 0.084 CPU s, the
  * 14 ranges 0.155 s, so with no share rank 0 waited 0.07 s for rank 1; with one range in 4 both
- * are ready at about 0.12 s.  Each rank ORs its digests, a byte saying "hashed" per range and
+ * are ready at about 0.12 s.  Unless rank 0 runs on one CPU (mpirun binds a rank of one thread
+ * to a core by default): then its hash thread would only take that core from its main thread,
+ * and the others take every range (measured with --bind-to core: with one range in 4, rank 1 was
+ * done 40-55 ms before rank 0 and waited).  Rank 0 says which with the catalog's size.  Each
+ * rank ORs its digests, a byte saying "hashed" per range and
  * its include flag into a zeroed buffer, and a bitwise-or reduction to rank 0 assembles them:
  * every range is written by exactly one rank.  A range another rank could not read is hashed
  * again by rank 0, whose error, if it cannot either, is the one reported.
@@ -164,18 +168,21 @@ typedef struct hash_share {
     size_t *blob_size;
 } hash_share;
 
-/* Who hashes range k of a job of `size` ranks (size > 1). */
-static int range_owner(size_t k, int size)
+/* Who hashes range k of a job of `size` ranks (size > 1), rank 0 taking a share or not. */
+static int range_owner(size_t k, int size, bool lead_hashes)
 {
     const size_t cycle = 2 * (size_t)size, others = (size_t)size - 1;
 
+    if (!lead_hashes)
+        return 1 + (int)(k % others);
     if (k % cycle == 0)
         return 0;
     /* the ranges before k that are not rank 0's, dealt out in turn */
     return 1 + (int)((k - k / cycle - 1) % others);
 }
 
-static unsigned char *hash_mine(const char *path, long long bytes, size_t n, int rank, int size)
+static unsigned char *hash_mine(const char *path, long long bytes, size_t n, int rank, int size,
+                                bool lead_hashes)
 {
     unsigned char *acc = glca_calloc(n * PER_RANGE + 1, 1);
     unsigned char(*d)[GLCA_SHA256_SIZE] = glca_calloc(n, sizeof *d);
@@ -187,7 +194,7 @@ static unsigned char *hash_mine(const char *path, long long bytes, size_t n, int
     if (!acc || !d) /* the reduction must still be matched */
         MPI_Abort(MPI_COMM_WORLD, 1);
     for (k = 0; k < n; k++) {
-        if (range_owner(k, size) != rank)
+        if (range_owner(k, size, lead_hashes) != rank)
             continue;
         /* a range this rank cannot read is left to rank 0, which reports the error */
         if (glca_inventories__catalog_hash_ranges(path, bytes, k, n, d, &include, &e) < 0)
@@ -214,17 +221,18 @@ static int lead_share(void *payload, const char *path, long long bytes,
                       glca_error *err)
 {
     hash_share *hs = payload;
-    int64_t announce = bytes;
+    /* the size, and whether this rank has a CPU for its hash thread besides its main thread's */
+    int64_t announce[2] = {bytes, omp_get_num_procs() > 1};
     unsigned char *mine, *all = NULL;
     size_t k;
     int size, rc = 0;
 
     hs->called = true;
-    bcast_gently(&announce, sizeof announce, MPI_COMM_WORLD);
+    bcast_gently(announce, sizeof announce, MPI_COMM_WORLD);
     if (bytes < 0)
         return GLCA_EIO; /* the caller has the error */
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    mine = hash_mine(path, bytes, n, 0, size);
+    mine = hash_mine(path, bytes, n, 0, size, announce[1] != 0);
     if (!(all = glca_calloc(n * PER_RANGE + 1, 1)))
         MPI_Abort(MPI_COMM_WORLD, 1);
     reduce_gently(mine, all, n);
@@ -253,14 +261,14 @@ static int lead_loaded(void *payload, const glca_background *bg, glca_error *err
 static void follow_share(const char *path, int rank, int size)
 {
     unsigned char *mine;
-    int64_t bytes;
+    int64_t announce[2];
     size_t n;
 
-    bcast_gently(&bytes, sizeof bytes, MPI_COMM_WORLD);
-    if (bytes < 0)
+    bcast_gently(announce, sizeof announce, MPI_COMM_WORLD);
+    if (announce[0] < 0)
         return;
-    n = glca_inventories__catalog_ranges(bytes);
-    mine = hash_mine(path, bytes, n, rank, size);
+    n = glca_inventories__catalog_ranges(announce[0]);
+    mine = hash_mine(path, announce[0], n, rank, size, announce[1] != 0);
     reduce_gently(mine, NULL, n);
     glca_free(mine);
 }
@@ -268,10 +276,10 @@ static void follow_share(const char *path, int rank, int size)
 /* Rank 0 stopped before its hash thread asked the others for their part. */
 static void release_share(const hash_share *hs)
 {
-    int64_t none = -1;
+    int64_t none[2] = {-1, 0};
 
     if (!hs->called)
-        bcast_gently(&none, sizeof none, MPI_COMM_WORLD);
+        bcast_gently(none, sizeof none, MPI_COMM_WORLD);
 }
 
 /*
