@@ -15,6 +15,8 @@
  * whether the batch must look for included files (batch.c).  A name cut by a read block or by a
  * range boundary is still seen: every range also scans the 7 bytes before it.
  */
+#define _GNU_SOURCE /* memmem */
+
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,8 +46,9 @@ static bool mentions_include(const char *buf, size_t n, char carry[7], size_t *n
     for (i = 0; i + 8 <= c + m; i++)
         if (include_at(join + i))
             return true;
-    for (p = buf; (p = memchr(p, 'i', (size_t)(end - p))); p++)
-        if (p > buf && end - p >= 7 && include_at(p - 1))
+    /* memmem, not memchr for 'i', which stops every few bytes of XML */
+    for (p = buf; (p = memmem(p, (size_t)(end - p), "include", 7)); p++)
+        if (p > buf && include_at(p - 1))
             return true;
     if (n >= 7) {
         memcpy(carry, end - 7, 7);
