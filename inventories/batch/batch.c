@@ -953,10 +953,12 @@ int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_bat
     out->skipped = b.progress.skipped;
     if (rc < 0)
         goto cleanup;
-    if ((!src && (rc = glca_inventories__store_set_status(
-                      store, run, complete ? "done" : "stopped", err)) < 0) ||
-        (rc = glca_inventories__store_counts(store, run, &out->ok, &out->errors, &out->certified,
-                                             err)) < 0)
+    /* a shared-out run's status and counts are the whole job's, said by whoever ends it (a
+     * rank's count of the whole store was thrown away, and it kept the last rank busy) */
+    if (!src && ((rc = glca_inventories__store_set_status(store, run,
+                                                          complete ? "done" : "stopped", err)) < 0 ||
+                 (rc = glca_inventories__store_counts(store, run, &out->ok, &out->errors,
+                                                      &out->certified, err)) < 0))
         goto cleanup;
     out->run_id = run;
     out->complete = complete;
