@@ -937,7 +937,8 @@ int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_bat
     } else {
         b.stored = stored;
     }
-    if ((rc = glca_inventories__store_set_status(store, run, "running", err)) < 0 ||
+    /* a shared-out run is said to be running by whoever began it (batch_mpi.c), once */
+    if ((!src && (rc = glca_inventories__store_set_status(store, run, "running", err)) < 0) ||
         (rc = glca_catalog_open(&b.cat, o->catalog, o->limits, err)) < 0 ||
         (rc = glca_inventories__split_open(&b.split, o->catalog, o->limits, err)) < 0)
         goto cleanup;

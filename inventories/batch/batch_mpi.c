@@ -429,6 +429,7 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
         rc = glca_error_oom(err);
     if (rc < 0 ||
         (rc = glca_inventories__batch_begin(*store, run, o, in, err)) < 0 ||
+        (rc = glca_inventories__store_set_status(*store, *run, "running", err)) < 0 ||
         (rc = take_parts(o->results, *run, in->key, !o->fresh, err)) < 0 ||
         (rc = glca_inventories__store_stored(*store, *run, stored, nstored, err)) < 0)
         return rc;
@@ -633,7 +634,8 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
         } else {
             mine.results = part;
             if ((rc = glca_inventories__batch_open_store(&store, part, err)) == 0 &&
-                (rc = glca_inventories__batch_begin(store, &run, &mine, &in, err)) == 0)
+                (rc = glca_inventories__batch_begin(store, &run, &mine, &in, err)) == 0 &&
+                (rc = glca_inventories__store_set_status(store, run, "running", err)) == 0)
                 rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src,
                                                           err);
         }
