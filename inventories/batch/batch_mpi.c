@@ -12,10 +12,10 @@
  *   parses the inventory but rank 0.  The hashes and the run key travel with it, so every rank
  *   records the same run.
  * - Work on demand.  Rank 0's dispatcher (batch_mpi_dispatch.c, on a thread of its own) runs
- *   the catalog splitter and hands out chunks of whole products, one per request, as block
- *   descriptors (file offset, length, line, ordinals); each rank preads the bytes from the
- *   shared catalog file and parses, evaluates and judges them with its OpenMP threads, through
- *   the same pipeline as one process (batch.c, with this chunk source).  A slow rank simply asks
+ *   the catalog splitter ahead of the requests and hands out chunks of whole products, one per
+ *   request, as block descriptors (file offset, length, line, ordinals); each rank preads each
+ *   block from the shared catalog file as one of its OpenMP threads parses, evaluates and judges
+ *   it, through the same pipeline as one process (batch.c, with this chunk source).  A slow rank simply asks
  *   less often.  Where the splitter gives up (includes, DOCTYPE, malformed XML) the rank that
  *   meets it reads on serially to the end, as one process does, and no chunk past that point is
  *   handed out any more.  When that serial read ends early (malformed XML the stream cannot
