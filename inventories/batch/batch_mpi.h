@@ -1,8 +1,8 @@
 /*
- * Internals of the MPI batch (batch_mpi.c, batch_mpi_dispatch.c): rank 0's dispatcher, which
- * cuts the catalog into chunks of whole products and hands them out on demand, and the chunk
- * source each rank's batch reads from (rank 0 asks the dispatcher directly, the others by
- * message).  Built only with GLCA_MPI.
+ * Internals of the MPI batch (batch_mpi.c, batch_mpi_dispatch.c, batch_mpi_source.c): rank 0's
+ * dispatcher, which cuts the catalog into chunks of whole products and hands them out on demand,
+ * and the chunk source each rank's batch reads from (rank 0 asks the dispatcher directly, the
+ * others by message).  Built only with GLCA_MPI.
  */
 #ifndef GLCA_BATCH_MPI_H
 #define GLCA_BATCH_MPI_H

@@ -1,6 +1,6 @@
 /*
- * The chunk dispatcher of the MPI batch and the sources that read from it (see batch_mpi.h;
- * the design is at the top of batch_mpi.c).
+ * The chunk dispatcher of the MPI batch, on rank 0 (see batch_mpi.h; the design is at the top of
+ * batch_mpi.c; the ranks' side is batch_mpi_source.c, what both share batch_mpi_wire.h).
  *
  * Protocol: a request is three int64 {kind, a, b}: NEXT {max, per_block}, SERIAL {ordinal} (a
  * block failed to parse on that rank, which reads on serially: no more chunks for anyone), DONE.
@@ -27,15 +27,12 @@
  * a full chunk it asked for ahead (a chunk takes a tenth of a second or more to evaluate); a
  * rank waiting for its reply looks every 0.1 ms at most.  Measurements: bench/README.md.
  */
-#include "batch/batch_mpi.h"
+#include "batch/batch_mpi_wire.h"
 
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
-
-enum { REQ_NEXT = 1, REQ_SERIAL = 2, REQ_DONE = 3 };
-enum { HEAD = 5, PER_BLOCK_DESC = 7 };
 
 /* A reply to NEXT, in a buffer that grows as needed. */
 typedef struct reply {
@@ -63,29 +60,12 @@ struct glca_inventories__dispatch {
     size_t max, per; /* of the last request: every rank asks with the same options */
 };
 
-struct glca_inventories__mpi_source {
-    glca_inventories__dispatch *local;
-    MPI_Comm comm;
-    int64_t *msg;   /* the last reply */
-    size_t msg_cap; /* bytes */
-    glca_inventories__block *blocks;
-    size_t blocks_cap;
-    long long tell;
-    size_t serial_end;
-    bool pending; /* a NEXT asked ahead, its reply not yet received */
-};
-
-#define PAUSE_MIN_NS 10000L
-#define PAUSE_MAX_NS 1000000L
 /* The dispatcher while every other rank holds a full chunk it asked for ahead: nobody needs an
  * answer for about a chunk's evaluation, and each wake-up took a core from a rank (about 1,100
  * preemptions of rank 0 in a 2-rank run at 1 ms). */
 #define HOLDING_PAUSE_MAX_NS 10000000L
-/* A rank waiting for its reply, which comes within the dispatcher's pause (or a cut): at the
- * dispatcher's pace it slept up to 2.5 ms past the reply, 3-5 ms a chunk in the tail. */
-#define REPLY_PAUSE_MAX_NS 100000L
 
-static void pause_longer(long *ns, long max)
+void glca_inventories__pause_longer(long *ns, long max)
 {
     const struct timespec ts = {0, *ns};
 
@@ -131,7 +111,7 @@ void glca_inventories__dispatch_free(glca_inventories__dispatch *d)
     glca_free(d);
 }
 
-static int reserve(void **buf, size_t *cap, size_t need)
+int glca_inventories__wire_reserve(void **buf, size_t *cap, size_t need)
 {
     void *grown;
 
@@ -171,7 +151,7 @@ static int cut(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **
         d->tell = glca_inventories__split_tell(d->split);
     }
     *len = (HEAD + PER_BLOCK_DESC * nblocks) * sizeof(int64_t) + (rc < 0 ? sizeof e : 0);
-    if (reserve((void **)msg, cap, *len) < 0)
+    if (glca_inventories__wire_reserve((void **)msg, cap, *len) < 0)
         return GLCA_ENOMEM;
     (*msg)[0] = rc;
     (*msg)[1] = (int64_t)nblocks;
@@ -217,8 +197,8 @@ static bool pop(glca_inventories__dispatch *d, reply *out)
 }
 
 /* The next reply: the oldest cut ahead, else one cut now. */
-static int dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per, int64_t **msg,
-                         size_t *cap, size_t *len)
+int glca_inventories__dispatch_next(glca_inventories__dispatch *d, size_t max, size_t per,
+                                    int64_t **msg, size_t *cap, size_t *len)
 {
     reply r = {*msg, *cap, 0};
     bool got;
@@ -287,7 +267,7 @@ int glca_inventories__dispatch_prime(glca_inventories__dispatch *d, size_t max, 
 }
 
 /* No more chunks: the chunks cut ahead are dropped, as if they had never been cut. */
-static void dispatch_stop(glca_inventories__dispatch *d)
+void glca_inventories__dispatch_stop(glca_inventories__dispatch *d)
 {
     pthread_mutex_lock(&d->lock);
     d->over = true;
@@ -298,7 +278,7 @@ static void dispatch_stop(glca_inventories__dispatch *d)
 }
 
 /* A chunk of `max` products, the catalog not at its end: chunks are not shrinking yet. */
-static bool full_chunk(const int64_t *msg, size_t max)
+bool glca_inventories__full_chunk(const int64_t *msg, size_t max)
 {
     size_t i, n = 0;
 
@@ -337,7 +317,8 @@ void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm co
             MPI_Abort(comm, 1);
         MPI_Iprobe(MPI_ANY_SOURCE, GLCA_MPI_TAG_REQUEST, comm, &flag, &st);
         if (!flag) {
-            pause_longer(&pause, holding == left ? HOLDING_PAUSE_MAX_NS : PAUSE_MAX_NS);
+            glca_inventories__pause_longer(&pause,
+                                           holding == left ? HOLDING_PAUSE_MAX_NS : PAUSE_MAX_NS);
             continue;
         }
         pause = PAUSE_MIN_NS;
@@ -348,16 +329,16 @@ void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm co
         if (req[0] == REQ_DONE) {
             left--;
         } else if (req[0] == REQ_SERIAL) {
-            dispatch_stop(d);
+            glca_inventories__dispatch_stop(d);
         } else {
             /* the rank has the last reply: its send is done, or finishes at once */
             MPI_Wait(&sends[from], MPI_STATUS_IGNORE);
-            if (dispatch_next(d, (size_t)req[1], (size_t)req[2], &out[from].msg, &out[from].cap,
-                              &out[from].len) < 0)
+            if (glca_inventories__dispatch_next(d, (size_t)req[1], (size_t)req[2], &out[from].msg,
+                                                &out[from].cap, &out[from].len) < 0)
                 MPI_Abort(comm, 1);
             MPI_Isend(out[from].msg, (int)out[from].len, MPI_BYTE, from, GLCA_MPI_TAG_REPLY, comm,
                       &sends[from]);
-            holds[from] = full_chunk(out[from].msg, (size_t)req[1]);
+            holds[from] = glca_inventories__full_chunk(out[from].msg, (size_t)req[1]);
             holding += holds[from];
         }
     }
@@ -370,186 +351,9 @@ void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm co
     glca_free(holds);
 }
 
-static void request(MPI_Comm comm, int64_t kind, int64_t a, int64_t b)
+void glca_inventories__wire_request(MPI_Comm comm, int64_t kind, int64_t a, int64_t b)
 {
     int64_t req[3] = {kind, a, b};
 
     MPI_Send(req, 3, MPI_INT64_T, 0, GLCA_MPI_TAG_REQUEST, comm);
-}
-
-/* ---------------------------------------------------------------- the sources */
-
-int glca_inventories__mpi_source_new(glca_inventories__mpi_source **out,
-                                     glca_inventories__dispatch *local, MPI_Comm comm,
-                                     glca_error *err)
-{
-    glca_inventories__mpi_source *s = glca_calloc(1, sizeof *s);
-
-    *out = NULL;
-    if (!s)
-        return glca_error_oom(err);
-    s->local = local;
-    s->comm = comm;
-    s->serial_end = SIZE_MAX;
-    *out = s;
-    return 0;
-}
-
-void glca_inventories__mpi_source_free(glca_inventories__mpi_source *s)
-{
-    if (!s)
-        return;
-    glca_free(s->msg);
-    glca_free(s->blocks);
-    glca_free(s);
-}
-
-/* Receive rank 0's reply to this rank's request. */
-static int receive(glca_inventories__mpi_source *s, size_t *len)
-{
-    MPI_Status st;
-    long pause = PAUSE_MIN_NS;
-    int flag = 0, count;
-
-    for (;;) {
-        MPI_Iprobe(0, GLCA_MPI_TAG_REPLY, s->comm, &flag, &st);
-        if (flag)
-            break;
-        pause_longer(&pause, REPLY_PAUSE_MAX_NS);
-    }
-    MPI_Get_count(&st, MPI_BYTE, &count);
-    if (reserve((void **)&s->msg, &s->msg_cap, (size_t)count) < 0)
-        return GLCA_ENOMEM;
-    MPI_Recv(s->msg, count, MPI_BYTE, 0, GLCA_MPI_TAG_REPLY, s->comm, MPI_STATUS_IGNORE);
-    *len = (size_t)count;
-    return 0;
-}
-
-
-/*
- * The next reply.  Another rank asks for the following chunk as soon as it has this one, so
- * that the reply waits for it instead of it for the reply (the dispatcher may be asleep, up to
- * a millisecond, or cutting, about 10 ms: 3 ms a chunk measured at 2 ranks).  Only while the
- * chunks are full: once they shrink towards the end, a chunk held ahead would be one the other
- * ranks could have taken.
- */
-static int ask(glca_inventories__mpi_source *s, size_t max, size_t per, size_t *len)
-{
-    int rc;
-
-    if (s->local)
-        return dispatch_next(s->local, max, per, &s->msg, &s->msg_cap, len);
-    if (!s->pending)
-        request(s->comm, REQ_NEXT, (int64_t)max, (int64_t)per);
-    s->pending = false;
-    if ((rc = receive(s, len)) < 0)
-        return rc;
-    if (full_chunk(s->msg, max)) {
-        request(s->comm, REQ_NEXT, (int64_t)max, (int64_t)per);
-        s->pending = true;
-    }
-    return 0;
-}
-
-void glca_inventories__dispatch_done(MPI_Comm comm, glca_inventories__mpi_source *s)
-{
-    size_t len;
-
-    /* the reply to a request made ahead is owed to this rank: take it off the wire, unused (its
-     * products are stored by a later run, as after any stop) */
-    if (s && s->pending && receive(s, &len) == 0)
-        s->pending = false;
-    request(comm, REQ_DONE, 0, 0);
-}
-
-/* The blocks of a reply, without their bytes: each is read from the catalog when it is parsed
- * (catalog_split.c), straight into its parser's buffer. */
-static int take_blocks(glca_inventories__mpi_source *s, const int64_t *desc, size_t n,
-                       glca_error *err)
-{
-    size_t i;
-
-    if (reserve((void **)&s->blocks, &s->blocks_cap, n * sizeof *s->blocks) < 0)
-        return glca_error_oom(err);
-    for (i = 0; i < n; i++) {
-        const int64_t *d = desc + PER_BLOCK_DESC * i;
-        glca_inventories__block *b = &s->blocks[i];
-
-        b->body = NULL;
-        b->at = d[0];
-        b->offset = (size_t)(d[0] - desc[0]);
-        b->len = (size_t)d[1];
-        b->line = (long)d[2];
-        b->column = (long)d[3];
-        b->first = (size_t)d[4];
-        b->n = (size_t)d[5];
-        b->last = d[6] != 0;
-    }
-    return 0;
-}
-
-static int source_next(void *payload, size_t max, size_t per,
-                       const glca_inventories__block **blocks, size_t *nblocks, size_t *serial_from,
-                       bool *eof, glca_error *err)
-{
-    glca_inventories__mpi_source *s = payload;
-    size_t len, n;
-    int rc;
-
-    *nblocks = 0;
-    *blocks = s->blocks;
-    if ((rc = ask(s, max, per, &len)) < 0)
-        return glca_error_oom(err);
-    if (s->msg[0] < 0) {
-        memcpy(err, s->msg + HEAD, sizeof *err);
-        return (int)s->msg[0];
-    }
-    n = (size_t)s->msg[1];
-    *serial_from = s->msg[2] < 0 ? SIZE_MAX : (size_t)s->msg[2];
-    *eof = s->msg[3] != 0;
-    s->tell = s->msg[4];
-    if (n && (rc = take_blocks(s, s->msg + HEAD, n, err)) < 0)
-        return rc;
-    *blocks = s->blocks;
-    *nblocks = n;
-    return 0;
-}
-
-static void source_serial(void *payload, size_t ordinal)
-{
-    glca_inventories__mpi_source *s = payload;
-
-    if (s->local)
-        dispatch_stop(s->local);
-    else
-        request(s->comm, REQ_SERIAL, (int64_t)ordinal, 0);
-}
-
-static void source_serial_end(void *payload, size_t ordinals)
-{
-    glca_inventories__mpi_source *s = payload;
-
-    s->serial_end = ordinals;
-}
-
-size_t glca_inventories__mpi_source_serial_end(const glca_inventories__mpi_source *s)
-{
-    return s ? s->serial_end : SIZE_MAX;
-}
-
-static long long source_tell(void *payload)
-{
-    const glca_inventories__mpi_source *s = payload;
-
-    return s->tell;
-}
-
-void glca_inventories__mpi_source_bind(glca_inventories__batch_source *src,
-                                       glca_inventories__mpi_source *s)
-{
-    src->next = source_next;
-    src->serial = source_serial;
-    src->serial_end = source_serial_end;
-    src->tell = source_tell;
-    src->payload = s;
 }
