@@ -95,6 +95,11 @@ int glca_product_bind(glca_product *p, const glca_background *bg, glca_diag_fn d
 
     glca_diag_init(&b, diag, payload, err);
     p->bound = NULL;
+    /* the lines' map slots first, their misses overlapping, then the lookups that read them */
+    for (i = 0; i < p->nlines; i++)
+        glca_engine__strmap_prefetch(p->lines[i].kind == GLCA_LINE_EMISSION ? &bg->flow_ids
+                                                                            : &bg->process_ids,
+                                     p->lines[i].ref);
     for (i = 0; i < p->nmaterials; i++)
         bind_material(&b, bg, p, &p->materials[i]);
     for (i = 0; i < p->nlines; i++)

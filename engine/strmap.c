@@ -92,6 +92,12 @@ bool glca_engine__strmap_get(const glca_engine__strmap *m, const char *key, size
     return false;
 }
 
+void glca_engine__strmap_prefetch(const glca_engine__strmap *m, const char *key)
+{
+    if (m->cap && key)
+        __builtin_prefetch(&m->slots[(size_t)fnv1a(key) & (m->cap - 1)]);
+}
+
 void glca_engine__strmap_free(glca_engine__strmap *m)
 {
     glca_free(m->slots);

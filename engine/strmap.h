@@ -31,6 +31,9 @@ int glca_engine__strmap_put(glca_engine__strmap *m, const char *key, size_t valu
                             size_t *existing);
 /** True and `*value` set if `key` is present. */
 bool glca_engine__strmap_get(const glca_engine__strmap *m, const char *key, size_t *value);
+/** Start loading the slot a lookup of `key` reads first, so that several lookups' cache misses
+ *  overlap (binding a product looks up each of its lines). */
+void glca_engine__strmap_prefetch(const glca_engine__strmap *m, const char *key);
 /** Make room for `n` keys without rehashing; GLCA_ENOMEM on failure. */
 int glca_engine__strmap_reserve(glca_engine__strmap *m, size_t n);
 void glca_engine__strmap_free(glca_engine__strmap *m);
