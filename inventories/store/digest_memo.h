@@ -1,12 +1,10 @@
 /*
  * The inputs' digests, kept for the length of one run (a batch's preparation), so that a file
- * two keys cover is read once: the Lambda cache key feeds an inventory's and the method's bytes
- * into its own hash and, from the same read, leaves each file's plain SHA-256 here, which the
- * run key then takes instead of reading the file again.
- *
- * Only the read is shared: the two keys are SHA-256 streams with different prefixes, so each
- * byte still goes through two compressions, and both keys keep their values (caches and stores
- * written before still hit and resume).  An entry holds only while the file's size and
+ * two keys cover is read and hashed once: the Lambda cache key takes an inventory's and the
+ * method's plain SHA-256 and leaves it here, and the run key then takes it instead of reading
+ * the file again.  (Key format 1 of the Lambda cache fed the bytes into its own stream, a second
+ * compression of each byte; its entries are no longer found, as after any version change.  The
+ * run key's value is unchanged: stores written before still resume.)  An entry holds only while the file's size and
  * modification time are those seen when it was hashed; directories are never kept (their
  * mtime does not follow a file changed in place below them).  The paths are borrowed from the
  * caller, who keeps them alive as long as the memo; nothing is allocated.

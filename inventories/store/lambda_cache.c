@@ -4,9 +4,9 @@
  * factorization and the k transposed solves.
  *
  * Key: SHA-256 over the greenlca version, the background options that change numbers, and each
- * inventory file's and the method file's length and bytes, in order (a directory of datasets:
+ * inventory file's and the method file's length and SHA-256, in order (a directory of datasets:
  * its tree's hash, glca_sha256_path), then the import options that change the model (an
- * allocation other than data, the provider map's bytes).  Any changed byte gives a new key,
+ * allocation other than data, the provider map's).  Any changed byte gives a new key,
  * so a stale entry is never found rather than detected.  File: DIR/<key>.lambda = magic (8
  * bytes), payload length (8 bytes, little endian), SHA-256 of the payload (32 bytes), payload
  * (engine/background_blob.c).  A file whose length or checksum does not match is ignored with a
@@ -54,8 +54,10 @@ static int feed_dir(glca_sha256 *s, const char *path, glca_error *err)
     return 0;
 }
 
-/* The file's length and bytes; with a memo, its plain SHA-256 from the same read is kept there
- * for the run key (digest_memo.h). */
+/* The file's length and its plain SHA-256, which the run key takes too: with a memo it is kept
+ * there (digest_memo.h), so each byte is read and compressed once for both keys.  Key format 1
+ * fed the bytes themselves into the key, a second compression of each byte (36 MB of inventory:
+ * 25 ms on the start of every batch, which an MPI job's rank 0 has on its critical path). */
 static int feed_file(glca_sha256 *s, const char *path, glca_inventories__digest_memo *memo,
                      glca_error *err)
 {
@@ -72,25 +74,23 @@ static int feed_file(glca_sha256 *s, const char *path, glca_inventories__digest_
         return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
     if (S_ISDIR(st.st_mode))
         return feed_dir(s, path, err);
-    snprintf(len, sizeof len, "%lld\n", (long long)st.st_size);
-    glca_sha256_update(s, len, strlen(len));
-    if (!memo)
-        return glca_sha256_update_file(s, path, err);
     if (!(f = fopen(path, "rb")))
         return glca_error_set(err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
     glca_sha256_init(&plain);
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
-        glca_sha256_update(s, buf, got);
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
         glca_sha256_update(&plain, buf, got);
-    }
     if (ferror(f))
         rc = glca_error_set(err, GLCA_EIO, &where, "read error");
     fclose(f);
     if (rc < 0)
         return rc;
     glca_sha256_final(&plain, digest);
+    /* the length read, not stat's: what the digest covers */
+    snprintf(len, sizeof len, "%llu\n", (unsigned long long)plain.length);
+    glca_sha256_update(s, len, strlen(len));
+    glca_sha256_update(s, digest, sizeof digest);
     /* a file that changed size while read is not kept: the run key reads it again */
-    if ((long long)plain.length == (long long)st.st_size)
+    if (memo && (long long)plain.length == (long long)st.st_size)
         glca_inventories__digest_memo_put(memo, path, &st, digest);
     return 0;
 }
@@ -165,7 +165,7 @@ int glca_inventories__lambda_cache_key_memo(unsigned char out[GLCA_SHA256_SIZE],
     if (!opts)
         opts = &dflt;
     /* the thread count does not change Lambda (each solve is independent), so it is not here */
-    snprintf(head, sizeof head, "greenlca-lambda-1\n%s\nbtf=%d pivot=%.17g\n", GLCA_VERSION,
+    snprintf(head, sizeof head, "greenlca-lambda-2\n%s\nbtf=%d pivot=%.17g\n", GLCA_VERSION,
              (int)opts->use_btf, opts->pivot_tol);
     glca_sha256_init(&s);
     glca_sha256_update(&s, head, strlen(head));
