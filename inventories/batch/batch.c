@@ -548,11 +548,6 @@ static void count_chunk(batch *b, const chunk *c)
     }
 }
 
-/*
- * One step of the pipeline: evaluate and commit `cur` while `next` is read: split by thread 0
- * (while the last thread commits `cur`) then parsed and evaluated by all threads in blocks, or
- * read by thread 0 with the serial reader.  With one thread the same code runs in turn.
- */
 /* A chunk committed.  Here rather than after step's region: freeing products is not free. */
 static void commit_done(batch *b, chunk *c)
 {
@@ -560,6 +555,11 @@ static void commit_done(batch *b, chunk *c)
     chunk_empty(c);
 }
 
+/*
+ * One step of the pipeline: evaluate and commit `cur` while `next` is read: split by thread 0
+ * (while the last thread commits `cur`) then parsed and evaluated by all threads in blocks, or
+ * read by thread 0 with the serial reader.  With one thread the same code runs in turn.
+ */
 static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 {
     glca_error read_err = GLCA_ERROR_INIT, write_err = GLCA_ERROR_INIT;
