@@ -8,11 +8,13 @@
  */
 #include <criterion/criterion.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glca/engine.h>
 
 #include "batch/catalog_split.h"
+#include "helpers_study.h"
 #include "runcmd.h"
 
 static const char catalog[] =
@@ -24,18 +26,22 @@ static const char catalog[] =
     "<input process=\"grid\" amount=\"2\" unit=\"kWh\"/></use></product>\n"
     "</catalog>\n";
 
-/* The splitter on the catalog and its second block (product p1), as a rank receives it. */
-static glca_inventories__split *second_block(glca_inventories__block *out)
+/* The splitter on the catalog (written in a new `*dir`) and its second block (product p1), as
+ * a rank receives it. */
+static glca_inventories__split *second_block(char **dir, glca_inventories__block *out)
 {
-    char *dir = make_temp_dir(), *path = write_temp_file(dir, "catalog.xml", catalog);
+    char *path;
     glca_inventories__split *s = NULL;
     const glca_inventories__block *blocks;
     glca_error err = GLCA_ERROR_INIT;
     size_t n, from;
     bool eof;
 
+    *dir = make_temp_dir();
+    path = write_temp_file(*dir, "catalog.xml", catalog);
     cr_assert_eq(glca_inventories__split_open(&s, path, NULL, &err), 0, "%s", err.message);
     cr_assert_not_null(s);
+    free(path);
     cr_assert_eq(glca_inventories__split_next(s, 10, 1, &blocks, &n, &from, &eof, &err), 0, "%s",
                  err.message);
     /* a block a product, then the root's end (a block of none, to the end of the file) */
@@ -46,41 +52,50 @@ static glca_inventories__split *second_block(glca_inventories__block *out)
     return s;
 }
 
+/* glca_inventories__split_parse of the one-product block `b`, its scratch buffer freed. */
+static int parse(const glca_inventories__split *s, const glca_inventories__block *b,
+                 glca_product **product, glca_error *error, glca_error *err)
+{
+    char *scratch = NULL;
+    size_t cap = 0;
+    int rc = glca_inventories__split_parse(s, b, &scratch, &cap, product, error, err);
+
+    free(scratch);
+    return rc;
+}
+
 Test(inventories_block_read, a_block_without_bytes_is_read_at_its_offset, .timeout = 10)
 {
     glca_inventories__block b;
-    glca_inventories__split *s = second_block(&b);
-    glca_product *products[1];
-    glca_error errors[1], err = GLCA_ERROR_INIT;
-    char *scratch = NULL;
-    size_t cap = 0;
+    char *dir;
+    glca_inventories__split *s = second_block(&dir, &b);
+    glca_product *product;
+    glca_error error, err = GLCA_ERROR_INIT;
 
     cr_assert_eq(b.line, 3);
-    cr_assert_eq(glca_inventories__split_parse(s, &b, &scratch, &cap, products, errors, &err), 0);
-    cr_assert_not_null(products[0], "%s", errors[0].message);
-    cr_assert_str_eq(glca_product_id(products[0]), "p1");
-    glca_product_free(products[0]);
-    free(scratch);
+    cr_assert_eq(parse(s, &b, &product, &error, &err), 0);
+    cr_assert_not_null(product, "%s", error.message);
+    cr_assert_str_eq(glca_product_id(product), "p1");
+    glca_product_free(product);
     glca_inventories__split_free(s);
+    remove_tree(dir);
 }
 
 Test(inventories_block_read, a_block_past_the_end_is_a_read_error, .timeout = 10)
 {
     glca_inventories__block b;
-    glca_inventories__split *s = second_block(&b);
-    glca_product *products[1];
-    glca_error errors[1], err = GLCA_ERROR_INIT;
-    char *scratch = NULL;
-    size_t cap = 0;
+    char *dir;
+    glca_inventories__split *s = second_block(&dir, &b);
+    glca_product *product;
+    glca_error error, err = GLCA_ERROR_INIT;
 
     b.at = (long long)sizeof catalog + 100; /* the file shrank after it was split */
-    cr_assert_eq(glca_inventories__split_parse(s, &b, &scratch, &cap, products, errors, &err),
-                 GLCA_EIO);
-    cr_assert_null(products[0]);
+    cr_assert_eq(parse(s, &b, &product, &error, &err), GLCA_EIO);
+    cr_assert_null(product);
     cr_assert_eq(err.code, GLCA_EIO);
     cr_assert(strstr(err.file, "catalog.xml"), "%s", err.file);
     cr_assert_eq(err.line, 3);
     cr_assert_str_eq(err.message, "read error: the file changed while the batch ran");
-    free(scratch);
     glca_inventories__split_free(s);
+    remove_tree(dir);
 }
