@@ -560,6 +560,12 @@ static void commit_done(batch *b, chunk *c)
  * (while the last thread commits `cur`) then parsed and evaluated by all threads in blocks, or
  * read by thread 0 with the serial reader.  With one thread the same code runs in turn.
  */
+static void tick(const batch *b)
+{
+    if (b->src && b->src->tick)
+        b->src->tick(b->src->payload);
+}
+
 static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
 {
     glca_error read_err = GLCA_ERROR_INIT, write_err = GLCA_ERROR_INIT;
@@ -593,6 +599,7 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
             if (i >= ncur)
                 break;
             evaluate_slot(b, &cur->slots[i]);
+            tick(b);
             /* seq_cst, not OpenMP's relaxed default: the slot's writes must be visible to the
              * committing thread once it sees the count (found by ThreadSanitizer) */
 #pragma omp atomic update seq_cst
@@ -625,6 +632,7 @@ static int step(batch *b, chunk *cur, chunk *next, int threads, glca_error *err)
             if (k >= next->nblocks)
                 break;
             parse_block(b, next, k, &scratch, &scratch_cap);
+            tick(b);
         }
         glca_free(scratch);
         if (me == nt - 1 && write_rc == 1) {

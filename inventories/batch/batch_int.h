@@ -102,6 +102,9 @@ typedef struct glca_inventories__batch_source {
      * other processes computed past them were never in it (the stream broke off before) */
     void (*serial_end)(void *payload, size_t ordinals);
     long long (*tell)(void *payload); /* catalog bytes handed out so far, for progress */
+    /* NULL, or called between products by the evaluating threads (one at a time or not: the
+     * callee sees to it), for a source that has others to serve meanwhile */
+    void (*tick)(void *payload);
     void *payload;
     const unsigned char *stored; /* bit i of byte i/8: ordinal i is stored already */
     size_t nstored;

@@ -65,6 +65,9 @@
 /* Broadcast in pieces: MPI counts are int. */
 #define PIECE ((size_t)1 << 30)
 
+/* ranks up to which rank 0 serves between its products (inline_serving) */
+#define INLINE_SERVING_MAX 4
+
 /* What rank 0 broadcasts first: failure or the sizes of what follows. */
 typedef struct inputs_head {
     int64_t rc;
@@ -437,6 +440,24 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
                  : glca_inventories__dispatch_new(disp, o->catalog, o->limits, (size_t)size, err);
 }
 
+/*
+ * Whether rank 0's evaluating threads serve the other ranks between their products rather than
+ * a thread of its own.  The thread slept and woke some 400 times a 2-rank run, each time taking a
+ * core from an evaluating rank (bench/README.md); between products a request waits a product's
+ * evaluation at most, and the other ranks ask ahead.  With many ranks the cutting alone would
+ * hold rank 0's work up: there the thread serves.  GLCA_MPI_SERVE=thread|inline overrides.
+ */
+static bool inline_serving(int size)
+{
+    const char *how = getenv("GLCA_MPI_SERVE");
+
+    if (how && strcmp(how, "thread") == 0)
+        return false;
+    if (how && strcmp(how, "inline") == 0)
+        return true;
+    return size <= INLINE_SERVING_MAX;
+}
+
 static void *serve_thread(void *arg)
 {
     glca_inventories__dispatch_serve(arg, MPI_COMM_WORLD);
@@ -523,12 +544,19 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
 
     /* rank 0 works too, on the results store itself, while the dispatcher serves the others */
     if ((rc = glca_inventories__mpi_source_new(&ms, disp, MPI_COMM_WORLD, err)) == 0) {
+        if (inline_serving(size))
+            glca_inventories__mpi_source_serve(ms);
         glca_inventories__mpi_source_bind(&src, ms);
         src.stored = stored;
         src.nstored = nstored;
         mine.fresh = false;
     }
-    if (pthread_create(&server, NULL, serve_thread, disp) != 0) {
+    if (inline_serving(size)) {
+        if (rc == 0)
+            rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
+        /* the others' last chunks */
+        glca_inventories__dispatch_serve(disp, MPI_COMM_WORLD);
+    } else if (pthread_create(&server, NULL, serve_thread, disp) != 0) {
         /* without the thread nobody else gets work: serve them first, then work alone */
         glca_inventories__dispatch_serve(disp, MPI_COMM_WORLD);
         if (rc == 0)

@@ -26,8 +26,13 @@ void glca_inventories__dispatch_free(glca_inventories__dispatch *d);
 int glca_inventories__dispatch_prime(glca_inventories__dispatch *d, size_t max, size_t per);
 
 /** Answer the other ranks' requests until every one of them has said it is done (rank 0, on a
- *  thread of its own; the only MPI caller of the process meanwhile). */
+ *  thread of its own, or after its own work; the only MPI caller of the process meanwhile). */
 void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm comm);
+
+/** Answer the requests that have come and cut the next reply ahead, without waiting; nothing
+ *  when another thread is serving.  Rank 0's evaluating threads call it between products when
+ *  no thread of its own serves (batch_mpi.c). */
+void glca_inventories__dispatch_poll(glca_inventories__dispatch *d, MPI_Comm comm);
 
 /** This process's chunk source: `local` on rank 0, NULL elsewhere (ask rank 0 by message). */
 typedef struct glca_inventories__mpi_source glca_inventories__mpi_source;
@@ -40,6 +45,10 @@ int glca_inventories__mpi_source_new(glca_inventories__mpi_source **out,
                                      glca_inventories__dispatch *local, MPI_Comm comm,
                                      glca_error *err);
 void glca_inventories__mpi_source_free(glca_inventories__mpi_source *s);
+
+/** Rank 0's source serves the other ranks between its products (dispatch_poll), instead of a
+ *  thread of its own; before glca_inventories__mpi_source_bind. */
+void glca_inventories__mpi_source_serve(glca_inventories__mpi_source *s);
 
 /** Fill the callbacks of `src` (stored and nstored are left to the caller). */
 void glca_inventories__mpi_source_bind(glca_inventories__batch_source *src,

@@ -58,6 +58,17 @@ struct glca_inventories__dispatch {
     size_t nqueue;
     reply spare;     /* cut into, then swapped into the queue */
     size_t max, per; /* of the last request: every rank asks with the same options */
+    /* Serving, by glca_inventories__dispatch_poll on one thread at a time (serve_lock).  A
+     * reply goes by MPI_Isend, from a buffer of its rank's: a rank that asked ahead receives it
+     * only when it needs it, and a reply above the eager limit would have held a blocking send
+     * (and every other rank's request) until then.  A rank asks again only after it has the
+     * reply, so one buffer per rank suffices. */
+    pthread_mutex_t serve_lock;
+    reply *out;
+    MPI_Request *sends;
+    bool *holds; /* the rank's last reply is a full chunk: it asks again ahead */
+    int left;    /* ranks that have not said they are done */
+    int holding; /* of them, holding a full chunk they asked for ahead */
 };
 
 /* The dispatcher while every other rank holds a full chunk it asked for ahead: nobody needs an
@@ -80,6 +91,7 @@ int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char 
                                    const glca_xml_limits *limits, size_t ranks, glca_error *err)
 {
     glca_inventories__dispatch *d = glca_calloc(1, sizeof *d);
+    size_t i;
     int rc;
 
     *out = NULL;
@@ -89,9 +101,22 @@ int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char 
         glca_free(d);
         return rc;
     }
+    if (!(d->out = glca_calloc(ranks, sizeof *d->out)) ||
+        !(d->sends = glca_calloc(ranks, sizeof *d->sends)) ||
+        !(d->holds = glca_calloc(ranks, sizeof *d->holds))) {
+        glca_inventories__split_free(d->split);
+        glca_free(d->out);
+        glca_free(d->sends);
+        glca_free(d);
+        return glca_error_oom(err);
+    }
+    for (i = 0; i < ranks; i++)
+        d->sends[i] = MPI_REQUEST_NULL;
     pthread_mutex_init(&d->lock, NULL);
     pthread_mutex_init(&d->queue_lock, NULL);
+    pthread_mutex_init(&d->serve_lock, NULL);
     d->ranks = ranks;
+    d->left = (int)ranks - 1;
     *out = d;
     return 0;
 }
@@ -104,10 +129,16 @@ void glca_inventories__dispatch_free(glca_inventories__dispatch *d)
         return;
     pthread_mutex_destroy(&d->lock);
     pthread_mutex_destroy(&d->queue_lock);
+    pthread_mutex_destroy(&d->serve_lock);
     glca_inventories__split_free(d->split);
     for (i = 0; i < AHEAD; i++)
         glca_free(d->queue[i].msg);
     glca_free(d->spare.msg);
+    for (i = 0; i < d->ranks; i++)
+        glca_free(d->out[i].msg);
+    glca_free(d->out);
+    glca_free(d->sends);
+    glca_free(d->holds);
     glca_free(d);
 }
 
@@ -289,66 +320,72 @@ bool glca_inventories__full_chunk(const int64_t *msg, size_t max)
     return n > 0 && n >= max;
 }
 
-void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm comm)
+/* Answer the requests that have come, after cutting ahead if there is room; serve_lock held.
+ * Whether anything was done. */
+static bool serve_pending(glca_inventories__dispatch *d, MPI_Comm comm)
 {
-    /* A reply goes by MPI_Isend, from a buffer of its rank's: a rank that asked ahead receives
-     * it only when it needs it, and a reply above the eager limit would have held a blocking
-     * send (and every other rank's request) until then.  A rank asks again only after it has
-     * the reply, so one buffer per rank suffices. */
-    reply *out = NULL;
-    MPI_Request *sends = NULL;
-    bool *holds = NULL; /* the rank's last reply is a full chunk: it asks again ahead */
-    long pause = PAUSE_MIN_NS;
-    int size, left, holding = 0, r;
+    bool busy = false;
+    int flag = 1;
 
-    MPI_Comm_size(comm, &size);
-    if (!(out = glca_calloc((size_t)size, sizeof *out)) ||
-        !(sends = glca_calloc((size_t)size, sizeof *sends)) ||
-        !(holds = glca_calloc((size_t)size, sizeof *holds)))
-        MPI_Abort(comm, 1); /* a few bytes a rank: nothing sensible is left to do */
-    for (r = 0; r < size; r++)
-        sends[r] = MPI_REQUEST_NULL;
-    for (left = size - 1; left > 0;) {
+    if (dispatch_ahead(d) < 0)
+        MPI_Abort(comm, 1); /* out of memory for a reply: nothing sensible is left to do */
+    while (d->left > 0 && flag) {
         int64_t req[3];
         MPI_Status st;
-        int flag = 0, from;
+        int from;
 
-        if (dispatch_ahead(d) < 0)
-            MPI_Abort(comm, 1);
         MPI_Iprobe(MPI_ANY_SOURCE, GLCA_MPI_TAG_REQUEST, comm, &flag, &st);
-        if (!flag) {
-            glca_inventories__pause_longer(&pause,
-                                           holding == left ? HOLDING_PAUSE_MAX_NS : PAUSE_MAX_NS);
-            continue;
-        }
-        pause = PAUSE_MIN_NS;
+        if (!flag)
+            break;
+        busy = true;
         from = st.MPI_SOURCE;
         MPI_Recv(req, 3, MPI_INT64_T, from, GLCA_MPI_TAG_REQUEST, comm, MPI_STATUS_IGNORE);
-        holding -= holds[from];
-        holds[from] = false;
+        d->holding -= d->holds[from];
+        d->holds[from] = false;
         if (req[0] == REQ_DONE) {
-            left--;
+            d->left--;
         } else if (req[0] == REQ_SERIAL) {
             glca_inventories__dispatch_stop(d);
         } else {
+            reply *out = &d->out[from];
+
             /* the rank has the last reply: its send is done, or finishes at once */
-            MPI_Wait(&sends[from], MPI_STATUS_IGNORE);
-            if (glca_inventories__dispatch_next(d, (size_t)req[1], (size_t)req[2], &out[from].msg,
-                                                &out[from].cap, &out[from].len) < 0)
+            MPI_Wait(&d->sends[from], MPI_STATUS_IGNORE);
+            if (glca_inventories__dispatch_next(d, (size_t)req[1], (size_t)req[2], &out->msg,
+                                                &out->cap, &out->len) < 0)
                 MPI_Abort(comm, 1);
-            MPI_Isend(out[from].msg, (int)out[from].len, MPI_BYTE, from, GLCA_MPI_TAG_REPLY, comm,
-                      &sends[from]);
-            holds[from] = glca_inventories__full_chunk(out[from].msg, (size_t)req[1]);
-            holding += holds[from];
+            MPI_Isend(out->msg, (int)out->len, MPI_BYTE, from, GLCA_MPI_TAG_REPLY, comm,
+                      &d->sends[from]);
+            d->holds[from] = glca_inventories__full_chunk(out->msg, (size_t)req[1]);
+            d->holding += d->holds[from];
         }
     }
+    return busy;
+}
+
+void glca_inventories__dispatch_poll(glca_inventories__dispatch *d, MPI_Comm comm)
+{
+    if (pthread_mutex_trylock(&d->serve_lock) != 0)
+        return;
+    serve_pending(d, comm);
+    pthread_mutex_unlock(&d->serve_lock);
+}
+
+void glca_inventories__dispatch_serve(glca_inventories__dispatch *d, MPI_Comm comm)
+{
+    long pause = PAUSE_MIN_NS;
+
+    pthread_mutex_lock(&d->serve_lock);
+    while (d->left > 0) {
+        if (serve_pending(d, comm))
+            pause = PAUSE_MIN_NS;
+        else if (d->left > 0)
+            glca_inventories__pause_longer(
+                &pause, d->holding == d->left ? HOLDING_PAUSE_MAX_NS : PAUSE_MAX_NS);
+    }
     /* every rank took its replies before saying it was done */
-    MPI_Waitall(size, sends, MPI_STATUSES_IGNORE);
-    for (r = 0; r < size; r++)
-        glca_free(out[r].msg);
-    glca_free(out);
-    glca_free(sends);
-    glca_free(holds);
+    MPI_Waitall((int)d->ranks, d->sends, MPI_STATUSES_IGNORE);
+    pthread_mutex_unlock(&d->serve_lock);
 }
 
 void glca_inventories__wire_request(MPI_Comm comm, int64_t kind, int64_t a, int64_t b)

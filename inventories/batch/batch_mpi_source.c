@@ -18,6 +18,7 @@ struct glca_inventories__mpi_source {
     long long tell;
     size_t serial_end;
     bool pending; /* a NEXT asked ahead, its reply not yet received */
+    bool serves;  /* rank 0 serving the others between its products */
 };
 
 /* A rank waiting for its reply, which comes within the dispatcher's pause (or a cut): at the
@@ -189,9 +190,22 @@ static long long source_tell(void *payload)
     return s->tell;
 }
 
+static void source_tick(void *payload)
+{
+    glca_inventories__mpi_source *s = payload;
+
+    glca_inventories__dispatch_poll(s->local, s->comm);
+}
+
+void glca_inventories__mpi_source_serve(glca_inventories__mpi_source *s)
+{
+    s->serves = s->local != NULL;
+}
+
 void glca_inventories__mpi_source_bind(glca_inventories__batch_source *src,
                                        glca_inventories__mpi_source *s)
 {
+    src->tick = s->serves ? source_tick : NULL;
     src->next = source_next;
     src->serial = source_serial;
     src->serial_end = source_serial_end;
