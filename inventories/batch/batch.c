@@ -92,6 +92,7 @@ typedef struct glca_inventories__hash_job {
     size_t nincludes, capincludes;
     glca_inventories__hash_share share; /* NULL: this process hashes every range */
     void *share_payload;
+    const char *kept; /* where digests are kept across runs (digest_cache.c), or NULL */
     glca_error err;
     int rc;
 } hash_job;
@@ -127,6 +128,8 @@ static int add_include(const char *path, void *payload)
  * costs a parse of the catalog; the byte scan made while hashing spares that walk to every
  * catalog that cannot hold an <include> because "<include" or ":include" does not occur in it.
  */
+#define CATALOG_KIND "catalog-ranges-1" /* catalog_hash.c's identity, in digest_cache.c */
+
 static void *hash_thread(void *arg)
 {
     hash_job *job = arg;
@@ -139,6 +142,10 @@ static void *hash_thread(void *arg)
 
     if (stat(job->path, &st) != 0) {
         job->rc = glca_error_set(&job->err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
+    } else if (glca_inventories__digest_cache_get(job->kept, job->path, CATALOG_KIND, job->hex,
+                                                  &includes)) {
+        /* known from an earlier run: nobody hashes (the others are told so by the caller) */
+        goto includes;
     } else {
         n = glca_inventories__catalog_ranges((long long)st.st_size);
         if ((digests = glca_calloc(n, sizeof *digests)))
@@ -159,10 +166,14 @@ static void *hash_thread(void *arg)
         job->rc = glca_inventories__catalog_hash_ranges(job->path, size, 0, 1, digests, &includes,
                                                         &job->err);
     }
-    if (job->rc == 0)
+    if (job->rc == 0) {
         glca_inventories__catalog_id((const unsigned char(*)[GLCA_SHA256_SIZE])digests, n, size,
                                      job->hex);
+        glca_inventories__digest_cache_put(job->kept, job->path, &st, CATALOG_KIND, job->hex,
+                                           includes);
+    }
     glca_free(digests);
+includes:
     if (job->rc == 0 && includes)
         job->rc =
             glca_inventories__catalog_includes(job->path, job->limits, add_include, job, &job->err);
@@ -770,7 +781,7 @@ int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
                                            const glca_inventories__prepare_hooks *hooks,
                                            glca_batch_summary *out, glca_error *err)
 {
-    glca_inventories__digest_memo memo = {.n = 0};
+    glca_inventories__digest_memo memo = {.n = 0, .dir = o->cache_dir};
     hash_job *job;
     pthread_t hasher;
     bool hashing = false;
@@ -785,6 +796,7 @@ int glca_inventories__batch_prepare_shared(glca_inventories__batch_inputs *in,
     job->limits = o->limits;
     job->share = hooks ? hooks->share : NULL;
     job->share_payload = hooks ? hooks->payload : NULL;
+    job->kept = o->cache_dir;
     if (pthread_create(&hasher, NULL, hash_thread, job) == 0)
         hashing = true;
     else

@@ -28,6 +28,7 @@ typedef struct glca_inventories__digest_entry {
 typedef struct glca_inventories__digest_memo {
     glca_inventories__digest_entry entries[GLCA_DIGEST_MEMO_SIZE];
     size_t n;
+    const char *dir; /* borrowed: where digests are kept across runs (digest_cache.c), or NULL */
 } glca_inventories__digest_memo;
 
 /* Remember the plain SHA-256 of the regular file `path` as `st` described it when hashed. */
@@ -39,6 +40,25 @@ void glca_inventories__digest_memo_put(glca_inventories__digest_memo *m, const c
  * (also for a NULL memo). */
 bool glca_inventories__digest_memo_get(const glca_inventories__digest_memo *m, const char *path,
                                        unsigned char out[GLCA_SHA256_SIZE]);
+
+/*
+ * Digests kept across runs, in `dir`/digests (digest_cache.c): trusted while the file keeps its
+ * device, inode, size, modification and status-change times.  Kinds: "sha256" (the plain
+ * SHA-256, `flag` unused) and "catalog-ranges-1" (a catalog's identity, catalog_hash.c; `flag`:
+ * an include element may occur in it).
+ */
+#define GLCA_DIGEST_SETTLE_S 2 /* a file changed more recently than this is not kept */
+
+/* The kept digest of `path` as hex (and its flag, when `flag` is not NULL): false when none is
+ * kept for the file as it is now, or `dir` is NULL. */
+bool glca_inventories__digest_cache_get(const char *dir, const char *path, const char *kind,
+                                        char hex[GLCA_SHA256_HEX], bool *flag);
+
+/* Keep `hex` for `path`, which `before` described when its hashing began; nothing when the file
+ * changed since, changed too recently, or cannot be written. */
+void glca_inventories__digest_cache_put(const char *dir, const char *path,
+                                        const struct stat *before, const char *kind,
+                                        const char hex[GLCA_SHA256_HEX], bool flag);
 
 /* glca_lambda_cache_key_ex, leaving the inventories' and the method's digests in `memo`. */
 int glca_inventories__lambda_cache_key_memo(unsigned char out[GLCA_SHA256_SIZE],

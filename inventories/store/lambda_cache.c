@@ -54,6 +54,20 @@ static int feed_dir(glca_sha256 *s, const char *path, glca_error *err)
     return 0;
 }
 
+static bool from_hex(const char hex[GLCA_SHA256_HEX], unsigned char out[GLCA_SHA256_SIZE])
+{
+    size_t i;
+
+    for (i = 0; i < GLCA_SHA256_SIZE; i++) {
+        unsigned v;
+
+        if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+            return false;
+        out[i] = (unsigned char)v;
+    }
+    return true;
+}
+
 /* The file's length and its plain SHA-256, which the run key takes too: with a memo it is kept
  * there (digest_memo.h), so each byte is read and compressed once for both keys.  Key format 1
  * fed the bytes themselves into the key, a second compression of each byte (36 MB of inventory:
@@ -62,6 +76,7 @@ static int feed_file(glca_sha256 *s, const char *path, glca_inventories__digest_
                      glca_error *err)
 {
     unsigned char buf[65536], digest[GLCA_SHA256_SIZE];
+    char hex[GLCA_SHA256_HEX];
     glca_srcloc where = {path, 0, 0};
     struct stat st;
     glca_sha256 plain;
@@ -74,6 +89,14 @@ static int feed_file(glca_sha256 *s, const char *path, glca_inventories__digest_
         return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
     if (S_ISDIR(st.st_mode))
         return feed_dir(s, path, err);
+    if (memo && glca_inventories__digest_cache_get(memo->dir, path, "sha256", hex, NULL) &&
+        from_hex(hex, digest)) {
+        snprintf(len, sizeof len, "%llu\n", (unsigned long long)st.st_size);
+        glca_sha256_update(s, len, strlen(len));
+        glca_sha256_update(s, digest, sizeof digest);
+        glca_inventories__digest_memo_put(memo, path, &st, digest);
+        return 0;
+    }
     if (!(f = fopen(path, "rb")))
         return glca_error_set(err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
     glca_sha256_init(&plain);
@@ -90,8 +113,11 @@ static int feed_file(glca_sha256 *s, const char *path, glca_inventories__digest_
     glca_sha256_update(s, len, strlen(len));
     glca_sha256_update(s, digest, sizeof digest);
     /* a file that changed size while read is not kept: the run key reads it again */
-    if (memo && (long long)plain.length == (long long)st.st_size)
+    if (memo && (long long)plain.length == (long long)st.st_size) {
         glca_inventories__digest_memo_put(memo, path, &st, digest);
+        glca_sha256_hex(digest, hex);
+        glca_inventories__digest_cache_put(memo->dir, path, &st, "sha256", hex, false);
+    }
     return 0;
 }
 
