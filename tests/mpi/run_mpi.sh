@@ -5,7 +5,8 @@
 #    IPCC AR6: mpirun -n 3 stores the rows one process stores;
 # 2. a generated catalog with bad products, 3 ranks of 2 threads, small chunks: the same rows,
 #    error rows and their file:line included, whether the ranks write the store in turns (one
-#    host, few threads: the default) or a part each (GLCA_MPI_STORE=parts, as across hosts); the
+#    host, few threads: the default) or a part each (GLCA_MPI_STORE=parts, as across hosts), and
+#    whether rank 0 serves the others between its products (the default) or on a thread; the
 #    same with a product of malformed XML, where the stream of one process breaks off;
 # 3. the job killed (SIGKILL) mid-run and run again with another N: what was committed before
 #    the kill is skipped, not redone (the summary's "already stored" count equals it), and the
@@ -37,7 +38,9 @@ ex="$src/tests/fixtures/cli/examples.catalog.xml --inventory
 # exit status 1 is expected: the certification examples include products that are errors
 "$greenlca" batch $ex --no-cache --results ex1.sqlite || [ $? -eq 1 ]
 $mpirun -n 3 "$greenlca" batch $ex --cache-dir cache --results ex3.sqlite || [ $? -eq 1 ]
-# again with the Lambda cache warm: rank 0 broadcasts the background as read from the cache
+# again with the Lambda cache warm: rank 0 broadcasts the background as read from the cache,
+# and takes the inputs' digests (the catalog's, which nobody hashes then) from the cache too
+[ "$(ls cache/digests | wc -l)" -eq 3 ] # catalog, inventory, method: files settled long ago
 $mpirun -n 3 "$greenlca" batch $ex --cache-dir cache --results ex3b.sqlite || [ $? -eq 1 ]
 [ "$(sqlite3 ex1.sqlite 'SELECT count(*) FROM verdict')" -gt 0 ]
 "$compare" ex1.sqlite ex3.sqlite
@@ -56,6 +59,11 @@ $mpirun -n 3 "$greenlca" batch $syn --threads 2 --chunk 40 --results syn3.sqlite
 $mpirun -n 3 -x GLCA_MPI_STORE=parts "$greenlca" batch $syn --threads 2 --chunk 40 \
     --results syn3p.sqlite || [ $? -eq 1 ]
 "$compare" syn1.sqlite syn3p.sqlite
+# rank 0's own thread serving the others (the default beyond 4 ranks) instead of its
+# evaluating threads between products
+$mpirun -n 3 -x GLCA_MPI_SERVE=thread "$greenlca" batch $syn --threads 2 --chunk 40 \
+    --results syn3t.sqlite || [ $? -eq 1 ]
+"$compare" syn1.sqlite syn3t.sqlite
 [ -z "$(ls syn3p.sqlite.part-* 2>/dev/null)" ] # the parts were merged and removed
 
 echo "== malformed XML in product 1700: one process stops there, so do 3 ranks"
