@@ -5,13 +5,15 @@
  * Design.
  * - Inputs once.  The ranks hash shares of the catalog's fixed byte ranges (the run key's
  *   catalog identity, catalog_hash.c; the same for any N and for one process; rank 0 the
- *   smallest share) while rank 0 hashes the other inputs and prepares the background (or
- *   loads it from the Lambda cache),
+ *   smallest share; nobody when the cache directory keeps the catalog's identity from an
+ *   earlier run, digest_cache.c) while rank 0 hashes the other inputs and prepares the
+ *   background (or loads it from the Lambda cache),
  *   serializes it in the cache's blob format and broadcasts it in pieces of at most 1 GiB (MPI
  *   counts are int); the other ranks restore it from the blob, as a cache hit does, so nobody
  *   parses the inventory but rank 0.  The hashes and the run key travel with it, so every rank
  *   records the same run.
- * - Work on demand.  Rank 0's dispatcher (batch_mpi_dispatch.c, on a thread of its own) runs
+ * - Work on demand.  Rank 0's dispatcher (batch_mpi_dispatch.c; served between rank 0's own
+ *   products up to 4 ranks, by a thread of its own beyond, inline_serving below) runs
  *   the catalog splitter ahead of the requests and hands out chunks of whole products, one per
  *   request, as block descriptors (file offset, length, line, ordinals); each rank preads each
  *   block from the shared catalog file as one of its OpenMP threads parses, evaluates and judges

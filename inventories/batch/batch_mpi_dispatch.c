@@ -16,13 +16,15 @@
  *
  * Nobody waits for a chunk to be cut.  The dispatcher keeps the next chunks cut ahead (two
  * replies in hand, the first two cut while rank 0 prepares the inputs): a request takes one at
- * once and the dispatcher's thread cuts the following one while the ranks evaluate.  The replies
+ * once and whoever serves (rank 0's evaluating threads between products, or the dispatcher's
+ * thread: batch_mpi.c) cuts the following one while the ranks evaluate.  The replies
  * and their order are those of cutting on demand.  Another rank asks for its next chunk as soon
  * as it has one, while chunks are full, so that its reply is waiting for it; replies go by
  * MPI_Isend, so one not yet taken holds nobody up.
  *
  * Waiting is by MPI_Iprobe and a sleep, not a blocking receive: Open MPI's blocking calls spin,
- * and a spinning dispatcher would take a core from the evaluating threads.  The dispatcher's
+ * and a spinning dispatcher would take a core from the evaluating threads.  Served between
+ * products, nothing sleeps; a thread serving, or rank 0 after its own work, sleeps: its
  * sleep doubles while nothing comes, up to a millisecond, or 10 ms while every other rank holds
  * a full chunk it asked for ahead (a chunk takes a tenth of a second or more to evaluate); a
  * rank waiting for its reply looks every 0.1 ms at most.  Measurements: bench/README.md.
