@@ -128,8 +128,6 @@ static int add_include(const char *path, void *payload)
  * costs a parse of the catalog; the byte scan made while hashing spares that walk to every
  * catalog that cannot hold an <include> because "<include" or ":include" does not occur in it.
  */
-#define CATALOG_KIND "catalog-ranges-1" /* catalog_hash.c's identity, in digest_cache.c */
-
 static void *hash_thread(void *arg)
 {
     hash_job *job = arg;
@@ -142,8 +140,8 @@ static void *hash_thread(void *arg)
 
     if (stat(job->path, &st) != 0) {
         job->rc = glca_error_set(&job->err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
-    } else if (glca_inventories__digest_cache_get(job->kept, job->path, CATALOG_KIND, job->hex,
-                                                  &includes)) {
+    } else if (glca_inventories__digest_cache_get(job->kept, job->path,
+                                                  GLCA_DIGEST_CATALOG_KIND, job->hex, &includes)) {
         /* known from an earlier run: nobody hashes (the others are told so by the caller) */
         goto includes;
     } else {
@@ -169,8 +167,8 @@ static void *hash_thread(void *arg)
     if (job->rc == 0) {
         glca_inventories__catalog_id((const unsigned char(*)[GLCA_SHA256_SIZE])digests, n, size,
                                      job->hex);
-        glca_inventories__digest_cache_put(job->kept, job->path, &st, CATALOG_KIND, job->hex,
-                                           includes);
+        glca_inventories__digest_cache_put(job->kept, job->path, &st, GLCA_DIGEST_CATALOG_KIND,
+                                           job->hex, includes);
     }
     glca_free(digests);
 includes:

@@ -10,15 +10,17 @@
  *   background (or loads it from the Lambda cache),
  *   serializes it in the cache's blob format and broadcasts it in pieces of at most 1 GiB (MPI
  *   counts are int); the other ranks restore it from the blob, as a cache hit does, so nobody
- *   parses the inventory but rank 0.  The hashes and the run key travel with it, so every rank
- *   records the same run.
+ *   parses the inventory but rank 0.  When every input's digest is kept, the other ranks read
+ *   the Lambda cache file themselves while rank 0 prepares, and the blob goes only to a rank
+ *   that did not find the file rank 0 read (the same SHA-256 of its bytes, follow_inputs).
+ *   The hashes and the run key travel with it, so every rank records the same run.
  * - Work on demand.  Rank 0's dispatcher (batch_mpi_dispatch.c; served between rank 0's own
  *   products up to 4 ranks, by a thread of its own beyond, inline_serving below) runs
  *   the catalog splitter ahead of the requests and hands out chunks of whole products, one per
  *   request, as block descriptors (file offset, length, line, ordinals); each rank preads each
  *   block from the shared catalog file as one of its OpenMP threads parses, evaluates and judges
- *   it, through the same pipeline as one process (batch.c, with this chunk source).  A slow rank simply asks
- *   less often.  Where the splitter gives up (includes, DOCTYPE, malformed XML) the rank that
+ *   it, through the same pipeline as one process (batch.c, with this chunk source).  A slow
+ *   rank simply asks less often.  Where the splitter gives up (includes, DOCTYPE, malformed XML) the rank that
  *   meets it reads on serially to the end, as one process does, and no chunk past that point is
  *   handed out any more.  When that serial read ends early (malformed XML the stream cannot
  *   get past), the products other ranks computed beyond that point meanwhile are deleted after
@@ -62,6 +64,7 @@
 #include <omp.h>
 
 #include "batch/batch_mpi.h"
+#include "store/digest_memo.h"
 #include "store/results_merge.h"
 
 /* Broadcast in pieces: MPI counts are int. */
@@ -73,7 +76,8 @@
 /* What rank 0 broadcasts first: failure or the sizes of what follows. */
 typedef struct inputs_head {
     int64_t rc;
-    int64_t blob_size;
+    int64_t cached;  /* rank 0's background is the Lambda cache file's blob of SHA-256 sum */
+    unsigned char sum[GLCA_SHA256_SIZE];
     int64_t nstored; /* bits */
     int64_t run;     /* rank 0's run in the results store */
     int64_t direct;  /* every rank writes the results store itself (no parts) */
@@ -129,6 +133,17 @@ static void gather_gently(const rank_report *me, rank_report *all, MPI_Comm comm
     wait_gently(&req);
 }
 
+/* Whether any rank is short of something (a logical or over the ranks). */
+static bool agree_short(bool mine)
+{
+    int me = mine, any = 0;
+    MPI_Request req;
+
+    MPI_Iallreduce(&me, &any, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD, &req);
+    wait_gently(&req);
+    return any != 0;
+}
+
 static void bcast_bytes(void *p, size_t n, MPI_Comm comm)
 {
     size_t at;
@@ -138,6 +153,22 @@ static void bcast_bytes(void *p, size_t n, MPI_Comm comm)
 
         MPI_Bcast((char *)p + at, (int)piece, MPI_BYTE, 0, comm);
     }
+}
+
+/* Rank 0's blob (*blob, *size) to the others, which allocate it (sized by rank 0 first). */
+static void bcast_blob(unsigned char **blob, size_t *size)
+{
+    int64_t n = (int64_t)*size;
+    int rank;
+
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    bcast_gently(&n, sizeof n, MPI_COMM_WORLD);
+    if (rank != 0) {
+        *size = (size_t)n;
+        if (!(*blob = glca_malloc(*size ? *size : 1)))
+            MPI_Abort(MPI_COMM_WORLD, 1); /* the collective must still be matched */
+    }
+    bcast_bytes(*blob, *size, MPI_COMM_WORLD);
 }
 
 /* The run key and the inputs' hashes (the background goes as a blob). */
@@ -173,6 +204,7 @@ static void bcast_hashes(glca_inventories__batch_inputs *in, size_t ninventories
 
 typedef struct hash_share {
     bool called;
+    bool early;           /* the others hash the catalog: serialize the background meanwhile */
     unsigned char **blob; /* the background, serialized while the other ranks still hash */
     size_t *blob_size;
 } hash_share;
@@ -257,13 +289,25 @@ static int lead_share(void *payload, const char *path, long long bytes,
     return rc;
 }
 
-/* Rank 0's background, serialized for the other ranks while they may still hash (it took 10 ms
- * after the key, with them waiting). */
+/* Whether the cache directory keeps the catalog's identity: then nobody hashes it (batch.c). */
+static bool catalog_kept(const glca_batch_options *o)
+{
+    char hex[GLCA_SHA256_HEX];
+    bool include;
+
+    return glca_inventories__digest_cache_get(o->cache_dir, o->catalog, GLCA_DIGEST_CATALOG_KIND,
+                                              hex, &include);
+}
+
+/* Rank 0's background, serialized for the other ranks while they still hash (it took 10 ms
+ * after the key, with them waiting).  When nobody hashes the catalog (its identity is kept), the
+ * others read the background from the Lambda cache themselves meanwhile (follow_load), and it is
+ * serialized only if one of them could not. */
 static int lead_loaded(void *payload, const glca_background *bg, glca_error *err)
 {
     hash_share *hs = payload;
 
-    return glca_background_to_blob(hs->blob, hs->blob_size, bg, err);
+    return hs->early ? glca_background_to_blob(hs->blob, hs->blob_size, bg, err) : 0;
 }
 
 /* The other ranks' part: told the size, or -1 when rank 0 stopped before hashing. */
@@ -409,7 +453,7 @@ static int lead_prepare(glca_inventories__store **store, long long *run,
                         glca_inventories__dispatch **disp, const glca_batch_options *o,
                         int size, glca_batch_summary *out, glca_error *err)
 {
-    hash_share hs = {false, blob, blob_size};
+    hash_share hs = {false, !catalog_kept(o), blob, blob_size};
     const glca_inventories__prepare_hooks hooks = {lead_share, lead_loaded, &hs};
     primer pr = {NULL, 0, 0, 0};
     glca_error ignored = GLCA_ERROR_INIT;
@@ -529,7 +573,8 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     if (rc == 0 && !(reports = glca_calloc((size_t)size, sizeof *reports)))
         rc = glca_error_oom(err);
     head.rc = rc;
-    head.blob_size = (int64_t)blob_size;
+    head.cached = out->cache.hit;
+    memcpy(head.sum, out->cache.sum, sizeof head.sum);
     head.nstored = (int64_t)nstored;
     head.run = run;
     head.direct = write_directly(o, size, one_host);
@@ -539,7 +584,12 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     if (rc < 0)
         goto cleanup;
     bcast_hashes(&in, o->ninventories);
-    bcast_bytes(blob, blob_size, MPI_COMM_WORLD);
+    if (agree_short(false)) {
+        /* a rank without the background: the blob (serialized now if it was not meanwhile) */
+        if (!blob && glca_background_to_blob(&blob, &blob_size, in.bg, err) < 0)
+            MPI_Abort(MPI_COMM_WORLD, 1); /* out of memory: the others wait for the blob */
+        bcast_blob(&blob, &blob_size);
+    }
     bcast_bytes(stored, nstored ? nstored / 8 + 1 : 0, MPI_COMM_WORLD);
     glca_free(blob);
     blob = NULL;
@@ -595,25 +645,55 @@ cleanup:
 
 /* ---------------------------------------------------------------- the other ranks */
 
+/*
+ * The background from the Lambda cache, read beside rank 0 while it prepares, when nobody
+ * hashes the catalog and every input's digest is kept (nothing else is read); NULL when not.
+ * Rank 0 then need not serialize and send it, nor this rank restore it from the blob after the
+ * head (bench/README.md).
+ */
+static glca_background *follow_load(const glca_batch_options *o, glca_cache_report *report)
+{
+    glca_background *bg = NULL;
+    glca_error ignored = GLCA_ERROR_INIT;
+
+    memset(report, 0, sizeof *report);
+    if (!catalog_kept(o) ||
+        glca_inventories__background_if_cached(&bg, report, o->cache_dir, o->inventories,
+                                               o->ninventories, o->method, o->load,
+                                               &o->background, &ignored) != 1)
+        return NULL;
+    return bg;
+}
+
+/* The hashes, the background (`mine` if it is rank 0's: the same cache file's bytes, else the
+ * blob) and what is stored, from rank 0; `mine` is taken over. */
 static int follow_inputs(glca_inventories__batch_inputs *in, unsigned char **stored,
-                         const inputs_head *head, size_t ninventories, glca_error *err)
+                         const inputs_head *head, glca_background *mine,
+                         const glca_cache_report *report, size_t ninventories, glca_error *err)
 {
     unsigned char *blob = NULL;
-    const size_t blob_size = (size_t)head->blob_size, nstored = (size_t)head->nstored;
-    const size_t nbytes = nstored ? nstored / 8 + 1 : 0;
+    const size_t nstored = (size_t)head->nstored, nbytes = nstored ? nstored / 8 + 1 : 0;
+    const bool same =
+        mine && head->cached && memcmp(report->sum, head->sum, sizeof head->sum) == 0;
+    size_t blob_size = 0;
     int rc = 0;
 
     if (!(in->inventory_hex = glca_calloc(ninventories, sizeof *in->inventory_hex)) ||
-        !(blob = glca_malloc(blob_size ? blob_size : 1)) ||
         !(*stored = glca_calloc(nbytes ? nbytes : 1, 1)))
-        rc = glca_error_oom(err);
-    if (rc < 0) /* the collectives must still be matched */
-        MPI_Abort(MPI_COMM_WORLD, 1);
+        MPI_Abort(MPI_COMM_WORLD, 1); /* the collectives must still be matched */
     bcast_hashes(in, ninventories);
-    bcast_bytes(blob, blob_size, MPI_COMM_WORLD);
+    if (agree_short(!same)) {
+        bcast_blob(&blob, &blob_size);
+        if (!same)
+            rc = glca_background_from_blob(&in->bg, blob, blob_size, err);
+        glca_free(blob);
+    }
+    if (same) {
+        in->bg = mine;
+        mine = NULL;
+    }
+    glca_background_free(mine);
     bcast_bytes(*stored, nbytes, MPI_COMM_WORLD);
-    rc = glca_background_from_blob(&in->bg, blob, blob_size, err);
-    glca_free(blob);
     return rc;
 }
 
@@ -625,6 +705,8 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
     glca_inventories__batch_source src;
     glca_batch_options mine = *o;
     glca_batch_summary own;
+    glca_background *mybg;
+    glca_cache_report report;
     unsigned char *stored = NULL;
     char part[PATH_MAX];
     rank_report me;
@@ -637,13 +719,15 @@ static int follow(glca_batch_summary *out, const glca_batch_options *o, int rank
     memset(&me, 0, sizeof me);
     memset(&own, 0, sizeof own);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
+    mybg = follow_load(o, &report);
     follow_share(o->catalog, rank, size);
     bcast_gently(&head, sizeof head, MPI_COMM_WORLD);
     if (head.rc < 0) {
+        glca_background_free(mybg);
         *err = head.err;
         return (int)head.rc;
     }
-    rc = follow_inputs(&in, &stored, &head, o->ninventories, err);
+    rc = follow_inputs(&in, &stored, &head, mybg, &report, o->ninventories, err);
     if (rc == 0)
         rc = part_path(part, sizeof part, o->results, rank, err);
     if (rc == 0)

@@ -48,6 +48,7 @@ bool glca_inventories__digest_memo_get(const glca_inventories__digest_memo *m, c
  * an include element may occur in it).
  */
 #define GLCA_DIGEST_SETTLE_S 2 /* a file changed more recently than this is not kept */
+#define GLCA_DIGEST_CATALOG_KIND "catalog-ranges-1" /* catalog_hash.c's identity */
 
 /* The kept digest of `path` as hex (and its flag, when `flag` is not NULL): false when none is
  * kept for the file as it is now, or `dir` is NULL. */
@@ -75,5 +76,16 @@ int glca_inventories__load_background_cached_memo(
     const char *const *inventory_paths, size_t ninventories, const char *method_path,
     const glca_load_options *lopts, const glca_background_options *opts, glca_diag_fn diag,
     void *payload, glca_inventories__digest_memo *memo, glca_error *err);
+
+/* The background of these inputs from the Lambda cache in `cache_dir`, when every input's
+ * digest is kept there (nothing is read but the cache file) and the cache holds it: 1, with
+ * report->sum the SHA-256 of the blob read (two hits with the same sum are the same bytes);
+ * 0 when not (nothing is built); < 0 on error.  An MPI rank loads it so beside rank 0. */
+int glca_inventories__background_if_cached(glca_background **out, glca_cache_report *report,
+                                           const char *cache_dir,
+                                           const char *const *inventory_paths,
+                                           size_t ninventories, const char *method_path,
+                                           const glca_load_options *lopts,
+                                           const glca_background_options *opts, glca_error *err);
 
 #endif

@@ -282,7 +282,7 @@ static uint64_t get_u64(const unsigned char *p)
  * must carry that key and hold a background that can solve (a version 2 blob).
  */
 static int cache_read(glca_background **out, const char *path, const unsigned char *key,
-                      char *warning, size_t wsize)
+                      unsigned char blob_sum[GLCA_SHA256_SIZE], char *warning, size_t wsize)
 {
     const size_t hsize = key ? HEADER_SIZE_SOLVE : HEADER_SIZE;
     unsigned char sum[GLCA_SHA256_SIZE];
@@ -331,6 +331,7 @@ static int cache_read(glca_background **out, const char *path, const unsigned ch
         *out = NULL;
         goto cleanup;
     }
+    memcpy(blob_sum, sum, sizeof sum);
     hit = 1;
 cleanup:
     if (map != MAP_FAILED)
@@ -412,6 +413,52 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
                                                          diag, payload, NULL, err);
 }
 
+/* The cache file at `path`, or the background file `other` for a Lambda file (hotspots ran
+ * first: it holds all of Lambda's); whether one was read. */
+static bool cache_lookup(glca_background **out, glca_cache_report *report, const char *path,
+                         const char *other, const unsigned char *key, bool solve)
+{
+    if (cache_read(out, path, solve ? key : NULL, report->sum, report->warning,
+                   sizeof report->warning) ||
+        (!solve && access(path, F_OK) != 0 &&
+         cache_read(out, other, key, report->sum, report->warning, sizeof report->warning)))
+        report->hit = true;
+    return report->hit;
+}
+
+int glca_inventories__background_if_cached(glca_background **out, glca_cache_report *report,
+                                           const char *cache_dir,
+                                           const char *const *inventory_paths,
+                                           size_t ninventories, const char *method_path,
+                                           const glca_load_options *lopts,
+                                           const glca_background_options *opts, glca_error *err)
+{
+    glca_inventories__digest_memo memo = {.n = 0, .dir = cache_dir};
+    unsigned char key[GLCA_SHA256_SIZE];
+    char hex[GLCA_SHA256_HEX], path[4200], other[4200];
+    const bool solve = lopts && lopts->cache_solve;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    memset(report, 0, sizeof *report);
+    /* only what costs no reading: every input's digest kept, and a cache that may be read */
+    if (!cache_dir || (lopts && lopts->linking_report) ||
+        !glca_inventories__digest_cache_get(cache_dir, method_path, "sha256", hex, NULL))
+        return 0;
+    for (i = 0; i < ninventories; i++)
+        if (!glca_inventories__digest_cache_get(cache_dir, inventory_paths[i], "sha256", hex,
+                                                NULL))
+            return 0;
+    if ((rc = glca_inventories__lambda_cache_key_memo(key, inventory_paths, ninventories,
+                                                      method_path, lopts, opts, &memo, err)) < 0)
+        return rc;
+    glca_sha256_hex(key, hex);
+    snprintf(path, sizeof path, "%s/%s.%s", cache_dir, hex, solve ? "background" : "lambda");
+    snprintf(other, sizeof other, "%s/%s.%s", cache_dir, hex, solve ? "lambda" : "background");
+    return cache_lookup(out, report, path, other, key, solve) ? 1 : 0;
+}
+
 int glca_inventories__load_background_cached_memo(
     glca_background **out, glca_cache_report *report, const char *cache_dir,
     const char *const *inventory_paths, size_t ninventories, const char *method_path,
@@ -438,16 +485,8 @@ int glca_inventories__load_background_cached_memo(
     glca_sha256_hex(key, hex);
     snprintf(path, sizeof path, "%s/%s.%s", cache_dir, hex, solve ? "background" : "lambda");
     snprintf(other, sizeof other, "%s/%s.%s", cache_dir, hex, solve ? "lambda" : "background");
-    if (read && cache_read(out, path, solve ? key : NULL, report->warning, sizeof report->warning)) {
-        report->hit = true;
+    if (read && cache_lookup(out, report, path, other, key, solve))
         return 0;
-    }
-    /* no Lambda file, but a background file (hotspots ran first): it holds all of Lambda's */
-    if (read && !solve && access(path, F_OK) != 0 &&
-        cache_read(out, other, key, report->warning, sizeof report->warning)) {
-        report->hit = true;
-        return 0;
-    }
     if ((rc = glca_load_background_ex(out, inventory_paths, ninventories, &method_path, 1, lopts,
                                       opts, diag, payload, err)) < 0)
         return rc;

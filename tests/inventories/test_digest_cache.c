@@ -190,3 +190,73 @@ Test(inventories_digest_cache, a_batch_run_again_resumes_from_the_kept_digests, 
     free(cache);
     remove_tree(dir);
 }
+
+/* An MPI rank reads the background from the Lambda cache beside rank 0 only when every input's
+ * digest is kept (it reads nothing else, builds nothing): then it has the same blob, whose
+ * SHA-256 it reports, and the worked example's Lambda_grid = 0.6117 / 0.9995 kg CO2-eq/kWh. */
+Test(inventories_digest_cache, the_background_is_read_from_the_cache_when_the_digests_are_kept,
+     .timeout = 60)
+{
+    char *dir = make_temp_dir(), *inventory, *method, *cache, *file;
+    const char *inv[1];
+    glca_inventories__digest_memo memo = {.n = 0};
+    unsigned char key[GLCA_SHA256_SIZE], sum[GLCA_SHA256_SIZE];
+    char hex[GLCA_SHA256_HEX], name[80], *lambda;
+    glca_background *bg = NULL;
+    glca_cache_report report;
+    glca_error err = GLCA_ERROR_INIT;
+    size_t size;
+    long grid;
+
+    inventory = copy_fixture(dir, "loop.inventory.xml");
+    method = copy_fixture(dir, "gwp.method.xml");
+    cache = path_in(dir, "cache");
+    inv[0] = inventory;
+    memo.dir = cache;
+    settle();
+
+    /* nothing kept, nothing cached */
+    cr_assert_eq(glca_inventories__background_if_cached(&bg, &report, cache, inv, 1, method, NULL,
+                                                        NULL, &err),
+                 0);
+    cr_assert_null(bg);
+    /* rank 0's load: builds, writes the Lambda file, keeps the two digests */
+    cr_assert_eq(glca_inventories__load_background_cached_memo(&bg, &report, cache, inv, 1, method,
+                                                               NULL, NULL, NULL, NULL, &memo, &err),
+                 0, "%s", err.message);
+    cr_assert(report.stored);
+    glca_background_free(bg);
+    bg = NULL;
+    cr_assert_eq(entries(cache), 2);
+
+    cr_assert_eq(glca_inventories__background_if_cached(&bg, &report, cache, inv, 1, method, NULL,
+                                                        NULL, &err),
+                 1, "%s", err.message);
+    cr_assert(report.hit);
+    cr_assert_geq(grid = glca_background_find_process(bg, "grid"), 0);
+    cr_assert_float_eq(glca_background_lambda(bg)[grid], 0.6117 / 0.9995, 1e-12);
+    glca_background_free(bg);
+    bg = NULL;
+    /* the blob's SHA-256: the file after its 48-byte header (magic, length, checksum) */
+    cr_assert_eq(glca_lambda_cache_key(key, inv, 1, method, NULL, &err), 0, "%s", err.message);
+    glca_sha256_hex(key, hex);
+    snprintf(name, sizeof name, "%s.lambda", hex);
+    lambda = path_in(cache, name);
+    file = read_whole_file(lambda, &size);
+    free(lambda);
+    cr_assert_gt(size, 48);
+    glca_sha256_buffer(sum, file + 48, size - 48);
+    cr_assert_eq(memcmp(sum, report.sum, sizeof sum), 0);
+    free(file);
+
+    /* the method touched: its digest no longer holds, and nothing is hashed to find out more */
+    cr_assert_eq(utimensat(AT_FDCWD, method, NULL, 0), 0);
+    cr_assert_eq(glca_inventories__background_if_cached(&bg, &report, cache, inv, 1, method, NULL,
+                                                        NULL, &err),
+                 0);
+    cr_assert_null(bg);
+    free(inventory);
+    free(method);
+    free(cache);
+    remove_tree(dir);
+}

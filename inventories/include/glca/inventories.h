@@ -406,6 +406,7 @@ typedef struct glca_cache_report {
     bool hit;      /* loaded from the cache: no parsing, no factorization */
     bool stored;   /* a new cache file was written */
     char warning[512]; /* a cache file that was unusable (corrupt, unwritable), "" if none */
+    unsigned char sum[GLCA_SHA256_SIZE]; /* on a hit: the SHA-256 of the file's blob */
 } glca_cache_report;
 
 /**
