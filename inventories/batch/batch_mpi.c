@@ -20,9 +20,9 @@
  *   request, as block descriptors (file offset, length, line, ordinals); each rank preads each
  *   block from the shared catalog file as one of its OpenMP threads parses, evaluates and judges
  *   it, through the same pipeline as one process (batch.c, with this chunk source).  A slow
- *   rank simply asks less often.  Where the splitter gives up (includes, DOCTYPE, malformed XML) the rank that
- *   meets it reads on serially to the end, as one process does, and no chunk past that point is
- *   handed out any more.  When that serial read ends early (malformed XML the stream cannot
+ *   rank simply asks less often.  Where the splitter gives up (includes, DOCTYPE, malformed
+ *   XML) the rank that meets it reads on serially to the end, as one process does, and no chunk
+ *   past that point is handed out any more.  When that serial read ends early (malformed XML the stream cannot
  *   get past), the products other ranks computed beyond that point meanwhile are deleted after
  *   the merge: one process never reads them.
  * - Results on one host with few threads: every rank commits its chunks into the results store
