@@ -22,9 +22,9 @@
  *   it, through the same pipeline as one process (batch.c, with this chunk source).  A slow
  *   rank simply asks less often.  Where the splitter gives up (includes, DOCTYPE, malformed
  *   XML) the rank that meets it reads on serially to the end, as one process does, and no chunk
- *   past that point is handed out any more.  When that serial read ends early (malformed XML the stream cannot
- *   get past), the products other ranks computed beyond that point meanwhile are deleted after
- *   the merge: one process never reads them.
+ *   past that point is handed out any more.  When that serial read ends early (malformed XML
+ *   the stream cannot get past), the products other ranks computed beyond that point meanwhile
+ *   are deleted after the merge: one process never reads them.
  * - Results on one host with few threads: every rank commits its chunks into the results store
  *   itself, in turns (write_directly below); nothing is left to merge at the end.
  * - Results otherwise: a store per rank, merged at the end.  Rank 0 writes into the results
