@@ -16,9 +16,13 @@
 #
 #   bench/bench_mpi.sh [--build DIR] [--work DIR] [--runs R] [--ranks "1 2 4"] [--threads T]
 #                      [--no-store]   (without bench_mpi_store's rates)
+#                      [--cold-digests] (the inputs' digests kept in the cache directory removed
+#                                     before each run: every run hashes the catalog and the
+#                                     inventory, as the first run on a new catalog does; the
+#                                     Lambda cache stays warm)
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=$src/build work=/tmp/glca-bench-mpi runs=3 ranks="1 2 4" threads=1 store=yes
+build=$src/build work=/tmp/glca-bench-mpi runs=3 ranks="1 2 4" threads=1 store=yes cold=no
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift 2 ;;
@@ -27,8 +31,9 @@ while [ $# -gt 0 ]; do
     --ranks) ranks=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --no-store) store=no; shift ;;
+    --cold-digests) cold=yes; shift ;;
     *) echo "usage: bench_mpi.sh [--build DIR] [--work DIR] [--runs R] [--ranks LIST]" \
-            "[--threads T] [--no-store]" >&2; exit 2 ;;
+            "[--threads T] [--no-store] [--cold-digests]" >&2; exit 2 ;;
     esac
 done
 greenlca=$build/cli/greenlca
@@ -49,6 +54,11 @@ echo "load: $(uptime)"
 rm -f one.sqlite*
 "$greenlca" batch $args --results one.sqlite 2>one.log || [ $? -eq 1 ]
 echo "one process (reference, Lambda cache warmed): $(job_seconds one.log) s"
+if [ "$cold" = yes ]; then
+    echo "inputs' digests: removed before each run (every run hashes the catalog and inventory)"
+else
+    echo "inputs' digests: kept in the cache directory (a run again on the same files)"
+fi
 # Rounds outermost, so that each round runs every rank count once in turn: the neighbours' load
 # (and this VM's speed, which drifts by 10-20 % over minutes) then falls alike on both sides of
 # a round's ratio.  Two speed-ups: best of the rounds' job times, and the median of the rounds'
@@ -58,6 +68,7 @@ r=0
 while [ $r -lt "$runs" ]; do
     for n in $ranks; do
         rm -f "mpi$n.sqlite"*
+        [ "$cold" = no ] || rm -rf cache/digests
         t0=$(now)
         $timer $mpirun -n "$n" "$greenlca" batch $args --results "mpi$n.sqlite" 2>"mpi$n.log" ||
             [ $? -eq 1 ]
