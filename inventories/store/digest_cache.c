@@ -58,8 +58,8 @@ static bool same_id(const file_id *a, const file_id *b)
 
 /* DIR/digests/<SHA-256 of kind and real path>, and the real path; false if either does not
  * fit or the path cannot be resolved. */
-static bool entry_path(const char *dir, const char *path, const char *kind, char *out,
-                       size_t size, char real[PATH_MAX])
+static bool entry_path(const char *dir, const char *path, const char *kind, char *out, size_t size,
+                       char real[PATH_MAX])
 {
     unsigned char d[GLCA_SHA256_SIZE];
     char hex[GLCA_SHA256_HEX];
@@ -150,8 +150,8 @@ void glca_inventories__digest_cache_put(const char *dir, const char *path,
         !(out = fopen(tmp, "wb")))
         return;
     ok = fprintf(out, "%s\n%s\n%s\n%lld %lld %lld %lld %lld %lld %lld\n%s %d\n", MAGIC, kind, real,
-                 id.dev, id.ino, id.size, id.mtime_sec, id.mtime_nsec, id.ctime_sec,
-                 id.ctime_nsec, hex, flag ? 1 : 0) > 0;
+                 id.dev, id.ino, id.size, id.mtime_sec, id.mtime_nsec, id.ctime_sec, id.ctime_nsec,
+                 hex, flag ? 1 : 0) > 0;
     ok = fclose(out) == 0 && ok;
     if (!ok || rename(tmp, name) != 0)
         unlink(tmp);

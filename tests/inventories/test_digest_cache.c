@@ -38,6 +38,20 @@ static void settle(void)
     nanosleep(&t, NULL);
 }
 
+/* Replace `from` by `to` (the same length) in place and put the old atime and mtime back, as
+ * cp -p or touch -r would: only the status-change time tells the change. */
+static void rewrite_keeping_mtime(const char *path, const char *from, const char *to)
+{
+    struct timespec back[2];
+    struct stat st;
+
+    cr_assert_eq(stat(path, &st), 0);
+    back[0] = st.st_atim;
+    back[1] = st.st_mtim;
+    replace_in(path, from, to);
+    cr_assert_eq(utimensat(AT_FDCWD, path, back, 0), 0);
+}
+
 static int entries(const char *cache)
 {
     char *sub = path_in(cache, "digests");
@@ -57,7 +71,6 @@ Test(inventories_digest_cache, a_digest_is_found_while_the_file_is_unchanged, .t
 {
     char *dir = make_temp_dir(), *cache, *old, *fresh, hex[GLCA_SHA256_HEX];
     struct stat st;
-    struct timespec back[2];
     bool flag = false;
 
     cache = path_in(dir, "cache");
@@ -82,13 +95,9 @@ Test(inventories_digest_cache, a_digest_is_found_while_the_file_is_unchanged, .t
     cr_assert_not(glca_inventories__digest_cache_get(cache, fresh, "sha256", hex, NULL));
     cr_assert_eq(entries(cache), 1);
 
-    /* rewritten in place, the same size, its mtime put back (as cp -p or touch -r do): the
-     * status-change time moved, so the bytes are hashed again */
-    cr_assert_eq(stat(old, &st), 0);
-    back[0] = st.st_atim;
-    back[1] = st.st_mtim;
-    replace_in(old, "abc", "abd");
-    cr_assert_eq(utimensat(AT_FDCWD, old, back, 0), 0);
+    /* rewritten in place, the same size, its mtime put back: the status-change time moved, so
+     * the bytes are hashed again */
+    rewrite_keeping_mtime(old, "abc", "abd");
     cr_assert_not(glca_inventories__digest_cache_get(cache, old, "sha256", hex, NULL));
 
     /* a stale or damaged entry is not an error: it is only not found */
@@ -107,36 +116,26 @@ Test(inventories_digest_cache, a_digest_is_found_while_the_file_is_unchanged, .t
  * a new run. */
 Test(inventories_digest_cache, a_batch_run_again_resumes_from_the_kept_digests, .timeout = 60)
 {
-    char *dir = make_temp_dir(), *inventory, *method, *catalog, *results, *cache;
-    char name[GLCA_SHA256_HEX], path[4096], real[4096], sql[256];
-    const char *inv[1];
-    glca_batch_options o = GLCA_BATCH_OPTIONS_INIT;
+    char *catalog, *results, *cache, name[GLCA_SHA256_HEX], path[4096], real[4096], sql[256];
+    glca_batch_options o;
     glca_batch_summary sum;
     glca_error err = GLCA_ERROR_INIT;
-    struct timespec back[2];
     unsigned char d[GLCA_SHA256_SIZE];
     glca_sha256 s;
     struct stat st;
     long long first;
+    study w;
     sqlite3 *db;
     FILE *f;
 
-    inventory = copy_fixture(dir, "loop.inventory.xml");
-    method = copy_fixture(dir, "gwp.method.xml");
-    free(copy_fixture(dir, "heater.product.xml"));
-    catalog = write_temp_file(dir, "catalog.xml",
+    study_init(&w, 0);
+    catalog = write_temp_file(w.dir, "catalog.xml",
                               "<catalog xmlns=\"urn:greenlca:catalog:1\" id=\"c\">\n"
                               "  <include href=\"heater.product.xml\"/>\n</catalog>\n");
-    results = path_in(dir, "r.sqlite");
-    cache = path_in(dir, "cache");
-    inv[0] = inventory;
-    o.catalog = catalog;
-    o.inventories = inv;
-    o.ninventories = 1;
-    o.method = method;
-    o.results = results;
+    results = path_in(w.dir, "r.sqlite");
+    cache = path_in(w.dir, "cache");
+    study_options(&o, &w, catalog, results);
     o.cache_dir = cache;
-    o.threads = 1;
     settle();
 
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
@@ -149,14 +148,14 @@ Test(inventories_digest_cache, a_batch_run_again_resumes_from_the_kept_digests, 
     cr_assert_eq(sum.processed, 0);
 
     /* the inventory's entry, named as digest_cache.c names it, made to say sha256("") */
-    cr_assert(realpath(inventory, real));
+    cr_assert(realpath(w.inventory, real));
     glca_sha256_init(&s);
     glca_sha256_update(&s, "sha256\n", 7);
     glca_sha256_update(&s, real, strlen(real));
     glca_sha256_final(&s, d);
     glca_sha256_hex(d, name);
     snprintf(path, sizeof path, "%s/digests/%s", cache, name);
-    cr_assert_eq(stat(inventory, &st), 0);
+    cr_assert_eq(stat(w.inventory, &st), 0);
     cr_assert(f = fopen(path, "wb"));
     fprintf(f, "greenlca-digest-1\nsha256\n%s\n%lld %lld %lld %lld %lld %lld %lld\n%s 0\n", real,
             (long long)st.st_dev, (long long)st.st_ino, (long long)st.st_size,
@@ -173,22 +172,16 @@ Test(inventories_digest_cache, a_batch_run_again_resumes_from_the_kept_digests, 
     cr_assert_eq(unlink(path), 0);
 
     /* the catalog rewritten in place: same size, mtime put back */
-    cr_assert_eq(stat(catalog, &st), 0);
-    back[0] = st.st_atim;
-    back[1] = st.st_mtim;
-    replace_in(catalog, "id=\"c\"", "id=\"d\"");
-    cr_assert_eq(utimensat(AT_FDCWD, catalog, back, 0), 0);
+    rewrite_keeping_mtime(catalog, "id=\"c\"", "id=\"d\"");
     cr_assert_eq(glca_batch_run(&sum, &o, &err), 0, "%s", err.message);
     cr_assert_eq(sum.processed, 1);
     db = open_db_readonly(results);
     cr_assert_eq(query_int(db, "SELECT count(*) FROM run"), 3);
     sqlite3_close(db);
-    free(inventory);
-    free(method);
     free(catalog);
     free(results);
     free(cache);
-    remove_tree(dir);
+    study_free(&w);
 }
 
 /* An MPI rank reads the background from the Lambda cache beside rank 0 only when every input's
@@ -197,8 +190,7 @@ Test(inventories_digest_cache, a_batch_run_again_resumes_from_the_kept_digests, 
 Test(inventories_digest_cache, the_background_is_read_from_the_cache_when_the_digests_are_kept,
      .timeout = 60)
 {
-    char *dir = make_temp_dir(), *inventory, *method, *cache, *file;
-    const char *inv[1];
+    char *cache, *file;
     glca_inventories__digest_memo memo = {.n = 0};
     unsigned char key[GLCA_SHA256_SIZE], sum[GLCA_SHA256_SIZE];
     char hex[GLCA_SHA256_HEX], name[80], *lambda;
@@ -207,30 +199,29 @@ Test(inventories_digest_cache, the_background_is_read_from_the_cache_when_the_di
     glca_error err = GLCA_ERROR_INIT;
     size_t size;
     long grid;
+    study w;
 
-    inventory = copy_fixture(dir, "loop.inventory.xml");
-    method = copy_fixture(dir, "gwp.method.xml");
-    cache = path_in(dir, "cache");
-    inv[0] = inventory;
+    study_init(&w, 0);
+    cache = path_in(w.dir, "cache");
     memo.dir = cache;
     settle();
 
     /* nothing kept, nothing cached */
-    cr_assert_eq(glca_inventories__background_if_cached(&bg, &report, cache, inv, 1, method, NULL,
-                                                        NULL, &err),
+    cr_assert_eq(glca_inventories__background_if_cached(&bg, &report, cache, w.inv, 1, w.method,
+                                                        NULL, NULL, &err),
                  0);
     cr_assert_null(bg);
     /* rank 0's load: builds, writes the Lambda file, keeps the two digests */
-    cr_assert_eq(glca_inventories__load_background_cached_memo(&bg, &report, cache, inv, 1, method,
-                                                               NULL, NULL, NULL, NULL, &memo, &err),
+    cr_assert_eq(glca_inventories__load_background_cached_memo(
+                     &bg, &report, cache, w.inv, 1, w.method, NULL, NULL, NULL, NULL, &memo, &err),
                  0, "%s", err.message);
     cr_assert(report.stored);
     glca_background_free(bg);
     bg = NULL;
     cr_assert_eq(entries(cache), 2);
 
-    cr_assert_eq(glca_inventories__background_if_cached(&bg, &report, cache, inv, 1, method, NULL,
-                                                        NULL, &err),
+    cr_assert_eq(glca_inventories__background_if_cached(&bg, &report, cache, w.inv, 1, w.method,
+                                                        NULL, NULL, &err),
                  1, "%s", err.message);
     cr_assert(report.hit);
     cr_assert_geq(grid = glca_background_find_process(bg, "grid"), 0);
@@ -238,7 +229,7 @@ Test(inventories_digest_cache, the_background_is_read_from_the_cache_when_the_di
     glca_background_free(bg);
     bg = NULL;
     /* the blob's SHA-256: the file after its 48-byte header (magic, length, checksum) */
-    cr_assert_eq(glca_lambda_cache_key(key, inv, 1, method, NULL, &err), 0, "%s", err.message);
+    cr_assert_eq(glca_lambda_cache_key(key, w.inv, 1, w.method, NULL, &err), 0, "%s", err.message);
     glca_sha256_hex(key, hex);
     snprintf(name, sizeof name, "%s.lambda", hex);
     lambda = path_in(cache, name);
@@ -250,13 +241,11 @@ Test(inventories_digest_cache, the_background_is_read_from_the_cache_when_the_di
     free(file);
 
     /* the method touched: its digest no longer holds, and nothing is hashed to find out more */
-    cr_assert_eq(utimensat(AT_FDCWD, method, NULL, 0), 0);
-    cr_assert_eq(glca_inventories__background_if_cached(&bg, &report, cache, inv, 1, method, NULL,
-                                                        NULL, &err),
+    cr_assert_eq(utimensat(AT_FDCWD, w.method, NULL, 0), 0);
+    cr_assert_eq(glca_inventories__background_if_cached(&bg, &report, cache, w.inv, 1, w.method,
+                                                        NULL, NULL, &err),
                  0);
     cr_assert_null(bg);
-    free(inventory);
-    free(method);
     free(cache);
-    remove_tree(dir);
+    study_free(&w);
 }
