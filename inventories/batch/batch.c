@@ -962,10 +962,13 @@ int glca_inventories__batch_run_prepared(glca_batch_summary *out, const glca_bat
         goto cleanup;
     if (src && !b.split && (rc = claim_serial(&b, &mine, err)) < 0)
         goto cleanup;
+    if (src && src->tick)
+        glca_inventories__store_set_meanwhile(store, src->tick, src->payload);
     if (mine)
         rc = run_catalog(&b, &complete, err);
     else
         complete = true;
+    glca_inventories__store_set_meanwhile(store, NULL, NULL);
     if (src && mine && rc == 0 && complete && !b.split)
         src->serial_end(src->payload, b.expected);
     out->processed = b.progress.done;

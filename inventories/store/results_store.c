@@ -25,6 +25,8 @@ struct glca_inventories__store {
     sqlite3_stmt *ins_product, *ins_impact, *ins_indicator, *ins_verdict;
     bool locked;  /* this handle holds the writer row (store_lock.c) */
     bool no_wait; /* busy_wait gives up at once (glca_inventories__store_try_write_chunk) */
+    void (*meanwhile)(void *); /* glca_inventories__store_set_meanwhile */
+    void *meanwhile_payload;
     dev_t dev;   /* the file opened, to notice it removed or replaced under us */
     ino_t ino;
 };
@@ -115,8 +117,30 @@ static int busy_wait(void *payload, int tries)
 
     if (s->no_wait || tries >= BUSY_TRIES)
         return 0;
+    if (s->meanwhile)
+        s->meanwhile(s->meanwhile_payload);
     nanosleep(tries < BUSY_FINE ? &fine : &coarse, NULL);
     return 1;
+}
+
+static int progress(void *payload)
+{
+    const glca_inventories__store *s = payload;
+
+    s->meanwhile(s->meanwhile_payload);
+    return 0; /* go on */
+}
+
+/* SQLite virtual machine steps between calls of `meanwhile` while writing: a chunk of 512
+ * products (13,000 rows) took about 16 ms to write, in which rank 0 answered nobody. */
+#define PROGRESS_STEPS 5000
+
+void glca_inventories__store_set_meanwhile(glca_inventories__store *s, void (*fn)(void *),
+                                           void *payload)
+{
+    s->meanwhile = fn;
+    s->meanwhile_payload = payload;
+    sqlite3_progress_handler(s->db, fn ? PROGRESS_STEPS : 0, fn ? progress : NULL, s);
 }
 
 int glca_inventories__store_open(glca_inventories__store **out, const char *path,

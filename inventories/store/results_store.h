@@ -102,6 +102,14 @@ int glca_inventories__store_try_write_chunk(glca_inventories__store *s, long lon
                                             const glca_inventories__slot *slots, size_t n,
                                             size_t ncategories, glca_error *err);
 
+/**
+ * `fn(payload)` is called while a write of this handle waits for another connection's lock and
+ * every few thousand SQLite steps while it writes (NULL: nothing).  A rank 0 serving the other
+ * ranks between its products keeps answering them while it commits (batch_mpi.c).
+ */
+void glca_inventories__store_set_meanwhile(glca_inventories__store *s, void (*fn)(void *),
+                                           void *payload);
+
 /** status: "running", "stopped" or "done" (done also sets finished). */
 int glca_inventories__store_set_status(glca_inventories__store *s, long long run,
                                        const char *status, glca_error *err);

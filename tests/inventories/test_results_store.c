@@ -5,9 +5,11 @@
  */
 #include <criterion/criterion.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -190,6 +192,80 @@ Test(inventories_results_store, schema_1_gains_the_verdict_status_columns)
     cr_assert_eq(sqlite3_column_int(st, 3), 1);
     sqlite3_finalize(st);
     sqlite3_close(db);
+    unlink(path);
+    free(path);
+}
+
+static void count_call(void *payload)
+{
+    ++*(int *)payload;
+}
+
+typedef struct holder {
+    sqlite3 *db;
+    long hold_ns;
+} holder;
+
+static void *release_later(void *arg)
+{
+    holder *h = arg;
+    const struct timespec t = {0, h->hold_ns};
+
+    nanosleep(&t, NULL);
+    sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL);
+    return NULL;
+}
+
+/* While a write waits for another connection's lock, and every few thousand steps while it
+ * writes, the handle calls its `meanwhile` hook (rank 0 answers the other ranks then); the
+ * write itself is done once the lock is free, and without a hook nothing is called. */
+Test(inventories_results_store, a_write_calls_its_hook_while_it_waits_and_writes)
+{
+    glca_background *bg = example_background();
+    glca_inventories__store *s = NULL;
+    glca_inventories__slot slots[400];
+    glca_error err = GLCA_ERROR_INIT;
+    double impacts[GLCA_NSTAGES] = {1, 2, 3, 4, 5};
+    char *path = temp_db("w.sqlite");
+    holder h = {NULL, 50000000L};
+    pthread_t t;
+    long long run;
+    bool resumed;
+    int calls = 0;
+    size_t i;
+
+    cr_assert_eq(glca_inventories__store_open(&s, path, &err), 0, "%s", err.message);
+    cr_assert_eq(glca_inventories__store_begin_run(s, &desc, bg, false, &run, &resumed, &err), 0);
+    memset(slots, 0, sizeof slots);
+    for (i = 0; i < 400; i++) {
+        glca_verdict_rows_init(&slots[i].verdict);
+        slots[i].ordinal = i;
+        slots[i].ok = true;
+        slots[i].impacts = impacts;
+    }
+    /* another connection holds the write lock for 50 ms */
+    cr_assert_eq(sqlite3_open(path, &h.db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(h.db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    cr_assert_eq(pthread_create(&t, NULL, release_later, &h), 0);
+    glca_inventories__store_set_meanwhile(s, count_call, &calls);
+    cr_assert_eq(glca_inventories__store_write_chunk(s, run, slots, 1, 1, &err), 0, "%s",
+                 err.message);
+    pthread_join(t, NULL);
+    sqlite3_close(h.db);
+    /* tries every 0.1 ms during the 50 ms at least, give or take the sleeps' overshoot */
+    cr_assert_gt(calls, 20, "%d calls", calls);
+    /* no one else writing: the steps of 399 products' rows call it too */
+    calls = 0;
+    cr_assert_eq(glca_inventories__store_write_chunk(s, run, slots + 1, 399, 1, &err), 0);
+    cr_assert_gt(calls, 0);
+    glca_inventories__store_set_meanwhile(s, NULL, NULL);
+    calls = 0;
+    for (i = 0; i < 400; i++)
+        slots[i].ordinal = 400 + i;
+    cr_assert_eq(glca_inventories__store_write_chunk(s, run, slots, 400, 1, &err), 0);
+    cr_assert_eq(calls, 0);
+    glca_inventories__store_close(s);
+    glca_background_free(bg);
     unlink(path);
     free(path);
 }
