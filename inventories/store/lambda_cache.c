@@ -40,6 +40,7 @@ static const char magic_solve[8] = {'G', 'L', 'C', 'A', 'B', 'G', 'C', '2'};
 #define HEADER_SIZE (8 + 8 + GLCA_SHA256_SIZE)
 /* a .background file's header ends with its key: a file copied under another key is refused */
 #define HEADER_SIZE_SOLVE (HEADER_SIZE + GLCA_SHA256_SIZE)
+#define CACHE_PATH_MAX 4200 /* DIR/<key>.background */
 
 /* A directory of datasets (EcoSpold, ILCD): its tree's hash (glca_sha256_path). */
 static int feed_dir(glca_sha256 *s, const char *path, glca_error *err)
@@ -68,6 +69,50 @@ static bool from_hex(const char hex[GLCA_SHA256_HEX], unsigned char out[GLCA_SHA
     return true;
 }
 
+/* The plain SHA-256 of the regular file `path` (`st` its stat) and the length it covers: kept
+ * from an earlier run (digest_cache.c), else read; with a memo, left there for the run key and
+ * kept for the next run. */
+static int file_digest(const char *path, const struct stat *st,
+                       glca_inventories__digest_memo *memo, unsigned char digest[GLCA_SHA256_SIZE],
+                       unsigned long long *length, glca_error *err)
+{
+    unsigned char buf[65536];
+    char hex[GLCA_SHA256_HEX];
+    glca_srcloc where = {path, 0, 0};
+    glca_sha256 plain;
+    size_t got;
+    FILE *f;
+    int rc = 0;
+    bool kept = memo && glca_inventories__digest_cache_get(memo->dir, path, "sha256", hex, NULL) &&
+                from_hex(hex, digest);
+
+    if (kept) {
+        *length = (unsigned long long)st->st_size;
+    } else {
+        if (!(f = fopen(path, "rb")))
+            return glca_error_set(err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
+        glca_sha256_init(&plain);
+        while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+            glca_sha256_update(&plain, buf, got);
+        if (ferror(f))
+            rc = glca_error_set(err, GLCA_EIO, &where, "read error");
+        fclose(f);
+        if (rc < 0)
+            return rc;
+        glca_sha256_final(&plain, digest);
+        *length = (unsigned long long)plain.length; /* what the digest covers, not stat's */
+    }
+    /* a file that changed size while read is not kept: the run key reads it again */
+    if (!memo || *length != (unsigned long long)st->st_size)
+        return 0;
+    glca_inventories__digest_memo_put(memo, path, st, digest);
+    if (!kept) {
+        glca_sha256_hex(digest, hex);
+        glca_inventories__digest_cache_put(memo->dir, path, st, "sha256", hex, false);
+    }
+    return 0;
+}
+
 /* The file's length and its plain SHA-256, which the run key takes too: with a memo it is kept
  * there (digest_memo.h), so each byte is read and compressed once for both keys.  Key format 1
  * fed the bytes themselves into the key, a second compression of each byte (36 MB of inventory:
@@ -75,49 +120,22 @@ static bool from_hex(const char hex[GLCA_SHA256_HEX], unsigned char out[GLCA_SHA
 static int feed_file(glca_sha256 *s, const char *path, glca_inventories__digest_memo *memo,
                      glca_error *err)
 {
-    unsigned char buf[65536], digest[GLCA_SHA256_SIZE];
-    char hex[GLCA_SHA256_HEX];
+    unsigned char digest[GLCA_SHA256_SIZE];
     glca_srcloc where = {path, 0, 0};
+    unsigned long long length;
     struct stat st;
-    glca_sha256 plain;
     char len[32];
-    size_t got;
-    FILE *f;
-    int rc = 0;
+    int rc;
 
     if (stat(path, &st) != 0)
         return glca_error_set(err, GLCA_EIO, &where, "cannot read: %s", strerror(errno));
     if (S_ISDIR(st.st_mode))
         return feed_dir(s, path, err);
-    if (memo && glca_inventories__digest_cache_get(memo->dir, path, "sha256", hex, NULL) &&
-        from_hex(hex, digest)) {
-        snprintf(len, sizeof len, "%llu\n", (unsigned long long)st.st_size);
-        glca_sha256_update(s, len, strlen(len));
-        glca_sha256_update(s, digest, sizeof digest);
-        glca_inventories__digest_memo_put(memo, path, &st, digest);
-        return 0;
-    }
-    if (!(f = fopen(path, "rb")))
-        return glca_error_set(err, GLCA_EIO, &where, "cannot open: %s", strerror(errno));
-    glca_sha256_init(&plain);
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        glca_sha256_update(&plain, buf, got);
-    if (ferror(f))
-        rc = glca_error_set(err, GLCA_EIO, &where, "read error");
-    fclose(f);
-    if (rc < 0)
+    if ((rc = file_digest(path, &st, memo, digest, &length, err)) < 0)
         return rc;
-    glca_sha256_final(&plain, digest);
-    /* the length read, not stat's: what the digest covers */
-    snprintf(len, sizeof len, "%llu\n", (unsigned long long)plain.length);
+    snprintf(len, sizeof len, "%llu\n", length);
     glca_sha256_update(s, len, strlen(len));
     glca_sha256_update(s, digest, sizeof digest);
-    /* a file that changed size while read is not kept: the run key reads it again */
-    if (memo && (long long)plain.length == (long long)st.st_size) {
-        glca_inventories__digest_memo_put(memo, path, &st, digest);
-        glca_sha256_hex(digest, hex);
-        glca_inventories__digest_cache_put(memo->dir, path, &st, "sha256", hex, false);
-    }
     return 0;
 }
 
@@ -413,6 +431,18 @@ int glca_load_background_cached_ex(glca_background **out, glca_cache_report *rep
                                                          diag, payload, NULL, err);
 }
 
+/* DIR/<key>.lambda and DIR/<key>.background: `path` the one a load with `solve` reads and
+ * writes, `other` the other one. */
+static void cache_paths(const char *cache_dir, const unsigned char key[GLCA_SHA256_SIZE],
+                        bool solve, char path[CACHE_PATH_MAX], char other[CACHE_PATH_MAX])
+{
+    char hex[GLCA_SHA256_HEX];
+
+    glca_sha256_hex(key, hex);
+    snprintf(path, CACHE_PATH_MAX, "%s/%s.%s", cache_dir, hex, solve ? "background" : "lambda");
+    snprintf(other, CACHE_PATH_MAX, "%s/%s.%s", cache_dir, hex, solve ? "lambda" : "background");
+}
+
 /* The cache file at `path`, or the background file `other` for a Lambda file (hotspots ran
  * first: it holds all of Lambda's); whether one was read. */
 static bool cache_lookup(glca_background **out, glca_cache_report *report, const char *path,
@@ -435,7 +465,7 @@ int glca_inventories__background_if_cached(glca_background **out, glca_cache_rep
 {
     glca_inventories__digest_memo memo = {.n = 0, .dir = cache_dir};
     unsigned char key[GLCA_SHA256_SIZE];
-    char hex[GLCA_SHA256_HEX], path[4200], other[4200];
+    char hex[GLCA_SHA256_HEX], path[CACHE_PATH_MAX], other[CACHE_PATH_MAX];
     const bool solve = lopts && lopts->cache_solve;
     size_t i;
     int rc;
@@ -453,9 +483,7 @@ int glca_inventories__background_if_cached(glca_background **out, glca_cache_rep
     if ((rc = glca_inventories__lambda_cache_key_memo(key, inventory_paths, ninventories,
                                                       method_path, lopts, opts, &memo, err)) < 0)
         return rc;
-    glca_sha256_hex(key, hex);
-    snprintf(path, sizeof path, "%s/%s.%s", cache_dir, hex, solve ? "background" : "lambda");
-    snprintf(other, sizeof other, "%s/%s.%s", cache_dir, hex, solve ? "lambda" : "background");
+    cache_paths(cache_dir, key, solve, path, other);
     return cache_lookup(out, report, path, other, key, solve) ? 1 : 0;
 }
 
@@ -466,7 +494,7 @@ int glca_inventories__load_background_cached_memo(
     void *payload, glca_inventories__digest_memo *memo, glca_error *err)
 {
     unsigned char key[GLCA_SHA256_SIZE];
-    char hex[GLCA_SHA256_HEX], path[4200], other[4200];
+    char path[CACHE_PATH_MAX], other[CACHE_PATH_MAX];
     glca_cache_report dummy;
     glca_error werr = GLCA_ERROR_INIT;
     const bool solve = lopts && lopts->cache_solve, read = !(lopts && lopts->linking_report);
@@ -482,9 +510,7 @@ int glca_inventories__load_background_cached_memo(
     if ((rc = glca_inventories__lambda_cache_key_memo(key, inventory_paths, ninventories,
                                                       method_path, lopts, opts, memo, err)) < 0)
         return rc;
-    glca_sha256_hex(key, hex);
-    snprintf(path, sizeof path, "%s/%s.%s", cache_dir, hex, solve ? "background" : "lambda");
-    snprintf(other, sizeof other, "%s/%s.%s", cache_dir, hex, solve ? "lambda" : "background");
+    cache_paths(cache_dir, key, solve, path, other);
     if (read && cache_lookup(out, report, path, other, key, solve))
         return 0;
     if ((rc = glca_load_background_ex(out, inventory_paths, ninventories, &method_path, 1, lopts,
