@@ -562,6 +562,7 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
     job_end end;
     pthread_t server;
     long long run = 0;
+    const bool serving = inline_serving(size); /* between its products, not on a thread */
     int rc;
 
     memset(&head, 0, sizeof head);
@@ -596,14 +597,14 @@ static int lead(glca_batch_summary *out, const glca_batch_options *o, int size, 
 
     /* rank 0 works too, on the results store itself, while the dispatcher serves the others */
     if ((rc = glca_inventories__mpi_source_new(&ms, disp, MPI_COMM_WORLD, err)) == 0) {
-        if (inline_serving(size))
+        if (serving)
             glca_inventories__mpi_source_serve(ms);
         glca_inventories__mpi_source_bind(&src, ms);
         src.stored = stored;
         src.nstored = nstored;
         mine.fresh = false;
     }
-    if (inline_serving(size)) {
+    if (serving) {
         if (rc == 0)
             rc = glca_inventories__batch_run_prepared(&own, &mine, &in, store, run, &src, err);
         /* the others' last chunks */
