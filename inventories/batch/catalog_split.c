@@ -72,9 +72,17 @@ size_t glca_inventories__split_guided(size_t max, size_t per_block, long long si
     /* an eighth of a chunk: at 100 ranks of 8 threads, chunks of two blocks would come back
      * faster than one dispatcher answers */
     const size_t least = 2 * per_block > max / 8 ? 2 * per_block : max / 8;
+    /* At the start every rank wants a chunk at once and rank 0 cuts them one after another (a
+     * pass over the chunk's bytes, 10 ms for 512 products), so the last rank waited a full cut
+     * per rank before it; a quarter chunk is cut in a quarter of the time (bench/README.md). */
+    const size_t ramp = max / 4 > least ? max / 4 : least;
     double left, want;
 
-    if (handed == 0 || tell <= 0 || tell >= size || consumers == 0 || max <= least)
+    if (consumers == 0 || max <= least)
+        return max;
+    if (consumers > 1 && handed < consumers * (max / 2))
+        return ramp;
+    if (handed == 0 || tell <= 0 || tell >= size)
         return max;
     left = (double)(size - tell) / (double)tell * (double)handed;
     want = ceil(left / (2.0 * (double)consumers));

@@ -48,12 +48,16 @@ size_t glca_inventories__split_count(const glca_inventories__split *s);
 
 /*
  * How many entries to hand out next when `consumers` processes take chunks of at most `max`
- * from one catalog of `size` bytes, `tell` of them split into `handed` entries so far: `max`
- * until the entries left (estimated from the bytes left at the mean size so far) come within
- * 2 * consumers chunks of it, then a 2 * consumers-th of what is left, never fewer than two
- * blocks (2 * per_block) or an eighth of `max`, whichever is more, nor more than `max`.  A process that takes the last full chunk would
- * otherwise keep the rest waiting for up to a chunk's evaluation; two chunks per consumer since
- * each holds one chunk split ahead while it evaluates another.
+ * from one catalog of `size` bytes, `tell` of them split into `handed` entries so far.
+ * - At the start, until max / 2 entries per consumer are handed out, a quarter of `max`: every
+ *   consumer waits for its first chunk and they are cut one after another.
+ * - Then `max` until the entries left (estimated from the bytes left at the mean size so far)
+ *   come within 2 * consumers chunks of it, then a 2 * consumers-th of what is left.  A process
+ *   that takes the last full chunk would otherwise keep the rest waiting for up to a chunk's
+ *   evaluation; two chunks per consumer since each holds one chunk split ahead while it
+ *   evaluates another.
+ * Never fewer than two blocks (2 * per_block) or an eighth of `max`, whichever is more, nor more
+ * than `max`; one consumer always gets `max`.
  */
 size_t glca_inventories__split_guided(size_t max, size_t per_block, long long size,
                                       long long tell, size_t handed, size_t consumers);
