@@ -12,7 +12,9 @@
  *
  * Chunks shrink towards the end of the catalog (glca_inventories__split_guided): with chunks of
  * the requested size to the last, the rank that took the last one kept the others waiting for up
- * to a chunk's evaluation, 512 products or a sixth of a second at one thread per rank.
+ * to a chunk's evaluation, 512 products or a sixth of a second at one thread per rank.  The first
+ * chunks are a quarter of the size, so that the cuts every rank waits for at the start (one
+ * after another) and the two cut while rank 0 prepares are short.
  *
  * Nobody waits for a chunk to be cut.  The dispatcher keeps the next chunks cut ahead (two
  * replies in hand, the first two cut while rank 0 prepares the inputs): a request takes one at
