@@ -101,28 +101,28 @@ int glca_inventories__dispatch_new(glca_inventories__dispatch **out, const char 
     *out = NULL;
     if (!d)
         return glca_error_oom(err);
-    if ((rc = glca_inventories__split_open(&d->split, catalog, limits, err)) < 0) {
-        glca_free(d);
-        return rc;
-    }
-    if (!(d->out = glca_calloc(ranks, sizeof *d->out)) ||
-        !(d->sends = glca_calloc(ranks, sizeof *d->sends)) ||
-        !(d->holds = glca_calloc(ranks, sizeof *d->holds))) {
-        glca_inventories__split_free(d->split);
-        glca_free(d->out);
-        glca_free(d->sends);
-        glca_free(d);
-        return glca_error_oom(err);
-    }
-    for (i = 0; i < ranks; i++)
-        d->sends[i] = MPI_REQUEST_NULL;
+    /* first, so that glca_inventories__dispatch_free undoes any failure below (d->ranks stays 0
+     * until the per-rank arrays exist) */
     pthread_mutex_init(&d->lock, NULL);
     pthread_mutex_init(&d->queue_lock, NULL);
     pthread_mutex_init(&d->serve_lock, NULL);
+    if ((rc = glca_inventories__split_open(&d->split, catalog, limits, err)) < 0)
+        goto fail;
+    if (!(d->out = glca_calloc(ranks, sizeof *d->out)) ||
+        !(d->sends = glca_calloc(ranks, sizeof *d->sends)) ||
+        !(d->holds = glca_calloc(ranks, sizeof *d->holds))) {
+        rc = glca_error_oom(err);
+        goto fail;
+    }
+    for (i = 0; i < ranks; i++)
+        d->sends[i] = MPI_REQUEST_NULL;
     d->ranks = ranks;
     d->left = (int)ranks - 1;
     *out = d;
     return 0;
+fail:
+    glca_inventories__dispatch_free(d);
+    return rc;
 }
 
 void glca_inventories__dispatch_free(glca_inventories__dispatch *d)
